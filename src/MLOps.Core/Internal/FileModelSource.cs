@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
+
+namespace MLOps.Internal;
+
+/// <summary>
+/// Serves an ML.NET model zip from a file and reloads it when the file changes. Versions count the distinct contents
+/// loaded by this process (1, 2, …). A change is detected by a file-system watcher and, as a fallback for file systems
+/// where watchers miss events (network and container volumes), by polling the file's size and time stamp.
+/// </summary>
+/// <remarks>
+/// The file is read completely into memory and hashed before ML.NET parses it, so a writer replacing it is never
+/// blocked and an unchanged file (same SHA-256) does not produce a new version. A read of a half-written file fails
+/// the load (the previous version keeps serving); the writer's later events — or the poll, which compares against
+/// the state seen at the failed attempt — trigger the next load. This is the failure mode of
+/// Microsoft.Extensions.ML's file loader, which stopped watching after one failed reload.
+/// </remarks>
+internal sealed class FileModelSource : ModelSource
+{
+    private readonly string _path;
+    private readonly FileChangeSignal? _signal;
+    private int _versions;
+
+    public FileModelSource(string path, bool watch, TimeSpan pollInterval, TimeProvider timeProvider)
+    {
+        _path = Path.GetFullPath(path);
+        _signal = watch ? new FileChangeSignal(_path, pollInterval, timeProvider) : null;
+    }
+
+    public override string Description => $"file '{_path}'";
+
+    public override async ValueTask<LoadedModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        _signal?.MarkObserved();
+        if (!File.Exists(_path))
+        {
+            throw new FileNotFoundException($"The model file '{_path}' does not exist.", _path);
+        }
+
+        byte[] bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+        string fingerprint = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (fingerprint == context.CurrentFingerprint)
+        {
+            return null;
+        }
+
+        ITransformer model;
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            model = context.MLContext.Model.Load(stream, out _);
+        }
+
+        return new LoadedModel(model, new ModelVersion(Interlocked.Increment(ref _versions)), fingerprint);
+    }
+
+    public override IChangeToken? Watch() => _signal?.GetToken();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _signal?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MLOps.Internal;
+
+/// <summary>Describes one <c>AddModel</c> registration so the catalog and the hosted service can find its runtime.</summary>
+internal sealed record ModelRegistration(string Name, Func<IServiceProvider, IModelRuntime> Resolve);
+
+internal sealed class ModelCatalog : IModelCatalog
+{
+    private readonly Lazy<IModelRuntime[]> _runtimes;
+
+    public ModelCatalog(IServiceProvider services, IEnumerable<ModelRegistration> registrations)
+    {
+        // Resolved lazily: runtimes depend on the metrics, whose gauge depends on this catalog.
+        _runtimes = new Lazy<IModelRuntime[]>(
+            () => registrations.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Resolve(services)).ToArray());
+    }
+
+    internal IReadOnlyList<IModelRuntime> Runtimes => _runtimes.Value;
+
+    public IReadOnlyList<ServedModel> GetModels() => Array.ConvertAll(_runtimes.Value, r => r.Describe());
+
+    public ServedModel? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return FindRuntime(name)?.Describe();
+    }
+
+    public Task<bool> ReloadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IModelRuntime runtime = FindRuntime(name) ?? throw new KeyNotFoundException($"No model is served under the name '{name}'.");
+        return runtime.ReloadAsync(cancellationToken);
+    }
+
+    private IModelRuntime? FindRuntime(string name) =>
+        Array.Find(_runtimes.Value, r => string.Equals(r.Name, name, StringComparison.Ordinal));
+
+    internal IEnumerable<Measurement<long>> ObserveLoadedVersions()
+    {
+        foreach (IModelRuntime runtime in _runtimes.Value)
+        {
+            ServedModel model = runtime.Describe();
+            if (model.Version is { } version)
+            {
+                yield return new Measurement<long>(
+                    version.Number,
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, model.Name),
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, model.Variant));
+            }
+        }
+    }
+}

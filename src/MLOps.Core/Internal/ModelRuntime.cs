@@ -1,0 +1,295 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
+
+namespace MLOps.Internal;
+
+/// <summary>
+/// Owns the current <see cref="ModelHandle{TIn, TOut}"/> of one served model: loads it from its source at startup,
+/// reloads when the source changes (a failed reload keeps the previous version and never stops later reloads), and
+/// publishes each new version with one atomic exchange.
+/// </summary>
+internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
+    where TIn : class
+    where TOut : class, new()
+{
+    private static readonly IChangeToken NeverChanges = new CancellationChangeToken(CancellationToken.None);
+
+    private readonly ModelSource _source;
+    private readonly MLContext _mlContext;
+    private readonly MLOpsMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _poolSize;
+    private readonly TimeSpan _reloadDelay;
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly object _startLock = new();
+    private ModelHandle<TIn, TOut>? _current;
+    private Task? _startTask;
+    private IDisposable? _watchRegistration;
+    private int _reloadScheduled;
+    private Exception? _lastLoadError;
+    private DateTimeOffset? _lastLoadErrorAt;
+    private long _loadFailures;
+
+    public ModelRuntime(
+        string name,
+        string variant,
+        ModelSource source,
+        MLOpsMetrics metrics,
+        ILogger logger,
+        TimeProvider timeProvider,
+        int poolSize,
+        TimeSpan reloadDelay)
+    {
+        Name = name;
+        Variant = variant;
+        _source = source;
+        _metrics = metrics;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _poolSize = poolSize;
+        _reloadDelay = reloadDelay;
+        _mlContext = new MLContext();
+    }
+
+    public string Name { get; }
+
+    public string Variant { get; }
+
+    public string SourceDescription => _source.Description;
+
+    internal ModelHandle<TIn, TOut>? Current => Volatile.Read(ref _current);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_startLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            return _startTask ??= StartCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        // Watch first: if the first load fails, a later change of the source still recovers.
+        if (_source.Watch() is not null)
+        {
+            _watchRegistration = ChangeToken.OnChange(
+                () => _source.Watch() ?? NeverChanges,
+                static state => state.ScheduleReload(),
+                this);
+        }
+
+        await LoadAsync(throwOnFailure: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Leases the current version. The caller must <see cref="ModelHandle{TIn, TOut}.Release"/> it.</summary>
+    public ModelHandle<TIn, TOut> Acquire()
+    {
+        while (true)
+        {
+            ModelHandle<TIn, TOut>? handle = Volatile.Read(ref _current);
+            if (handle is null)
+            {
+                handle = AcquireSlow();
+            }
+
+            if (handle.TryAddRef())
+            {
+                return handle;
+            }
+
+            // The handle was swapped out and released between the read and the add-ref; read the new one.
+        }
+    }
+
+    private ModelHandle<TIn, TOut> AcquireSlow()
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+
+        // Used without a host (no hosted service started the models): load on first use.
+        bool started;
+        lock (_startLock)
+        {
+            started = _startTask is not null;
+        }
+
+        if (!started)
+        {
+            try
+            {
+                StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new ModelNotLoadedException(Name, $"the first load from {_source.Description} failed.", ex);
+            }
+        }
+
+        return Volatile.Read(ref _current)
+            ?? throw new ModelNotLoadedException(
+                Name,
+                _lastLoadError is null
+                    ? $"{_source.Description} has not provided a model yet."
+                    : $"the last load from {_source.Description} failed.",
+                _lastLoadError);
+    }
+
+    public Task<bool> ReloadAsync(CancellationToken cancellationToken) => LoadAsync(throwOnFailure: false, cancellationToken);
+
+    private void ScheduleReload()
+    {
+        if (Interlocked.Exchange(ref _reloadScheduled, 1) == 1 || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (_reloadDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_reloadDelay, _timeProvider, _disposed.Token).ConfigureAwait(false);
+                }
+
+                // Clear before loading: a change that arrives while loading schedules one more load.
+                Volatile.Write(ref _reloadScheduled, 0);
+                await LoadAsync(throwOnFailure: false, _disposed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed.
+            }
+        });
+    }
+
+    private async Task<bool> LoadAsync(bool throwOnFailure, CancellationToken cancellationToken)
+    {
+        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ModelHandle<TIn, TOut>? current = Volatile.Read(ref _current);
+            var context = new ModelLoadContext(Name, _mlContext, current?.Version, current?.Model.Fingerprint);
+            LoadedModel? loaded;
+            ModelHandle<TIn, TOut> handle;
+            try
+            {
+                loaded = await _source.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+                if (loaded is null)
+                {
+                    Log.ModelUnchanged(_logger, Name, _source.Description);
+                    return false;
+                }
+
+                handle = CreateHandle(loaded);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Exception error = ex as ModelLoadException ?? new ModelLoadException(Name, _source.Description, ex);
+                _lastLoadError = error;
+                _lastLoadErrorAt = _timeProvider.GetUtcNow();
+                Interlocked.Increment(ref _loadFailures);
+                RecordLoad(success: false, error);
+                Log.ModelReloadFailed(_logger, error, Name, _source.Description, current is null ? "(none)" : current.VersionText);
+                if (throwOnFailure)
+                {
+                    throw error;
+                }
+
+                return false;
+            }
+
+            ModelHandle<TIn, TOut>? previous = Interlocked.Exchange(ref _current, handle);
+            _lastLoadError = null;
+            RecordLoad(success: true, error: null);
+            Log.ModelLoaded(_logger, Name, handle.Version, _source.Description, Variant);
+            previous?.Release();
+            return true;
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    private ModelHandle<TIn, TOut> CreateHandle(LoadedModel loaded)
+    {
+        try
+        {
+            return new ModelHandle<TIn, TOut>(_mlContext, loaded, Variant, _poolSize, _timeProvider.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            if (loaded.OwnsModel && loaded.Model is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+
+            throw new ModelLoadException(
+                Name,
+                _source.Description,
+                new InvalidOperationException(
+                    $"version {loaded.Version} cannot serve {typeof(TIn).Name} -> {typeof(TOut).Name}: {ex.Message}", ex));
+        }
+    }
+
+    private void RecordLoad(bool success, Exception? error)
+    {
+        if (!_metrics.ModelLoads.Enabled)
+        {
+            return;
+        }
+
+        var tags = new System.Diagnostics.TagList
+        {
+            { MLOpsTelemetry.Tags.ModelName, Name },
+            { MLOpsTelemetry.Tags.Variant, Variant },
+            { MLOpsTelemetry.Tags.Outcome, success ? "success" : "failure" },
+        };
+        if (error is not null)
+        {
+            tags.Add(MLOpsTelemetry.Tags.ErrorType, (error.InnerException ?? error).GetType().FullName);
+        }
+
+        _metrics.ModelLoads.Add(1, tags);
+    }
+
+    public ServedModel Describe()
+    {
+        ModelHandle<TIn, TOut>? current = Volatile.Read(ref _current);
+        return new ServedModel
+        {
+            Name = Name,
+            Variant = Variant,
+            InputType = typeof(TIn),
+            OutputType = typeof(TOut),
+            Source = _source.Description,
+            Version = current?.Version,
+            Fingerprint = current?.Model.Fingerprint,
+            LoadedAt = current?.LoadedAt,
+            LastLoadError = _lastLoadError,
+            LastLoadErrorAt = _lastLoadErrorAt,
+            LoadFailures = Interlocked.Read(ref _loadFailures),
+        };
+    }
+
+    public void Dispose()
+    {
+        lock (_startLock)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _disposed.Cancel();
+        }
+
+        _watchRegistration?.Dispose();
+        _source.Dispose();
+        Interlocked.Exchange(ref _current, null)?.Release();
+    }
+}

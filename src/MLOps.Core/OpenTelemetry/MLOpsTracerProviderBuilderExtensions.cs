@@ -1,0 +1,17 @@
+using MLOps;
+
+namespace OpenTelemetry.Trace;
+
+/// <summary>Enables MLOps traces in an OpenTelemetry <see cref="TracerProviderBuilder"/>.</summary>
+public static class MLOpsTracerProviderBuilderExtensions
+{
+    /// <summary>Subscribes to the <c>MLOps</c> activity source (one activity per prediction, named <c>mlops.predict {model}</c>).</summary>
+    /// <param name="builder">The tracer provider builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static TracerProviderBuilder AddMLOpsInstrumentation(this TracerProviderBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddSource(MLOpsTelemetry.Name);
+    }
+}
