@@ -1,0 +1,64 @@
+namespace MLOps.Core.Tests.Identity;
+
+public class ModelNameTests
+{
+    [Theory]
+    [InlineData("taxi")]
+    [InlineData("taxi-duration")]
+    [InlineData("Taxi_Duration.v2")]
+    [InlineData("0")]
+    [InlineData("a.b-c_d")]
+    public void Parse_ValidName_RoundTrips(string name)
+    {
+        ModelName parsed = ModelName.Parse(name);
+
+        Assert.Equal(name, parsed.Value);
+        Assert.Equal(name, parsed.ToString());
+        Assert.True(ModelName.IsValid(name));
+        Assert.True(ModelName.TryParse(name, out var tried));
+        Assert.Equal(parsed, tried);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-taxi")]
+    [InlineData(".hidden")]
+    [InlineData("_x")]
+    [InlineData("../etc")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("taxi@champion")]
+    [InlineData("tàxi")]
+    [InlineData("has space")]
+    [InlineData("/abs")]
+    public void Parse_InvalidName_ThrowsArgumentExceptionNamingTheRule(string name)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelName.Parse(name));
+
+        Assert.Equal("name", ex.ParamName);
+        Assert.Contains(ModelName.Pattern, ex.Message, StringComparison.Ordinal);
+        Assert.False(ModelName.TryParse(name, out _));
+    }
+
+    [Fact]
+    public void Parse_NameAtMaximumLength_IsValidAndOneMoreIsNot()
+    {
+        Assert.True(ModelName.IsValid(new string('a', ModelName.MaxLength)));
+        Assert.False(ModelName.IsValid(new string('a', ModelName.MaxLength + 1)));
+    }
+
+    [Fact]
+    public void Parse_Null_ThrowsArgumentNullException()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => ModelName.Parse(null!));
+        Assert.Equal("name", ex.ParamName);
+    }
+
+    [Fact]
+    public void Equality_IsOrdinalAndCaseSensitive()
+    {
+        Assert.Equal(ModelName.Parse("taxi"), ModelName.Parse("taxi"));
+        Assert.NotEqual(ModelName.Parse("taxi"), ModelName.Parse("Taxi"));
+        Assert.True(ModelName.Parse("a") < ModelName.Parse("b"));
+    }
+}

@@ -1,0 +1,50 @@
+namespace MLOps.Core.Tests.Identity;
+
+public class ModelVersionTests
+{
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("42", 42)]
+    [InlineData("v3", 3)]
+    [InlineData("2147483647", int.MaxValue)]
+    public void Parse_PositiveInteger_ReturnsVersion(string text, int expected)
+    {
+        Assert.Equal(expected, ModelVersion.Parse(text).Number);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("+1")]
+    [InlineData("1.0")]
+    [InlineData("")]
+    [InlineData("v")]
+    [InlineData(" 1")]
+    [InlineData("2147483648")]
+    public void Parse_NotAPositiveInteger_ThrowsArgumentException(string text)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelVersion.Parse(text));
+        Assert.Equal("version", ex.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_LessThanOne_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ModelVersion(0));
+    }
+
+    [Fact]
+    public void ToString_IsInvariantAndCachedForSmallNumbers()
+    {
+        Assert.Equal("7", new ModelVersion(7).ToString());
+        Assert.Same(new ModelVersion(7).ToString(), new ModelVersion(7).ToString());
+        Assert.Equal("123456", new ModelVersion(123456).ToString());
+    }
+
+    [Fact]
+    public void Comparison_OrdersByNumber()
+    {
+        Assert.True(new ModelVersion(2) > new ModelVersion(1));
+        Assert.Equal(new ModelVersion(5), new ModelVersion(5));
+    }
+}
