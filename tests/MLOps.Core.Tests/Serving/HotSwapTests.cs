@@ -50,7 +50,18 @@ public class HotSwapTests
                 try
                 {
                     var p = client.Predict(TestModels.Inputs[input]);
-                    observations.Enqueue((start, Stopwatch.GetTimestamp(), p.ModelVersion.Number, input, p.Value.Score));
+                    long end = Stopwatch.GetTimestamp();
+                    int v = p.ModelVersion.Number;
+                    if (v < 1 || v > Swaps + 1 || expected[v % models.Count, input] != p.Value.Score)
+                    {
+                        errors.Enqueue(new InvalidOperationException($"version {v} returned {p.Value.Score} for input {input}"));
+                    }
+
+                    // Keep a sample for the timeline check (all of them would be tens of millions).
+                    if ((i & 15) == 0)
+                    {
+                        observations.Enqueue((start, end, v, input, p.Value.Score));
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -77,15 +88,26 @@ public class HotSwapTests
         Assert.True(observations.Select(o => o.Version).Distinct().Count() > 1, "predictions never saw a swap");
         foreach (var o in observations)
         {
-            Assert.InRange(o.Version, 1, Swaps + 1);
             // Current at some point during the call: published before the call ended, superseded after it started.
-            Assert.True(reloadStart[o.Version] <= o.End, $"version {o.Version} was published after the call ended");
-            if (o.Version <= Swaps)
+            if (o.Version < 1 || o.Version > Swaps + 1)
             {
-                Assert.True(reloadEnd[o.Version + 1] >= o.Start, $"version {o.Version} was superseded before the call started");
+                Assert.Fail($"unknown version {o.Version}");
             }
 
-            Assert.Equal(expected[o.Version % models.Count, o.Input], o.Score);
+            if (reloadStart[o.Version] > o.End)
+            {
+                Assert.Fail($"version {o.Version} was published after the call ended");
+            }
+
+            if (o.Version <= Swaps && reloadEnd[o.Version + 1] < o.Start)
+            {
+                Assert.Fail($"version {o.Version} was superseded before the call started");
+            }
+
+            if (expected[o.Version % models.Count, o.Input] != o.Score)
+            {
+                Assert.Fail($"version {o.Version} returned {o.Score}, not its model's {expected[o.Version % models.Count, o.Input]}");
+            }
         }
 
         Assert.Equal(new ModelVersion(Swaps + 1), catalog.Find("house")!.Version);
