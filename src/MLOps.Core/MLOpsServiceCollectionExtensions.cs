@@ -21,6 +21,12 @@ public static class MLOpsServiceCollectionExtensions
     public static IMLOpsBuilder AddMLOps(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(ModelCatalog)))
+        {
+            return new MLOpsBuilder(services);
+        }
+
+        // Not idempotent by themselves (each call adds a validator), hence the guard above.
         services.AddOptionsWithValidateOnStart<MLOpsOptions>().ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MLOpsOptions>, MLOpsOptionsValidator>());
         services.AddMetrics();
