@@ -1,0 +1,9 @@
+using MLOps.Tests.Shared;
+
+namespace MLOps.Core.Tests;
+
+public class PublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesTheApprovedBaseline() => PublicApiAssert.MatchesApproved(typeof(IModelClient<,>).Assembly);
+}

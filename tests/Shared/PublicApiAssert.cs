@@ -1,0 +1,44 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using PublicApiGenerator;
+
+namespace MLOps.Tests.Shared;
+
+/// <summary>
+/// Compares an assembly's public API with the committed baseline <c>PublicApi/&lt;Assembly&gt;.approved.txt</c>.
+/// On a difference it writes <c>.received.txt</c> next to it and fails; to accept an intended change, run the tests
+/// with <c>MLOPS_ACCEPT_PUBLIC_API=1</c> (or copy the received file over the approved one) and commit the diff.
+/// </summary>
+internal static class PublicApiAssert
+{
+    public static void MatchesApproved(Assembly assembly, [CallerFilePath] string callerFile = "")
+    {
+        string api = assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
+        }).ReplaceLineEndings("\n");
+        string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "PublicApi");
+        Directory.CreateDirectory(directory);
+        string name = assembly.GetName().Name!;
+        string approvedPath = Path.Combine(directory, name + ".approved.txt");
+        string receivedPath = Path.Combine(directory, name + ".received.txt");
+        string? approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : null;
+        if (approved == api)
+        {
+            File.Delete(receivedPath);
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("MLOPS_ACCEPT_PUBLIC_API") == "1")
+        {
+            File.WriteAllText(approvedPath, api);
+            File.Delete(receivedPath);
+            return;
+        }
+
+        File.WriteAllText(receivedPath, api);
+        Assert.Fail(
+            $"The public API of {name} changed. Review the difference between {receivedPath} and {approvedPath}; " +
+            "if it is intended, accept it with MLOPS_ACCEPT_PUBLIC_API=1 and commit the approved file.");
+    }
+}
