@@ -20,7 +20,4 @@ internal static partial class Log
         Message = "Prediction observer {Observer} of model '{ModelName}' threw; the prediction was returned. {Suppressed} earlier failures were not logged.")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string observer, string modelName, long suppressed);
 
-    [LoggerMessage(EventId = 5, EventName = "ModelWatchFailed", Level = LogLevel.Warning,
-        Message = "Model '{ModelName}': watching {Source} for changes failed; polling continues.")]
-    public static partial void ModelWatchFailed(ILogger logger, Exception exception, string modelName, string source);
 }
