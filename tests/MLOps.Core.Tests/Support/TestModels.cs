@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -5,10 +6,13 @@ namespace MLOps.Core.Tests.Support;
 
 public sealed class HouseInput
 {
+    [Required]
     public float Size { get; set; }
 
+    [Required]
     public float Rooms { get; set; }
 
+    /// <summary>The label: present for training, optional when predicting over HTTP (no [Required]).</summary>
     public float Price { get; set; }
 }
 

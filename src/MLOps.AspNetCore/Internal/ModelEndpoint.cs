@@ -1,0 +1,172 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MLOps.AspNetCore.Internal;
+
+/// <summary>The HTTP face of one served model; typed by <see cref="ModelEndpoint{TIn, TOut}"/>.</summary>
+internal abstract class ModelEndpoint
+{
+    internal static readonly JsonSerializerOptions InputJson = new(JsonSerializerDefaults.Web);
+
+    internal static readonly JsonSerializerOptions OutputJson = new(JsonSerializerDefaults.Web)
+    {
+        // A model may output NaN (e.g. an undefined score); write it rather than fail the response.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public abstract InputSchema Schema { get; }
+
+    public abstract Task<IResult> PredictAsync(HttpContext http, MLOpsEndpointOptions options);
+
+    public abstract Task<IResult> PredictBatchAsync(HttpContext http, MLOpsEndpointOptions options);
+}
+
+internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, ILogger logger) : ModelEndpoint
+    where TIn : class
+    where TOut : class, new()
+{
+    private static readonly InputSchema InputSchema = InputSchema.For(typeof(TIn));
+
+    public override InputSchema Schema => InputSchema;
+
+    public override async Task<IResult> PredictAsync(HttpContext http, MLOpsEndpointOptions options)
+    {
+        (JsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+        if (document is null)
+        {
+            return problem!;
+        }
+
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            TIn? input = null;
+            if (!TryRead(document.RootElement, string.Empty, options, errors, ref input, out IResult? unreadable))
+            {
+                return unreadable;
+            }
+
+            if (errors.Count != 0)
+            {
+                return Problems.Invalid(errors);
+            }
+            Prediction<TOut> prediction;
+            try
+            {
+                prediction = client.Predict(input!);
+            }
+            catch (ModelNotLoadedException)
+            {
+                return Problems.NotLoaded(http, client.ModelName);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.PredictionFailed(logger, ex, client.ModelName);
+                return Problems.PredictionFailed(http);
+            }
+
+            http.Response.Headers["X-Prediction-Id"] = prediction.PredictionId.ToString();
+            http.Response.Headers["X-Model-Version"] = prediction.ModelVersion.ToString();
+            return Results.Json(PredictionResponse<TOut>.From(prediction), OutputJson);
+        }
+    }
+
+    public override async Task<IResult> PredictBatchAsync(HttpContext http, MLOpsEndpointOptions options)
+    {
+        (JsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+        if (document is null)
+        {
+            return problem!;
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return Problems.BadRequest("A batch is a JSON array of inputs.");
+            }
+
+            int count = root.GetArrayLength();
+            if (count == 0)
+            {
+                return Problems.BadRequest("The batch is empty.");
+            }
+
+            if (count > options.MaxBatchSize)
+            {
+                return Problems.TooLarge($"The batch has {count} inputs; the limit is {options.MaxBatchSize}.");
+            }
+
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var inputs = new TIn[count];
+            int index = 0;
+            foreach (JsonElement item in root.EnumerateArray())
+            {
+                TIn? input = null;
+                if (!TryRead(item, $"[{index}]", options, errors, ref input, out IResult? unreadable))
+                {
+                    return unreadable;
+                }
+
+                inputs[index++] = input!;
+            }
+
+            if (errors.Count != 0)
+            {
+                return Problems.Invalid(errors);
+            }
+
+            Prediction<TOut>[] predictions;
+            try
+            {
+                predictions = client.PredictBatch(inputs);
+            }
+            catch (ModelNotLoadedException)
+            {
+                return Problems.NotLoaded(http, client.ModelName);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.PredictionFailed(logger, ex, client.ModelName);
+                return Problems.PredictionFailed(http);
+            }
+
+            http.Response.Headers["X-Model-Version"] = predictions[0].ModelVersion.ToString();
+            return Results.Json(Array.ConvertAll(predictions, PredictionResponse<TOut>.From), OutputJson);
+        }
+    }
+    /// <summary>
+    /// Validates one input against the signature and, when valid, deserializes it. Text that parsed as JSON but cannot
+    /// be decoded (invalid UTF-8 in a name, a lone surrogate) is a client mistake too: 400, not 500.
+    /// </summary>
+    private static bool TryRead(JsonElement element, string path, MLOpsEndpointOptions options, Dictionary<string, string[]> errors, ref TIn? input, [NotNullWhen(false)] out IResult? problem)
+    {
+        problem = null;
+        try
+        {
+            int before = errors.Count;
+            InputSchema.Validate(element, path, options.RejectUnknownFields, errors);
+            if (errors.Count == before)
+            {
+                input = element.Deserialize<TIn>(InputJson)!;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException or ArgumentException or FormatException)
+        {
+            problem = Problems.BadRequest($"The input{(path.Length == 0 ? string.Empty : " at " + path)} cannot be read: {ex.Message}");
+            return false;
+        }
+    }
+}
+
+/// <summary>The JSON body of a prediction.</summary>
+internal sealed record PredictionResponse<TOut>(string PredictionId, int ModelVersion, string Variant, TOut Output)
+{
+    public static PredictionResponse<TOut> From(Prediction<TOut> p) => new(p.PredictionId.ToString(), p.ModelVersion.Number, p.Variant, p.Value);
+}

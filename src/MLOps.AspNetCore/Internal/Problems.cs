@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+
+namespace MLOps.AspNetCore.Internal;
+
+/// <summary>RFC 7807 ProblemDetails results for the client mistakes and service states the endpoints report.</summary>
+internal static class Problems
+{
+    public static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+
+    public static IResult TooLarge(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: detail);
+
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type",
+            detail: $"Send 'Content-Type: application/json'{(string.IsNullOrEmpty(contentType) ? " (no content type was sent)" : $", not '{contentType}'")}.");
+
+    public static IResult Invalid(Dictionary<string, string[]> errors) =>
+        Results.ValidationProblem(errors, title: "The input does not match the model's signature.");
+
+    public static IResult UnknownModel(string name) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model is served under the name '{Truncate(name)}'.");
+
+    public static IResult NotLoaded(HttpContext http, string name)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Results.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Model not loaded",
+            detail: $"Model '{name}' has no loaded version yet; retry later.");
+    }
+
+    public static IResult PredictionFailed(HttpContext http) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status500InternalServerError,
+            title: "Prediction failed",
+            detail: "The model failed to make a prediction; the error was logged.",
+            extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
+
+    private static string Truncate(string value) => value.Length <= 128 ? value : string.Concat(value.AsSpan(0, 128), "…");
+}

@@ -1,0 +1,59 @@
+namespace MLOps.AspNetCore;
+
+/// <summary>Limits and behaviour of the endpoints mapped by <c>MapMLOps()</c>.</summary>
+public sealed class MLOpsEndpointOptions
+{
+    /// <summary>The default <see cref="MaxRequestBodySize"/>: 1 MiB.</summary>
+    public const long DefaultMaxRequestBodySize = 1024 * 1024;
+
+    /// <summary>The default <see cref="MaxBatchSize"/>: 1,000 inputs.</summary>
+    public const int DefaultMaxBatchSize = 1000;
+
+    /// <summary>The default <see cref="MaxJsonDepth"/>: 16.</summary>
+    public const int DefaultMaxJsonDepth = 16;
+
+    /// <summary>Gets or sets the largest accepted request body, in bytes; larger bodies get 413 with ProblemDetails.</summary>
+    /// <value>The default value is 1 MiB.</value>
+    public long MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
+
+    /// <summary>Gets or sets the largest number of inputs in one batch request; more get 413 with ProblemDetails.</summary>
+    /// <value>The default value is 1,000.</value>
+    public int MaxBatchSize { get; set; } = DefaultMaxBatchSize;
+
+    /// <summary>Gets or sets the deepest JSON nesting accepted; deeper documents get 400 with ProblemDetails.</summary>
+    /// <value>The default value is 16.</value>
+    public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
+
+    /// <summary>
+    /// Gets or sets whether an input with a field the model does not have is rejected (400, naming the field) rather
+    /// than ignored. Rejecting catches misspelt feature names, which would otherwise silently predict from defaults.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RejectUnknownFields { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the name of a rate-limiting policy (registered with ASP.NET Core's <c>AddRateLimiter</c>) applied to
+    /// the predict endpoints, or <see langword="null"/> for none. <c>AddMLOpsPredictRateLimiter()</c> registers a
+    /// default policy named <see cref="MLOpsRateLimiting.PredictPolicyName"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? PredictRateLimitPolicy { get; set; }
+
+    internal void Validate()
+    {
+        if (MaxRequestBodySize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodySize), MaxRequestBodySize, "must be at least 1 byte.");
+        }
+
+        if (MaxBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "must be at least 1.");
+        }
+
+        if (MaxJsonDepth is < 2 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth), MaxJsonDepth, "must be between 2 and 256.");
+        }
+    }
+}

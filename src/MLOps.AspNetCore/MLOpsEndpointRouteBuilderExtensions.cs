@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MLOps;
+using MLOps.AspNetCore;
+using MLOps.AspNetCore.Internal;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the MLOps HTTP endpoints.</summary>
+public static class MLOpsEndpointRouteBuilderExtensions
+{
+    /// <summary>The default route prefix: <c>/mlops</c>.</summary>
+    public const string DefaultPrefix = "/mlops";
+
+    /// <summary>
+    /// Maps the MLOps endpoints under <paramref name="prefix"/>: <c>POST models/{name}/predict</c>,
+    /// <c>POST models/{name}/predict/batch</c>, <c>GET models</c> and <c>GET models/{name}</c>. Client mistakes get
+    /// RFC 7807 ProblemDetails (400 naming each bad field, 404, 413, 415), never a 500.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder (the <c>WebApplication</c>).</param>
+    /// <param name="prefix">The route prefix.</param>
+    /// <param name="configure">Configures limits and behaviour.</param>
+    /// <returns>The route group, so conventions chain: <c>.RequireAuthorization()</c>, <c>.RequireRateLimiting(…)</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><c>services.AddMLOps()</c> was not called.</exception>
+    public static RouteGroupBuilder MapMLOps(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix, Action<MLOpsEndpointOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var options = new MLOpsEndpointOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        IModelCatalog catalog = endpoints.ServiceProvider.GetService<IModelCatalog>()
+            ?? throw new InvalidOperationException("MapMLOps needs the MLOps services: call builder.Services.AddMLOps() first.");
+        var models = new ModelEndpoints(endpoints.ServiceProvider, catalog);
+
+        RouteGroupBuilder group = endpoints.MapGroup(prefix).WithTags("MLOps");
+
+        RouteHandlerBuilder predict = group.MapPost("/models/{name}/predict", (string name, HttpContext http) =>
+                models.Find(name) is { } model ? model.PredictAsync(http, options) : Task.FromResult(Problems.UnknownModel(name)))
+            .WithName("MLOps.Predict")
+            .WithSummary("Predict with a served model.")
+            .WithDescription("Send one input as a JSON object with the model's input fields; the response carries the prediction id (send it back with the ground truth) and the model version, also in the X-Prediction-Id and X-Model-Version headers.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        RouteHandlerBuilder batch = group.MapPost("/models/{name}/predict/batch", (string name, HttpContext http) =>
+                models.Find(name) is { } model ? model.PredictBatchAsync(http, options) : Task.FromResult(Problems.UnknownModel(name)))
+            .WithName("MLOps.PredictBatch")
+            .WithSummary("Predict a batch with a served model.")
+            .WithDescription("Send a JSON array of inputs (at most MaxBatchSize); all are predicted by the same model version.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        if (options.PredictRateLimitPolicy is { } policy)
+        {
+            predict.RequireRateLimiting(policy);
+            batch.RequireRateLimiting(policy);
+        }
+
+        group.MapGet("/models", () => Results.Json(catalog.GetModels().Select(m => Describe(m, models)).ToArray(), ModelEndpoint.OutputJson))
+            .WithName("MLOps.ListModels")
+            .WithSummary("List the served models.")
+            .Produces<ModelInfo[]>();
+
+        group.MapGet("/models/{name}", (string name) =>
+                catalog.Find(name) is { } m ? Results.Json(Describe(m, models), ModelEndpoint.OutputJson) : Problems.UnknownModel(name))
+            .WithName("MLOps.GetModel")
+            .WithSummary("Describe a served model: version per variant, load state and input signature.")
+            .Produces<ModelInfo>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static ModelInfo Describe(ServedModel model, ModelEndpoints endpoints)
+    {
+        InputSchema schema = endpoints.Find(model.Name)?.Schema ?? InputSchema.For(model.InputType);
+        return new ModelInfo(
+            model.Name,
+            model.Variant,
+            model.Version?.Number,
+            model.LoadedAt,
+            model.Source,
+            model.Fingerprint,
+            model.LoadFailures,
+            model.LastLoadError?.Message,
+            schema.Fields.Select(f => new InputFieldInfo(f.JsonName, f.Type.Name, f.Required)).ToArray(),
+            model.OutputType.Name);
+    }
+}

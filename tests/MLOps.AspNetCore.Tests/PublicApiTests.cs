@@ -1,0 +1,9 @@
+using MLOps.Tests.Shared;
+
+namespace MLOps.AspNetCore.Tests;
+
+public class PublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesTheApprovedBaseline() => PublicApiAssert.MatchesApproved(typeof(MLOpsEndpointOptions).Assembly);
+}
