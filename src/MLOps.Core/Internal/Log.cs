@@ -19,5 +19,4 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, EventName = "ObserverFailed", Level = LogLevel.Warning,
         Message = "Prediction observer {Observer} of model '{ModelName}' threw; the prediction was returned. {Suppressed} earlier failures were not logged.")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string observer, string modelName, long suppressed);
-
 }

@@ -35,14 +35,14 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
     public Prediction<TOut> Predict(TIn input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ModelHandle<TIn, TOut> handle = _runtime.Acquire();
+        PredictionEngine<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
         try
         {
-            return PredictCore(handle, handle.RentEngine(), input, returnEngine: true);
+            return PredictCore(handle, engine, input);
         }
         finally
         {
-            handle.Release();
+            handle.Return(engine);
         }
     }
 
@@ -63,25 +63,23 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
             return results;
         }
 
-        ModelHandle<TIn, TOut> handle = _runtime.Acquire();
-        PredictionEngine<TIn, TOut> engine = handle.RentEngine();
+        PredictionEngine<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
         try
         {
             for (int i = 0; i < results.Length; i++)
             {
-                results[i] = PredictCore(handle, engine, inputs[i], returnEngine: false);
+                results[i] = PredictCore(handle, engine, inputs[i]);
             }
 
             return results;
         }
         finally
         {
-            handle.ReturnEngine(engine);
-            handle.Release();
+            handle.Return(engine);
         }
     }
 
-    private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, PredictionEngine<TIn, TOut> engine, TIn input, bool returnEngine)
+    private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, PredictionEngine<TIn, TOut> engine, TIn input)
     {
         bool recordDuration = _metrics.PredictionDuration.Enabled;
         long started = recordDuration ? Stopwatch.GetTimestamp() : 0;
@@ -106,13 +104,6 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
             }
 
             throw;
-        }
-        finally
-        {
-            if (returnEngine)
-            {
-                handle.ReturnEngine(engine);
-            }
         }
 
         if (recordDuration)

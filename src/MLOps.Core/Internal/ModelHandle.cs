@@ -3,18 +3,35 @@ using Microsoft.ML;
 namespace MLOps.Internal;
 
 /// <summary>
-/// One loaded model version with its pool of prediction engines. Reference-counted: the runtime holds one reference
-/// while the handle is current and every prediction holds one while it runs, so a swapped-out version is disposed only
-/// after its last prediction completes.
+/// One loaded model version with its pool of prediction engines.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Lifetime rides on the engines, so the hot path costs two interlocked operations (take an engine from the pool, put
+/// it back) and no separate reference count. <c>_state</c> counts the live engines (pooled or rented) plus a
+/// <see cref="RetiredFlag"/> set when the runtime swaps this version out. After retirement no engine is created, pooled
+/// engines are disposed by <see cref="Retire"/>, rented ones by their renter when they come back, and the model itself
+/// (if owned) when the last engine is gone — so a prediction in flight always completes on the version it started with.
+/// </para>
+/// <para>
+/// The one race, a renter putting its engine back just as <see cref="Retire"/> drains the pool, is closed Dekker-style:
+/// both sides make an interlocked write and then read the other side's state, so at least one of them sees the engine
+/// and disposes it.
+/// </para>
+/// </remarks>
 internal sealed class ModelHandle<TIn, TOut>
     where TIn : class
     where TOut : class, new()
 {
+    private const int RetiredFlag = 1 << 30;
+
+    private static readonly PredictionEngineOptions EngineOptions = new() { OwnsTransformer = false };
+
     private readonly MLContext _mlContext;
     private readonly PredictionEngine<TIn, TOut>?[] _pool;
     private PredictionEngine<TIn, TOut>? _fastItem;
-    private int _refCount = 1;
+    private int _state;
+    private int _modelDisposed;
 
     public ModelHandle(MLContext mlContext, LoadedModel model, string variant, int poolSize, DateTimeOffset loadedAt)
     {
@@ -27,6 +44,7 @@ internal sealed class ModelHandle<TIn, TOut>
 
         // Creating the first engine binds TIn/TOut to the model's schema, so a mismatch fails the load, not a prediction.
         _fastItem = CreateEngine();
+        _state = 1;
     }
 
     public LoadedModel Model { get; }
@@ -39,47 +57,14 @@ internal sealed class ModelHandle<TIn, TOut>
 
     public DateTimeOffset LoadedAt { get; }
 
-    internal bool IsDisposed => Volatile.Read(ref _refCount) == 0;
+    internal bool IsRetired => (Volatile.Read(ref _state) & RetiredFlag) != 0;
 
-    /// <summary>Takes a reference unless the handle has already been released for good.</summary>
-    public bool TryAddRef()
-    {
-        int count = Volatile.Read(ref _refCount);
-        while (count > 0)
-        {
-            int seen = Interlocked.CompareExchange(ref _refCount, count + 1, count);
-            if (seen == count)
-            {
-                return true;
-            }
+    internal bool IsModelDisposed => Volatile.Read(ref _modelDisposed) != 0;
 
-            count = seen;
-        }
+    internal int LiveEngines => Volatile.Read(ref _state) & ~RetiredFlag;
 
-        return false;
-    }
-
-    /// <summary>Drops a reference; the last one disposes the engines and, if owned, the model.</summary>
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _refCount) != 0)
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _fastItem, null)?.Dispose();
-        for (int i = 0; i < _pool.Length; i++)
-        {
-            Interlocked.Exchange(ref _pool[i], null)?.Dispose();
-        }
-
-        if (Model.OwnsModel && Model.Model is IDisposable disposable)
-        {
-            disposable.Dispose();
-        }
-    }
-
-    public PredictionEngine<TIn, TOut> RentEngine()
+    /// <summary>Rents an engine, or returns <see langword="null"/> when the handle was retired and has none to give.</summary>
+    public PredictionEngine<TIn, TOut>? TryRent()
     {
         PredictionEngine<TIn, TOut>? engine = _fastItem;
         if (engine is not null && Interlocked.CompareExchange(ref _fastItem, null, engine) == engine)
@@ -97,14 +82,68 @@ internal sealed class ModelHandle<TIn, TOut>
             }
         }
 
-        return CreateEngine();
+        // Nothing pooled: create one more engine, unless the version was retired (the caller then uses the new one).
+        int state = Volatile.Read(ref _state);
+        while (true)
+        {
+            if ((state & RetiredFlag) != 0)
+            {
+                return null;
+            }
+
+            int seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+            if (seen == state)
+            {
+                break;
+            }
+
+            state = seen;
+        }
+
+        try
+        {
+            return CreateEngine();
+        }
+        catch
+        {
+            EngineGone();
+            throw;
+        }
     }
 
-    public void ReturnEngine(PredictionEngine<TIn, TOut> engine)
+    public void Return(PredictionEngine<TIn, TOut> engine)
+    {
+        if (!IsRetired && TryPool(engine))
+        {
+            // Retire may have drained the pool just before the engine went in: drain again so nothing stays behind.
+            if (IsRetired)
+            {
+                Drain();
+            }
+
+            return;
+        }
+
+        engine.Dispose();
+        EngineGone();
+    }
+
+    /// <summary>Called once by the runtime when this version is swapped out (or the model is disposed).</summary>
+    public void Retire()
+    {
+        Interlocked.Or(ref _state, RetiredFlag);
+        Drain();
+        if (Volatile.Read(ref _state) == RetiredFlag)
+        {
+            DisposeModel();
+        }
+    }
+
+    private bool TryPool(PredictionEngine<TIn, TOut> engine)
     {
         if (_fastItem is null && Interlocked.CompareExchange(ref _fastItem, engine, null) is null)
         {
-            return;
+            return true;
         }
 
         PredictionEngine<TIn, TOut>?[] pool = _pool;
@@ -112,13 +151,48 @@ internal sealed class ModelHandle<TIn, TOut>
         {
             if (pool[i] is null && Interlocked.CompareExchange(ref pool[i], engine, null) is null)
             {
-                return;
+                return true;
             }
         }
 
-        engine.Dispose();
+        return false;
     }
 
+    private void Drain()
+    {
+        if (Interlocked.Exchange(ref _fastItem, null) is { } first)
+        {
+            first.Dispose();
+            EngineGone();
+        }
+
+        for (int i = 0; i < _pool.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _pool[i], null) is { } engine)
+            {
+                engine.Dispose();
+                EngineGone();
+            }
+        }
+    }
+
+    private void EngineGone()
+    {
+        if (Interlocked.Decrement(ref _state) == RetiredFlag)
+        {
+            DisposeModel();
+        }
+    }
+
+    private void DisposeModel()
+    {
+        if (Interlocked.Exchange(ref _modelDisposed, 1) == 0 && Model.OwnsModel && Model.Model is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+    }
+
+    // By default an engine owns (and disposes) its transformer; here many engines share one model, owned by this handle.
     private PredictionEngine<TIn, TOut> CreateEngine() =>
-        _mlContext.Model.CreatePredictionEngine<TIn, TOut>(Model.Model);
+        _mlContext.Model.CreatePredictionEngine<TIn, TOut>(Model.Model, EngineOptions);
 }

@@ -85,23 +85,20 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         await LoadAsync(throwOnFailure: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Leases the current version. The caller must <see cref="ModelHandle{TIn, TOut}.Release"/> it.</summary>
-    public ModelHandle<TIn, TOut> Acquire()
+    /// <summary>
+    /// Rents an engine of the current version; the caller returns it with <see cref="ModelHandle{TIn, TOut}.Return"/>.
+    /// </summary>
+    public PredictionEngine<TIn, TOut> Rent(out ModelHandle<TIn, TOut> handle)
     {
         while (true)
         {
-            ModelHandle<TIn, TOut>? handle = Volatile.Read(ref _current);
-            if (handle is null)
+            handle = Volatile.Read(ref _current) ?? AcquireSlow();
+            if (handle.TryRent() is { } engine)
             {
-                handle = AcquireSlow();
+                return engine;
             }
 
-            if (handle.TryAddRef())
-            {
-                return handle;
-            }
-
-            // The handle was swapped out and released between the read and the add-ref; read the new one.
+            // The version was swapped out between the read and the rent; the next read sees its successor.
         }
     }
 
@@ -206,7 +203,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
             _lastLoadError = null;
             RecordLoad(success: true, error: null);
             Log.ModelLoaded(_logger, Name, handle.Version, _source.Description, Variant);
-            previous?.Release();
+            previous?.Retire();
             return true;
         }
         finally
@@ -290,6 +287,6 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
 
         _watchRegistration?.Dispose();
         _source.Dispose();
-        Interlocked.Exchange(ref _current, null)?.Release();
+        Interlocked.Exchange(ref _current, null)?.Retire();
     }
 }

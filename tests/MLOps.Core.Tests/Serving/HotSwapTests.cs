@@ -114,22 +114,46 @@ public class HotSwapTests
     }
 
     [Fact]
-    public void Handle_SwappedOutWhileLeased_IsDisposedOnlyAfterTheLastLeaseIsReturned()
+    public void Handle_RetiredWhileAnEngineIsRented_DisposesTheModelOnlyAfterTheEngineComesBack()
     {
-        var loaded = new LoadedModel(TestModels.Distinct[0], new ModelVersion(1), "v1", ownsModel: false);
+        var model = new DisposableTransformer(TestModels.Distinct[0]);
+        var loaded = new LoadedModel(model, new ModelVersion(1), "v1", ownsModel: true);
         var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
 
-        Assert.True(handle.TryAddRef());      // a prediction leases it
-        var engine = handle.RentEngine();
-        handle.Release();                      // the runtime swaps it out
+        var engine = handle.TryRent()!;        // a prediction in flight
+        var pooled = handle.TryRent()!;        // another one that finishes before the swap
+        handle.Return(pooled);
+        handle.Retire();                       // the runtime swaps the version out
 
-        Assert.False(handle.IsDisposed);
+        Assert.False(model.Disposed);
+        Assert.Equal(1, handle.LiveEngines);
+        Assert.Null(handle.TryRent());         // no new work starts on a retired version
         Assert.Equal(TestModels.RawScore(TestModels.Distinct[0], TestModels.Inputs[0]), engine.Predict(TestModels.Inputs[0]).Score);
-        handle.ReturnEngine(engine);
-        handle.Release();                      // the prediction completes
+        handle.Return(engine);                 // the prediction completes
 
-        Assert.True(handle.IsDisposed);
-        Assert.False(handle.TryAddRef());
+        Assert.True(model.Disposed);
+        Assert.True(handle.IsModelDisposed);
+        Assert.Equal(0, handle.LiveEngines);
+    }
+
+    [Fact]
+    public async Task Handle_ReturnRacingRetire_NeverLeavesAnEngineBehind()
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            var loaded = new LoadedModel(TestModels.Distinct[0], new ModelVersion(1), "v1", ownsModel: false);
+            var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 4, DateTimeOffset.UtcNow);
+            var engines = Enumerable.Range(0, 4).Select(_ => handle.TryRent()!).ToArray();
+            using var go = new Barrier(engines.Length + 1);
+
+            var returns = engines.Select(e => Task.Factory.StartNew(() => { go.SignalAndWait(); handle.Return(e); }, TaskCreationOptions.LongRunning)).ToArray();
+            go.SignalAndWait();
+            handle.Retire();
+            await Task.WhenAll(returns);
+
+            Assert.Equal(0, handle.LiveEngines);
+            Assert.True(handle.IsModelDisposed);
+        }
     }
 
     [Fact]
@@ -138,15 +162,16 @@ public class HotSwapTests
         var loaded = new LoadedModel(TestModels.Distinct[0], new ModelVersion(1), "v1", ownsModel: false);
         var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
 
-        var engines = Enumerable.Range(0, 5).Select(_ => handle.RentEngine()).ToList();
+        var engines = Enumerable.Range(0, 5).Select(_ => handle.TryRent()!).ToList();
 
         Assert.Equal(5, engines.Distinct().Count());
-        engines.ForEach(handle.ReturnEngine);
-        var reused = handle.RentEngine();
+        engines.ForEach(handle.Return);
+        Assert.Equal(2, handle.LiveEngines);  // the pool keeps two, the rest were disposed
+        var reused = handle.TryRent()!;
         Assert.Contains(reused, engines);
-        handle.ReturnEngine(reused);
-        handle.Release();
-        Assert.True(handle.IsDisposed);
+        handle.Return(reused);
+        handle.Retire();
+        Assert.Equal(0, handle.LiveEngines);
     }
 
     [Fact]
