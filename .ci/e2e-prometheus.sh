@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End-to-end: the sample app scraped by a real Prometheus. Starts the sample on loopback, starts Prometheus with
+# deploy/prometheus (pointed at loopback, 1 s scrape and rule evaluation), drives drifting traffic, then asserts through
+# Prometheus' HTTP API. Prints one line per check ("PASS ..."/"FAIL ...") and exits non-zero if any failed.
+# Bounded in time; cleans up its processes.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work=$(mktemp -d)
+app_port=${E2E_APP_PORT:-5080}
+prom_port=${E2E_PROM_PORT:-9090}
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0; failed=0
+check() { # name, command...
+  local name=$1; shift
+  if "$@"; then echo "PASS $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
+}
+
+query() { # PromQL -> first value or empty
+  curl -fsS --max-time 5 "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
+}
+
+wait_for() { # seconds, description, command...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "timed out after ${seconds}s waiting for $what" >&2
+  return 1
+}
+
+dotnet build samples/TaxiService -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "FAIL build sample"; echo "e2e: 0 passed, 1 failed"; exit 1; }
+app=samples/TaxiService/bin/Release/net10.0/TaxiService.dll
+
+(cd samples/TaxiService && MLOps__Root="$work/mlops" exec dotnet "bin/Release/net10.0/TaxiService.dll" --urls "http://127.0.0.1:$app_port") >"$work/app.log" 2>&1 &
+pids+=($!)
+check "sample app becomes ready (trains its model on first start)" wait_for 180 "the sample" curl -fsS "http://127.0.0.1:$app_port/health/ready"
+
+# Prometheus with the shipped scrape config and rules, pointed at loopback with short intervals.
+python3 - "$root/deploy/prometheus/prometheus.yml" "$work/prometheus.yml" "$app_port" "$root/deploy/prometheus/mlops-alerts.yml" <<'PY'
+import sys, re
+src, dst, port, rules = sys.argv[1:]
+text = open(src).read()
+text = text.replace("scrape_interval: 15s", "scrape_interval: 1s").replace("evaluation_interval: 15s", "evaluation_interval: 1s")
+text = text.replace("taxi-api:5080", f"127.0.0.1:{port}").replace("- mlops-alerts.yml", f"- {rules}")
+text = re.sub(r"alerting:\n(  .*\n)+", "", text)
+open(dst, "w").write(text)
+PY
+promtool check config "$work/prometheus.yml" >/dev/null
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom-data" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+check "prometheus is up" wait_for 60 "prometheus" curl -fsS "http://127.0.0.1:$prom_port/-/ready"
+scraped() { test "$(query 'up{job="taxi-api"}')" = "1"; }
+check "prometheus scrapes the sample" wait_for 60 "the scrape" scraped
+
+dotnet "$app" traffic --url "http://127.0.0.1:$app_port" --requests "${E2E_REQUESTS:-6000}" --rate "${E2E_RATE:-300}" >"$work/traffic.log" 2>&1
+check "traffic ran without failed requests" test $? -eq 0
+tail -3 "$work/traffic.log"
+
+positive() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v and float(v) > 0 else 1)' "$(query "$1")"; }
+check "prediction rate > 0" wait_for 30 "a prediction rate" positive 'sum(rate(mlops_prediction_duration_seconds_count{mlops_model_name="taxi-duration"}[1m]))'
+check "p95 latency is present" wait_for 30 "p95" positive 'histogram_quantile(0.95, sum by (le) (rate(mlops_prediction_duration_seconds_bucket{mlops_model_name="taxi-duration"}[1m])))'
+check "loaded model version is reported" wait_for 30 "mlops_model_loaded" positive 'mlops_model_loaded{mlops_model_name="taxi-duration"}'
+echo "p95 latency: $(query 'histogram_quantile(0.95, sum by (le) (rate(mlops_prediction_duration_seconds_bucket[1m])))') s"
+
+if [ "$failed" -ne 0 ]; then
+  echo "--- app log"; tail -30 "$work/app.log"; echo "--- prometheus log"; tail -10 "$work/prometheus.log"
+fi
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
