@@ -40,7 +40,7 @@ for p in panels:
         for used in re.findall(r"\$(\w+)", expr):
             if used not in variables and not used.startswith("__"):
                 errors.append(f"panel {p.get('id')}: unknown variable ${used}")
-        exprs.append((p.get("id"), re.sub(r"\$__\w+", "1m", re.sub(r"\$(\w+)", "x", expr))))
+        exprs.append((p.get("id"), re.sub(r"\$(\w+)", "x", re.sub(r"\$__\w+", "1m", expr))))
 
 with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
     f.write("groups:\n  - name: dashboard\n    rules:\n")
