@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using PublicApiGenerator;
 
 namespace MLOps.Tests.Shared;
@@ -11,13 +10,13 @@ namespace MLOps.Tests.Shared;
 /// </summary>
 internal static class PublicApiAssert
 {
-    public static void MatchesApproved(Assembly assembly, [CallerFilePath] string callerFile = "")
+    public static void MatchesApproved(Assembly assembly)
     {
         string api = assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
         }).ReplaceLineEndings("\n");
-        string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "PublicApi");
+        string directory = Path.Combine(FindTestProjectDirectory(), "PublicApi");
         Directory.CreateDirectory(directory);
         string name = assembly.GetName().Name!;
         string approvedPath = Path.Combine(directory, name + ".approved.txt");
@@ -40,5 +39,23 @@ internal static class PublicApiAssert
         Assert.Fail(
             $"The public API of {name} changed. Review the difference between {receivedPath} and {approvedPath}; " +
             "if it is intended, accept it with MLOPS_ACCEPT_PUBLIC_API=1 and commit the approved file.");
+    }
+
+    /// <summary>
+    /// The test project's directory, found from the test assembly's output folder (bin/Debug/net10.0) upwards.
+    /// Not <c>[CallerFilePath]</c>: CI builds are deterministic (<c>ContinuousIntegrationBuild</c>), which maps source
+    /// paths to <c>/_/</c>, so the caller's path does not exist on disk there.
+    /// </summary>
+    private static string FindTestProjectDirectory()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (dir.EnumerateFiles("*.Tests.csproj").Any())
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No *.Tests.csproj above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,0 +1,10 @@
+using MLOps.Tests.Shared;
+
+namespace MLOps.Monitoring.Tests;
+
+public class PublicApiTests
+{
+    [Fact]
+    public void PublicApi_MatchesTheApprovedBaseline() =>
+        PublicApiAssert.MatchesApproved(System.Reflection.Assembly.Load("MLOps.Monitoring"));
+}
