@@ -35,5 +35,16 @@ app.MapMLOps();
 app.MapMLOpsHealthChecks();
 app.MapPrometheusScrapingEndpoint();
 app.MapGet("/", () => Results.Redirect("/mlops/models"));
+
+if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint"))
+{
+    // The hand-written comparison for benchmarks/http/run.sh: the same model file, one PredictionEngine per thread,
+    // ASP.NET Core's own JSON binding, no MLOps in the path.
+    var ml = new MLContext();
+    ITransformer baseline = ml.Model.Load(modelPath, out _);
+    var engines = new ThreadLocal<PredictionEngine<TaxiTrip, TripDuration>>(
+        () => ml.Model.CreatePredictionEngine<TaxiTrip, TripDuration>(baseline, new PredictionEngineOptions { OwnsTransformer = false }));
+    app.MapPost("/baseline/predict", (TaxiTrip trip) => Results.Json(engines.Value!.Predict(trip)));
+}
 app.Run();
 return 0;

@@ -23,10 +23,13 @@ public class OpenTelemetryPredictionBenchmark
     private Meter _bareMeter = null!;
     private Histogram<double> _bareHistogram = null!;
 
+    [Params(ModelSize.Tiny, ModelSize.Taxi)]
+    public ModelSize Size { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        ITransformer model = BenchModel.Train();
+        ITransformer model = BenchModel.Train(Size);
         _raw = new MLContext().Model.CreatePredictionEngine<TripInput, TripPrediction>(model);
         _bareMeter = new Meter("MLOps.Benchmarks.Bare");
         _bareHistogram = _bareMeter.CreateHistogram<double>("bare.duration", "s");

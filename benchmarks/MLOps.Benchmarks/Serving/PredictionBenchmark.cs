@@ -25,10 +25,13 @@ public class PredictionBenchmark
     private Meter _bareMeter = null!;
     private Histogram<double> _bareHistogram = null!;
 
+    [Params(ModelSize.Tiny, ModelSize.Taxi)]
+    public ModelSize Size { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        ITransformer model = BenchModel.Train();
+        ITransformer model = BenchModel.Train(Size);
         _raw = new MLContext().Model.CreatePredictionEngine<TripInput, TripPrediction>(model);
         _plain = Build(model);
         _metered = Build(model);
