@@ -104,4 +104,15 @@ public sealed class ModelServingBuilder<TIn, TOut>
         Services.AddKeyedSingleton(Name.Value, observer);
         return this;
     }
+
+    /// <summary>Adds an observer of this model's predictions only, created once from the application's services.</summary>
+    /// <param name="factory">Creates the observer; called once, when the model's client is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public ModelServingBuilder<TIn, TOut> AddObserver(Func<IServiceProvider, IPredictionObserver<TIn, TOut>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton<IPredictionObserver<TIn, TOut>>(Name.Value, (sp, _) => factory(sp));
+        return this;
+    }
 }

@@ -34,6 +34,33 @@ public class PredictionObserverTests
     }
 
     [Fact]
+    public async Task AddObserver_Factory_IsCreatedOnceFromServicesAndSeesOnlyItsModel()
+    {
+        int created = 0;
+        var recorded = new RecordingObserver();
+        await using var provider = Services.Build(
+            b => b
+                .AddModel<HouseInput, HousePrediction>("a", m => m.FromTransformer(TestModels.Distinct[0]))
+                .AddModel<HouseInput, HousePrediction>("b", m => m.FromTransformer(TestModels.Distinct[1]).AddObserver(sp =>
+                {
+                    Assert.NotNull(sp.GetService<TimeProvider>());
+                    Interlocked.Increment(ref created);
+                    return recorded;
+                })),
+            s => s.AddSingleton(TimeProvider.System));
+        var a = provider.GetRequiredKeyedService<IModelClient<HouseInput, HousePrediction>>("a");
+        var b = provider.GetRequiredKeyedService<IModelClient<HouseInput, HousePrediction>>("b");
+
+        a.Predict(TestModels.Inputs[0]);
+        b.Predict(TestModels.Inputs[0]);
+        b.Predict(TestModels.Inputs[1]);
+
+        Assert.Equal(1, created);
+        Assert.Equal(2, recorded.Seen.Count);
+        Assert.All(recorded.Seen, c => Assert.Equal("b", c.ModelName));
+    }
+
+    [Fact]
     public async Task Observer_ThatThrows_DoesNotFailThePredictionAndIsCountedAndLoggedRateLimited()
     {
         var time = new FakeTimeProvider();
