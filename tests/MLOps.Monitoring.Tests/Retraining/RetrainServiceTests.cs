@@ -1,0 +1,216 @@
+using Microsoft.Extensions.Time.Testing;
+using MLOps.Monitoring.Retraining;
+using MLOps.Monitoring.Retraining.Internal;
+
+namespace MLOps.Monitoring.Tests.Retraining;
+
+public class RetrainServiceTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ReportDatasetDrift_Drifted_RetrainsOnceAndCountsTheRun()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create());
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", drifted: false, Start);
+        loop.Service.ReportDatasetDrift("taxi", drifted: true, Start.AddMinutes(1), "4 of 6 features");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1, "one run");
+
+        var run = Assert.Single(loop.Completed);
+        Assert.Equal(RetrainTriggerKind.DatasetDrift, run.Trigger.Kind);
+        Assert.Contains("4 of 6 features", run.Trigger.Reason, StringComparison.Ordinal);
+        var counted = Assert.Single(loop.Runs.GetMeasurementSnapshot());
+        Assert.Equal("drift", counted.Tags[RetrainMetrics.TriggerTag]);
+        Assert.Equal("promoted", counted.Tags[RetrainMetrics.OutcomeTag]);
+        Assert.Equal("taxi", counted.Tags[MLOpsTelemetry.Tags.ModelName]);
+    }
+
+    [Fact]
+    public async Task Triggers_InCooldown_AreIgnoredButManualRequestsRun()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(6)));
+        await using var loop = new RetrainLoop(dir.Path, time, retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus("taxi")!.IsRunning, "first run");
+        time.Advance(TimeSpan.FromHours(5));
+        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());
+        await loop.DecisionsAsync(2);
+        loop.Service.RequestRetrain("taxi", "on-call asked");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 2, "manual run");
+
+        Assert.Equal(["accepted", "cooldown", "accepted"], loop.DecisionValues());
+        Assert.Equal(RetrainTriggerKind.Manual, retrainer.Calls.Last().Trigger.Kind);
+        var status = loop.Service.GetStatus("taxi")!;
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromHours(6), status.CooldownEndsAt);
+    }
+
+    [Fact]
+    public async Task Trigger_WhileARetrainRuns_IsNotStartedTwice()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        await RetrainLoop.Wait(() => loop.Service.GetStatus("taxi")!.IsRunning, "a running retrain");
+        loop.Service.RequestRetrain("taxi", "impatient");
+        await loop.DecisionsAsync(2);
+        retrainer.Gate.SetResult();
+        await RetrainLoop.Wait(() => !loop.Service.GetStatus("taxi")!.IsRunning, "the run to end");
+
+        Assert.Equal(["accepted", "running"], loop.DecisionValues());
+        Assert.Single(retrainer.Calls);
+    }
+
+    [Fact]
+    public async Task FailingRetrain_IsRetriedWithExponentialBackoffThenGivesUp()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(maxAttempts: 3, backoff: TimeSpan.FromMinutes(2)), RetrainOutcome.Failed);
+        await using var loop = new RetrainLoop(dir.Path, time, retrainer);
+
+        retrainer.Time = time;
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        for (int step = 0; step < 200 && !(retrainer.Calls.Count == 3 && !loop.Service.GetStatus("taxi")!.IsRunning); step++)
+        {
+            await Task.Delay(10);
+            time.Advance(TimeSpan.FromSeconds(10));   // fake time in small steps: each backoff is observed to within a step
+        }
+
+        time.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(50);
+
+        var at = retrainer.CalledAt.ToArray();
+        Assert.Equal(3, at.Length);
+        Assert.InRange(at[1] - at[0], TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2.5));
+        Assert.InRange(at[2] - at[1], TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(4.5));
+        Assert.Equal([1, 2, 3], retrainer.Calls.Select(c => c.Attempt));
+        Assert.All(loop.Runs.GetMeasurementSnapshot(), m => Assert.Equal("failed", m.Tags[RetrainMetrics.OutcomeTag]));
+        Assert.Equal(3, loop.Runs.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task QualityRule_FiresAfterConsecutiveWindowsOnly()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, quality: [new QualityRule("r2", 0.8, Below: true, ConsecutiveWindows: 3)]));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        double[] r2 = [0.7, 0.75, 0.9, 0.7, 0.6];                       // a good window breaks the streak
+        for (int i = 0; i < r2.Length; i++)
+        {
+            loop.Service.ReportQualityWindow("taxi", new Dictionary<string, double> { ["r2"] = r2[i], ["rmse"] = 3 }, Start.AddMinutes(i));
+        }
+
+        await Task.Delay(100);
+        Assert.Empty(retrainer.Calls);
+        loop.Service.ReportQualityWindow("taxi", new Dictionary<string, double> { ["r2"] = 0.65 }, Start.AddMinutes(9));
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the quality retrain");
+
+        var trigger = retrainer.Calls.Single().Trigger;
+        Assert.Equal(RetrainTriggerKind.QualityDecay, trigger.Kind);
+        Assert.Contains("r2 = 0.65", trigger.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LabelledRows_ReachingTheThreshold_Retrains()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, rows: 1000));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        loop.Service.ReportLabelledRows("taxi", 999);
+        await Task.Delay(50);
+        Assert.Empty(retrainer.Calls);
+        loop.Service.ReportLabelledRows("taxi", 1000);
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the data retrain");
+
+        Assert.Equal(RetrainTriggerKind.NewLabelledData, retrainer.Calls.Single().Trigger.Kind);
+    }
+
+    [Fact]
+    public async Task Schedule_ComesDueWithFakeTime()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, interval: TimeSpan.FromHours(24), cooldown: TimeSpan.Zero));
+        await using var loop = new RetrainLoop(dir.Path, time, retrainer);
+
+        for (int hour = 1; hour < 24; hour++)
+        {
+            time.Advance(TimeSpan.FromHours(1));
+            await Task.Delay(5);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(50);
+
+        Assert.Empty(retrainer.Calls);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the scheduled retrain");
+        Assert.Equal(RetrainTriggerKind.Schedule, retrainer.Calls.Single().Trigger.Kind);
+    }
+
+    [Fact]
+    public async Task Restart_DoesNotRetrainTwiceForTheSameTriggerAndKeepsTheCooldown()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var first = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
+        await using (var loop = new RetrainLoop(dir.Path, time, first))
+        {
+            loop.Service.ReportDatasetDrift("taxi", true, Start);
+            await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the first run");
+        }
+
+        var second = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
+        await using (var loop = new RetrainLoop(dir.Path, time, second))
+        {
+            time.Advance(TimeSpan.FromHours(2));                   // the cooldown is over: only the key stops the replay
+            loop.Service.ReportDatasetDrift("taxi", true, Start);  // the same window, reported again after the restart
+            await loop.DecisionsAsync(1);
+            Assert.Equal(["duplicate"], loop.DecisionValues());
+            Assert.Empty(second.Calls);
+        }
+
+        var third = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(3)));
+        await using (var loop = new RetrainLoop(dir.Path, time, third))
+        {
+            loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // a new window, 2 h after the last run
+            await loop.DecisionsAsync(1);
+            Assert.Equal(["cooldown"], loop.DecisionValues());
+        }
+    }
+
+    [Fact]
+    public async Task RequestRetrain_UnknownModelOrEmptyReason_Throws()
+    {
+        using var dir = new TempDir();
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), new ScriptedRetrainer("taxi", Settings.Create()));
+
+        Assert.Equal("modelName", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain("other", "why")).ParamName);
+        Assert.Equal("reason", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain("taxi", " ")).ParamName);
+        Assert.Null(loop.Service.GetStatus("other"));
+    }
+
+    [Fact]
+    public async Task CorruptStateFile_StartsFreshInsteadOfFailing()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Path);
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, "taxi.json"), "{ \"schemaVersion\": 1, \"lastRunAt\": ");
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create());
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1, "a run");
+        Assert.Contains("drift:", await File.ReadAllTextAsync(Path.Combine(dir.Path, "taxi.json")), StringComparison.Ordinal);
+    }
+}
