@@ -39,6 +39,24 @@ public sealed class MLOpsEndpointOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public string? PredictRateLimitPolicy { get; set; }
 
+    /// <summary>The default <see cref="ManagementPolicy"/>.</summary>
+    public const string DefaultManagementPolicy = "MLOps.Admin";
+
+    /// <summary>
+    /// Gets or sets the authorization policy the management endpoints (promote, rollback, approvals, audit, retrain)
+    /// require. Define it with <c>AddAuthorization(o =&gt; o.AddPolicy("MLOps.Admin", …))</c>.
+    /// </summary>
+    /// <value>The default value is <c>MLOps.Admin</c>.</value>
+    public string ManagementPolicy { get; set; } = DefaultManagementPolicy;
+
+    /// <summary>
+    /// Gets or sets whether the management endpoints are mapped <b>without</b> authorization when the host has no
+    /// authentication configured. Off by default: without authentication they are not mapped at all, so a service never
+    /// exposes promote/rollback to anonymous callers by accident. Turn it on only for local development and samples.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AllowUnauthenticatedManagement { get; set; }
+
     internal void Validate()
     {
         if (MaxRequestBodySize < 1)
@@ -49,6 +67,11 @@ public sealed class MLOpsEndpointOptions
         if (MaxBatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "must be at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ManagementPolicy))
+        {
+            throw new ArgumentException("The management policy name must not be empty.", nameof(ManagementPolicy));
         }
 
         if (MaxJsonDepth is < 2 or > 256)

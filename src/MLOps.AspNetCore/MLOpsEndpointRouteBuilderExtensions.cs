@@ -79,7 +79,54 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        if (endpoints.ServiceProvider.GetService<IModelRegistry>() is { } registry)
+        {
+            RegistryEndpoints.MapRead(group, registry);
+            if (ManagementAccess(endpoints.ServiceProvider, options) is { } secure)
+            {
+                RouteGroupBuilder management = group.MapGroup("").WithTags("MLOps management");
+                if (secure)
+                {
+                    management.RequireAuthorization(options.ManagementPolicy);
+                }
+
+                RegistryEndpoints.MapManagement(management, registry, options);
+            }
+        }
+
         return group;
+    }
+
+    /// <summary>
+    /// <see langword="true"/>: map the management endpoints behind the policy (authentication is configured);
+    /// <see langword="false"/>: map them open (no authentication, and the host opted in); <see langword="null"/>: do not map them.
+    /// </summary>
+    private static bool? ManagementAccess(IServiceProvider services, MLOpsEndpointOptions options)
+    {
+        var schemes = services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
+        bool authenticated = schemes is not null && schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
+        var logger = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("MLOps.AspNetCore");
+        if (authenticated)
+        {
+            return true;
+        }
+
+        if (options.AllowUnauthenticatedManagement)
+        {
+            if (logger is not null)
+            {
+                Log.ManagementUnauthenticated(logger);
+            }
+
+            return false;
+        }
+
+        if (logger is not null)
+        {
+            Log.ManagementNotMapped(logger);
+        }
+
+        return null;
     }
 
     private static ModelInfo Describe(ServedModel model, ModelEndpoints endpoints)

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MLOps;
+using MLOps.Monitoring.Retraining;
+using MLOps.Monitoring.Retraining.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds a retrain policy to a served model.</summary>
+public static class RetrainServingBuilderExtensions
+{
+    /// <summary>
+    /// Retrains the model when the policy's triggers fire, evaluates the candidate and the champion on the same hold-out,
+    /// registers the candidate with its lineage and promotes it only when it is better. Needs a registry
+    /// (<c>AddFileSystemRegistry</c> or <c>AddPostgresRegistry</c>); runs in a hosted service
+    /// (<see cref="IRetrainCoordinator"/>), with shared options in <see cref="RetrainOptions"/>.
+    /// </summary>
+    /// <typeparam name="TIn">The model's input type (with the label).</typeparam>
+    /// <typeparam name="TOut">The model's output type.</typeparam>
+    /// <param name="builder">The model's builder.</param>
+    /// <param name="configure">Configures the policy.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The policy has no trainer, no data source or no evaluation.</exception>
+    public static ModelServingBuilder<TIn, TOut> WithRetrainPolicy<TIn, TOut>(
+        this ModelServingBuilder<TIn, TOut> builder, Action<RetrainPolicyBuilder<TIn>> configure)
+        where TIn : class
+        where TOut : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var policy = new RetrainPolicyBuilder<TIn>(builder.Name.Value);
+        configure(policy);
+        policy.Validate();
+
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(RetrainService)))
+        {
+            services.AddOptions<RetrainOptions>().ValidateDataAnnotations().ValidateOnStart();
+            services.AddMetrics();
+            services.TryAddSingleton<RetrainMetrics>();
+            services.AddSingleton(sp => new RetrainService(
+                sp.GetServices<ModelRetrainer>(),
+                sp.GetRequiredService<IOptions<RetrainOptions>>(),
+                sp.GetRequiredService<RetrainMetrics>(),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>()));
+            services.AddSingleton<IRetrainCoordinator>(sp => sp.GetRequiredService<RetrainService>());
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RetrainService>());
+        }
+
+        services.AddSingleton<ModelRetrainer>(sp => new ModelRetrainer<TIn, TOut>(
+            policy,
+            sp.GetService<IModelRegistry>() ?? throw new InvalidOperationException(
+                $"The retrain policy of model '{policy.ModelName}' needs a model registry: add AddFileSystemRegistry() or AddPostgresRegistry()."),
+            sp,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        return builder;
+    }
+}
