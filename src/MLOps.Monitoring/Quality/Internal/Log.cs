@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>Log messages of model-quality monitoring and feedback (EventIds 350–399).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 350, EventName = "FeedbackNotJoined", Level = LogLevel.Debug,
+        Message = "Feedback for prediction {PredictionId} was not joined: {Outcome}.")]
+    public static partial void FeedbackNotJoined(ILogger logger, PredictionId predictionId, MLOps.Monitoring.Feedback.FeedbackOutcome outcome);
+
+    [LoggerMessage(EventId = 351, EventName = "QualityWindowHandlerFailed", Level = LogLevel.Warning,
+        Message = "A QualityWindowClosed handler threw for model '{ModelName}' version {Version} ({Variant}); other handlers still ran.")]
+    public static partial void QualityWindowHandlerFailed(ILogger logger, Exception exception, string modelName, ModelVersion version, string variant);
+
+    [LoggerMessage(EventId = 352, EventName = "QualityWindowClosed", Level = LogLevel.Debug,
+        Message = "Quality window of model '{ModelName}' version {Version} ({Variant}) closed with {Count} labelled predictions.")]
+    public static partial void QualityWindowClosed(ILogger logger, string modelName, ModelVersion version, string variant, long count);
+
+    [LoggerMessage(EventId = 353, EventName = "PredictionLogWriteFailed", Level = LogLevel.Warning,
+        Message = "Writing {Count} predictions to the prediction log failed; they are dropped.")]
+    public static partial void PredictionLogWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 354, EventName = "PredictionLogLinesSkipped", Level = LogLevel.Warning,
+        Message = "Skipped {Count} unreadable lines (for example a line torn by a crash) in {Path}.")]
+    public static partial void PredictionLogLinesSkipped(ILogger logger, long count, string path);
+
+    [LoggerMessage(EventId = 355, EventName = "PredictionLogFilePruned", Level = LogLevel.Information,
+        Message = "Deleted the oldest prediction log file {Path} (retention).")]
+    public static partial void PredictionLogFilePruned(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 356, EventName = "PredictionLogPruneFailed", Level = LogLevel.Warning,
+        Message = "Could not delete the old prediction log file {Path}.")]
+    public static partial void PredictionLogPruneFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 357, EventName = "PredictionLogLookupFailed", Level = LogLevel.Warning,
+        Message = "Looking up prediction {PredictionId} in the prediction log failed; the feedback is answered as unknown.")]
+    public static partial void PredictionLogLookupFailed(ILogger logger, Exception exception, PredictionId predictionId);
+
+    [LoggerMessage(EventId = 358, EventName = "QualitySweepFailed", Level = LogLevel.Error,
+        Message = "Closing due quality windows failed; the sweep continues.")]
+    public static partial void QualitySweepFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>The <see cref="IModelQualityMonitor"/>: the trackers of every monitored model and the quality gauges.</summary>
+internal sealed class ModelQualityMonitor : IModelQualityMonitor
+{
+    private readonly Dictionary<string, ModelQualityTracker> _trackers;
+    private readonly QualityEvents _events;
+
+    public ModelQualityMonitor(IEnumerable<ModelQualityTracker> trackers, QualityEvents events, QualityInstruments instruments)
+    {
+        _trackers = trackers.ToDictionary(t => t.ModelName, StringComparer.Ordinal);
+        Trackers = [.. _trackers.Values];
+        _events = events;
+        _events.Sender = this;
+        instruments.Meter.CreateObservableGauge(
+            QualityTelemetry.ModelQuality,
+            ObserveQuality,
+            unit: "1",
+            description: "Model quality metrics of the latest closed window, by model version, variant and metric.");
+        instruments.Meter.CreateObservableGauge(
+            QualityTelemetry.SegmentRatio,
+            ObserveSegmentRatios,
+            unit: "1",
+            description: "Worst-to-best segment ratio of each quality metric in the latest closed window.");
+    }
+
+    public event EventHandler<QualityWindowClosedEventArgs>? QualityWindowClosed
+    {
+        add => _events.Closed += value;
+        remove => _events.Closed -= value;
+    }
+
+    public IReadOnlyCollection<string> ModelNames => _trackers.Keys;
+
+    internal ModelQualityTracker[] Trackers { get; }
+
+    public ModelQualityReport? GetLatest(string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        return _trackers.TryGetValue(modelName, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
+    }
+
+    internal ModelQualityTracker? Find(string modelName) => _trackers.GetValueOrDefault(modelName);
+
+    private IEnumerable<Measurement<double>> ObserveQuality() => Observe(static w => w.Metrics);
+
+    private IEnumerable<Measurement<double>> ObserveSegmentRatios() => Observe(static w => w.SegmentRatios);
+
+    private List<Measurement<double>> Observe(Func<QualityWindow, IReadOnlyDictionary<string, double>> values)
+    {
+        var measurements = new List<Measurement<double>>();
+        foreach (ModelQualityTracker tracker in Trackers)
+        {
+            tracker.CloseDueWindows();
+            foreach (QualityWindow window in tracker.ClosedSnapshot)
+            {
+                foreach (KeyValuePair<string, double> metric in values(window))
+                {
+                    measurements.Add(new Measurement<double>(metric.Value, new TagList
+                    {
+                        { MLOpsTelemetry.Tags.ModelName, window.ModelName },
+                        { MLOpsTelemetry.Tags.ModelVersion, window.ModelVersion.Number.ToString(CultureInfo.InvariantCulture) },
+                        { MLOpsTelemetry.Tags.Variant, window.Variant },
+                        { QualityTelemetry.MetricNameTag, metric.Key },
+                    }));
+                }
+            }
+        }
+
+        return measurements;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Collections.ObjectModel;
+using Microsoft.Extensions.Logging;
+using MLOps.Monitoring.Feedback;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>
+/// The quality state of one model: its prediction store, the open window and latest closed window per version and
+/// variant, and feedback totals.
+/// </summary>
+internal sealed class ModelQualityTracker
+{
+    private static readonly IReadOnlyList<SegmentQuality> NoSegments = [];
+    private static readonly ReadOnlyDictionary<string, double> NoRatios = new(new Dictionary<string, double>());
+
+    private readonly TimeProvider _timeProvider;
+    private readonly QualityEvents _events;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(int Version, string Variant), WindowAccumulator> _open = [];
+    private readonly Dictionary<(int Version, string Variant), QualityWindow> _latestClosed = [];
+    private QualityWindow[] _closedSnapshot = [];
+    private long _joined;
+    private long _late;
+    private long _duplicate;
+    private long _invalid;
+
+    public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger)
+    {
+        Settings = settings;
+        _timeProvider = timeProvider;
+        _events = events;
+        _logger = logger;
+        Store = new PredictionStore(settings.StoreCapacity, settings.FeedbackTimeToLive);
+    }
+
+    public QualitySettings Settings { get; }
+
+    public string ModelName => Settings.ModelName;
+
+    public PredictionStore Store { get; }
+
+    /// <summary>The latest closed window per version and variant (for the gauges), replaced atomically on each close.</summary>
+    public QualityWindow[] ClosedSnapshot => Volatile.Read(ref _closedSnapshot);
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Converts feedback to the window's actual value; <see langword="null"/> reason when valid.</summary>
+    public string? TryConvert(in GroundTruth actual, out double number, out string? label)
+    {
+        label = null;
+        switch (Settings.Task)
+        {
+            case QualityTask.Regression:
+                if (actual.TryGetRegressionTarget(out number))
+                {
+                    return null;
+                }
+
+                return actual.Kind == GroundTruthKind.Number
+                    ? "The actual value is not a finite number."
+                    : $"Model '{ModelName}' is a regression model: the actual value must be a number, not {Describe(actual.Kind)}.";
+            case QualityTask.BinaryClassification:
+                bool isPositive = false;
+                bool ok = actual.TryGetBinaryLabel(out isPositive);
+                number = isPositive ? 1 : 0;
+                return ok ? null : $"Model '{ModelName}' is a binary classifier: the actual value must be true/false (or 1/0).";
+            default:
+                number = double.NaN;
+                return actual.TryGetClassLabel(out label)
+                    ? null
+                    : $"Model '{ModelName}' is a multiclass classifier: the actual value must be a class label (a string or an integer).";
+        }
+    }
+
+    public void CountInvalid() => Interlocked.Increment(ref _invalid);
+
+    public void CountDuplicate() => Interlocked.Increment(ref _duplicate);
+
+    /// <summary>Counts late feedback in the current window of the version and variant that made the prediction.</summary>
+    public void RecordLate(ModelVersion version, string variant)
+    {
+        Interlocked.Increment(ref _late);
+        List<QualityWindow>? closed = null;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            CloseDueLocked(now, ref closed);
+            WindowAccumulator window = GetOpenLocked(version, variant, now);
+            window.Late++;
+        }
+
+        Raise(closed);
+    }
+
+    /// <summary>Adds a labelled pair to the current window of the prediction's version and variant.</summary>
+    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel)
+    {
+        Interlocked.Increment(ref _joined);
+        List<QualityWindow>? closed = null;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            CloseDueLocked(now, ref closed);
+            WindowAccumulator window = GetOpenLocked(version, variant, now);
+            bool usable = Settings.Task switch
+            {
+                QualityTask.Regression => double.IsFinite(predicted),
+                QualityTask.BinaryClassification => !Settings.HasScore || double.IsFinite(score),
+                _ => predictedLabel is not null,
+            };
+            if (usable)
+            {
+                window.Pairs.Add(new WindowPair(actual, predicted, score, actualLabel, predictedLabel, segment));
+            }
+            else
+            {
+                window.Skipped++;
+            }
+
+            if (Settings.WindowDuration is null && window.Pairs.Count >= Settings.WindowSize)
+            {
+                (closed ??= []).Add(CloseLocked(window, now));
+            }
+        }
+
+        Raise(closed);
+    }
+
+    /// <summary>Closes time windows whose interval is over (called by the background sweep and lazily on reads).</summary>
+    public void CloseDueWindows()
+    {
+        if (Settings.WindowDuration is null)
+        {
+            return;
+        }
+
+        List<QualityWindow>? closed = null;
+        lock (_gate)
+        {
+            CloseDueLocked(_timeProvider.GetUtcNow(), ref closed);
+        }
+
+        Raise(closed);
+    }
+
+    public ModelQualityReport GetLatest()
+    {
+        CloseDueWindows();
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        List<QualityWindow> current = [];
+        QualityWindow[] closed;
+        lock (_gate)
+        {
+            foreach (WindowAccumulator window in _open.Values)
+            {
+                if (window.IsOpen)
+                {
+                    current.Add(Snapshot(window, window.End == DateTimeOffset.MaxValue ? now : window.End, isClosed: false));
+                }
+            }
+
+            closed = [.. _latestClosed.Values];
+        }
+
+        return new ModelQualityReport(
+            ModelName,
+            Settings.Task,
+            Order(closed),
+            Order(current),
+            Interlocked.Read(ref _joined),
+            Interlocked.Read(ref _late),
+            Interlocked.Read(ref _duplicate),
+            Interlocked.Read(ref _invalid));
+    }
+
+    private static QualityWindow[] Order(IEnumerable<QualityWindow> windows) =>
+        [.. windows.OrderByDescending(w => w.ModelVersion.Number).ThenBy(w => w.Variant, StringComparer.Ordinal)];
+
+    private WindowAccumulator GetOpenLocked(ModelVersion version, string variant, DateTimeOffset now)
+    {
+        if (!_open.TryGetValue((version.Number, variant), out WindowAccumulator? window))
+        {
+            _open[(version.Number, variant)] = window = new WindowAccumulator(version, variant);
+        }
+
+        if (!window.IsOpen)
+        {
+            window.Open(now, Settings.WindowDuration);
+        }
+
+        return window;
+    }
+
+    private void CloseDueLocked(DateTimeOffset now, ref List<QualityWindow>? closed)
+    {
+        if (Settings.WindowDuration is null)
+        {
+            return;
+        }
+
+        foreach (WindowAccumulator window in _open.Values)
+        {
+            if (window.IsOpen && now >= window.End)
+            {
+                (closed ??= []).Add(CloseLocked(window, window.End));
+            }
+        }
+    }
+
+    private QualityWindow CloseLocked(WindowAccumulator window, DateTimeOffset end)
+    {
+        QualityWindow result = Snapshot(window, end, isClosed: true);
+        _latestClosed[(window.Version.Number, window.Variant)] = result;
+        Volatile.Write(ref _closedSnapshot, [.. _latestClosed.Values]);
+        window.Reset();
+        return result;
+    }
+
+    private QualityWindow Snapshot(WindowAccumulator window, DateTimeOffset end, bool isClosed)
+    {
+        ReadOnlySpan<WindowPair> pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(window.Pairs);
+        var metrics = new ReadOnlyDictionary<string, double>(WindowMetrics.Compute(Settings.Task, Settings.HasScore, pairs));
+        IReadOnlyList<SegmentQuality> segments = NoSegments;
+        IReadOnlyDictionary<string, double> ratios = NoRatios;
+        if (Settings.HasSegments && !pairs.IsEmpty)
+        {
+            (segments, ratios) = WindowMetrics.ComputeSegments(Settings.Task, Settings.HasScore, pairs, Settings.MaxSegments, Settings.MinimumSegmentSize);
+        }
+
+        return new QualityWindow(
+            ModelName,
+            window.Version,
+            window.Variant,
+            Settings.Task,
+            window.Start,
+            end,
+            isClosed,
+            pairs.Length,
+            window.Skipped,
+            window.Late,
+            metrics,
+            segments,
+            ratios);
+    }
+
+    private void Raise(List<QualityWindow>? closed)
+    {
+        if (closed is null)
+        {
+            return;
+        }
+
+        foreach (QualityWindow window in closed)
+        {
+            Log.QualityWindowClosed(_logger, ModelName, window.ModelVersion, window.Variant, window.Count);
+            _events.Raise(window);
+        }
+    }
+
+    private static string Describe(GroundTruthKind kind) => kind switch
+    {
+        GroundTruthKind.Boolean => "a boolean",
+        GroundTruthKind.Label => "a label",
+        _ => "empty",
+    };
+}

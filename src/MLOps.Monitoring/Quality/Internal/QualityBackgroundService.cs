@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MLOps.Monitoring.Feedback.Internal;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>
+/// Writes queued predictions to the durable log and, for time windows, closes windows whose interval is over (every
+/// <see cref="SweepInterval"/> on the application's <see cref="TimeProvider"/>). Each pass catches and logs its own
+/// failures; at shutdown the queue is written out.
+/// </summary>
+internal sealed class QualityBackgroundService(
+    ModelQualityMonitor monitor,
+    PredictionLogWriter writer,
+    TimeProvider timeProvider,
+    ILogger logger) : BackgroundService
+{
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await writer.DrainAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(WriteAsync(stoppingToken), SweepAsync(stoppingToken));
+
+    private async Task WriteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await writer.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; StopAsync writes what is left.
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        if (!monitor.Trackers.Any(t => t.Settings.WindowDuration is not null))
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(SweepInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (ModelQualityTracker tracker in monitor.Trackers)
+                {
+                    try
+                    {
+                        tracker.CloseDueWindows();
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.QualitySweepFailed(logger, ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Feedback.Internal;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>
+/// Stores each prediction of one model for joining feedback: reads the predicted value, label or probability and
+/// the segment, writes a struct into the model's ring store and queues it for the durable log. Allocates nothing
+/// itself (user selectors may).
+/// </summary>
+internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
+    where TIn : class
+    where TOut : class, new()
+{
+    private readonly ModelQualityTracker _tracker;
+    private readonly PredictionLogWriter _log;
+    private readonly TimeProvider _timeProvider;
+    private readonly Func<TOut, double>? _value;
+    private readonly Func<TOut, bool>? _label;
+    private readonly Func<TOut, double>? _probability;
+    private readonly Func<TOut, string?>? _class;
+    private readonly Func<TIn, string?>? _segment;
+
+    public QualityObserver(ModelQualityTracker tracker, PredictionLogWriter log, QualityMonitoringBuilder<TIn, TOut> options)
+    {
+        _tracker = tracker;
+        _log = log;
+        _timeProvider = tracker.TimeProvider;
+        _value = options.Value;
+        _label = options.PredictedLabel;
+        _probability = options.Probability;
+        _class = options.PredictedClass;
+        _segment = options.Segment;
+    }
+
+    public void OnPrediction(in PredictionContext<TIn, TOut> context)
+    {
+        TOut output = context.Prediction.Value;
+        var stored = new StoredPrediction
+        {
+            Id = context.Prediction.PredictionId,
+            UtcTicks = _timeProvider.GetUtcNow().UtcTicks,
+            Version = context.Prediction.ModelVersion.Number,
+            Variant = context.Prediction.Variant,
+            Segment = _segment?.Invoke(context.Input),
+            Value = _value is not null ? _value(output) : _label is not null ? (_label(output) ? 1 : 0) : double.NaN,
+            Score = _probability is not null ? _probability(output) : double.NaN,
+            Label = _class?.Invoke(output),
+        };
+        _tracker.Store.Add(stored);
+        if (_log.Enabled)
+        {
+            _log.TryEnqueue(new PredictionRecord(
+                stored.Id,
+                _tracker.ModelName,
+                context.Prediction.ModelVersion,
+                stored.Variant,
+                new DateTimeOffset(stored.UtcTicks, TimeSpan.Zero),
+                stored.Value,
+                stored.Score,
+                stored.Label,
+                stored.Segment));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace MLOps.Monitoring.Quality.Internal;
+
+internal enum StoreLookup
+{
+    NotFound,
+    Live,
+    Expired,
+    Labelled,
+}

@@ -1,0 +1,190 @@
+namespace MLOps.Monitoring.Quality;
+
+/// <summary>
+/// Configures quality monitoring of one model: its task (how to read the prediction), the window, segmentation and
+/// the in-memory prediction store. Used inside <c>WithQualityMonitoring(q => …)</c>.
+/// </summary>
+/// <typeparam name="TIn">The model's input type.</typeparam>
+/// <typeparam name="TOut">The model's output type.</typeparam>
+public sealed class QualityMonitoringBuilder<TIn, TOut>
+    where TIn : class
+    where TOut : class, new()
+{
+    /// <summary>The default count window: 1,000 labelled predictions.</summary>
+    public const int DefaultWindowSize = 1000;
+
+    /// <summary>The default <see cref="StoreCapacity"/>: 100,000 predictions (about 7 MB).</summary>
+    public const int DefaultStoreCapacity = 100_000;
+
+    /// <summary>The default maximum number of segments per window.</summary>
+    public const int DefaultMaxSegments = 20;
+
+    /// <summary>The default minimum segment size for <see cref="QualityWindow.SegmentRatios"/>.</summary>
+    public const int DefaultMinimumSegmentSize = 30;
+
+    /// <summary>The default feedback time-to-live: one day.</summary>
+    public static readonly TimeSpan DefaultFeedbackTimeToLive = TimeSpan.FromDays(1);
+
+    internal QualityMonitoringBuilder()
+    {
+    }
+
+    internal QualityTask? Task { get; private set; }
+
+    internal Func<TOut, double>? Value { get; private set; }
+
+    internal Func<TOut, bool>? PredictedLabel { get; private set; }
+
+    internal Func<TOut, double>? Probability { get; private set; }
+
+    internal Func<TOut, string?>? PredictedClass { get; private set; }
+
+    internal Func<TIn, string?>? Segment { get; private set; }
+
+    internal int MaxSegments { get; private set; } = DefaultMaxSegments;
+
+    internal int MinimumSegmentSize { get; private set; } = DefaultMinimumSegmentSize;
+
+    internal int WindowSize { get; private set; } = DefaultWindowSize;
+
+    internal TimeSpan? WindowDuration { get; private set; }
+
+    internal int Capacity { get; private set; } = DefaultStoreCapacity;
+
+    internal TimeSpan TimeToLive { get; private set; } = DefaultFeedbackTimeToLive;
+
+    /// <summary>Monitors a regression model: metrics <c>r2</c>, <c>rmse</c>, <c>mae</c>, <c>mape</c>; feedback is the actual number.</summary>
+    /// <param name="predictedValue">Reads the predicted value, for example <c>o => o.Score</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="predictedValue"/> is <see langword="null"/>.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> Regression(Func<TOut, double> predictedValue)
+    {
+        ArgumentNullException.ThrowIfNull(predictedValue);
+        Reset(QualityTask.Regression);
+        Value = predictedValue;
+        return this;
+    }
+
+    /// <summary>
+    /// Monitors a binary classifier: metrics <c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>f1</c> and, with
+    /// <paramref name="probability"/>, <c>roc_auc</c> and <c>log_loss</c>; feedback is the actual label.
+    /// </summary>
+    /// <param name="predictedLabel">Reads the predicted label, for example <c>o => o.PredictedLabel</c>.</param>
+    /// <param name="probability">Reads the probability of the positive class, for example <c>o => o.Probability</c> (optional).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="predictedLabel"/> is <see langword="null"/>.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> BinaryClassification(Func<TOut, bool> predictedLabel, Func<TOut, double>? probability = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictedLabel);
+        Reset(QualityTask.BinaryClassification);
+        PredictedLabel = predictedLabel;
+        Probability = probability;
+        return this;
+    }
+
+    /// <summary>
+    /// Monitors a multiclass classifier: metrics <c>accuracy</c>, <c>macro_f1</c>, <c>micro_f1</c>; feedback is the
+    /// actual class, compared ordinally with the predicted one.
+    /// </summary>
+    /// <param name="predictedClass">Reads the predicted class, for example <c>o => o.PredictedLabel</c> (return a cached string to avoid allocating per prediction).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="predictedClass"/> is <see langword="null"/>.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> MulticlassClassification(Func<TOut, string?> predictedClass)
+    {
+        ArgumentNullException.ThrowIfNull(predictedClass);
+        Reset(QualityTask.MulticlassClassification);
+        PredictedClass = predictedClass;
+        return this;
+    }
+
+    /// <summary>Uses tumbling windows of a number of labelled predictions per model version and variant (the default, 1,000).</summary>
+    /// <param name="labelledPredictions">The window size.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelledPredictions"/> is less than 1.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> Window(int labelledPredictions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(labelledPredictions, 1);
+        WindowSize = labelledPredictions;
+        WindowDuration = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Uses tumbling time windows of feedback arrival per model version and variant, aligned to multiples of
+    /// <paramref name="duration"/> since the Unix epoch on the application's <see cref="TimeProvider"/>. A window
+    /// closes at its end (checked on feedback, on <see cref="IModelQualityMonitor.GetLatest"/> and every second in the
+    /// background); an interval without feedback produces no window.
+    /// </summary>
+    /// <param name="duration">The window length.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is not positive.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> Window(TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        WindowDuration = duration;
+        return this;
+    }
+
+    /// <summary>
+    /// Slices every window's metrics by a categorical feature of the input (see <see cref="QualityWindow.Segments"/> and
+    /// <see cref="QualityWindow.SegmentRatios"/>).
+    /// </summary>
+    /// <param name="segment">Reads the segment value, for example <c>input => input.Region</c> (<see langword="null"/> counts as <see cref="SegmentQuality.NoSegment"/>).</param>
+    /// <param name="maxSegments">Segments per window; the smallest beyond it are merged into <see cref="SegmentQuality.OtherSegments"/>.</param>
+    /// <param name="minimumSegmentSize">Labelled predictions a segment needs to take part in <see cref="QualityWindow.SegmentRatios"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="segment"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSegments"/> is less than 2 or <paramref name="minimumSegmentSize"/> less than 1.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> SegmentBy(
+        Func<TIn, string?> segment,
+        int maxSegments = DefaultMaxSegments,
+        int minimumSegmentSize = DefaultMinimumSegmentSize)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSegments, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minimumSegmentSize, 1);
+        Segment = segment;
+        MaxSegments = maxSegments;
+        MinimumSegmentSize = minimumSegmentSize;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets how many predictions the in-memory store keeps for joining feedback. The store is a preallocated ring: when
+    /// full, each new prediction overwrites the oldest one (feedback for it then needs the durable
+    /// <see cref="Feedback.IPredictionLog"/>).
+    /// </summary>
+    /// <param name="capacity">The number of predictions (about 72 bytes each plus the index).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> StoreCapacity(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets how long after a prediction its feedback is still joined. Older feedback for a known prediction is
+    /// <see cref="Feedback.FeedbackOutcome.Late"/>: counted, not scored. Expiry is checked when feedback arrives; an
+    /// expired prediction stays in the store (answering <c>Late</c>) until the ring overwrites it.
+    /// </summary>
+    /// <param name="timeToLive">The time-to-live (default one day).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeToLive"/> is not positive.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> FeedbackTimeToLive(TimeSpan timeToLive)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
+        TimeToLive = timeToLive;
+        return this;
+    }
+
+    private void Reset(QualityTask task)
+    {
+        Task = task;
+        Value = null;
+        PredictedLabel = null;
+        Probability = null;
+        PredictedClass = null;
+    }
+}
