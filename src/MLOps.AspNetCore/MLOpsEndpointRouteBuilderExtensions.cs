@@ -79,6 +79,16 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Feedback.IFeedbackSink>() is { } feedback)
+        {
+            MonitoringEndpoints.MapFeedback(group, feedback, options);
+        }
+
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>() is { } quality)
+        {
+            MonitoringEndpoints.MapQuality(group, quality);
+        }
+
         if (endpoints.ServiceProvider.GetService<IModelRegistry>() is { } registry)
         {
             RegistryEndpoints.MapRead(group, registry);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MLOps.AspNetCore.Tests.Support;
 
 namespace MLOps.AspNetCore.Tests.Endpoints;
@@ -13,7 +14,11 @@ public class BadInputTests : IAsyncLifetime
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string endpoint in new[] { "/mlops/models/house/predict", "/mlops/models/house/predict/batch", "/mlops/models/no-such-model/predict" })
+        foreach (string endpoint in new[]
+        {
+            "/mlops/models/house/predict", "/mlops/models/house/predict/batch", "/mlops/models/no-such-model/predict",
+            "/mlops/predictions/0123456789abcdef0123456789abcdef/feedback", "/mlops/predictions/-1/feedback",
+        })
         {
             foreach (string name in Requests.Keys)
             {
@@ -58,7 +63,8 @@ public class BadInputTests : IAsyncLifetime
         ["array of numbers"] = () => Json("[-1, -2]"),
     };
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(b => b.AddModel<MLOps.Core.Tests.Support.HouseInput, MLOps.Core.Tests.Support.HousePrediction>(
+        "house", m => m.FromTransformer(MLOps.Core.Tests.Support.TestModels.Distinct[0]).WithQualityMonitoring(q => q.Regression(o => o.Score))));
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality;
+
+namespace MLOps.AspNetCore.Internal;
+
+/// <summary>Ground truth in, quality out: <c>POST /predictions/{id}/feedback</c> and <c>GET /models/{name}/quality</c>.</summary>
+internal static class MonitoringEndpoints
+{
+    public static void MapFeedback(RouteGroupBuilder group, IFeedbackSink sink, MLOpsEndpointOptions options)
+    {
+        group.MapPost("/predictions/{id}/feedback", async (string id, HttpContext http) =>
+            {
+                var (document, problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+                using (document)
+                {
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+
+                    var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+                    if (!PredictionId.TryParse(id, out var predictionId))
+                    {
+                        errors["id"] = ["Not a prediction id: send the predictionId (32 hexadecimal digits) a predict response returned."];
+                    }
+
+                    GroundTruth? actual = null;
+                    var root = document!.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("actual", out var value))
+                    {
+                        errors["actual"] = ["The field is required: the observed outcome (a number, true/false, or a class label)."];
+                    }
+                    else
+                    {
+                        actual = value.ValueKind switch
+                        {
+                            JsonValueKind.Number when value.TryGetDouble(out double number) && double.IsFinite(number) => GroundTruth.FromNumber(number),
+                            JsonValueKind.True => GroundTruth.FromBoolean(true),
+                            JsonValueKind.False => GroundTruth.FromBoolean(false),
+                            JsonValueKind.String when value.GetString() is { Length: > 0 and <= 256 } label => GroundTruth.FromLabel(label),
+                            _ => (GroundTruth?)null,
+                        };
+                        if (actual is null)
+                        {
+                            errors["actual"] = ["Must be a finite number, true/false, or a non-empty label of at most 256 characters."];
+                        }
+                    }
+
+                    if (errors.Count > 0)
+                    {
+                        return Problems.Invalid(errors);
+                    }
+
+                    var result = await sink.RecordAsync(predictionId, actual!.Value, http.RequestAborted).ConfigureAwait(false);
+                    return result.Outcome switch
+                    {
+                        FeedbackOutcome.UnknownPrediction => Results.Problem(
+                            statusCode: StatusCodes.Status404NotFound,
+                            title: "Unknown prediction",
+                            detail: result.Reason ?? $"No prediction {predictionId} is known (never made here, or evicted from the prediction store)."),
+                        FeedbackOutcome.Invalid => Problems.Invalid(new Dictionary<string, string[]>
+                        {
+                            ["actual"] = [result.Reason ?? "The ground truth does not fit the model's task."],
+                        }),
+                        _ => Results.Json(FeedbackInfo.From(predictionId, result), ModelEndpoint.OutputJson),
+                    };
+                }
+            })
+            .WithName("MLOps.Feedback")
+            .WithSummary("Send the ground truth of a prediction: {\"actual\": 731.5} (regression), true/false (binary) or a label (multiclass).")
+            .WithDescription("Joined feedback updates the model-quality window of the version and variant that made the prediction. Late feedback (the prediction's window already closed) is accepted and counted; a repeated id is reported as a duplicate.")
+            .Produces<FeedbackInfo>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    public static void MapQuality(RouteGroupBuilder group, IModelQualityMonitor monitor)
+    {
+        group.MapGet("/models/{name}/quality", (string name) =>
+                monitor.GetLatest(name) is { } report
+                    ? Results.Json(report, ModelEndpoint.OutputJson)
+                    : Results.Problem(
+                        statusCode: StatusCodes.Status404NotFound,
+                        title: "No quality monitoring",
+                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithQualityMonitoring."))
+            .WithName("MLOps.Quality")
+            .WithSummary("The model's quality: closed windows and the current one per version and variant, metrics by segment, feedback counts.")
+            .Produces<ModelQualityReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using MLOps.AspNetCore.Tests.Support;
+using MLOps.Core.Tests.Support;
+
+namespace MLOps.AspNetCore.Tests.Endpoints;
+
+public class FeedbackEndpointTests
+{
+    private static Task<TestApp> StartAsync(int window = 4) => TestApp.StartAsync(b => b.AddModel<HouseInput, HousePrediction>(
+        "house", m => m.FromTransformer(TestModels.Distinct[0]).WithQualityMonitoring(q => q.Regression(o => o.Score).Window(window))));
+
+    [Fact]
+    public async Task Feedback_ForAPrediction_IsJoinedAndClosesAQualityWindow()
+    {
+        await using var app = await StartAsync(window: TestModels.Inputs.Length);
+        for (int i = 0; i < TestModels.Inputs.Length; i++)
+        {
+            var input = TestModels.Inputs[i];
+            using var predicted = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", new { size = input.Size, rooms = input.Rooms });
+            var body = await predicted.Content.ReadFromJsonAsync<JsonElement>();
+            string id = body.GetProperty("predictionId").GetString()!;
+
+            using var feedback = await app.Client.PostAsJsonAsync($"/mlops/predictions/{id}/feedback", new { actual = input.Price });
+
+            Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
+            var joined = await feedback.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("joined", joined.GetProperty("outcome").GetString());
+            Assert.Equal("house", joined.GetProperty("model").GetString());
+            Assert.Equal(1, joined.GetProperty("modelVersion").GetInt32());
+        }
+
+        var quality = await Poll.UntilAsync(async () =>
+        {
+            var q = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/quality");
+            return q.GetProperty("closed").GetArrayLength() > 0 ? q : (JsonElement?)null;
+        }, "a closed quality window");
+        Assert.Equal(TestModels.Inputs.Length, quality.GetProperty("joinedFeedback").GetInt64());
+    }
+
+    [Fact]
+    public async Task Feedback_Twice_IsReportedAsDuplicate()
+    {
+        await using var app = await StartAsync();
+        using var predicted = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", new { size = 100f, rooms = 3f });
+        string id = (await predicted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictionId").GetString()!;
+
+        using var first = await app.Client.PostAsJsonAsync($"/mlops/predictions/{id}/feedback", new { actual = 250.0 });
+        using var second = await app.Client.PostAsJsonAsync($"/mlops/predictions/{id}/feedback", new { actual = 250.0 });
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("duplicate", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+    }
+
+    [Theory]
+    [InlineData("not-an-id", "{\"actual\": 1}", HttpStatusCode.BadRequest, "id")]
+    [InlineData("0123456789abcdef0123456789abcdef", "{}", HttpStatusCode.BadRequest, "actual")]
+    [InlineData("0123456789abcdef0123456789abcdef", "{\"actual\": null}", HttpStatusCode.BadRequest, "actual")]
+    [InlineData("0123456789abcdef0123456789abcdef", "{\"actual\": {\"x\": 1}}", HttpStatusCode.BadRequest, "actual")]
+    [InlineData("0123456789abcdef0123456789abcdef", "[1]", HttpStatusCode.BadRequest, "actual")]
+    [InlineData("0123456789abcdef0123456789abcdef", "{\"actual\": 12.5}", HttpStatusCode.NotFound, null)]
+    public async Task Feedback_BadOrUnknown_ReturnsProblemDetails(string id, string json, HttpStatusCode status, string? field)
+    {
+        await using var app = await StartAsync();
+
+        using var response = await app.Client.PostAsync($"/mlops/predictions/{id}/feedback", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Feedback_WithoutQualityMonitoring_IsNotMapped()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var response = await app.Client.PostAsJsonAsync("/mlops/predictions/0123456789abcdef0123456789abcdef/feedback", new { actual = 1 });
+        using var quality = await app.Client.GetAsync("/mlops/models/house/quality");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, quality.StatusCode);
+    }
+}
