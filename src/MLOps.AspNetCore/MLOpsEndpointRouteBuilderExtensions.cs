@@ -89,18 +89,29 @@ public static class MLOpsEndpointRouteBuilderExtensions
             MonitoringEndpoints.MapQuality(group, quality);
         }
 
-        if (endpoints.ServiceProvider.GetService<IModelRegistry>() is { } registry)
+        IModelRegistry? registry = endpoints.ServiceProvider.GetService<IModelRegistry>();
+        var retrain = endpoints.ServiceProvider.GetService<MLOps.Monitoring.Retraining.IRetrainCoordinator>();
+        if (registry is not null)
         {
             RegistryEndpoints.MapRead(group, registry);
-            if (ManagementAccess(endpoints.ServiceProvider, options) is { } secure)
-            {
-                RouteGroupBuilder management = group.MapGroup("").WithTags("MLOps management");
-                if (secure)
-                {
-                    management.RequireAuthorization(options.ManagementPolicy);
-                }
+        }
 
+        if ((registry is not null || retrain is not null) && ManagementAccess(endpoints.ServiceProvider, options) is { } secure)
+        {
+            RouteGroupBuilder management = group.MapGroup("").WithTags("MLOps management");
+            if (secure)
+            {
+                management.RequireAuthorization(options.ManagementPolicy);
+            }
+
+            if (registry is not null)
+            {
                 RegistryEndpoints.MapManagement(management, registry, options);
+            }
+
+            if (retrain is not null)
+            {
+                MonitoringEndpoints.MapRetrain(management, retrain, options);
             }
         }
 

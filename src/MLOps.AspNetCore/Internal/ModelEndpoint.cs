@@ -15,6 +15,7 @@ internal abstract class ModelEndpoint
     {
         // A model may output NaN (e.g. an undefined score); write it rather than fail the response.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public abstract InputSchema Schema { get; }

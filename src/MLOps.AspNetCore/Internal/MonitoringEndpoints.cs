@@ -94,4 +94,55 @@ internal static class MonitoringEndpoints
             .Produces<ModelQualityReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    public static void MapRetrain(RouteGroupBuilder group, MLOps.Monitoring.Retraining.IRetrainCoordinator coordinator, MLOpsEndpointOptions options)
+    {
+        group.MapPost("/models/{name}/retrain", async (string name, HttpContext http) =>
+            {
+                var (document, problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+                using (document)
+                {
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+
+                    var body = new ManagementBody(document);
+                    string? reason = body.String("reason", required: true);
+                    if (!body.IsValid)
+                    {
+                        return Problems.Invalid(body.Errors);
+                    }
+
+                    if (coordinator.GetStatus(name) is null)
+                    {
+                        return Results.Problem(
+                            statusCode: StatusCodes.Status404NotFound,
+                            title: "No retrain policy",
+                            detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy.");
+                    }
+
+                    var trigger = coordinator.RequestRetrain(name, reason!);
+                    return Results.Json(
+                        new { trigger.Key, trigger.ModelName, Kind = trigger.TagValue, trigger.Reason, trigger.RaisedAt, Status = coordinator.GetStatus(name) },
+                        ModelEndpoint.OutputJson,
+                        statusCode: StatusCodes.Status202Accepted);
+                }
+            })
+            .WithName("MLOps.Retrain")
+            .WithSummary("Queue a retrain of the model now (manual triggers skip the cooldown; one retrain per model runs at a time).")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/models/{name}/retrain", (string name) =>
+                coordinator.GetStatus(name) is { } status
+                    ? Results.Json(status, ModelEndpoint.OutputJson)
+                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No retrain policy",
+                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy."))
+            .WithName("MLOps.RetrainStatus")
+            .WithSummary("The retrain state of a model: running, last run, cooldown, recent runs with metrics of candidate and champion.")
+            .Produces<MLOps.Monitoring.Retraining.RetrainStatus>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
 }

@@ -168,6 +168,51 @@ public sealed class RegistryEndpointTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Retrain_Manual_RunsInTheBackgroundAndReportsTheOutcome()
+    {
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 400).Select(_ =>
+        {
+            float size = 20 + (float)(random.NextDouble() * 180), rooms = 1 + random.Next(6);
+            return new HouseInput { Size = size, Rooms = rooms, Price = (60 * size) + (500 * rooms) };
+        }).ToList();
+        await using var app = await TestApp.StartAsync(
+            b => b.AddFileSystemRegistry(o => o.RootPath = _root).AddModel<HouseInput, HousePrediction>("house", m => m
+                .FromRegistry(alias: "champion")
+                .WithRetrainPolicy(r => r
+                    .TrainWith(ml => ml.Transforms.Concatenate("Features", nameof(HouseInput.Size), nameof(HouseInput.Rooms))
+                        .Append(ml.Transforms.NormalizeMinMax("Features"))
+                        .Append(ml.Regression.Trainers.Sdca(labelColumnName: nameof(HouseInput.Price), maximumNumberOfIterations: 20)))
+                    .TrainOn(_ => new Rows(rows))
+                    .EvaluateRegression("r2", labelColumn: nameof(HouseInput.Price)))),
+            endpoints: o => o.AllowUnauthenticatedManagement = true,
+            services: s => s.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.StateDirectory = Path.Combine(_root, "retrain")));
+
+        using var missingReason = await app.Client.PostAsJsonAsync("/mlops/models/house/retrain", new { });
+        using var accepted = await app.Client.PostAsJsonAsync("/mlops/models/house/retrain", new { reason = "new pricing data" });
+        using var unknown = await app.Client.PostAsJsonAsync("/mlops/models/nobody/retrain", new { reason = "x" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, missingReason.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var status = await Poll.UntilAsync(async () =>
+        {
+            var s = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/retrain");
+            return s.GetProperty("recentRuns").GetArrayLength() > 0 ? s : (JsonElement?)null;
+        }, "the retrain run", timeoutSeconds: 120);
+        var run = status.GetProperty("recentRuns")[0];
+        Assert.Equal("promoted", run.GetProperty("outcome").GetString());
+        Assert.Equal("manual", run.GetProperty("trigger").GetProperty("kind").GetString());
+        await WaitForServedVersion(app, 3);
+    }
+
+    private sealed class Rows(List<HouseInput> rows) : MLOps.Monitoring.Retraining.ITrainingDataSource<HouseInput>
+    {
+        public ValueTask<IReadOnlyList<HouseInput>> LoadAsync(MLOps.Monitoring.Retraining.RetrainTrigger trigger, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<HouseInput>>(rows);
+    }
+
     private Task<TestApp> StartAsync(bool open) => TestApp.StartAsync(
         b => b.AddFileSystemRegistry(o => o.RootPath = _root).AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion")),
         endpoints: o => o.AllowUnauthenticatedManagement = open);
