@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Generates the reference vectors for MLOps.Monitoring.Statistics from NumPy/SciPy.
+
+Run with the system Python (NumPy 1.24, SciPy 1.10.1):
+
+    /usr/bin/python3 tools/stats/generate_vectors.py
+
+It writes one JSON file per kernel function into tests/MLOps.Monitoring.Tests/Statistics/Vectors/. Every input sample
+is stored in the file (no seeds needed to read them back); the fixed seeds below only make the script reproducible.
+Infinities are written as the strings "Infinity" / "-Infinity" (JSON has no literal for them).
+"""
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import scipy
+import scipy.spatial.distance
+import scipy.stats
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MLOps.Monitoring.Tests",
+                   "Statistics", "Vectors")
+
+
+def fl(x):
+    """A float (or an infinity as a string) for JSON."""
+    x = float(x)
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if math.isnan(x):
+        return "NaN"
+    return x
+
+
+def fls(xs):
+    return [fl(x) for x in xs]
+
+
+def write(name, function, cases):
+    path = os.path.join(OUT, name + ".json")
+    doc = {"function": function, "generator": "tools/stats/generate_vectors.py",
+           "numpy": np.__version__, "scipy": scipy.__version__, "cases": cases}
+    with open(path, "w") as f:
+        json.dump(doc, f, separators=(",", ":"), allow_nan=False)
+        f.write("\n")
+    print(f"{name}: {len(cases)} cases, {os.path.getsize(path)} bytes")
+
+
+def sample_pairs():
+    """(name, reference, current) pairs covering the shapes the kernel must handle."""
+    rng = np.random.default_rng(20261126)
+    pairs = []
+    # Tiny samples, n = 1..5 on each side.
+    for n1 in range(1, 6):
+        for n2 in range(1, 6):
+            pairs.append((f"tiny_{n1}x{n2}", rng.normal(0, 1, n1), rng.normal(0.3, 1, n2)))
+    # Tiny samples with ties inside and across.
+    pairs.append(("tiny_ties_3x4", np.array([1.0, 1.0, 2.0]), np.array([1.0, 2.0, 2.0, 3.0])))
+    pairs.append(("tiny_ties_5x5", np.array([0.0, 0.0, 0.0, 1.0, 1.0]), np.array([0.0, 1.0, 1.0, 1.0, 1.0])))
+    pairs.append(("single_equal", np.array([2.5]), np.array([2.5])))
+    # Identical samples.
+    x = np.round(rng.normal(0, 1, 40), 2)
+    pairs.append(("identical_40", x, x.copy()))
+    pairs.append(("constant_both_7x9", np.full(7, 3.0), np.full(9, 3.0)))
+    pairs.append(("constant_vs_other_8x6", np.full(8, 3.0), np.full(6, 4.0)))
+    # Fully separated samples.
+    pairs.append(("separated_10x10", rng.uniform(0, 1, 10), rng.uniform(2, 3, 10)))
+    pairs.append(("separated_25x40", rng.uniform(5, 6, 25), rng.uniform(0, 1, 40)))
+    pairs.append(("separated_300x500", rng.uniform(0, 1, 300), rng.uniform(1.5, 2, 500)))
+    # Ties (rounded data, discrete data).
+    pairs.append(("ties_rounded_50x60", np.round(rng.normal(0, 1, 50), 1), np.round(rng.normal(0.2, 1, 60), 1)))
+    pairs.append(("ties_poisson_200x150", rng.poisson(3, 200).astype(float), rng.poisson(3.4, 150).astype(float)))
+    pairs.append(("ties_binary_100x80", rng.integers(0, 2, 100).astype(float), rng.integers(0, 2, 80).astype(float)))
+    # Unequal sizes, including sizes with common factors and coprime sizes.
+    pairs.append(("unequal_7x13", rng.normal(0, 1, 7), rng.normal(0.5, 1, 13)))
+    pairs.append(("unequal_20x50", rng.normal(0, 1, 20), rng.normal(0.1, 1.2, 50)))
+    pairs.append(("unequal_97x31", rng.exponential(1, 97), rng.exponential(1.3, 31)))
+    pairs.append(("unequal_1000x300", rng.normal(0, 1, 1000), rng.normal(0.05, 1, 300)))
+    pairs.append(("equal_100x100_same", rng.normal(0, 1, 100), rng.normal(0, 1, 100)))
+    pairs.append(("equal_100x100_shift", rng.normal(0, 1, 100), rng.normal(0.6, 1, 100)))
+    pairs.append(("equal_1000x1000", rng.normal(0, 1, 1000), rng.normal(0.05, 1, 1000)))
+    pairs.append(("negative_values_60x45", rng.normal(-50, 10, 60), rng.normal(-52, 12, 45)))
+    return pairs
+
+
+def large_pairs():
+    """Large samples, stored as 3-decimal values to keep the files small (ties included)."""
+    rng = np.random.default_rng(7)
+    return [
+        ("large_10000x10000_exact", np.round(rng.normal(0, 1, 10000), 3), np.round(rng.normal(0.02, 1, 10000), 3)),
+        ("large_3000x10000_exact", np.round(rng.normal(0, 1, 3000), 3), np.round(rng.normal(0.03, 1, 10000), 3)),
+        ("large_10001x4000_asymp", np.round(rng.normal(0, 1, 10001), 3), np.round(rng.normal(0.02, 1, 4000), 3)),
+    ]
+
+
+def hist_counts(edges, values):
+    return np.histogram(np.asarray(values, dtype=float), bins=np.asarray(edges, dtype=float))[0].astype(float)
+
+
+def binning_cases(pairs):
+    quantile, sturges, findbin = [], [], []
+    for name, ref, cur in pairs:
+        binnings = []
+        for bins in (1, 2, 3, 5, 10, 20):
+            q = np.quantile(ref, np.linspace(0, 1, bins + 1))
+            edges = q.copy()
+            edges[0], edges[-1] = -np.inf, np.inf
+            binnings.append({"binCount": bins, "edges": fls(edges), "referenceCounts": fls(hist_counts(edges, ref)),
+                             "currentCounts": fls(hist_counts(edges, cur))})
+        quantile.append({"name": name, "sample": name, "binnings": binnings})
+        edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins="sturges")
+        sturges.append({"name": name, "sample": name, "edges": fls(edges),
+                        "referenceCounts": fls(hist_counts(edges, ref)),
+                        "currentCounts": fls(hist_counts(edges, cur))})
+    # FindBin: every edge itself, points just around edges, and values outside.
+    edge_sets = [
+        np.array([0.0, 1.0, 2.0, 3.0]),
+        np.array([-np.inf, -1.0, 0.0, 0.0, 0.0, 2.5, np.inf]),
+        np.array([1.0, 1.0, 1.0]),
+        np.array([-3.0, -3.0, 0.5, 7.0, 7.0]),
+        np.linspace(-2, 2, 11),
+    ]
+    for i, e in enumerate(edge_sets):
+        finite = e[np.isfinite(e)]
+        probes = list(finite) + list(np.nextafter(finite, -np.inf)) + list(np.nextafter(finite, np.inf))
+        probes += [-1e300, 1e300, -np.inf, np.inf, 0.25, -0.25, 1.5]
+        expected = []
+        for v in probes:
+            h = np.histogram(np.array([v]), bins=e)[0]
+            expected.append(int(np.argmax(h)) if h.sum() == 1 else -1)
+        findbin.append({"name": f"edges_{i}", "edges": fls(e), "values": fls(probes), "bins": expected})
+    return quantile, sturges, findbin
+
+
+def psi_np(r, c):
+    r = np.where(r == 0, 1e-4, r)
+    c = np.where(c == 0, 1e-4, c)
+    return float(np.sum((r - c) * np.log(r / c)))
+
+
+def psi_cases(quantile, sturges):
+    cases = []
+    flat = [dict(b, name=f"{q['name']}_quantile{b['binCount']}") for q in quantile for b in q["binnings"]]
+    flat += [dict(s, name=s["name"] + "_sturges") for s in sturges]
+    for case in flat:
+        rc = np.array(case["referenceCounts"])
+        cc = np.array(case["currentCounts"])
+        if rc.sum() == 0 or cc.sum() == 0:
+            continue
+        rs, cs = rc / rc.sum(), cc / cc.sum()
+        cases.append({"name": case["name"], "referenceCounts": fls(rc), "currentCounts": fls(cc),
+                      "referenceShares": fls(rs), "currentShares": fls(cs), "psi": psi_np(rs, cs),
+                      "psiFromCounts": psi_np(rc / rc.sum(), cc / cc.sum())})
+    return cases
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    pairs = sample_pairs()
+    write("samples", "input samples referenced by name from the other files",
+          [{"name": n, "reference": fls(r), "current": fls(c)} for n, r, c in pairs])
+    quantile, sturges, findbin = binning_cases(pairs)
+    write("binning_quantile_edges", "Binning.QuantileEdges + Binning.Count", quantile)
+    write("binning_sturges_edges", "Binning.SturgesEdges + Binning.Count", sturges)
+    write("binning_find_bin", "Binning.FindBin", findbin)
+    write("psi", "PopulationStabilityIndex.Compute/FromCounts", psi_cases(quantile, sturges))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
