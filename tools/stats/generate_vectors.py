@@ -278,6 +278,12 @@ def extra_ks_pairs():
                           (10, 30, 0.5), (15, 45, 0.2), (100, 300, 0.3), (17, 31, 0.7), (499, 503, 0.1),
                           (1, 10000, 0.0), (10000, 2, 3.0), (3, 4000, -2.0), (2500, 7500, 0.04)]:
         pairs.append((f"ks_{n1}x{n2}", np.round(rng.normal(0, 1, n1), 4), np.round(rng.normal(shift, 1, n2), 4)))
+    # Equal sizes where the exact series rounds to just above 1 (h = 1 or 2): SciPy falls back to the asymptotic.
+    for n, h in ((5, 1), (30, 1), (60, 2), (96, 2), (2000, 3)):
+        ref = np.arange(n, dtype=float)
+        cur = ref.copy()
+        cur[-h:] += 10 * n
+        pairs.append((f"ks_fallback_{n}x{n}_h{h}", ref, cur))
     return pairs
 
 
