@@ -329,6 +329,12 @@ def kstwo_cases():
         for x in sorted(xs):
             if 0 < x < 1.5:
                 cases.append({"n": n, "x": fl(x), "sf": fl(scipy.stats.kstwo.sf(x, n))})
+    # Random points, log-uniform in n and in sqrt(n) x, to catch branch boundaries the grid misses.
+    rng = np.random.default_rng(2024)
+    for _ in range(600):
+        n = int(np.exp(rng.uniform(0, np.log(300000))))
+        x = min(1.0, np.exp(rng.uniform(np.log(0.3), np.log(8.0))) / np.sqrt(n))
+        cases.append({"n": n, "x": fl(x), "sf": fl(scipy.stats.kstwo.sf(x, n))})
     return cases
 
 
@@ -341,6 +347,11 @@ def smirnov_cases():
         for x in sorted(xs):
             if 0 <= x <= 1:
                 cases.append({"n": n, "x": fl(x), "sf": fl(scipy.special.smirnov(n, x))})
+    rng = np.random.default_rng(4048)
+    for _ in range(300):
+        n = int(np.exp(rng.uniform(0, np.log(300000))))
+        x = min(1.0, np.exp(rng.uniform(np.log(0.05), np.log(6.0))) / np.sqrt(n))
+        cases.append({"n": n, "x": fl(x), "sf": fl(scipy.special.smirnov(n, x))})
     return cases
 
 
