@@ -93,14 +93,14 @@ public interface IModelRegistry
     /// <param name="cancellationToken">A token that cancels the call.</param>
     /// <returns>The changed version.</returns>
     Task<RegisteredModelVersion> SetReferenceProfileAsync(
-        ModelName name, ModelVersion version, ReferenceProfile profile, string? actor = null, CancellationToken cancellationToken = default);
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the reference profile of a version, verified against its SHA-256.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="version">The version.</param>
     /// <param name="cancellationToken">A token that cancels the call.</param>
     /// <returns>The profile, or <see langword="null"/> if the version has none.</returns>
-    Task<ReferenceProfile?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default);
+    Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Points an alias at a ready version after evaluating the request's gates in the same critical section; promotions

@@ -33,7 +33,7 @@ public sealed record RegisterVersionRequest(ModelName Name, IReadOnlyList<ModelA
     public ModelLineage? Lineage { get; init; }
 
     /// <summary>Gets a reference profile to store with the version, or <see langword="null"/>.</summary>
-    public ReferenceProfile? ReferenceProfile { get; init; }
+    public ReferenceProfileBlob? ReferenceProfile { get; init; }
 
     /// <summary>Gets whether a missing registered model is created; when <see langword="false"/> a missing model is an error.</summary>
     /// <value>The default value is <see langword="true"/>.</value>

@@ -488,7 +488,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     /// <inheritdoc/>
     public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
-        ModelName name, ModelVersion version, ReferenceProfile profile, string? actor = null, CancellationToken cancellationToken = default)
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         RegistryValidation.Version(version, nameof(version));
@@ -525,7 +525,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<ReferenceProfile?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegisteredModelVersion? v = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (v?.ReferenceProfile is not { } descriptor)
@@ -538,7 +538,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         {
             using var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new ReferenceProfile(v.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
+            return new ReferenceProfileBlob(v.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
         }
     }
 
@@ -981,7 +981,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     internal static string FileKey(ModelName name, ModelVersion version, string artifactPath) => VersionKey(name, version, "files/" + artifactPath);
 
-    private async Task<ArtifactDescriptor> StoreProfileAsync(ModelName name, ModelVersion version, ReferenceProfile profile, CancellationToken cancellationToken)
+    private async Task<ArtifactDescriptor> StoreProfileAsync(ModelName name, ModelVersion version, ReferenceProfileBlob profile, CancellationToken cancellationToken)
     {
         string relative = "profile/" + Guid.NewGuid().ToString("N") + ".bin";
         using var content = new MemoryStream(profile.Content.ToArray(), writable: false);

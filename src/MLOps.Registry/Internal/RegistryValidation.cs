@@ -105,7 +105,7 @@ internal static class RegistryValidation
         }
     }
 
-    public static void Profile(ReferenceProfile? profile, string paramName)
+    public static void Profile(ReferenceProfileBlob? profile, string paramName)
     {
         if (profile is not null && (string.IsNullOrWhiteSpace(profile.ContentType) || profile.ContentType.Length > 255))
         {

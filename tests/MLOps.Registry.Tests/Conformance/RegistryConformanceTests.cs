@@ -323,7 +323,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
             Tags = new Dictionary<string, string> { ["stage"] = "dev" },
             Signature = signature,
             Lineage = lineage,
-            ReferenceProfile = new ReferenceProfile("application/json", Bytes("{\"features\":[]}")),
+            ReferenceProfile = new ReferenceProfileBlob("application/json", Bytes("{\"features\":[]}")),
             Actor = "trainer",
         });
 
@@ -339,7 +339,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Equal(signature.Outputs, read.Signature.Outputs);
         Assert.Equal("trainer", read.CreatedBy);
         Assert.Equal("application/json", read.ReferenceProfileContentType);
-        ReferenceProfile? profile = await Registry.GetReferenceProfileAsync(Name(), v.Version);
+        ReferenceProfileBlob? profile = await Registry.GetReferenceProfileAsync(Name(), v.Version);
         Assert.NotNull(profile);
         Assert.Equal("application/json", profile.ContentType);
         Assert.Equal(Bytes("{\"features\":[]}"), profile.Content.ToArray());
@@ -363,8 +363,8 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         RegisteredModelVersion v = await RegisterAsync();
         Assert.Null(await Registry.GetReferenceProfileAsync(Name(), v.Version));
 
-        await Registry.SetReferenceProfileAsync(Name(), v.Version, new ReferenceProfile("application/json", Bytes("{\"a\":1}")));
-        await Registry.SetReferenceProfileAsync(Name(), v.Version, new ReferenceProfile("application/json", Bytes("{\"a\":2}")));
+        await Registry.SetReferenceProfileAsync(Name(), v.Version, new ReferenceProfileBlob("application/json", Bytes("{\"a\":1}")));
+        await Registry.SetReferenceProfileAsync(Name(), v.Version, new ReferenceProfileBlob("application/json", Bytes("{\"a\":2}")));
 
         Assert.Equal(Bytes("{\"a\":2}"), (await Registry.GetReferenceProfileAsync(Name(), v.Version))!.Content.ToArray());
     }
@@ -787,7 +787,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         await Registry.UpdateVersionAsync(new UpdateVersionRequest(Name(), new ModelVersion(1)) { Metrics = new Dictionary<string, double> { ["r2"] = 0.9 }, Actor = "evaluator" });
         await Registry.UpdateModelAsync(new UpdateModelRequest(Name()) { Description = "d", Actor = "alice" });
         await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()) { Actor = "bob", Reason = "go live" });
-        await Registry.SetReferenceProfileAsync(Name(), new ModelVersion(1), new ReferenceProfile("application/json", Bytes("{}")), actor: "drift");
+        await Registry.SetReferenceProfileAsync(Name(), new ModelVersion(1), new ReferenceProfileBlob("application/json", Bytes("{}")), actor: "drift");
 
         IReadOnlyList<AuditEvent> events = await Registry.QueryAuditAsync(new AuditQuery { Model = Name() });
 
