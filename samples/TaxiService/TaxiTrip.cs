@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.ML.Data;
+using MLOps.Monitoring.Profiles;
 
 namespace TaxiService;
 
@@ -29,12 +30,12 @@ public class TaxiTrip
     /// <summary>Payment type: <c>card</c> or <c>cash</c>.</summary>
     [Required]
     public string Payment { get; set; } = "card";
-}
 
-/// <summary>A completed trip: the features plus the observed duration (the label).</summary>
-public sealed class CompletedTrip : TaxiTrip
-{
-    /// <summary>Observed trip duration in seconds.</summary>
+    /// <summary>
+    /// The label: the observed duration in seconds, known once the trip is completed. Not required when asking for a
+    /// prediction (only the [Required] fields are); the retrain loop trains on completed trips.
+    /// </summary>
+    [DriftFeature(FeatureRole.Ignore)]
     public float DurationSeconds { get; set; }
 }
 
