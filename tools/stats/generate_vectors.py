@@ -155,6 +155,120 @@ def psi_cases(quantile, sturges):
     return cases
 
 
+def count_pairs(quantile, sturges):
+    """(name, referenceCounts, currentCounts) from the binnings plus categorical counts."""
+    rng = np.random.default_rng(99)
+    pairs = [(f"{q['name']}_quantile{b['binCount']}", np.array(b["referenceCounts"]), np.array(b["currentCounts"]))
+             for q in quantile for b in q["binnings"] if b["binCount"] in (2, 5, 10, 20)]
+    pairs += [(s["name"] + "_sturges", np.array(s["referenceCounts"]), np.array(s["currentCounts"])) for s in sturges]
+    for k in (2, 3, 7, 30):
+        shares = rng.dirichlet(np.ones(k))
+        pairs.append((f"categorical_k{k}_same", rng.multinomial(5000, shares).astype(float),
+                      rng.multinomial(800, shares).astype(float)))
+        pairs.append((f"categorical_k{k}_shift", rng.multinomial(5000, shares).astype(float),
+                      rng.multinomial(800, rng.dirichlet(np.ones(k))).astype(float)))
+    pairs.append(("huge_statistic", np.array([1e6, 1.0]), np.array([1.0, 1e6])))
+    pairs.append(("fractional_counts", np.array([0.5, 1.25, 3.0]), np.array([2.0, 0.75, 1.5])))
+    return pairs
+
+
+def chisquare_cases(count_pairs):
+    cases = []
+    for name, rc, cc in count_pairs:
+        if rc.sum() == 0 or cc.sum() == 0:
+            continue
+        # Categories empty on both sides are skipped (documented C# behaviour; SciPy would give NaN).
+        keep = (rc > 0) | (cc > 0)
+        r, c = rc[keep], cc[keep]
+        if len(r) < 2:
+            stat, p = 0.0, 1.0
+        elif np.any((r == 0) & (c > 0)):
+            stat, p = np.inf, 0.0
+        else:
+            expected = r / r.sum() * c.sum()
+            res = scipy.stats.chisquare(c, expected)
+            stat, p = float(res.statistic), float(res.pvalue)
+        cases.append({"name": name, "referenceCounts": fls(rc), "currentCounts": fls(cc), "statistic": fl(stat),
+                      "pValue": fl(p)})
+    return cases
+
+
+def ztest_cases():
+    rng = np.random.default_rng(5)
+    raw = [(0, 10, 0, 10), (10, 10, 5, 5), (1, 1, 0, 1), (0, 1, 1, 1), (3, 7, 2, 9), (50, 100, 50, 100),
+           (500, 1000, 560, 1000), (1, 100000, 30, 100000), (40000, 100000, 41000, 120000), (12, 1000, 0, 50),
+           (5_000_000_000, 10_000_000_000, 5_000_100_000, 10_000_000_000)]
+    for _ in range(30):
+        n1, n2 = int(rng.integers(1, 5000)), int(rng.integers(1, 5000))
+        p1 = rng.uniform(0, 1)
+        raw.append((int(rng.binomial(n1, p1)), n1, int(rng.binomial(n2, min(1, p1 * rng.uniform(0.7, 1.3)))), n2))
+    cases = []
+    for rs, rt, cs, ct in raw:
+        r, c = rs / rt, cs / ct
+        pooled = (rs + cs) / (rt + ct)
+        var = pooled * (1 - pooled) * (1 / rt + 1 / ct)
+        if var <= 0:
+            z, p = 0.0, 1.0
+        else:
+            z = (c - r) / np.sqrt(var)
+            p = float(2 * scipy.stats.norm.sf(abs(z)))
+        cases.append({"name": f"{rs}/{rt} vs {cs}/{ct}", "referenceSuccesses": rs, "referenceTotal": rt,
+                      "currentSuccesses": cs, "currentTotal": ct, "statistic": fl(z), "pValue": fl(p)})
+    return cases
+
+
+def wasserstein_cases(pairs):
+    cases = []
+    for name, ref, cur in pairs:
+        cases.append({"name": name, "sample": name, "distance": fl(scipy.stats.wasserstein_distance(ref, cur)),
+                      "normed": fl(scipy.stats.wasserstein_distance(ref, cur) / max(np.std(ref), 0.001))})
+    return cases
+
+
+def distribution_cases(count_pairs):
+    js, hel = [], []
+    for name, rc, cc in count_pairs:
+        if rc.sum() == 0 or cc.sum() == 0:
+            continue
+        js.append({"name": name, "p": fls(rc), "q": fls(cc),
+                   "distance": fl(scipy.spatial.distance.jensenshannon(rc, cc))})
+        p, q = rc / rc.sum(), cc / cc.sum()
+        hel.append({"name": name, "p": fls(rc), "q": fls(cc),
+                    "distance": fl(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))})
+    return js, hel
+
+
+def bh_reference(p):
+    """Benjamini-Hochberg adjusted p-values with the standard step-up formula (statsmodels 'fdr_bh').
+
+    SciPy 1.10 has no false_discovery_control (added in 1.11), so the reference is computed here in NumPy:
+    sort ascending, p_(i) * m / i, running minimum from the largest, cap at 1, back to input order.
+    """
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    ranked = p[order] / (np.arange(1, m + 1) / m)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.minimum(ranked, 1)
+    return out
+
+
+def multiple_testing_cases():
+    rng = np.random.default_rng(11)
+    sets = [("single", [0.03]), ("all_zero", [0.0, 0.0, 0.0]), ("all_one", [1.0, 1.0]), ("ties", [0.01, 0.04, 0.04, 0.04, 0.5]),
+            ("classic", [0.01, 0.02, 0.03, 0.04, 0.05]), ("unsorted", [0.5, 0.001, 0.2, 0.04, 0.9, 0.03])]
+    for k in (10, 50, 200):
+        sets.append((f"uniform_{k}", rng.uniform(0, 1, k)))
+        sets.append((f"mixed_{k}", np.concatenate([rng.uniform(0, 1e-3, k // 5), rng.uniform(0, 1, k - k // 5)])))
+    cases = []
+    for name, p in sets:
+        p = np.asarray(p, dtype=float)
+        cases.append({"name": name, "pValues": fls(p), "bonferroni": fls(np.minimum(p * len(p), 1.0)),
+                      "benjaminiHochberg": fls(bh_reference(p))})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pairs = sample_pairs()
@@ -165,6 +279,17 @@ def main():
     write("binning_sturges_edges", "Binning.SturgesEdges + Binning.Count", sturges)
     write("binning_find_bin", "Binning.FindBin", findbin)
     write("psi", "PopulationStabilityIndex.Compute/FromCounts", psi_cases(quantile, sturges))
+    counts = count_pairs(quantile, sturges)
+    write("chisquare", "ChiSquare.GoodnessOfFit", chisquare_cases(counts))
+    write("ztest", "ZTest.TwoProportions", ztest_cases())
+    js, hel = distribution_cases(counts)
+    write("jensenshannon", "JensenShannon.Distance", js)
+    write("hellinger", "Hellinger.Distance", hel)
+    write("multiple_testing", "MultipleTesting.Bonferroni/BenjaminiHochberg", multiple_testing_cases())
+    large = large_pairs()
+    write("samples_large", "large input samples (3-decimal values) referenced by name",
+          [{"name": n, "reference": fls(r), "current": fls(c)} for n, r, c in large])
+    write("wasserstein", "Wasserstein.Distance/NormedDistance", wasserstein_cases(pairs + large))
 
 
 if __name__ == "__main__":
