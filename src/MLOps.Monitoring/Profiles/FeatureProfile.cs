@@ -5,6 +5,7 @@ namespace MLOps.Monitoring.Profiles;
 /// <summary>The reference statistics of one feature, part of a <see cref="ReferenceProfile"/>.</summary>
 public sealed class FeatureProfile
 {
+    [JsonConstructor]
     internal FeatureProfile()
     {
     }

@@ -127,7 +127,7 @@ public sealed class ReferenceProfile
     /// <returns>The profile.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="numeric"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The columns differ in length, a name repeats, or there is no column.</exception>
-    public static ReferenceProfile Create(
+    public static ReferenceProfile FromColumns(
         IEnumerable<KeyValuePair<string, double[]>> numeric,
         IEnumerable<KeyValuePair<string, string?[]>>? categorical = null,
         ProfileOptions? options = null)
