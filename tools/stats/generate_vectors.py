@@ -91,6 +91,7 @@ def large_pairs():
         ("large_10000x10000_exact", np.round(rng.normal(0, 1, 10000), 3), np.round(rng.normal(0.02, 1, 10000), 3)),
         ("large_3000x10000_exact", np.round(rng.normal(0, 1, 3000), 3), np.round(rng.normal(0.03, 1, 10000), 3)),
         ("large_10001x4000_asymp", np.round(rng.normal(0, 1, 10001), 3), np.round(rng.normal(0.02, 1, 4000), 3)),
+        ("large_12000x2500_asymp_shift", np.round(rng.normal(0, 1, 12000), 2), np.round(rng.normal(0.1, 1, 2500), 2)),
     ]
 
 
@@ -269,6 +270,59 @@ def multiple_testing_cases():
     return cases
 
 
+def extra_ks_pairs():
+    """More size combinations for the exact p-value (equal, multiples, coprime, large coprime)."""
+    rng = np.random.default_rng(31)
+    pairs = []
+    for n1, n2, shift in [(6, 6, 0.0), (50, 50, 0.8), (200, 200, 0.1), (2000, 2000, 0.05), (9999, 10000, 0.03),
+                          (10, 30, 0.5), (15, 45, 0.2), (100, 300, 0.3), (17, 31, 0.7), (499, 503, 0.1),
+                          (1, 10000, 0.0), (10000, 2, 3.0), (3, 4000, -2.0), (2500, 7500, 0.04)]:
+        pairs.append((f"ks_{n1}x{n2}", np.round(rng.normal(0, 1, n1), 4), np.round(rng.normal(shift, 1, n2), 4)))
+    # Equal sizes where the exact series rounds to just above 1 (h = 1 or 2): SciPy falls back to the asymptotic.
+    for n, h in ((5, 1), (30, 1), (60, 2), (96, 2), (2000, 3)):
+        ref = np.arange(n, dtype=float)
+        cur = ref.copy()
+        cur[-h:] += 10 * n
+        pairs.append((f"ks_fallback_{n}x{n}_h{h}", ref, cur))
+    return pairs
+
+
+def ks_cases(pairs):
+    cases = []
+    for name, ref, cur in pairs:
+        res = scipy.stats.ks_2samp(ref, cur)
+        cases.append({"name": name, "sample": name, "statistic": fl(res.statistic), "pValue": fl(res.pvalue)})
+    return cases
+
+
+def kstwo_cases():
+    """kstwo.sf(x, n) over the branches of SciPy's _kolmogn (Ruben-Gambino, Durbin, Pomeranz, Pelz-Good, Smirnov)."""
+    cases = []
+    for n in (1, 2, 3, 5, 10, 37, 100, 140, 141, 500, 1000, 2857, 5000, 20000, 100000, 100001, 250000):
+        xs = set()
+        for z in (0.3, 0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0):
+            xs.add(z / np.sqrt(n))
+        for x in (0.4 / n, 0.5 / n, 0.75 / n, 1.0 / n, 1.5 / n, 0.01, 0.05, 0.1, 0.2, 0.3, 0.49, 0.5, 0.6, 0.9, 0.99,
+                  1.0 - 1.0 / n, 1.0 - 0.5 / n):
+            xs.add(x)
+        for x in sorted(xs):
+            if 0 < x < 1.5:
+                cases.append({"n": n, "x": fl(x), "sf": fl(scipy.stats.kstwo.sf(x, n))})
+    return cases
+
+
+def smirnov_cases():
+    cases = []
+    for n in (1, 2, 5, 10, 100, 1012, 1013, 5000, 40000, 1000001):
+        xs = {0.0, 1.0, 0.5 / n, 1.0 / n, 0.999 / n, 2.5 / n, 0.5, 0.9, 1 - 1.0 / n, 1 - 0.5 / n}
+        for z in (0.1, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 5.0):
+            xs.add(z / np.sqrt(n))
+        for x in sorted(xs):
+            if 0 <= x <= 1:
+                cases.append({"n": n, "x": fl(x), "sf": fl(scipy.special.smirnov(n, x))})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pairs = sample_pairs()
@@ -290,6 +344,11 @@ def main():
     write("samples_large", "large input samples (3-decimal values) referenced by name",
           [{"name": n, "reference": fls(r), "current": fls(c)} for n, r, c in large])
     write("wasserstein", "Wasserstein.Distance/NormedDistance", wasserstein_cases(pairs + large))
+    extra = extra_ks_pairs()
+    write("samples_ks", "more input samples (4-decimal values) for the exact KS p-value", [{"name": n, "reference": fls(r), "current": fls(c)} for n, r, c in extra])
+    write("ks_2samp", "KolmogorovSmirnov.TwoSample/TwoSampleSorted", ks_cases(pairs + large + extra))
+    write("kstwo_sf", "internal KolmogorovDistribution.TwoSidedSurvival = scipy.stats.kstwo.sf", kstwo_cases())
+    write("smirnov", "internal KolmogorovDistribution.Smirnov = scipy.special.smirnov", smirnov_cases())
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ internal static class VectorFile
     private static Dictionary<string, (double[] Reference, double[] Current)> LoadSamples()
     {
         var samples = new Dictionary<string, (double[], double[])>(StringComparer.Ordinal);
-        foreach (string file in new[] { "samples", "samples_large" })
+        foreach (string file in new[] { "samples", "samples_large", "samples_ks" })
         {
             string path = Path.Combine(AppContext.BaseDirectory, "Statistics", "Vectors", file + ".json");
             if (!File.Exists(path))
