@@ -68,7 +68,7 @@ internal static class DriftEvaluator
 
                 double[] sorted = cur.Sample[..cur.SampleCount];
                 Array.Sort(sorted);
-                TestResult test = KS_PENDING(f.ReferenceSample, sorted);
+                TestResult test = KolmogorovSmirnov.TwoSampleSorted(f.ReferenceSample, sorted);
                 return Tested(f, cur, test);
             }
 
@@ -125,8 +125,6 @@ internal static class DriftEvaluator
 
         return f.UsesDiscrete ? (f.ReferenceDistinct!, cur.Distinct!) : (f.ReferenceBins, cur.Bins);
     }
-
-    private static TestResult KS_PENDING(double[] a, double[] b) => throw new NotSupportedException("KS pending" + a.Length + b.Length);
 
     private static FeatureDriftResult Tested(CompiledFeature f, PaneFeature cur, TestResult test) => new()
     {
@@ -222,5 +220,3 @@ internal static class DriftEvaluator
         };
     }
 }
-// KS_PENDING_BLOCK
-internal static partial class KsPendingShim { }
