@@ -16,7 +16,7 @@ public enum DriftMethod
     /// <summary>Two-sample Kolmogorov-Smirnov test on the samples (numeric); drift when the p-value is below the threshold (0.05).</summary>
     KolmogorovSmirnov = 1,
 
-    /// <summary>Chi-square goodness of fit of the current counts against the reference shares (categories, or quantile bins for numbers); drift when the p-value is below the threshold (0.05).</summary>
+    /// <summary>Pearson chi-square test of homogeneity of the reference and current counts (categories, distinct values, or quantile bins for numbers); drift when the p-value is below the threshold (0.05). Unlike Evidently's goodness of fit against the reference shares, it accounts for the reference being a sample too, so its false-positive rate stays at the threshold.</summary>
     ChiSquare = 2,
 
     /// <summary>Two-proportion z-test (binary features); drift when the p-value is below the threshold (0.05).</summary>

@@ -106,13 +106,39 @@ internal static class DriftEvaluator
 
                 return f.Method switch
                 {
-                    DriftMethod.ChiSquare => Tested(f, cur, ChiSquare.GoodnessOfFit(reference, current)),
+                    DriftMethod.ChiSquare => Tested(f, cur, Homogeneity(reference, current)),
                     DriftMethod.JensenShannon => Measured(f, cur, JensenShannon.Distance(reference, current)),
                     DriftMethod.Hellinger => Measured(f, cur, Hellinger.Distance(reference, current)),
                     _ => Measured(f, cur, PopulationStabilityIndex.FromCounts(reference, current)),
                 };
             }
         }
+    }
+
+    /// <summary>
+    /// Pearson's chi-square test of homogeneity of the 2 × k table (reference counts, current counts), without
+    /// continuity correction: both samples are random, so unlike a goodness-of-fit test against the reference shares
+    /// (Evidently's choice) it keeps its false-positive rate at the threshold when the reference is small. Computed with
+    /// the kernel's goodness of fit against the pooled shares: χ²(homogeneity) = χ²(current vs pooled) · N / n_reference.
+    /// </summary>
+    internal static TestResult Homogeneity(double[] reference, double[] current)
+    {
+        double referenceTotal = reference.Sum(), currentTotal = current.Sum();
+        var pooled = new double[reference.Length];
+        int categories = 0;
+        for (int i = 0; i < pooled.Length; i++)
+        {
+            pooled[i] = reference[i] + current[i];
+            categories += pooled[i] > 0 ? 1 : 0;
+        }
+
+        if (categories < 2)
+        {
+            return new TestResult(0, 1);
+        }
+
+        double statistic = ChiSquare.GoodnessOfFit(pooled, current).Statistic * (referenceTotal + currentTotal) / referenceTotal;
+        return new TestResult(statistic, ChiSquare.SurvivalFunction(statistic, categories - 1));
     }
 
     /// <summary>The reference and current counts a share-based method compares: categories, distinct values or quantile bins.</summary>
