@@ -295,6 +295,27 @@ def ks_cases(pairs):
     return cases
 
 
+def ks_sweep_cases():
+    """Every size pair 1..12 x 1..12 on small-integer data (many ties) plus random medium sizes, data stored inline."""
+    rng = np.random.default_rng(77)
+    cases = []
+    for n1 in range(1, 13):
+        for n2 in range(1, 13):
+            ref = rng.integers(0, 6, n1).astype(float)
+            cur = (rng.integers(0, 6, n2) + rng.integers(0, 2)).astype(float)
+            res = scipy.stats.ks_2samp(ref, cur)
+            cases.append({"name": f"sweep_{n1}x{n2}", "reference": fls(ref), "current": fls(cur),
+                          "statistic": fl(res.statistic), "pValue": fl(res.pvalue)})
+    for i in range(40):
+        n1, n2 = int(rng.integers(13, 400)), int(rng.integers(13, 400))
+        ref = np.round(rng.normal(0, 1, n1), 2)
+        cur = np.round(rng.normal(rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.5), n2), 2)
+        res = scipy.stats.ks_2samp(ref, cur)
+        cases.append({"name": f"medium_{i}_{n1}x{n2}", "reference": fls(ref), "current": fls(cur),
+                      "statistic": fl(res.statistic), "pValue": fl(res.pvalue)})
+    return cases
+
+
 def kstwo_cases():
     """kstwo.sf(x, n) over the branches of SciPy's _kolmogn (Ruben-Gambino, Durbin, Pomeranz, Pelz-Good, Smirnov)."""
     cases = []
@@ -308,6 +329,12 @@ def kstwo_cases():
         for x in sorted(xs):
             if 0 < x < 1.5:
                 cases.append({"n": n, "x": fl(x), "sf": fl(scipy.stats.kstwo.sf(x, n))})
+    # Random points, log-uniform in n and in sqrt(n) x, to catch branch boundaries the grid misses.
+    rng = np.random.default_rng(2024)
+    for _ in range(600):
+        n = int(np.exp(rng.uniform(0, np.log(300000))))
+        x = min(1.0, np.exp(rng.uniform(np.log(0.3), np.log(8.0))) / np.sqrt(n))
+        cases.append({"n": n, "x": fl(x), "sf": fl(scipy.stats.kstwo.sf(x, n))})
     return cases
 
 
@@ -320,6 +347,11 @@ def smirnov_cases():
         for x in sorted(xs):
             if 0 <= x <= 1:
                 cases.append({"n": n, "x": fl(x), "sf": fl(scipy.special.smirnov(n, x))})
+    rng = np.random.default_rng(4048)
+    for _ in range(300):
+        n = int(np.exp(rng.uniform(0, np.log(300000))))
+        x = min(1.0, np.exp(rng.uniform(np.log(0.05), np.log(6.0))) / np.sqrt(n))
+        cases.append({"n": n, "x": fl(x), "sf": fl(scipy.special.smirnov(n, x))})
     return cases
 
 
@@ -347,6 +379,7 @@ def main():
     extra = extra_ks_pairs()
     write("samples_ks", "more input samples (4-decimal values) for the exact KS p-value", [{"name": n, "reference": fls(r), "current": fls(c)} for n, r, c in extra])
     write("ks_2samp", "KolmogorovSmirnov.TwoSample/TwoSampleSorted", ks_cases(pairs + large + extra))
+    write("ks_2samp_sweep", "KolmogorovSmirnov.TwoSample (inline data)", ks_sweep_cases())
     write("kstwo_sf", "internal KolmogorovDistribution.TwoSidedSurvival = scipy.stats.kstwo.sf", kstwo_cases())
     write("smirnov", "internal KolmogorovDistribution.Smirnov = scipy.special.smirnov", smirnov_cases())
 

@@ -27,12 +27,24 @@ public static class Wasserstein
             v.CopyTo(sv);
             su.Sort();
             sv.Sort();
-            return DistanceSorted(su, sv);
+            return DistanceSortedCore(su, sv);
         }
         finally
         {
             Guard.Return(scratch);
         }
+    }
+
+    /// <summary>Computes the distance between samples that are already sorted ascending (no copy, no allocation).</summary>
+    /// <param name="sortedU">The first sample, sorted ascending.</param>
+    /// <param name="sortedV">The second sample, sorted ascending.</param>
+    /// <returns>The same value as <see cref="Distance"/> on the same values.</returns>
+    /// <exception cref="ArgumentException">A sample is empty, contains NaN or an infinity, or is not sorted ascending.</exception>
+    public static double DistanceSorted(ReadOnlySpan<double> sortedU, ReadOnlySpan<double> sortedV)
+    {
+        Guard.SortedFinite(sortedU, nameof(sortedU));
+        Guard.SortedFinite(sortedV, nameof(sortedV));
+        return DistanceSortedCore(sortedU, sortedV);
     }
 
     /// <summary>
@@ -52,7 +64,7 @@ public static class Wasserstein
     }
 
     /// <summary>The distance between two sorted samples: Σ |F_u − F_v| · Δx over the pooled sorted values.</summary>
-    internal static double DistanceSorted(ReadOnlySpan<double> u, ReadOnlySpan<double> v)
+    private static double DistanceSortedCore(ReadOnlySpan<double> u, ReadOnlySpan<double> v)
     {
         int n = u.Length;
         int m = v.Length;

@@ -16,6 +16,7 @@ public class WassersteinTests(ITestOutputHelper output)
 
             tolerance.AssertClose(c.Double("distance"), Wasserstein.Distance(reference, current), c.Name());
             tolerance.AssertClose(c.Double("normed"), Wasserstein.NormedDistance(reference, current), c.Name() + " normed");
+            tolerance.AssertClose(c.Double("distance"), Wasserstein.DistanceSorted([.. reference.Order()], [.. current.Order()]), c.Name() + " sorted");
         }
 
         output.WriteLine(tolerance.ToString());
@@ -46,5 +47,7 @@ public class WassersteinTests(ITestOutputHelper output)
         Assert.Equal("v", Assert.Throws<ArgumentException>(() => Wasserstein.Distance([1.0], [double.NaN])).ParamName);
         Assert.Equal("v", Assert.Throws<ArgumentException>(() => Wasserstein.Distance([1.0], [double.NegativeInfinity])).ParamName);
         Assert.Equal("reference", Assert.Throws<ArgumentException>(() => Wasserstein.NormedDistance([], [1.0])).ParamName);
+        Assert.Equal("sortedU", Assert.Throws<ArgumentException>(() => Wasserstein.DistanceSorted([2.0, 1.0], [1.0])).ParamName);
+        Assert.Equal("sortedV", Assert.Throws<ArgumentException>(() => Wasserstein.DistanceSorted([1.0], [double.NaN])).ParamName);
     }
 }

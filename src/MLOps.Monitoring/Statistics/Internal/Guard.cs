@@ -42,6 +42,19 @@ internal static class Guard
         }
     }
 
+    /// <summary>Throws when <paramref name="values"/> is empty, contains NaN or an infinity, or is not sorted ascending.</summary>
+    public static void SortedFinite(ReadOnlySpan<double> values, string paramName)
+    {
+        NotEmptyFinite(values, paramName);
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] < values[i - 1])
+            {
+                throw new ArgumentException("The values must be sorted ascending.", paramName);
+            }
+        }
+    }
+
     /// <summary>Throws when <paramref name="values"/> is empty or contains a negative, NaN or infinite value.</summary>
     public static void NonNegativeFinite(ReadOnlySpan<double> values, string paramName)
     {
