@@ -178,6 +178,55 @@ public class DriftMonitoringTests
     }
 
     [Fact]
+    public async Task ReferenceProvider_HotSwapToAnotherVersion_RestartsTheWindowWithThatVersionsProfile()
+    {
+        var referenceProvider = new RecordingProvider(Reference);
+        var source = new SwitchableModelSource(TestModels.House);
+        await using ServiceProvider provider = Services.Build(
+            b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromSource(_ => source).WithDriftMonitoring(d => d.WindowSize(30))),
+            s => s.AddSingleton<IReferenceProfileProvider>(referenceProvider));
+        ReportLog log = Subscribe(provider);
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        var catalog = provider.GetRequiredService<IModelCatalog>();
+        HouseInput house = TestModels.Houses(1, seed: 12)[0];
+
+        client.Predict(house);
+        await Eventually.HoldsAsync(() => Window(provider)?.Version == 1, "the version 1 reference");
+        client.PredictBatch(TestModels.Houses(20, seed: 13));   // an unfinished window of version 1
+        source.Publish(2);
+        Assert.True(await catalog.ReloadAsync("house"));
+        client.Predict(house);
+        await Eventually.HoldsAsync(() => Window(provider)?.Version == 2, "the version 2 reference");
+        client.PredictBatch(TestModels.Houses(30, seed: 14));
+
+        await Eventually.HoldsAsync(() => log.Reports.Count == 1, "the first window of version 2");
+        Assert.Equal([("house", 1), ("house", 2)], referenceProvider.Calls);
+        Assert.Equal(2, log.Reports.Single().Report.ModelVersion);
+        Assert.Equal(30, log.Reports.Single().Report.CurrentRows);
+    }
+
+    [Fact]
+    public async Task OnPrediction_ManyThreads_CountsEveryPredictionInExactlyOneWindow()
+    {
+        await using ServiceProvider provider = Build(d => d.WindowSize(500).UseReference(Reference));
+        ReportLog log = Subscribe(provider);
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        HouseInput[] houses = TestModels.Houses(1000, seed: 15);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                client.Predict(houses[(i + (t * 250)) % houses.Length]);
+            }
+        })));
+
+        await Eventually.HoldsAsync(() => log.Reports.Count == 8, "8 windows of 500 from 4,000 predictions");
+        Assert.All(log.Reports, r => Assert.Equal(500, r.Report.CurrentRows));
+        Assert.All(log.Reports, r => Assert.All(r.Report.Features, f => Assert.Equal(500, f.CurrentCount)));
+    }
+
+    [Fact]
     public async Task UseReferenceFile_LoadsTheProfileInTheBackground()
     {
         string path = Path.Combine(Path.GetTempPath(), "mlops-ref-" + Guid.NewGuid().ToString("N") + ".json");
