@@ -59,8 +59,10 @@ internal sealed class RowExtractor<T>
     public void Add(Pane pane, T row)
     {
         PaneFeature[] features = pane.Features;
-        foreach (Slot slot in _slots)
+        Slot[] slots = _slots;
+        for (int i = 0; i < slots.Length; i++)
         {
+            ref readonly Slot slot = ref slots[i];
             PaneFeature target = features[slot.Feature];
             switch (slot.Mode)
             {
