@@ -160,6 +160,33 @@ public class DriftMonitoringTests
     }
 
     [Fact]
+    public async Task SlidingTimeWindow_EvaluatesTheLastDurationEveryStep()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        await using ServiceProvider provider = Build(
+            d => d.SlidingTimeWindow(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5)).UseReference(Reference),
+            s => s.AddSingleton<TimeProvider>(time));
+        ReportLog log = Subscribe(provider);
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        HouseInput[] houses = TestModels.Houses(100, seed: 16);
+
+        client.PredictBatch(houses[..10]);      // step 1: 12:00–12:05
+        time.Advance(TimeSpan.FromMinutes(5));
+        client.PredictBatch(houses[10..30]);    // step 2: 12:05–12:10 (step 1 closed, window not full yet)
+        time.Advance(TimeSpan.FromMinutes(5));
+        client.PredictBatch(houses[30..70]);    // step 3 (steps 1+2 evaluated)
+        time.Advance(TimeSpan.FromMinutes(5));
+        client.Predict(houses[70]);             // step 4 (steps 2+3 evaluated)
+
+        await Eventually.HoldsAsync(() => log.Reports.Count == 2, "two sliding evaluations");
+        DriftReport[] reports = [.. log.Reports.Select(r => r.Report)];
+        Assert.Equal([30L, 60L], reports.Select(r => r.CurrentRows));
+        Assert.Equal(
+            [new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 1, 12, 5, 0, TimeSpan.Zero)],
+            reports.Select(r => r.WindowStart!.Value));
+    }
+
+    [Fact]
     public async Task ReferenceProvider_IsAskedForTheServedVersionOffThePredictionPath()
     {
         var referenceProvider = new RecordingProvider(Reference);
