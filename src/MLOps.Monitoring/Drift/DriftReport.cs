@@ -1,0 +1,71 @@
+using System.Text.Json;
+using MLOps.Monitoring.DataQuality;
+using MLOps.Monitoring.Profiles;
+
+namespace MLOps.Monitoring.Drift;
+
+/// <summary>The comparison of current data (a batch or a monitoring window) with a reference profile.</summary>
+public sealed record DriftReport
+{
+    /// <summary>Gets the model name, for reports of online monitoring (otherwise <see langword="null"/>).</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Gets the model version that served the window, for reports of online monitoring.</summary>
+    public int? ModelVersion { get; init; }
+
+    /// <summary>Gets when the report was made.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when the window began (online monitoring), or <see langword="null"/>.</summary>
+    public DateTimeOffset? WindowStart { get; init; }
+
+    /// <summary>Gets the number of reference rows.</summary>
+    public required long ReferenceRows { get; init; }
+
+    /// <summary>Gets the number of current rows.</summary>
+    public required long CurrentRows { get; init; }
+
+    /// <summary>Gets the per-feature results, in reference order.</summary>
+    public required IReadOnlyList<FeatureDriftResult> Features { get; init; }
+
+    /// <summary>Gets the number of evaluated features that drifted.</summary>
+    public required int DriftedFeatures { get; init; }
+
+    /// <summary>Gets the number of features that could be evaluated.</summary>
+    public required int EvaluatedFeatures { get; init; }
+
+    /// <summary>Gets the share of evaluated features that drifted (0 when none was evaluated).</summary>
+    public required double DriftShare { get; init; }
+
+    /// <summary>Gets the share at or above which the dataset counts as drifted.</summary>
+    public required double DriftShareThreshold { get; init; }
+
+    /// <summary>Gets whether the dataset drifted (<see cref="DriftShare"/> ≥ <see cref="DriftShareThreshold"/>).</summary>
+    public required bool DatasetDrift { get; init; }
+
+    /// <summary>Gets the correction applied to the p-values.</summary>
+    public required MultipleTestingCorrection Correction { get; init; }
+
+    /// <summary>Gets the data quality of the current data.</summary>
+    public required DataQualityReport DataQuality { get; init; }
+
+    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
+    /// <exception cref="JsonException">The text is not a drift report.</exception>
+    public static DriftReport FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return JsonSerializer.Deserialize<DriftReport>(json, ReferenceProfile.JsonOptions) ?? throw new JsonException("Not a drift report.");
+    }
+
+    /// <summary>Writes the report as JSON (camelCase, enums as strings, NaN as <c>"NaN"</c>).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, ReferenceProfile.JsonOptions);
+
+    /// <summary>Finds a feature's result by name.</summary>
+    /// <param name="feature">The feature name.</param>
+    /// <returns>The result, or <see langword="null"/>.</returns>
+    public FeatureDriftResult? Find(string feature) => Features.FirstOrDefault(f => f.Feature == feature);
+}

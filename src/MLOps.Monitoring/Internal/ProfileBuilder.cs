@@ -1,0 +1,230 @@
+using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Statistics;
+
+namespace MLOps.Monitoring.Internal;
+
+/// <summary>Builds <see cref="FeatureProfile"/>s from materialized columns, and merges them.</summary>
+internal static class ProfileBuilder
+{
+    public static ReferenceProfile Build(IReadOnlyList<FeatureColumn> columns, long rowCount, ProfileOptions options)
+    {
+        var features = new List<FeatureProfile>(columns.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FeatureColumn column in columns)
+        {
+            if (!seen.Add(column.Name))
+            {
+                throw new ArgumentException($"Feature '{column.Name}' appears more than once.", nameof(columns));
+            }
+
+            features.Add(column.Kind switch
+            {
+                FeatureKind.Numeric => Numeric(column.Name, column.Numbers!, options),
+                FeatureKind.Boolean => Boolean(column.Name, column.Numbers!),
+                _ => Categorical(column.Name, column.Texts!, options.MaxCategories),
+            });
+        }
+
+        return new ReferenceProfile(rowCount, options.BinCount, options.MaxCategories, options.SampleSize, options.Seed, features);
+    }
+
+    public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options)
+    {
+        var finite = new List<double>(values.Length);
+        long missing = 0, infinite = 0;
+        double mean = 0, m2 = 0;
+        foreach (double v in values)
+        {
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (double.IsInfinity(v))
+            {
+                infinite++;
+            }
+            else
+            {
+                finite.Add(v);
+                double delta = v - mean;
+                mean += delta / finite.Count;
+                m2 += delta * (v - mean);
+            }
+        }
+
+        int n = finite.Count;
+        double[] sample = Reservoir(finite, options.SampleSize, options.Seed);
+        if (n == 0)
+        {
+            return new FeatureProfile
+            {
+                Name = name,
+                Kind = FeatureKind.Numeric,
+                MissingCount = missing,
+                InfinityCount = infinite,
+                BinEdges = [double.NegativeInfinity, double.PositiveInfinity],
+                BinCounts = [0],
+                DistinctValues = [],
+                DistinctCounts = [],
+            };
+        }
+
+        double[] sorted = [.. finite];
+        Array.Sort(sorted);
+        double[] edges = Binning.QuantileEdges(sorted, options.BinCount);
+        var counts = new double[edges.Length - 1];
+        Binning.Count(edges, sorted, counts);
+        (double[]? distinct, long[]? distinctCounts) = Distinct(sorted);
+        return new FeatureProfile
+        {
+            Name = name,
+            Kind = FeatureKind.Numeric,
+            Count = n,
+            MissingCount = missing,
+            InfinityCount = infinite,
+            Min = sorted[0],
+            Max = sorted[^1],
+            Mean = mean,
+            StandardDeviation = n > 1 ? Math.Sqrt(m2 / (n - 1)) : 0,
+            BinEdges = edges,
+            BinCounts = [.. counts.Select(c => (long)c)],
+            DistinctValues = distinct,
+            DistinctCounts = distinctCounts,
+            Sample = sample,
+        };
+    }
+
+    public static FeatureProfile Boolean(string name, ReadOnlySpan<double> values)
+    {
+        long t = 0, f = 0, missing = 0;
+        foreach (double v in values)
+        {
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (v != 0)
+            {
+                t++;
+            }
+            else
+            {
+                f++;
+            }
+        }
+
+        long n = t + f;
+        double mean = n == 0 ? double.NaN : (double)t / n;
+        return new FeatureProfile
+        {
+            Name = name,
+            Kind = FeatureKind.Boolean,
+            Count = n,
+            MissingCount = missing,
+            Min = n == 0 ? double.NaN : f > 0 ? 0 : 1,
+            Max = n == 0 ? double.NaN : t > 0 ? 1 : 0,
+            Mean = mean,
+            StandardDeviation = n > 1 ? Math.Sqrt(mean * (1 - mean) * n / (n - 1)) : 0,
+            Categories = new Dictionary<string, long>(StringComparer.Ordinal) { [bool.FalseString] = f, [bool.TrueString] = t },
+        };
+    }
+
+    public static FeatureProfile Categorical(string name, IReadOnlyList<string?> values, int maxCategories)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long missing = 0;
+        foreach (string? v in values)
+        {
+            if (v is null)
+            {
+                missing++;
+            }
+            else
+            {
+                counts[v] = counts.GetValueOrDefault(v) + 1;
+            }
+        }
+
+        (Dictionary<string, long> kept, long other) = Bound(counts, 0, maxCategories);
+        return new FeatureProfile
+        {
+            Name = name,
+            Kind = FeatureKind.Categorical,
+            Count = values.Count - missing,
+            MissingCount = missing,
+            Categories = kept,
+            OtherCount = other,
+        };
+    }
+
+    /// <summary>Keeps the <paramref name="max"/> most frequent categories (ties by ordinal name); the rest goes to "other".</summary>
+    public static (Dictionary<string, long> Kept, long Other) Bound(IEnumerable<KeyValuePair<string, long>> counts, long other, int max)
+    {
+        var ordered = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var kept = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            if (i < max)
+            {
+                kept.Add(ordered[i].Key, ordered[i].Value);
+            }
+            else
+            {
+                other += ordered[i].Value;
+            }
+        }
+
+        return (kept, other);
+    }
+
+    /// <summary>Algorithm R over <paramref name="values"/> in order, seeded.</summary>
+    public static double[] Reservoir(IReadOnlyList<double> values, int capacity, int seed)
+    {
+        if (values.Count <= capacity)
+        {
+            return [.. values];
+        }
+
+        var random = new Random(seed);
+        var sample = new double[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            sample[i] = values[i];
+        }
+
+        for (int i = capacity; i < values.Count; i++)
+        {
+            int j = random.Next(i + 1);
+            if (j < capacity)
+            {
+                sample[j] = values[i];
+            }
+        }
+
+        return sample;
+    }
+
+    private static (double[]? Values, long[]? Counts) Distinct(double[] sorted)
+    {
+        var values = new List<double>();
+        var counts = new List<long>();
+        foreach (double v in sorted)
+        {
+            if (values.Count > 0 && values[^1] == v)
+            {
+                counts[^1]++;
+                continue;
+            }
+
+            if (values.Count == ReferenceProfile.MaxDistinctValues)
+            {
+                return (null, null);
+            }
+
+            values.Add(v);
+            counts.Add(1);
+        }
+
+        return ([.. values], [.. counts]);
+    }
+}
