@@ -92,7 +92,11 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
         lock (_evaluationLock)
         {
             DateTimeOffset now = _timeProvider.GetUtcNow();
-            _reader.Collect(now, _maxWindow);
+            if (_reader.Collect(now, _maxWindow) is { } collectionFailure)
+            {
+                Log.ObservableInstrumentFailed(_logger, collectionFailure);
+            }
+
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (AlertRule rule in Rules)
             {

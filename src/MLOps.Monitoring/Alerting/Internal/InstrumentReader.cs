@@ -27,6 +27,7 @@ internal sealed class InstrumentReader : IDisposable
     private readonly Dictionary<string, History> _histories = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _generation;
+    private bool _collectionFailed;
 
     public InstrumentReader(IMeterFactory meterFactory, InstrumentNeeds needs)
     {
@@ -49,17 +50,31 @@ internal sealed class InstrumentReader : IDisposable
         }
     }
 
-    /// <summary>Polls the observable gauges and snapshots every cumulative series at <paramref name="now"/>, keeping history for <paramref name="maxWindow"/>.</summary>
-    public void Collect(DateTimeOffset now, TimeSpan maxWindow)
+    /// <summary>
+    /// Polls the observable gauges and snapshots every cumulative series at <paramref name="now"/>, keeping history for
+    /// <paramref name="maxWindow"/>. Returns the exception of an observable callback that threw (the others were still
+    /// recorded); gauge series that were not reported then keep their previous value instead of going away.
+    /// </summary>
+    public Exception? Collect(DateTimeOffset now, TimeSpan maxWindow)
     {
         lock (_lock)
         {
             _generation++;
         }
 
-        _listener.RecordObservableInstruments();
+        Exception? failure = null;
+        try
+        {
+            _listener.RecordObservableInstruments();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failure = ex;
+        }
+
         lock (_lock)
         {
+            _collectionFailed = failure is not null;
             foreach (KeyValuePair<(string Model, string Variant), PredictionSeries> entry in _predictions)
             {
                 Snapshot("p\n" + entry.Value.Labels.Key, entry.Value.Labels, entry.Value.Read(), now, maxWindow);
@@ -75,6 +90,8 @@ internal sealed class InstrumentReader : IDisposable
                 Snapshot("r\n" + series.Labels.Key, series.Labels, [series.Total], now, maxWindow);
             }
         }
+
+        return failure;
     }
 
     /// <summary>Per model and variant: predictions, failed predictions and latency bucket counts over the window ending at the last <see cref="Collect"/>.</summary>
@@ -214,7 +231,7 @@ internal sealed class InstrumentReader : IDisposable
             foreach (KeyValuePair<string, GaugeValue> gauge in gauges)
             {
                 // An observable gauge that did not report a series in this collection no longer has it (like a Prometheus series going away).
-                if (gauge.Value.Generation >= 0 && gauge.Value.Generation != _generation)
+                if (gauge.Value.Generation >= 0 && gauge.Value.Generation != _generation && !_collectionFailed)
                 {
                     (stale ??= []).Add(gauge.Key);
                     continue;

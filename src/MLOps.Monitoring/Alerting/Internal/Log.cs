@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 404, EventName = "AlertEvaluationFailed", Level = LogLevel.Error, Message = "Alert evaluation failed; the next one runs as scheduled.")]
     public static partial void EvaluationFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 408, EventName = "AlertObservableInstrumentFailed", Level = LogLevel.Error, Message = "An observable instrument threw while alert rules read it; gauges it did not report keep their previous value.")]
+    public static partial void ObservableInstrumentFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 405, EventName = "AlertNotifierFailed", Level = LogLevel.Error, Message = "Notifier {Notifier} could not deliver the {Status} notification of alert {Rule}.")]
     public static partial void NotifierFailed(ILogger logger, Exception exception, string notifier, string status, string rule);
 
