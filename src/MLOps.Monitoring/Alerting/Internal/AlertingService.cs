@@ -13,10 +13,21 @@ internal sealed class AlertingService(
     AlertEngine engine, NotificationDispatcher dispatcher, IOptions<AlertingOptions> options, TimeProvider timeProvider, ILogger<AlertingService> logger)
     : BackgroundService
 {
+    private PeriodicTimer? _timer;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         engine.Start();
+
+        // Created here, not in ExecuteAsync (which .NET 10 runs on the thread pool), so the schedule starts with the host.
+        _timer = new PeriodicTimer(options.Value.EvaluationInterval, timeProvider);
         return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,7 +35,7 @@ internal sealed class AlertingService(
         Task delivery = dispatcher.RunAsync(stoppingToken);
         try
         {
-            using var timer = new PeriodicTimer(options.Value.EvaluationInterval, timeProvider);
+            PeriodicTimer timer = _timer!;
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try

@@ -29,6 +29,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 406, EventName = "AlertNotificationRetry", Level = LogLevel.Warning, Message = "Notifier {Notifier}: attempt {Attempt} of {MaxAttempts} failed ({Reason}); retrying in {Delay}.")]
     public static partial void NotificationRetry(ILogger logger, string notifier, int attempt, int maxAttempts, string reason, TimeSpan delay);
 
-    [LoggerMessage(EventId = 407, EventName = "AlertNotificationDropped", Level = LogLevel.Warning, Message = "The alert notification queue is full; dropped the {Status} notification of alert {Rule}.")]
-    public static partial void NotificationDropped(ILogger logger, string status, string rule);
+    [LoggerMessage(EventId = 407, EventName = "AlertNotificationDropped", Level = LogLevel.Warning, Message = "The alert notification queue of {Notifier} is full; dropped its oldest notification ({Status}, alert {Rule}).")]
+    public static partial void NotificationDropped(ILogger logger, string notifier, string status, string rule);
 }

@@ -1,39 +1,55 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace MLOps.Monitoring.Alerting.Internal;
 
-/// <summary>Reads the queue and hands each notification to every notifier concurrently; a failure is logged and counted per notifier.</summary>
+/// <summary>
+/// Fans each queued notification out to one bounded queue per notifier, each drained by its own loop, so a slow or
+/// hung notifier delays only itself. A failure is logged and counted per notifier.
+/// </summary>
 internal sealed class NotificationDispatcher(AlertQueue queue, IEnumerable<IAlertNotifier> notifiers, AlertingMetrics metrics, ILogger<NotificationDispatcher> logger)
 {
     private readonly IAlertNotifier[] _notifiers = [.. notifiers];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        var queues = new Channel<AlertNotification>[_notifiers.Length];
+        var workers = new Task[_notifiers.Length];
+        for (int i = 0; i < _notifiers.Length; i++)
         {
-            while (queue.Reader.TryRead(out AlertNotification? notification))
+            queues[i] = queue.Create(_notifiers[i].Name);
+            workers[i] = DrainAsync(_notifiers[i], queues[i].Reader, cancellationToken);
+        }
+
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await DispatchAsync(notification, cancellationToken).ConfigureAwait(false);
+                while (queue.Reader.TryRead(out AlertNotification? notification))
+                {
+                    foreach (Channel<AlertNotification> notifierQueue in queues)
+                    {
+                        notifierQueue.Writer.TryWrite(notification);
+                    }
+                }
             }
         }
-    }
-
-    public Task DispatchAsync(AlertNotification notification, CancellationToken cancellationToken = default)
-    {
-        var sends = new Task[_notifiers.Length];
-        for (int i = 0; i < sends.Length; i++)
+        finally
         {
-            sends[i] = SendAsync(_notifiers[i], notification, cancellationToken);
-        }
+            foreach (Channel<AlertNotification> notifierQueue in queues)
+            {
+                notifierQueue.Writer.TryComplete();
+            }
 
-        return Task.WhenAll(sends);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
     }
 
-    private async Task SendAsync(IAlertNotifier notifier, AlertNotification notification, CancellationToken cancellationToken)
+    /// <summary>Delivers one notification to one notifier; never throws except on cancellation.</summary>
+    public async Task SendAsync(IAlertNotifier notifier, AlertNotification notification, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Yield(); // a notifier that blocks synchronously must not hold up the others
             await notifier.NotifyAsync(notification, cancellationToken).ConfigureAwait(false);
             metrics.Notified(notifier.Name, AlertingMetrics.Success);
         }
@@ -45,6 +61,21 @@ internal sealed class NotificationDispatcher(AlertQueue queue, IEnumerable<IAler
         {
             Log.NotifierFailed(logger, ex, notifier.Name, AlertingMetrics.StatusName(notification.Alert.Status), notification.Alert.Rule.Name);
             metrics.Notified(notifier.Name, AlertingMetrics.Failure);
+        }
+    }
+
+    private async Task DrainAsync(IAlertNotifier notifier, ChannelReader<AlertNotification> reader, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // a notifier that blocks synchronously must not hold up the fan-out
+        try
+        {
+            await foreach (AlertNotification notification in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SendAsync(notifier, notification, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }
