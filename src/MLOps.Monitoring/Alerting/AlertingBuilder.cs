@@ -257,7 +257,7 @@ public sealed class AlertingBuilder
     }
 
     private AlertingBuilder AddNotifier<TOptions>(
-        string name, Action<TOptions> configure, Func<IServiceProvider, string, TOptions, ILogger, IAlertNotifier> create)
+        string name, Action<TOptions> configure, Func<IServiceProvider, string, IOptionsMonitor<TOptions>, ILogger, IAlertNotifier> create)
         where TOptions : AlertNotifierOptions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -274,7 +274,7 @@ public sealed class AlertingBuilder
         Services.AddSingleton(sp => create(
             sp,
             name,
-            sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name),
+            sp.GetRequiredService<IOptionsMonitor<TOptions>>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("MLOps.Monitoring.Alerting." + name)));
         return this;
     }

@@ -2,12 +2,13 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace MLOps.Monitoring.Alerting.Internal;
 
 /// <summary>Sends one plain-text email per notification over SMTP with MailKit (connect, authenticate if configured, send, quit).</summary>
-internal sealed class EmailNotifier(string name, EmailNotifierOptions options, TimeProvider timeProvider, ILogger logger) : IAlertNotifier
+internal sealed class EmailNotifier(string name, IOptionsMonitor<EmailNotifierOptions> optionsMonitor, TimeProvider timeProvider, ILogger logger) : IAlertNotifier
 {
     public string Name { get; } = name;
 
@@ -22,10 +23,11 @@ internal sealed class EmailNotifier(string name, EmailNotifierOptions options, T
     public Task NotifyAsync(AlertNotification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return DeliveryRetry.RunAsync(Name, options, timeProvider, logger, ct => SendAsync(notification, ct), IsTransient, cancellationToken);
+        EmailNotifierOptions options = optionsMonitor.Get(Name); // read here, not in the constructor, so startup validation reports every error
+        return DeliveryRetry.RunAsync(Name, options, timeProvider, logger, ct => SendAsync(notification, options, ct), IsTransient, cancellationToken);
     }
 
-    private async Task SendAsync(AlertNotification notification, CancellationToken cancellationToken)
+    private static async Task SendAsync(AlertNotification notification, EmailNotifierOptions options, CancellationToken cancellationToken)
     {
         using var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(options.From!));

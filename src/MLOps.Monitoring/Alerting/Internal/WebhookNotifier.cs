@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MLOps.Monitoring.Alerting.Internal;
 
 /// <summary>POSTs the documented JSON body to a URL, signed with HMAC-SHA256 when a secret is set.</summary>
-internal sealed class WebhookNotifier(string name, WebhookNotifierOptions options, HttpAlertClient http, TimeProvider timeProvider, ILogger logger)
+internal sealed class WebhookNotifier(string name, IOptionsMonitor<WebhookNotifierOptions> optionsMonitor, HttpAlertClient http, TimeProvider timeProvider, ILogger logger)
     : IAlertNotifier, IDisposable
 {
     public const string SignatureHeader = "X-MLOps-Signature";
@@ -18,6 +19,7 @@ internal sealed class WebhookNotifier(string name, WebhookNotifierOptions option
     public Task NotifyAsync(AlertNotification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
+        WebhookNotifierOptions options = optionsMonitor.Get(Name); // read here, not in the constructor, so startup validation reports every error
         byte[] body = AlertPayloads.Webhook(notification);
         string? signature = string.IsNullOrEmpty(options.Secret) ? null : Sign(options.Secret, body);
         Uri url = options.Url!;
