@@ -34,7 +34,7 @@ public class AlertRuleEvaluationTests
         Assert.Equal(0.75, firing.Alert.Value);
         Assert.Equal("taxi", firing.Alert.Labels["mlops.model.name"]);
         Assert.Equal("r2", firing.Alert.Labels["mlops.metric.name"]);
-        Assert.Contains("r2 = 0.75, below 0.8", firing.Alert.Summary, StringComparison.Ordinal);
+        Assert.Equal("Model 'taxi' (variant primary): r2 = 0.75, below 0.8.", firing.Alert.Summary);
         Assert.Equal(Start + (5 * Tick), firing.Alert.FiringSince);
         Assert.Equal(AlertStatus.Firing, Assert.Single(h.Manager.GetAlerts()).Status);
         Assert.Equal(Start + (5 * Tick), h.Manager.LastEvaluatedAt);

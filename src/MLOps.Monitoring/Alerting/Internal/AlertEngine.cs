@@ -135,7 +135,9 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
                     }
 
                     entry.Value = observation.Value;
-                    entry.Summary = observation.Summary;
+                    entry.Summary = observation.Summary.Length > 0 && char.IsLower(observation.Summary[0])
+                        ? string.Concat(observation.Summary[..1].ToUpperInvariant(), observation.Summary.AsSpan(1))
+                        : observation.Summary;
                     Advance(entry, now);
                 }
             }
