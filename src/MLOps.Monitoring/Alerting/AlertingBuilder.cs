@@ -1,0 +1,303 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MLOps.Monitoring.Alerting.Internal;
+
+namespace MLOps.Monitoring.Alerting;
+
+/// <summary>
+/// Declares alert rules and notifiers; passed to <c>AddAlerting</c>. Rules read the SDK's own instruments on the
+/// <c>MLOps</c> meter, so they work with whichever monitoring features publish them. <see cref="For"/> and
+/// <see cref="RenotifyEvery"/> set the defaults of every rule, wherever they appear in the chain.
+/// </summary>
+public sealed class AlertingBuilder
+{
+    internal AlertingBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>Gets the service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Adds a rule built by hand; it is validated when the host starts.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rule"/> is <see langword="null"/>.</exception>
+    public AlertingBuilder Add(AlertRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        Services.Configure<AlertingOptions>(o => o.Rules.Add(rule));
+        return this;
+    }
+
+    /// <summary>Alerts when <c>mlops.drift.detected</c> is 1: dataset drift by default, or per feature.</summary>
+    /// <param name="scope">Which drift series to watch.</param>
+    /// <param name="severity">The severity.</param>
+    /// <param name="name">The rule name; by default <c>drift-detected-&lt;scope&gt;</c>.</param>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder OnDriftDetected(DriftAlertScope scope = DriftAlertScope.Dataset, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
+    {
+        CheckDefined(scope, nameof(scope));
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? "drift-detected-" + scope.ToString().ToLowerInvariant(),
+            Kind = AlertRuleKind.DriftDetected,
+            Severity = severity,
+            DriftScope = scope,
+        });
+    }
+
+    /// <summary>Alerts when the <c>mlops.model.quality</c> gauge of <paramref name="metricName"/> is below <paramref name="threshold"/>.</summary>
+    /// <param name="metricName">The quality metric (the <c>mlops.metric.name</c> tag), for example <c>r2</c> or <c>accuracy</c>.</param>
+    /// <param name="threshold">The floor.</param>
+    /// <param name="severity">The severity; declare the same metric twice for a warning and a critical floor.</param>
+    /// <param name="name">The rule name; by default <c>quality-below-&lt;metric&gt;-&lt;threshold&gt;</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="metricName"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not finite.</exception>
+    public AlertingBuilder OnQualityBelow(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
+        if (!double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
+        }
+
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"quality-below-{metricName}-{threshold}"),
+            Kind = AlertRuleKind.QualityBelow,
+            Severity = severity,
+            MetricName = metricName,
+            Threshold = threshold,
+        });
+    }
+
+    /// <summary>Alerts when more than <paramref name="threshold"/> of the predictions over <paramref name="window"/> failed, per model and variant.</summary>
+    /// <param name="threshold">The share of failed predictions, at least 0 and below 1 (0.05 is 5%).</param>
+    /// <param name="severity">The severity.</param>
+    /// <param name="window">The rolling window; by default 5 minutes.</param>
+    /// <param name="name">The rule name; by default <c>error-rate-above-&lt;threshold&gt;</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnErrorRateAbove(double threshold, AlertSeverity severity = AlertSeverity.Critical, TimeSpan? window = null, string? name = null)
+    {
+        if (!(threshold >= 0 && threshold < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The error-rate threshold must be at least 0 and below 1.");
+        }
+
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"error-rate-above-{threshold}"),
+            Kind = AlertRuleKind.ErrorRateAbove,
+            Severity = severity,
+            Threshold = threshold,
+            Window = CheckWindow(window, TimeSpan.FromMinutes(5)),
+        });
+    }
+
+    /// <summary>
+    /// Alerts when the 95th percentile of prediction durations over <paramref name="window"/> is above
+    /// <paramref name="threshold"/>, per model and variant (estimated from log-spaced buckets, within 10%).
+    /// </summary>
+    /// <param name="threshold">The latency.</param>
+    /// <param name="severity">The severity.</param>
+    /// <param name="window">The rolling window; by default 5 minutes.</param>
+    /// <param name="name">The rule name; by default <c>latency-p95-above-&lt;ms&gt;ms</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnLatencyP95Above(TimeSpan threshold, AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(threshold, TimeSpan.Zero);
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"latency-p95-above-{threshold.TotalMilliseconds}ms"),
+            Kind = AlertRuleKind.LatencyP95Above,
+            Severity = severity,
+            Threshold = threshold.TotalSeconds,
+            Window = CheckWindow(window, TimeSpan.FromMinutes(5)),
+        });
+    }
+
+    /// <summary>Alerts when <c>mlops.retrain.runs</c> counted a <c>failed</c> run within <paramref name="window"/>.</summary>
+    /// <param name="severity">The severity.</param>
+    /// <param name="window">How long a failure keeps the alert active; by default 1 hour.</param>
+    /// <param name="name">The rule name; by default <c>retrain-failed</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnRetrainFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null)
+    {
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? "retrain-failed",
+            Kind = AlertRuleKind.RetrainFailed,
+            Severity = severity,
+            Window = CheckWindow(window, TimeSpan.FromHours(1)),
+        });
+    }
+
+    /// <summary>Alerts when <c>mlops.model.loads</c> counted a failed load within <paramref name="window"/>, per model and variant.</summary>
+    /// <param name="severity">The severity.</param>
+    /// <param name="window">How long a failure keeps the alert active; by default 10 minutes.</param>
+    /// <param name="name">The rule name; by default <c>model-load-failed</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnModelLoadFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null)
+    {
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? "model-load-failed",
+            Kind = AlertRuleKind.ModelLoadFailed,
+            Severity = severity,
+            Window = CheckWindow(window, TimeSpan.FromMinutes(10)),
+        });
+    }
+
+    /// <summary>Sets how long a condition must hold before its alert fires (Prometheus' <c>for</c>), for every rule that does not set its own.</summary>
+    /// <param name="duration">The duration; zero fires at once.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    public AlertingBuilder For(TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        Services.Configure<AlertingOptions>(o => o.For = duration);
+        return this;
+    }
+
+    /// <summary>Sets how often a still-firing alert is notified again, for every rule that does not set its own.</summary>
+    /// <param name="interval">The interval; zero notifies once per firing.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is negative.</exception>
+    public AlertingBuilder RenotifyEvery(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
+        Services.Configure<AlertingOptions>(o => o.RenotifyInterval = interval);
+        return this;
+    }
+
+    /// <summary>Sets how often the rules are evaluated.</summary>
+    /// <param name="interval">The interval, between 100 milliseconds and 1 hour (checked when the host starts).</param>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder EvaluateEvery(TimeSpan interval)
+    {
+        Services.Configure<AlertingOptions>(o => o.EvaluationInterval = interval);
+        return this;
+    }
+
+    /// <summary>Configures the other <see cref="AlertingOptions"/> (queue capacity, …).</summary>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlertingBuilder Configure(Action<AlertingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Sends notifications as signed JSON to a webhook (format in the package README).</summary>
+    /// <param name="configure">Sets the URL, the secret and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder AddWebhook(Action<WebhookNotifierOptions> configure) => AddWebhook("webhook", configure);
+
+    /// <summary>Sends notifications as signed JSON to a webhook; <paramref name="name"/> tells several webhooks apart.</summary>
+    /// <param name="name">The notifier name (the <c>mlops.alert.notifier</c> tag and the options name).</param>
+    /// <param name="configure">Sets the URL, the secret and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or taken.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlertingBuilder AddWebhook(string name, Action<WebhookNotifierOptions> configure) =>
+        AddNotifier(name, configure, static (sp, name, options, logger) =>
+            new WebhookNotifier(name, options, new HttpAlertClient(sp.GetService<IHttpClientFactory>()), TimeOf(sp), logger));
+
+    /// <summary>Sends notifications to a Slack incoming webhook.</summary>
+    /// <param name="configure">Sets the webhook URL and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder AddSlack(Action<SlackNotifierOptions> configure) => AddSlack("slack", configure);
+
+    /// <summary>Sends notifications to a Slack incoming webhook; <paramref name="name"/> tells several channels apart.</summary>
+    /// <param name="name">The notifier name (the <c>mlops.alert.notifier</c> tag and the options name).</param>
+    /// <param name="configure">Sets the webhook URL and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or taken.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlertingBuilder AddSlack(string name, Action<SlackNotifierOptions> configure) =>
+        AddNotifier(name, configure, static (sp, name, options, logger) =>
+            new SlackNotifier(name, options, new HttpAlertClient(sp.GetService<IHttpClientFactory>()), TimeOf(sp), logger));
+
+    /// <summary>Sends notifications by email over SMTP (MailKit).</summary>
+    /// <param name="configure">Sets the server, the addresses and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder AddEmail(Action<EmailNotifierOptions> configure) => AddEmail("email", configure);
+
+    /// <summary>Sends notifications by email over SMTP (MailKit); <paramref name="name"/> tells several recipients' lists apart.</summary>
+    /// <param name="name">The notifier name (the <c>mlops.alert.notifier</c> tag and the options name).</param>
+    /// <param name="configure">Sets the server, the addresses and the delivery settings.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or taken.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlertingBuilder AddEmail(string name, Action<EmailNotifierOptions> configure) =>
+        AddNotifier(name, configure, static (sp, name, options, logger) => new EmailNotifier(name, options, TimeOf(sp), logger));
+
+    /// <summary>Adds a notifier of your own, resolved from the container as a singleton.</summary>
+    /// <typeparam name="TNotifier">The notifier type.</typeparam>
+    /// <returns>This builder.</returns>
+    public AlertingBuilder AddNotifier<TNotifier>()
+        where TNotifier : class, IAlertNotifier
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertNotifier, TNotifier>());
+        return this;
+    }
+
+    private AlertingBuilder AddNotifier<TOptions>(
+        string name, Action<TOptions> configure, Func<IServiceProvider, string, IOptionsMonitor<TOptions>, ILogger, IAlertNotifier> create)
+        where TOptions : AlertNotifierOptions
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (name == LogAlertNotifier.NotifierName
+            || Services.Any(d => d.ImplementationInstance is NotifierRegistration registration && registration.Name == name))
+        {
+            throw new ArgumentException($"A notifier named '{name}' is already registered; give each notifier its own name.", nameof(name));
+        }
+
+        Services.AddSingleton(new NotifierRegistration(name));
+        Services.AddOptions<TOptions>(name).Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IValidateOptions<TOptions>), typeof(NotifierOptionsValidator)));
+        Services.AddSingleton(sp => create(
+            sp,
+            name,
+            sp.GetRequiredService<IOptionsMonitor<TOptions>>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("MLOps.Monitoring.Alerting." + name)));
+        return this;
+    }
+
+    private static TimeProvider TimeOf(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static void CheckDefined<TEnum>(TEnum value, string parameterName)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, $"Not a defined {typeof(TEnum).Name}.");
+        }
+    }
+
+    private static TimeSpan CheckWindow(TimeSpan? window, TimeSpan defaultWindow)
+    {
+        TimeSpan value = window ?? defaultWindow;
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), value, "The window must be positive and at most 7 days.");
+        }
+
+        return value;
+    }
+}
