@@ -137,7 +137,9 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
     /// <summary>Reads every stored prediction, oldest file first, skipping lines that are not complete records (a torn last line after a crash).</summary>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The predictions in write order.</returns>
-    public async IAsyncEnumerable<PredictionRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<PredictionRecord> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAllCoreAsync(cancellationToken);
+
+    private async IAsyncEnumerable<PredictionRecord> ReadAllCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (string file in ListFiles())
         {
