@@ -88,6 +88,27 @@ public class JsonLinesPredictionLogTests
     }
 
     [Fact]
+    public async Task FindAsync_IdWithAPrefixNoLoggedPredictionHas_AnswersWithoutScanningFiles()
+    {
+        using var dir = new TempDirectory();
+        using var log = Create(dir.Path);
+        var local = new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0, 1, double.NaN, null, null);
+        await log.AppendAsync([local]);
+        Assert.Equal(local, await log.FindAsync(local.PredictionId));   // builds the prefix set, then scans
+        long scans = log.FileScans;
+
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Null(await log.FindAsync(PredictionId.FromGuid(Guid.NewGuid())));
+        }
+
+        Assert.Equal(scans, log.FileScans);
+        var foreign = local with { PredictionId = PredictionId.FromGuid(Guid.NewGuid()) };
+        await log.AppendAsync([foreign]);   // appended prefixes are known immediately
+        Assert.Equal(foreign, await log.FindAsync(foreign.PredictionId));
+    }
+
+    [Fact]
     public void Constructor_EmptyDirectory_ThrowsArgumentException()
     {
         Assert.Throws<ArgumentException>(() => new JsonLinesPredictionLog(Options.Create(new JsonLinesPredictionLogOptions { Directory = " " })));
