@@ -282,6 +282,30 @@ public class FeedbackJoinTests
     }
 
     [Fact]
+    public async Task TimeWindow_HostedSweep_ClosesTheWindowAndRaisesTheEventWithoutAnyRead()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero));
+        await using var provider = QualityServices.Build(
+            b => b.AddModel<HouseInput, HousePrediction>("house", m => m
+                .FromTransformer(QualityTestModels.House)
+                .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(TimeSpan.FromMinutes(5)))),
+            s => s.AddSingleton<TimeProvider>(time));
+        var closed = new TaskCompletionSource<QualityWindow>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.GetRequiredService<IModelQualityMonitor>().QualityWindowClosed += (_, e) => closed.TrySetResult(e.Window);
+        await QualityServices.StartAsync(provider);
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        Prediction<HousePrediction> p = client.Predict(QualityTestModels.HouseInputs(1)[0]);
+        await provider.GetRequiredService<IFeedbackSink>().RecordAsync(p.PredictionId, p.Value.Score + 3.0);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        QualityWindow window = await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await QualityServices.StopAsync(provider);
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 10, 5, 0, TimeSpan.Zero), window.End);
+        Assert.Equal(3.0, window.Metrics[QualityMetricNames.Mae], 3);
+    }
+
+    [Fact]
     public async Task RecordAsync_BinaryClassifier_ComputesClassificationMetricsFromLabelsAndProbabilities()
     {
         await using var provider = QualityServices.Build(b => b.AddModel<ChurnInput, ChurnPrediction>("churn", m => m
