@@ -23,7 +23,8 @@ namespace MLOps.Monitoring.Feedback;
 /// </para>
 /// <para>
 /// Lookups scan the files from newest to oldest, so <see cref="FindAsync"/> costs time proportional to the data
-/// retained; it is meant for feedback that missed the in-memory store, not as a primary index. One process should
+/// retained; it is meant for feedback that missed the in-memory store, not as a primary index. An id whose
+/// per-process prefix (its first 64 bits) no logged prediction has is answered without scanning. One process should
 /// write a directory at a time.
 /// </para>
 /// </remarks>
@@ -37,6 +38,8 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private HashSet<ulong>? _prefixes;
+    private long _fileScans;
     private FileStream? _current;
     private int _currentNumber;
     private bool _disposed;
@@ -59,6 +62,9 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
 
     /// <summary>Gets the full path of the log directory.</summary>
     public string DirectoryPath { get; }
+
+    /// <summary>Gets the number of files scanned by lookups (for tests).</summary>
+    internal long FileScans => Interlocked.Read(ref _fileScans);
 
     /// <inheritdoc/>
     public async ValueTask AppendAsync(IReadOnlyList<PredictionRecord> records, CancellationToken cancellationToken = default)
@@ -92,6 +98,17 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             {
                 stream.Flush(flushToDisk: true);
             }
+
+            if (_prefixes is not null)
+            {
+                lock (_prefixes)
+                {
+                    for (int i = 0; i < records.Count; i++)
+                    {
+                        _prefixes.Add(Prefix(records[i].PredictionId));
+                    }
+                }
+            }
         }
         finally
         {
@@ -107,6 +124,17 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             return ValueTask.FromResult<PredictionRecord?>(null);
         }
 
+        // Ids start with 64 bits chosen once per process: an id whose prefix no logged prediction has (a forged or
+        // foreign id) is answered without scanning the files.
+        HashSet<ulong> prefixes = EnsurePrefixes(cancellationToken);
+        lock (prefixes)
+        {
+            if (!prefixes.Contains(Prefix(predictionId)))
+            {
+                return ValueTask.FromResult<PredictionRecord?>(null);
+            }
+        }
+
         Span<byte> idText = stackalloc byte[32];
         Encoding.ASCII.GetBytes(predictionId.ToString(), idText);
         byte[] needle = idText.ToArray();
@@ -114,6 +142,7 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         for (int f = files.Length - 1; f >= 0; f--)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _fileScans);
             PredictionRecord? found = null;
             ScanFile(files[f], line =>
             {
@@ -137,7 +166,9 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
     /// <summary>Reads every stored prediction, oldest file first, skipping lines that are not complete records (a torn last line after a crash).</summary>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The predictions in write order.</returns>
-    public async IAsyncEnumerable<PredictionRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<PredictionRecord> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAllCoreAsync(cancellationToken);
+
+    private async IAsyncEnumerable<PredictionRecord> ReadAllCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (string file in ListFiles())
         {
@@ -180,6 +211,53 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             _disposed = true;
             _current?.Dispose();
             _current = null;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static ulong Prefix(PredictionId id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.ToGuid().TryWriteBytes(bytes, bigEndian: true, out _);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    /// <summary>Builds the set of id prefixes in the files once (under the write lock, so no append is missed).</summary>
+    private HashSet<ulong> EnsurePrefixes(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _prefixes) is { } existing)
+        {
+            return existing;
+        }
+
+        _writeLock.Wait(cancellationToken);
+        try
+        {
+            if (_prefixes is not null)
+            {
+                return _prefixes;
+            }
+
+            var prefixes = new HashSet<ulong>();
+            foreach (string file in ListFiles())
+            {
+                Interlocked.Increment(ref _fileScans);
+                ScanFile(file, line =>
+                {
+                    if (TryParse(line, out PredictionRecord record))
+                    {
+                        prefixes.Add(Prefix(record.PredictionId));
+                    }
+
+                    return true;
+                });
+            }
+
+            Volatile.Write(ref _prefixes, prefixes);
+            return prefixes;
         }
         finally
         {

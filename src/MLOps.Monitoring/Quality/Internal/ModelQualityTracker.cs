@@ -45,6 +45,8 @@ internal sealed class ModelQualityTracker
 
     public TimeProvider TimeProvider => _timeProvider;
 
+    internal QualityEvents EventsForTest => _events;
+
     /// <summary>Converts feedback to the window's actual value; <see langword="null"/> reason when valid.</summary>
     public string? TryConvert(in GroundTruth actual, out double number, out string? label)
     {

@@ -17,6 +17,25 @@ internal sealed class QualityBackgroundService(
 {
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
+    private PeriodicTimer? _sweepTimer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Created before ExecuteAsync runs (on another thread since .NET 10), so the first period starts at StartAsync.
+        if (monitor.Trackers.Any(t => t.Settings.WindowDuration is not null))
+        {
+            _sweepTimer = new PeriodicTimer(SweepInterval, timeProvider);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _sweepTimer?.Dispose();
+        base.Dispose();
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -40,12 +59,11 @@ internal sealed class QualityBackgroundService(
 
     private async Task SweepAsync(CancellationToken stoppingToken)
     {
-        if (!monitor.Trackers.Any(t => t.Settings.WindowDuration is not null))
+        if (_sweepTimer is not { } timer)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(SweepInterval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
