@@ -36,6 +36,7 @@ public static class DriftMonitoringServingBuilderExtensions
         services.TryAddSingleton<DriftMonitor>();
         services.TryAddSingleton<IDriftMonitor>(sp => sp.GetRequiredService<DriftMonitor>());
         services.TryAddSingleton<DriftMetrics>();
+        services.TryAddSingleton<IReferenceProfileProvider, RegistryReferenceProfileProvider>();
         string model = builder.Name.Value;
         return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(model, drift, sp));
     }

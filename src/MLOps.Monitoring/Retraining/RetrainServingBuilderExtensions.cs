@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Monitoring.Retraining;
+using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Retraining.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,17 +47,24 @@ public static class RetrainServingBuilderExtensions
                 sp.GetRequiredService<IOptions<RetrainOptions>>(),
                 sp.GetRequiredService<RetrainMetrics>(),
                 sp.GetService<TimeProvider>(),
-                sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>()));
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>(),
+                sp.GetService<MLOps.Monitoring.IDriftMonitor>(),
+                sp.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>()));
             services.AddSingleton<IRetrainCoordinator>(sp => sp.GetRequiredService<RetrainService>());
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RetrainService>());
         }
 
-        services.AddSingleton<ModelRetrainer>(sp => new ModelRetrainer<TIn, TOut>(
-            policy,
-            sp.GetService<IModelRegistry>() ?? throw new InvalidOperationException(
-                $"The retrain policy of model '{policy.ModelName}' needs a model registry: add AddFileSystemRegistry() or AddPostgresRegistry()."),
-            sp,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<ModelRetrainer>(sp =>
+        {
+            var registry = sp.GetService<IModelRegistry>() ?? throw new InvalidOperationException(
+                $"The retrain policy of model '{policy.ModelName}' needs a model registry: add AddFileSystemRegistry() or AddPostgresRegistry().");
+
+            // Each retrained version gets the reference profile of the rows it was trained on, so drift monitoring
+            // compares live traffic with what the serving version learned from (not with the first model's data).
+            return new ModelRetrainer<TIn, TOut>(policy, registry, sp, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                (name, version, rows, ct) => registry.SetReferenceProfileAsync(
+                    name, version, RegistryReferenceProfileProvider.ToBlob(ReferenceProfile.Create(rows)), ModelRetrainer<TIn, TOut>.Actor, ct));
+        });
         return builder;
     }
 }

@@ -29,13 +29,18 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DateTimeOffset _startedAt;
+    private readonly IDriftMonitor? _drift;
+    private readonly MLOps.Monitoring.Quality.IModelQualityMonitor? _quality;
+    private readonly ConcurrentDictionary<string, long> _labelledRows = new(StringComparer.Ordinal);
 
     public RetrainService(
         IEnumerable<ModelRetrainer> retrainers,
         IOptions<RetrainOptions> options,
         RetrainMetrics metrics,
         TimeProvider? time = null,
-        ILogger<RetrainService>? logger = null)
+        ILogger<RetrainService>? logger = null,
+        IDriftMonitor? drift = null,
+        MLOps.Monitoring.Quality.IModelQualityMonitor? quality = null)
     {
         _options = options.Value;
         _store = new RetrainStateStore(_options.StateDirectory);
@@ -48,6 +53,34 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         {
             _models[retrainer.ModelName] = new ModelEntry(retrainer, LoadState(retrainer.ModelName));
         }
+
+        // The signals: drift windows and quality windows of the same process feed the triggers.
+        _drift = drift;
+        _quality = quality;
+        if (_drift is not null)
+        {
+            _drift.ReportCreated += OnDriftReport;
+        }
+
+        if (_quality is not null)
+        {
+            _quality.QualityWindowClosed += OnQualityWindow;
+        }
+    }
+
+    public override void Dispose()
+    {
+        if (_drift is not null)
+        {
+            _drift.ReportCreated -= OnDriftReport;
+        }
+
+        if (_quality is not null)
+        {
+            _quality.QualityWindowClosed -= OnQualityWindow;
+        }
+
+        base.Dispose();
     }
 
     public event EventHandler<RetrainRun>? RunCompleted;
@@ -196,6 +229,19 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
 
         await schedule.ConfigureAwait(false);
+    }
+
+    private void OnDriftReport(object? sender, DriftReportEventArgs e) =>
+        ReportDatasetDrift(
+            e.ModelName,
+            e.Report.DatasetDrift,
+            e.Report.CreatedAt,
+            string.Create(CultureInfo.InvariantCulture, $"{e.Report.DriftedFeatures} of {e.Report.EvaluatedFeatures} features drifted ({string.Join(", ", e.Report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
+
+    private void OnQualityWindow(object? sender, MLOps.Monitoring.Quality.QualityWindowClosedEventArgs e)
+    {
+        ReportQualityWindow(e.Window.ModelName, e.Window.Metrics, e.Window.End);
+        ReportLabelledRows(e.Window.ModelName, _labelledRows.AddOrUpdate(e.Window.ModelName, e.Window.Count, (_, total) => total + e.Window.Count));
     }
 
     private void Enqueue(RetrainTrigger trigger)
