@@ -30,8 +30,8 @@ namespace MLOps;
 public sealed class ModelTrainingRunner
 {
     /// <summary>The parameter names the runner logs itself; <see cref="ModelTrainingRequest.Params"/> must not use them.</summary>
-    public static readonly IReadOnlyList<string> ReservedParams =
-        ["holdout_fraction", "seed", "task", "label_column", "dataset_rows", "train_rows", "test_rows"];
+    public static readonly IReadOnlyList<string> ReservedParams = Array.AsReadOnly(
+        ["holdout_fraction", "seed", "task", "label_column", "dataset_rows", "train_rows", "test_rows"]);
 
     private readonly IModelRegistry _registry;
     private readonly IExperimentTracker _tracker;
