@@ -73,6 +73,9 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     /// <summary>Gets the full path of the tracking directory (<c>&lt;root&gt;/tracking</c>).</summary>
     public string TrackingPath { get; }
 
+    /// <summary>Test hook: called at named points of a write (crash-injection tests throw there).</summary>
+    internal Action<string>? Fault { get; set; }
+
     // ---------------------------------------------------------------- experiments
 
     /// <inheritdoc/>
@@ -418,8 +421,10 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             await UpdateRunAsync(runId, requireRunning: true, d =>
             {
                 EnsureCanLog(d, path);
+                Fault?.Invoke("artifact-uploaded");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temp, target, overwrite: true);
+                Fault?.Invoke("artifact-moved");
                 d.Artifacts.Add(artifact);
             }, cancellationToken).ConfigureAwait(false);
             return artifact;
@@ -735,8 +740,8 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     private async Task<TrackingFileLock> LockAsync(string path, CancellationToken cancellationToken) =>
         await TrackingFileLock.AcquireAsync(path, _lockTimeout, () => Log.TrackingLockContended(_logger, path), cancellationToken).ConfigureAwait(false);
 
-    private static Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), null, cancellationToken);
+    private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);
 
     private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
         where T : class

@@ -101,6 +101,70 @@ public sealed class FileSystemTrackerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_directory.Path)!, "escape.txt")));
     }
 
+    [Theory]
+    [InlineData("temp-written")]
+    [InlineData("temp-flushed")]
+    public async Task WriterFailsBeforeTheRename_RunFileKeepsItsPreviousContentAndNoTempFileIsLeft(string point)
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        TrackedRun run = await tracker.StartRunAsync("taxi");
+        await tracker.LogParamAsync(run.RunId, "lr", "0.1");
+        string before = await File.ReadAllTextAsync(tracker.RunFile(run.RunId));
+        tracker.Fault = p =>
+        {
+            if (p == point)
+            {
+                throw new IOException("injected at " + p);
+            }
+        };
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => tracker.LogParamAsync(run.RunId, "trees", "100"));
+        tracker.Fault = null;
+
+        Assert.Contains(point, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(tracker.RunFile(run.RunId)));
+        Assert.Equal(["run.json"], Directory.EnumerateFiles(Path.GetDirectoryName(tracker.RunFile(run.RunId))!, "run.json*").Select(Path.GetFileName));
+        await tracker.LogParamAsync(run.RunId, "trees", "100");
+        Assert.Equal("100", (await tracker.GetRunAsync(run.RunId))?.Params["trees"]);
+    }
+
+    [Fact]
+    public async Task StrayTempFileOfAKilledWriter_IsIgnored()
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        TrackedRun run = await tracker.StartRunAsync("taxi");
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(tracker.RunFile(run.RunId))!, ".run.json.tmp-" + Guid.NewGuid().ToString("N")), "{ half");
+        await File.WriteAllTextAsync(Path.Combine(tracker.TrackingPath, "experiments", ".taxi.json.tmp-" + Guid.NewGuid().ToString("N")), "{ half");
+
+        Assert.Equal(RunStatus.Running, (await tracker.GetRunAsync(run.RunId))?.Status);
+        Assert.Single(await tracker.SearchRunsAsync());
+        Assert.Equal(["taxi"], (await tracker.ListExperimentsAsync()).Select(e => e.Name));
+    }
+
+    [Theory]
+    [InlineData("artifact-uploaded")]
+    [InlineData("artifact-moved")]
+    public async Task ArtifactWriterFails_NoArtifactIsListedAndARetrySucceeds(string point)
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        TrackedRun run = await tracker.StartRunAsync("taxi");
+        tracker.Fault = p =>
+        {
+            if (p == point)
+            {
+                throw new IOException("injected at " + p);
+            }
+        };
+
+        await Assert.ThrowsAsync<IOException>(() => tracker.LogArtifactAsync(run.RunId, "model.zip", "first"u8.ToArray()));
+        tracker.Fault = null;
+
+        Assert.Empty(await tracker.ListArtifactsAsync(run.RunId));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(tracker.TrackingPath, "runs", run.RunId, ".tmp")));
+        await tracker.LogArtifactAsync(run.RunId, "model.zip", "second"u8.ToArray());
+        Assert.Equal("second"u8.ToArray(), await tracker.ReadArtifactAsync(run.RunId, "model.zip"));
+    }
+
     [Fact]
     public async Task ArtifactFileDeleted_OpenThrowsArtifactIntegrityException()
     {
