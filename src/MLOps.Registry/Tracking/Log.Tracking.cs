@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 524, EventName = "TrainingPromotionRejected", Level = LogLevel.Warning,
         Message = "Version {Version} of model '{ModelName}' was registered but not promoted to '{Alias}': {Failure}")]
     public static partial void TrainingPromotionRejected(ILogger logger, ModelVersion version, string modelName, string alias, string failure);
+
+    [LoggerMessage(EventId = 525, EventName = "TrainingRunNotFinalized", Level = LogLevel.Error,
+        Message = "Could not record run {RunId} as {Status}; it may still show as Running.")]
+    public static partial void TrainingRunNotFinalized(ILogger logger, Exception exception, string runId, RunStatus status);
 }

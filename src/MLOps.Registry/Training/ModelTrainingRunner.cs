@@ -22,9 +22,10 @@ namespace MLOps;
 /// dataset name/digest/row count, parent version, code version = the entry assembly's informational version, trigger and
 /// reason) → tag the run <c>mlops.registered_version</c> → end the run <see cref="RunStatus.Finished"/> → promote when
 /// asked.</para>
-/// <para>If anything before the end of the run fails, the run ends <see cref="RunStatus.Failed"/> (or
-/// <see cref="RunStatus.Killed"/> when cancelled) with the error, no ready version is registered, and the exception is
-/// rethrown. A promotion rejected by a gate leaves the version registered and is reported in
+/// <para>If loading, training, evaluation, logging or registration fails, the run ends <see cref="RunStatus.Failed"/>
+/// (or <see cref="RunStatus.Killed"/> when cancelled) with the error, no ready version is registered, and the exception
+/// is rethrown. Once the version is registered, a failure to tag or end the run is logged (event 525) rather than thrown,
+/// so the caller still gets the version. A promotion rejected by a gate leaves the version registered and is reported in
 /// <see cref="ModelTrainingResult.PromotionFailure"/>.</para>
 /// </remarks>
 public sealed class ModelTrainingRunner
@@ -241,12 +242,6 @@ public sealed class ModelTrainingRunner
                 },
                 cancellationToken).ConfigureAwait(false);
 
-            await _tracker.SetTagsAsync(
-                runId,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["mlops.registered_version"] = registered.Version.ToString() },
-                CancellationToken.None).ConfigureAwait(false);
-            await _tracker.EndRunAsync(runId, RunStatus.Finished, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            Log.TrainingRegistered(_logger, runId, registered.Version, modelName);
             result = new ModelTrainingResult
             {
                 RunId = runId,
@@ -266,13 +261,33 @@ public sealed class ModelTrainingRunner
             {
                 await _tracker.EndRunAsync(runId, status, ex.GetType().Name + ": " + ex.Message, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (ModelRegistryException endFailure) when (endFailure.ErrorCode == RegistryErrorCode.InvalidState)
+#pragma warning disable CA1031 // the training failure is what the caller needs; a failure to record it is only logged
+            catch (Exception endFailure)
+#pragma warning restore CA1031
             {
-                // The run had already ended (the failure came after EndRunAsync); nothing to mark.
+                Log.TrainingRunNotFinalized(_logger, endFailure, runId, status);
             }
 
             throw;
         }
+
+        // The version is registered: from here on a tracking failure must not hide it, so it is logged, not thrown.
+        try
+        {
+            await _tracker.SetTagsAsync(
+                runId,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["mlops.registered_version"] = registered.Version.ToString() },
+                CancellationToken.None).ConfigureAwait(false);
+            await _tracker.EndRunAsync(runId, RunStatus.Finished, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031
+        catch (Exception endFailure)
+#pragma warning restore CA1031
+        {
+            Log.TrainingRunNotFinalized(_logger, endFailure, runId, RunStatus.Finished);
+        }
+
+        Log.TrainingRegistered(_logger, runId, registered.Version, modelName);
 
         if (request.PromoteTo is not { } alias)
         {

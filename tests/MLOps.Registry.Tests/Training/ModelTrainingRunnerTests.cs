@@ -214,6 +214,22 @@ public sealed class ModelTrainingRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Failure_IsLoggedAsTrainingFailedWithTheRunId()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
+        using var factory = new Microsoft.Extensions.Logging.LoggerFactory([new SingleProvider(logger)]);
+        var runner = new ModelTrainingRunner(_registry, _tracker, factory);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => runner.TrainAndRegisterAsync(RegressionRequest() with { LabelColumnName = "Missing" }, TrainingData.Houses()));
+
+        TrackedRun run = Assert.Single(await _tracker.SearchRunsAsync());
+        var record = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 522);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, record.Level);
+        Assert.Contains(run.RunId, record.Message, StringComparison.Ordinal);
+        Assert.NotNull(record.Exception);
+    }
+
+    [Fact]
     public async Task EvaluationFails_MarksTheRunFailedAndRegistersNothing()
     {
         // The pipeline trains on Price, but the evaluator is told to read a label that is not there.
@@ -290,6 +306,15 @@ public sealed class ModelTrainingRunnerTests : IDisposable
     {
         _registry.Dispose();
         _directory.Dispose();
+    }
+
+    private sealed class SingleProvider(Microsoft.Extensions.Logging.ILogger logger) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => logger;
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>Fits the inner pipeline, then cancels (as if the caller gave up while training ran).</summary>
