@@ -1,0 +1,766 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MLOps.Registry.FileSystem;
+using MLOps.Registry.Internal;
+using MLOps.Registry.Tracking;
+
+namespace MLOps;
+
+/// <summary>
+/// An experiment tracker in a directory (<c>&lt;root&gt;/tracking</c>): human-readable JSON per experiment and run,
+/// metric points appended as JSON lines per key, artifacts as files with their SHA-256. Metadata files are replaced
+/// atomically (temporary file, flush to disk, rename); writes to a run hold that run's lock file, so several processes
+/// (or tracker instances) can share the directory. Register it with <c>AddFileSystemTracking(o => o.RootPath = ".mlops")</c>,
+/// or create one directly for scripts and notebooks.
+/// </summary>
+/// <remarks>
+/// <para>Layout: <c>tracking/experiments/&lt;name&gt;.json</c>; <c>tracking/experiments.lock</c>;
+/// <c>tracking/runs/&lt;id&gt;/run.json</c> (parameters, tags, dataset inputs, artifact list with SHA-256);
+/// <c>tracking/runs/&lt;id&gt;/run.lock</c>; <c>tracking/runs/&lt;id&gt;/metrics/&lt;key&gt;.jsonl</c> (one point per
+/// line; keys outside <c>[A-Za-z0-9_.-]</c> are percent-encoded in the file name);
+/// <c>tracking/runs/&lt;id&gt;/artifacts/&lt;path&gt;</c>.</para>
+/// <para>A writer killed mid-append leaves at most a torn last line in a metric file: readers ignore a last line without
+/// its newline, and the next append cuts it off. A writer killed while storing an artifact leaves only a temporary file
+/// under <c>.tmp</c>, never a listed artifact.</para>
+/// </remarks>
+public sealed class FileSystemExperimentTracker : IExperimentTracker
+{
+    private const int MaxRunNameLength = 250;
+    private const int MaxErrorLength = 10_000;
+    private const int MaxDatasetTextLength = 1000;
+    private const string RunFileName = "run.json";
+    private const string RunLockName = "run.lock";
+    private const string MetricsDirName = "metrics";
+    private const string ArtifactsDirName = "artifacts";
+    private const string TempDirName = ".tmp";
+
+    private readonly string _experimentsDir;
+    private readonly string _runsDir;
+    private readonly string _experimentsLock;
+    private readonly TimeSpan _lockTimeout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Opens (or, on first write, creates) a tracking directory.</summary>
+    /// <param name="options">The options; <see cref="FileSystemTrackingOptions.RootPath"/> is required.</param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public FileSystemExperimentTracker(FileSystemTrackingOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptionsResult validation = new FileSystemTrackingOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(options));
+        }
+
+        TrackingPath = Path.Combine(Path.GetFullPath(options.RootPath), "tracking");
+        _experimentsDir = Path.Combine(TrackingPath, "experiments");
+        _runsDir = Path.Combine(TrackingPath, "runs");
+        _experimentsLock = Path.Combine(TrackingPath, "experiments.lock");
+        _lockTimeout = options.LockTimeout;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)loggerFactory?.CreateLogger("MLOps.Tracking") ?? NullLogger.Instance;
+    }
+
+    /// <summary>Gets the full path of the tracking directory (<c>&lt;root&gt;/tracking</c>).</summary>
+    public string TrackingPath { get; }
+
+    /// <summary>Test hook: called at named points of a write (crash-injection tests throw there).</summary>
+    internal Action<string>? Fault { get; set; }
+
+    // ---------------------------------------------------------------- experiments
+
+    /// <inheritdoc/>
+    public async Task<Experiment> CreateExperimentAsync(string name, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default)
+    {
+        Experiment.ValidateName(name, nameof(name));
+        RegistryValidation.Tags(tags, nameof(tags));
+        return (await CreateExperimentCoreAsync(name, tags, mustBeNew: true, cancellationToken).ConfigureAwait(false)).ToExperiment();
+    }
+
+    /// <inheritdoc/>
+    public async Task<Experiment?> GetExperimentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        Experiment.ValidateName(name, nameof(name));
+        return (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false))?.ToExperiment();
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<Experiment>();
+        if (!Directory.Exists(_experimentsDir))
+        {
+            return result;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(_experimentsDir, "*.json"))
+        {
+            string name = Path.GetFileNameWithoutExtension(file);
+            if (AtomicFile.IsTemp(Path.GetFileName(file)) || !Experiment.IsValidName(name))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await ReadJsonAsync<ExperimentDocument>(file, cancellationToken).ConfigureAwait(false) is { } document)
+                {
+                    result.Add(document.ToExperiment());
+                }
+            }
+            catch (ModelRegistryException ex)
+            {
+                Log.TrackingCorruptFileSkipped(_logger, ex, file);
+            }
+        }
+
+        result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return result;
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    /// <inheritdoc/>
+    public async Task<TrackedRun> StartRunAsync(
+        string experimentName, string? runName = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default)
+    {
+        Experiment.ValidateName(experimentName, nameof(experimentName));
+        if (runName is not null && (string.IsNullOrWhiteSpace(runName) || runName.Length > MaxRunNameLength || runName.Any(char.IsControl)))
+        {
+            throw new ArgumentException($"A run name must be 1 to {MaxRunNameLength} printable characters.", nameof(runName));
+        }
+
+        RegistryValidation.Tags(tags, nameof(tags));
+        if (!File.Exists(ExperimentFile(experimentName)))
+        {
+            await CreateExperimentCoreAsync(experimentName, null, mustBeNew: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var document = new RunDocument
+        {
+            RunId = Guid.NewGuid().ToString("N"),
+            ExperimentName = experimentName,
+            RunName = runName,
+            Status = RunStatus.Running,
+            StartedAt = _time.GetUtcNow(),
+        };
+        Merge(document.Tags, tags);
+        Directory.CreateDirectory(RunDir(document.RunId));
+        await WriteJsonAsync(RunFile(document.RunId), document, cancellationToken).ConfigureAwait(false);
+        Log.RunStarted(_logger, document.RunId, runName, experimentName);
+        return document.ToRun(new Dictionary<string, double>());
+    }
+
+    /// <inheritdoc/>
+    public async Task<TrackedRun> EndRunAsync(string runId, RunStatus status = RunStatus.Finished, string? error = null, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        if (status is not (RunStatus.Finished or RunStatus.Failed or RunStatus.Killed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A run ends Finished, Failed or Killed.");
+        }
+
+        RunDocument document = await UpdateRunAsync(runId, requireRunning: true, d =>
+        {
+            d.Status = status;
+            d.EndedAt = _time.GetUtcNow();
+            d.Error = error is null ? null : error.Length <= MaxErrorLength ? error : string.Concat(error.AsSpan(0, MaxErrorLength - 1), "…");
+        }, cancellationToken).ConfigureAwait(false);
+        Log.RunEnded(_logger, runId, document.ExperimentName, status);
+        return document.ToRun(await ReadLatestMetricsAsync(runId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public async Task<TrackedRun?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        RunDocument? document = await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false);
+        return document?.ToRun(await ReadLatestMetricsAsync(runId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TrackedRun>> SearchRunsAsync(RunSearchQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new RunSearchQuery();
+        if (query.ExperimentName is not null)
+        {
+            Experiment.ValidateName(query.ExperimentName, nameof(query));
+        }
+
+        RegistryValidation.Tags(query.Tags, nameof(query));
+        if (query.OrderByMetric is not null)
+        {
+            RegistryValidation.Key(query.OrderByMetric, "metric", nameof(query));
+        }
+
+        if (query.MaxResults is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.MaxResults, "MaxResults must be 1 to 100 000.");
+        }
+
+        var matches = new List<TrackedRun>();
+        if (Directory.Exists(_runsDir))
+        {
+            foreach (string dir in Directory.EnumerateDirectories(_runsDir))
+            {
+                string runId = Path.GetFileName(dir);
+                if (!IsValidRunId(runId))
+                {
+                    continue;
+                }
+
+                RunDocument? document;
+                try
+                {
+                    document = await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ModelRegistryException ex)
+                {
+                    Log.TrackingCorruptFileSkipped(_logger, ex, RunFile(runId));
+                    continue;
+                }
+
+                if (document is null
+                    || (query.ExperimentName is { } experiment && !string.Equals(document.ExperimentName, experiment, StringComparison.Ordinal))
+                    || (query.Status is { } status && document.Status != status)
+                    || (query.StartedAfter is { } after && document.StartedAt <= after)
+                    || (query.Tags is { } required && required.Any(t => !document.Tags.TryGetValue(t.Key, out string? v) || !string.Equals(v, t.Value, StringComparison.Ordinal))))
+                {
+                    continue;
+                }
+
+                matches.Add(document.ToRun(await ReadLatestMetricsAsync(runId, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        IEnumerable<TrackedRun> ordered;
+        if (query.OrderByMetric is { } metric)
+        {
+            double Key(TrackedRun r) => r.Metrics.TryGetValue(metric, out double v) ? (query.Ascending ? v : -v) : double.PositiveInfinity;
+            ordered = matches.OrderBy(Key).ThenByDescending(r => r.StartedAt).ThenBy(r => r.RunId, StringComparer.Ordinal);
+        }
+        else
+        {
+            ordered = matches.OrderByDescending(r => r.StartedAt).ThenBy(r => r.RunId, StringComparer.Ordinal);
+        }
+
+        return [.. ordered.Take(query.MaxResults)];
+    }
+
+    // ---------------------------------------------------------------- params, metrics, tags, datasets
+
+    /// <inheritdoc/>
+    public async Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ArgumentNullException.ThrowIfNull(parameters);
+        RegistryValidation.Params(parameters, nameof(parameters));
+        await UpdateRunAsync(runId, requireRunning: true, d =>
+        {
+            foreach ((string key, string value) in parameters)
+            {
+                if (d.Params.TryGetValue(key, out string? existing) && !string.Equals(existing, value, StringComparison.Ordinal))
+                {
+                    throw new ModelRegistryException(
+                        RegistryErrorCode.ParamAlreadyLogged,
+                        $"Parameter '{key}' of run {runId} is already '{Truncate(existing)}'; parameters are write-once, so it cannot become " +
+                        $"'{Truncate(value)}'. Log a new parameter or start a new run.");
+                }
+            }
+
+            Merge(d.Params, parameters);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task LogMetricAsync(
+        string runId, string key, double value, long step = 0, DateTimeOffset? timestamp = null, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        RegistryValidation.Key(key, "metric", nameof(key));
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"The value of metric '{key}' is {value.ToString(CultureInfo.InvariantCulture)}; metric values must be finite.", nameof(value));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        return AppendMetricsAsync(runId, [new MetricLine(key, value, step, timestamp ?? _time.GetUtcNow())], cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task LogMetricsAsync(string runId, IEnumerable<MetricPoint> points, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ArgumentNullException.ThrowIfNull(points);
+        DateTimeOffset now = _time.GetUtcNow();
+        var lines = new List<MetricLine>();
+        foreach (MetricPoint? point in points)
+        {
+            if (point is null)
+            {
+                throw new ArgumentException("Metric points must not be null.", nameof(points));
+            }
+
+            RegistryValidation.Key(point.Key, "metric", nameof(points));
+            if (!double.IsFinite(point.Value))
+            {
+                throw new ArgumentException(
+                    $"The value of metric '{point.Key}' is {point.Value.ToString(CultureInfo.InvariantCulture)}; metric values must be finite.", nameof(points));
+            }
+
+            if (point.Step < 0)
+            {
+                throw new ArgumentException($"The step of metric '{point.Key}' is negative.", nameof(points));
+            }
+
+            lines.Add(new MetricLine(point.Key, point.Value, point.Step, point.Timestamp == default ? now : point.Timestamp));
+        }
+
+        return lines.Count == 0 ? Task.CompletedTask : AppendMetricsAsync(runId, lines, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<MetricPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        RegistryValidation.Key(key, "metric", nameof(key));
+        List<MetricLine> lines = await ReadMetricFileAsync(MetricFile(runId, key), cancellationToken).ConfigureAwait(false);
+        return [.. lines
+            .Where(l => string.Equals(l.Key, key, StringComparison.Ordinal))
+            .Select((l, i) => (Line: l, Index: i))
+            .OrderBy(x => x.Line.Step).ThenBy(x => x.Line.Timestamp).ThenBy(x => x.Index)
+            .Select(x => new MetricPoint(x.Line.Key, x.Line.Value, x.Line.Step, x.Line.Timestamp))];
+    }
+
+    /// <inheritdoc/>
+    public async Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ArgumentNullException.ThrowIfNull(tags);
+        RegistryValidation.Tags(tags, nameof(tags));
+        await UpdateRunAsync(runId, requireRunning: false, d => Merge(d.Tags, tags), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteTagAsync(string runId, string key, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        RegistryValidation.Key(key, "tag", nameof(key));
+        await UpdateRunAsync(runId, requireRunning: false, d => d.Tags.Remove(key), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task LogDatasetInputAsync(string runId, DatasetInput input, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ArgumentNullException.ThrowIfNull(input);
+        ValidateDatasetText(input.Name, required: true, nameof(input));
+        ValidateDatasetText(input.Digest, required: true, nameof(input));
+        ValidateDatasetText(input.Context, required: false, nameof(input));
+        RegistryValidation.Text(input.Source, nameof(input));
+        if (input.RowCount is < 0)
+        {
+            throw new ArgumentException("A dataset's row count must not be negative.", nameof(input));
+        }
+
+        if (input.Schema is { } schema && schema.Any(c => c is null || string.IsNullOrEmpty(c.Name) || string.IsNullOrEmpty(c.Type)))
+        {
+            throw new ArgumentException("Every schema column needs a name and a type.", nameof(input));
+        }
+
+        DatasetInput copy = input with { Schema = input.Schema is null ? null : [.. input.Schema] };
+        await UpdateRunAsync(runId, requireRunning: true, d => d.Datasets.Add(copy), cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- artifacts
+
+    /// <inheritdoc/>
+    public async Task<RunArtifact> LogArtifactAsync(string runId, string path, Stream content, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ModelArtifact.ValidatePath(path, nameof(path));
+        ArgumentNullException.ThrowIfNull(content);
+        string target = ArtifactFile(runId, path);
+        RunDocument current = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        EnsureCanLog(current, path);
+
+        string tempDir = Path.Combine(RunDir(runId), TempDirName);
+        Directory.CreateDirectory(tempDir);
+        string temp = Path.Combine(tempDir, Guid.NewGuid().ToString("N"));
+        try
+        {
+            string sha256;
+            long length;
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                byte[] buffer = new byte[81920];
+                int n;
+                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+
+                file.Flush(flushToDisk: true);
+                length = file.Length;
+                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            RunArtifact artifact = new(path, sha256, length, _time.GetUtcNow());
+            await UpdateRunAsync(runId, requireRunning: true, d =>
+            {
+                EnsureCanLog(d, path);
+                Fault?.Invoke("artifact-uploaded");
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(temp, target, overwrite: true);
+                Fault?.Invoke("artifact-moved");
+                d.Artifacts.Add(artifact);
+            }, cancellationToken).ConfigureAwait(false);
+            return artifact;
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RunArtifact>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        return [.. document.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc/>
+    public async Task<Stream> OpenArtifactAsync(string runId, string path, CancellationToken cancellationToken = default)
+    {
+        ValidateRunId(runId, nameof(runId));
+        ModelArtifact.ValidatePath(path, nameof(path));
+        RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        RunArtifact artifact = document.Artifacts.FirstOrDefault(a => string.Equals(a.Path, path, StringComparison.Ordinal))
+            ?? throw new ModelRegistryException(RegistryErrorCode.NotFound, $"Run {runId} has no artifact '{path}'.");
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(ArtifactFile(runId, path), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ArtifactIntegrityException($"Artifact '{path}' of run {runId} is recorded but its file is missing.", ex);
+        }
+
+        return new VerifyingReadStream(stream, new ArtifactDescriptor(path, artifact.Sha256, artifact.Length));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// <summary>The file a metric key's points are appended to.</summary>
+    internal string MetricFile(string runId, string key) => Path.Combine(RunDir(runId), MetricsDirName, MetricFileName(key));
+
+    /// <summary>The file an artifact is stored in.</summary>
+    internal string ArtifactFile(string runId, string path)
+    {
+        string root = Path.Combine(RunDir(runId), ArtifactsDirName);
+        string full = Path.GetFullPath(Path.Combine(root, path.Replace('/', Path.DirectorySeparatorChar)));
+        if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The artifact path '{path}' leaves the run's directory.", nameof(path));
+        }
+
+        return full;
+    }
+
+    internal string RunFile(string runId) => Path.Combine(RunDir(runId), RunFileName);
+
+    internal static string MetricFileName(string key)
+    {
+        var name = new StringBuilder(key.Length + 6);
+        foreach (byte b in Encoding.UTF8.GetBytes(key))
+        {
+            char c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '-' || (c == '.' && name.Length > 0))
+            {
+                name.Append(c);
+            }
+            else
+            {
+                name.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return name.Length <= 200
+            ? name.Append(".jsonl").ToString()
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".jsonl";
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
+
+    private static bool IsValidRunId(string? runId) =>
+        runId is { Length: 32 } && runId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    private static void ValidateRunId(string? runId, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(runId, paramName);
+        if (!IsValidRunId(runId))
+        {
+            throw new ArgumentException($"'{Truncate(runId)}' is not a run id: run ids are 32 lowercase hexadecimal digits.", paramName);
+        }
+    }
+
+    private static void ValidateDatasetText(string? value, bool required, string paramName)
+    {
+        if (value is null ? required : string.IsNullOrWhiteSpace(value) || value.Length > MaxDatasetTextLength || value.Any(char.IsControl))
+        {
+            throw new ArgumentException($"Dataset names, digests and contexts are 1 to {MaxDatasetTextLength} printable characters.", paramName);
+        }
+    }
+
+    private static void EnsureCanLog(RunDocument document, string artifactPath)
+    {
+        if (document.Status != RunStatus.Running)
+        {
+            throw Ended(document);
+        }
+
+        if (document.Artifacts.Any(a => string.Equals(a.Path, artifactPath, StringComparison.Ordinal)))
+        {
+            throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Run {document.RunId} already has an artifact '{artifactPath}'; artifact paths are write-once.");
+        }
+    }
+
+    private static ModelRegistryException Ended(RunDocument document) => new(
+        RegistryErrorCode.InvalidState,
+        $"Run {document.RunId} has ended ({document.Status}); only its tags can change. Start a new run to log more.");
+
+    private static void Merge(Dictionary<string, string> target, IReadOnlyDictionary<string, string>? source)
+    {
+        if (source is not null)
+        {
+            foreach ((string key, string value) in source)
+            {
+                target[key] = value;
+            }
+        }
+    }
+
+    private string RunDir(string runId) => Path.Combine(_runsDir, runId);
+
+    private string ExperimentFile(string name) => Path.Combine(_experimentsDir, name + ".json");
+
+    private async Task<ExperimentDocument> CreateExperimentCoreAsync(
+        string name, IReadOnlyDictionary<string, string>? tags, bool mustBeNew, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_experimentsDir);
+        using (await LockAsync(_experimentsLock, cancellationToken).ConfigureAwait(false))
+        {
+            if (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return mustBeNew
+                    ? throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"An experiment named '{name}' already exists.")
+                    : existing;
+            }
+
+            var document = new ExperimentDocument { Name = name, CreatedAt = _time.GetUtcNow() };
+            Merge(document.Tags, tags);
+            await WriteJsonAsync(ExperimentFile(name), document, cancellationToken).ConfigureAwait(false);
+            Log.ExperimentCreated(_logger, name);
+            return document;
+        }
+    }
+
+    private async Task<RunDocument> RequireRunAsync(string runId, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false)
+        ?? throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+
+    /// <summary>Reads the run under its lock, applies <paramref name="change"/> (which may throw, writing nothing) and writes it atomically.</summary>
+    private async Task<RunDocument> UpdateRunAsync(string runId, bool requireRunning, Action<RunDocument> change, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(RunDir(runId)))
+        {
+            throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+        }
+
+        using (await LockAsync(Path.Combine(RunDir(runId), RunLockName), cancellationToken).ConfigureAwait(false))
+        {
+            RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (requireRunning && document.Status != RunStatus.Running)
+            {
+                throw Ended(document);
+            }
+
+            change(document);
+            await WriteJsonAsync(RunFile(runId), document, cancellationToken).ConfigureAwait(false);
+            return document;
+        }
+    }
+
+    private async Task AppendMetricsAsync(string runId, List<MetricLine> lines, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(RunDir(runId)))
+        {
+            throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+        }
+
+        using (await LockAsync(Path.Combine(RunDir(runId), RunLockName), cancellationToken).ConfigureAwait(false))
+        {
+            RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (document.Status != RunStatus.Running)
+            {
+                throw Ended(document);
+            }
+
+            Directory.CreateDirectory(Path.Combine(RunDir(runId), MetricsDirName));
+            foreach (IGrouping<string, MetricLine> group in lines.GroupBy(l => MetricFileName(l.Key), StringComparer.Ordinal))
+            {
+                using var buffer = new MemoryStream();
+                foreach (MetricLine line in group)
+                {
+                    JsonSerializer.Serialize(buffer, line, RegistryJson.Compact);
+                    buffer.WriteByte((byte)'\n');
+                }
+
+                var stream = new FileStream(
+                    Path.Combine(RunDir(runId), MetricsDirName, group.Key), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
+                await using (stream.ConfigureAwait(false))
+                {
+                    RepairTornTail(stream);
+                    stream.Seek(0, SeekOrigin.End);
+                    await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Cuts a torn last line (a writer killed mid-append) so the next line starts on its own.</summary>
+    private static void RepairTornTail(FileStream stream)
+    {
+        long length = stream.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        stream.Seek(length - 1, SeekOrigin.Begin);
+        if (stream.ReadByte() == '\n')
+        {
+            return;
+        }
+
+        long position = length - 1;
+        while (position > 0)
+        {
+            stream.Seek(position - 1, SeekOrigin.Begin);
+            if (stream.ReadByte() == '\n')
+            {
+                break;
+            }
+
+            position--;
+        }
+
+        stream.SetLength(position);
+    }
+
+    private async Task<List<MetricLine>> ReadMetricFileAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[] content;
+        try
+        {
+            content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        var lines = new List<MetricLine>();
+        int start = 0;
+        while (start < content.Length)
+        {
+            int end = Array.IndexOf(content, (byte)'\n', start);
+            if (end < 0)
+            {
+                break; // a torn (or still being written) last line is ignored
+            }
+
+            try
+            {
+                if (JsonSerializer.Deserialize<MetricLine>(content.AsSpan(start, end - start), RegistryJson.Compact) is { } line)
+                {
+                    lines.Add(line);
+                }
+            }
+            catch (JsonException ex)
+            {
+                Log.TrackingCorruptLineSkipped(_logger, ex, path);
+            }
+
+            start = end + 1;
+        }
+
+        return lines;
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> ReadLatestMetricsAsync(string runId, CancellationToken cancellationToken)
+    {
+        var latest = new Dictionary<string, MetricLine>(StringComparer.Ordinal);
+        string dir = Path.Combine(RunDir(runId), MetricsDirName);
+        if (Directory.Exists(dir))
+        {
+            foreach (string file in Directory.EnumerateFiles(dir, "*.jsonl"))
+            {
+                foreach (MetricLine line in await ReadMetricFileAsync(file, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!latest.TryGetValue(line.Key, out MetricLine? current)
+                        || line.Step > current.Step
+                        || (line.Step == current.Step && line.Timestamp >= current.Timestamp))
+                    {
+                        latest[line.Key] = line;
+                    }
+                }
+            }
+        }
+
+        return latest.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
+    }
+
+    private async Task<TrackingFileLock> LockAsync(string path, CancellationToken cancellationToken) =>
+        await TrackingFileLock.AcquireAsync(path, _lockTimeout, () => Log.TrackingLockContended(_logger, path), cancellationToken).ConfigureAwait(false);
+
+    private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);
+
+    private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The tracking file '{path}' is not valid: {ex.Message}", ex);
+        }
+    }
+}
