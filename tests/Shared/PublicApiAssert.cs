@@ -15,6 +15,8 @@ internal static class PublicApiAssert
         string api = assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
+            // Our DI, OpenTelemetry and endpoint extensions live in Microsoft.* and OpenTelemetry.* namespaces by design.
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder", "OpenTelemetry"],
         }).ReplaceLineEndings("\n");
         string directory = Path.Combine(FindTestProjectDirectory(), "PublicApi");
         Directory.CreateDirectory(directory);
