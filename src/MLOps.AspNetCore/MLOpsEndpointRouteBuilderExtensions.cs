@@ -89,6 +89,11 @@ public static class MLOpsEndpointRouteBuilderExtensions
             MonitoringEndpoints.MapQuality(group, quality);
         }
 
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.IDriftMonitor>() is { } drift)
+        {
+            MonitoringEndpoints.MapDrift(group, drift);
+        }
+
         IModelRegistry? registry = endpoints.ServiceProvider.GetService<IModelRegistry>();
         var retrain = endpoints.ServiceProvider.GetService<MLOps.Monitoring.Retraining.IRetrainCoordinator>();
         if (registry is not null)

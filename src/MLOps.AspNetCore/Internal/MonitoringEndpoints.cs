@@ -145,4 +145,19 @@ internal static class MonitoringEndpoints
             .Produces<MLOps.Monitoring.Retraining.RetrainStatus>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.IDriftMonitor monitor)
+    {
+        group.MapGet("/models/{name}/drift", (string name) =>
+                monitor.GetLatestReport(name) is { } report
+                    ? Results.Text(report.ToJson(), "application/json")
+                    : Results.Problem(
+                        statusCode: StatusCodes.Status404NotFound,
+                        title: "No drift report",
+                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed)."))
+            .WithName("MLOps.Drift")
+            .WithSummary("The latest drift report of a model: per feature method, statistic, p-value or distance, threshold, drifted; dataset drift; data quality.")
+            .Produces<MLOps.Monitoring.Drift.DriftReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
 }
