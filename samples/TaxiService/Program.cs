@@ -1,29 +1,44 @@
 using Microsoft.ML;
+using MLOps;
+using MLOps.Monitoring.Alerting;
+using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Profiles;
 using OpenTelemetry.Metrics;
 using TaxiService;
 
 // `dotnet run --project samples/TaxiService -- traffic [--url http://127.0.0.1:5080] [--requests 20000] [--rate 200]`
-// drives the running service with gradually drifting trips.
+// drives the running service with gradually drifting trips and reports each completed trip (delayed ground truth).
 if (args.Length > 0 && args[0] == "traffic")
 {
     return await Traffic.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);
-string root = builder.Configuration["MLOps:Root"] ?? ".mlops";
-string modelPath = Path.GetFullPath(Path.Combine(root, "models", "taxi-duration.zip"));
+string root = Path.GetFullPath(builder.Configuration["MLOps:Root"] ?? ".mlops");
+var settings = builder.Configuration.GetSection("MLOps");
+var warehouse = new Warehouse(Path.Combine(root, "data", "completed-trips.jsonl"));
 
-// First start with the embedded defaults: train a model on synthetic trips.
-if (!File.Exists(modelPath))
-{
-    Console.WriteLine($"No model at {modelPath}: training one on 20,000 synthetic trips…");
-    var (model, r2, rmse) = TaxiModel.Train(new TripGenerator(seed: 1).Take(20_000));
-    TaxiModel.Save(model, modelPath);
-    Console.WriteLine($"Trained: R² = {r2:F3}, RMSE = {rmse:F0} s.");
-}
-
+builder.Services.AddSingleton(warehouse);
 builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
-    .AddModel<TaxiTrip, TripDuration>("taxi-duration", m => m.FromFile(modelPath));
+    .AddFileSystemRegistry(o => o.RootPath = root)                        // embedded registry: .mlops/ next to the app
+    .AddAlerting(a => a
+        .OnDriftDetected()
+        .OnQualityBelow("r2", 0.8).OnQualityBelow("r2", 0.7, AlertSeverity.Critical)
+        .OnErrorRateAbove(0.05).OnRetrainFailed().OnModelLoadFailed()
+        .For(settings.GetValue("AlertFor", TimeSpan.FromMinutes(2))))
+    .AddModel<TaxiTrip, TripDuration>("taxi-duration", m => m
+        .FromRegistry(alias: "champion")                                   // hot-swaps when the alias moves
+        .WithDriftMonitoring(d => d.WindowSize(settings.GetValue("DriftWindow", 500)))   // reference profile: stored with the version
+        .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor))
+        .WithRetrainPolicy(r => r
+            .OnDatasetDrift()
+            .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
+            .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromMinutes(10)))
+            .TrainWith(TaxiModel.Pipeline)
+            .TrainOn(_ => warehouse)
+            .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
+            .PromoteWhenBetter(margin: 0.01)));
+builder.Services.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.StateDirectory = Path.Combine(root, "retrain"));
 
 builder.Services.AddHealthChecks().AddMLOpsHealthChecks();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
@@ -31,20 +46,44 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddPrometheusExporter());
 
 var app = builder.Build();
-app.MapMLOps();
+
+// First start with the embedded defaults: train a model on today's synthetic trips, register it with its reference
+// profile and make it the champion. Later starts serve whatever the registry's champion is.
+await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegistry>(), warehouse);
+
+// Local demo: promote/rollback/retrain over HTTP without authentication. A real service configures authentication and
+// the MLOps.Admin policy instead (see src/MLOps.AspNetCore/README.md).
+app.MapMLOps(configure: o => o.AllowUnauthenticatedManagement = settings.GetValue("AllowUnauthenticatedManagement", false));
 app.MapMLOpsHealthChecks();
 app.MapPrometheusScrapingEndpoint();
 app.MapGet("/", () => Results.Redirect("/mlops/models"));
 
+// The app's own business endpoint: a trip finished. It records the trip for future training and reports the ground
+// truth of the prediction that was made for it.
+app.MapPost("/trips/completed", async (CompletedTripReport report, IFeedbackSink feedback, CancellationToken ct) =>
+{
+    if (!PredictionId.TryParse(report.PredictionId, out var id) || report.Trip is null || !(report.Trip.DurationSeconds > 0))
+    {
+        return Results.ValidationProblem(new Dictionary<string, string[]> { ["predictionId"] = ["Send the predictionId and the completed trip with durationSeconds > 0."] });
+    }
+
+    await warehouse.AppendAsync(report.Trip, ct);
+    var result = await feedback.RecordAsync(id, report.Trip.DurationSeconds, ct);
+    return Results.Ok(new { outcome = result.Outcome.ToString() });
+});
+
 if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint"))
 {
-    // The hand-written comparison for benchmarks/http/run.sh: the same model file, one PredictionEngine per thread,
-    // ASP.NET Core's own JSON binding, no MLOps in the path.
+    // The hand-written comparison for benchmarks/http/run.sh: the champion's model file, one PredictionEngine per
+    // thread, ASP.NET Core's own JSON binding, no MLOps in the path.
+    var registry = app.Services.GetRequiredService<IModelRegistry>();
+    var champion = await registry.ResolveAsync(ModelReference.Parse("taxi-duration@champion"));
     var ml = new MLContext();
-    ITransformer baseline = ml.Model.Load(modelPath, out _);
+    ITransformer baseline = ml.Model.Load(new MemoryStream(await registry.ReadArtifactAsync(champion!.Name, champion.Version)), out _);
     var engines = new ThreadLocal<PredictionEngine<TaxiTrip, TripDuration>>(
         () => ml.Model.CreatePredictionEngine<TaxiTrip, TripDuration>(baseline, new PredictionEngineOptions { OwnsTransformer = false }));
     app.MapPost("/baseline/predict", (TaxiTrip trip) => Results.Json(engines.Value!.Predict(trip)));
 }
+
 app.Run();
 return 0;

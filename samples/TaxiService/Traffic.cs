@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace TaxiService;
 
-/// <summary>Sends trips to the service at a fixed rate while the city drifts from today (0) to the future (1).</summary>
+/// <summary>
+/// Sends trips to the service at a fixed rate while the city drifts from today (0) to the future (1), and reports each
+/// trip as completed (its real duration: the delayed ground truth) <c>--delay</c> requests later.
+/// </summary>
 internal static class Traffic
 {
     public static async Task<int> RunAsync(string[] args)
@@ -13,26 +16,39 @@ internal static class Traffic
         string url = Option(args, "--url") ?? "http://127.0.0.1:5080";
         int requests = int.Parse(Option(args, "--requests") ?? "20000", CultureInfo.InvariantCulture);
         int rate = int.Parse(Option(args, "--rate") ?? "200", CultureInfo.InvariantCulture);
+        int delay = int.Parse(Option(args, "--delay") ?? "50", CultureInfo.InvariantCulture);
+        double from = double.Parse(Option(args, "--drift-from") ?? "0", CultureInfo.InvariantCulture);
+        double to = double.Parse(Option(args, "--drift-to") ?? "1", CultureInfo.InvariantCulture);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var generator = new TripGenerator(seed: 2);
+        var generator = new TripGenerator(seed: Environment.TickCount);
+        var pending = new Queue<(string PredictionId, TaxiTrip Trip)>();
         var clock = Stopwatch.StartNew();
         double absoluteError = 0;
         int ok = 0, failed = 0;
+        var versions = new SortedSet<int>();
 
         for (int i = 0; i < requests; i++)
         {
-            double drift = (double)i / requests;
-            CompletedTrip trip = generator.Next(drift);
+            double drift = from + ((to - from) * i / requests);
+            TaxiTrip trip = generator.Next(drift);
             try
             {
-                using var response = await http.PostAsJsonAsync("/mlops/models/taxi-duration/predict", (TaxiTrip)trip);
+                using var response = await http.PostAsJsonAsync("/mlops/models/taxi-duration/predict", Question(trip));
                 if (response.IsSuccessStatusCode)
                 {
                     using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                     absoluteError += Math.Abs(body.RootElement.GetProperty("output").GetProperty("seconds").GetSingle() - trip.DurationSeconds);
+                    versions.Add(body.RootElement.GetProperty("modelVersion").GetInt32());
+                    pending.Enqueue((body.RootElement.GetProperty("predictionId").GetString()!, trip));
                     ok++;
                 }
                 else
+                {
+                    failed++;
+                }
+
+                // Trips complete a while after they were predicted: report the oldest pending one.
+                if (pending.Count > delay && !await CompleteAsync(http, pending.Dequeue()))
                 {
                     failed++;
                 }
@@ -44,9 +60,10 @@ internal static class Traffic
 
             if ((i + 1) % 1000 == 0)
             {
-                Console.WriteLine($"{i + 1,6} trips, drift {drift:F2}: mean absolute error {absoluteError / Math.Max(1, ok):F0} s, {failed} failed");
+                Console.WriteLine($"{i + 1,6} trips, drift {drift:F2}: mean absolute error {absoluteError / Math.Max(1, ok):F0} s, versions seen {string.Join(",", versions)}, {failed} failed");
                 absoluteError = 0;
                 ok = 0;
+                versions.Clear();
             }
 
             TimeSpan due = TimeSpan.FromSeconds((i + 1) / (double)rate);
@@ -56,7 +73,24 @@ internal static class Traffic
             }
         }
 
+        while (pending.Count > 0)
+        {
+            if (!await CompleteAsync(http, pending.Dequeue()))
+            {
+                failed++;
+            }
+        }
+
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>What the rider's app sends: the trip without its (not yet known) duration.</summary>
+    private static object Question(TaxiTrip t) => new { t.DistanceKm, t.Hour, t.DayOfWeek, t.Passengers, t.Vendor, t.Payment };
+
+    private static async Task<bool> CompleteAsync(HttpClient http, (string PredictionId, TaxiTrip Trip) completed)
+    {
+        using var response = await http.PostAsJsonAsync("/trips/completed", new CompletedTripReport(completed.PredictionId, completed.Trip));
+        return response.IsSuccessStatusCode;
     }
 
     private static string? Option(string[] args, string name)

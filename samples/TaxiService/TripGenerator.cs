@@ -10,7 +10,7 @@ public sealed class TripGenerator(int seed)
 {
     private readonly Random _random = new(seed);
 
-    public CompletedTrip Next(double drift = 0)
+    public TaxiTrip Next(double drift = 0)
     {
         drift = Math.Clamp(drift, 0, 1);
         bool airport = _random.NextDouble() < 0.05 + (0.35 * drift);
@@ -24,7 +24,7 @@ public sealed class TripGenerator(int seed)
         bool rush = day < 5 && (hour is >= 7 and <= 9 or >= 16 and <= 19);
         double minutesPerKm = (rush ? 3.2 : 2.1) * (1 + (0.6 * drift)) + (hour < 5 ? -0.6 : 0);
         double seconds = 90 + (distance * minutesPerKm * 60) + (payment == "cash" ? 45 : 0) + Normal(0, 40);
-        return new CompletedTrip
+        return new TaxiTrip
         {
             DistanceKm = (float)Math.Round(distance, 2),
             Hour = hour,
@@ -36,9 +36,9 @@ public sealed class TripGenerator(int seed)
         };
     }
 
-    public List<CompletedTrip> Take(int count, double drift = 0)
+    public List<TaxiTrip> Take(int count, double drift = 0)
     {
-        var trips = new List<CompletedTrip>(count);
+        var trips = new List<TaxiTrip>(count);
         for (int i = 0; i < count; i++)
         {
             trips.Add(Next(drift));
