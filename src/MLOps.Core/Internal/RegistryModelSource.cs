@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
+
+namespace MLOps.Internal;
+
+/// <summary>
+/// Serves the version a <see cref="ModelReference"/> designates in an <see cref="IModelRegistry"/>. The change token fires
+/// on the registry's change events for the model and, as a fallback for missed events, when a periodic poll resolves
+/// the reference to a different version or artifact than last seen.
+/// </summary>
+internal sealed class RegistryModelSource : ModelSource
+{
+    private readonly IModelRegistry _registry;
+    private readonly ModelReference _reference;
+    private readonly IDisposable _subscription;
+    private readonly ITimer? _pollTimer;
+    private readonly object _lock = new();
+    private CancellationTokenSource _cts = new();
+    private string? _observed;
+    private int _polling;
+    private bool _disposed;
+
+    public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider)
+    {
+        _registry = registry;
+        _reference = reference;
+        _subscription = registry.Subscribe(change =>
+        {
+            if (change.Name == reference.Name)
+            {
+                Signal();
+            }
+        });
+        if (pollInterval > TimeSpan.Zero)
+        {
+            _pollTimer = timeProvider.CreateTimer(static s => _ = ((RegistryModelSource)s!).PollAsync(), this, pollInterval, pollInterval);
+        }
+    }
+
+    public override string Description => $"registry '{_reference}'";
+
+    public override async ValueTask<LoadedModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        RegisteredModelVersion resolved = await _registry.ResolveAsync(_reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelLoadException(NotFoundMessage());
+        string fingerprint = Fingerprint(resolved)
+            ?? throw new ModelLoadException($"Version {resolved.Version} of model '{resolved.Name}' is {resolved.Status} and has no stored primary artifact; it cannot be served.");
+        lock (_lock)
+        {
+            _observed = fingerprint;
+        }
+
+        if (fingerprint == context.CurrentFingerprint)
+        {
+            return null;
+        }
+
+        byte[] bytes = await _registry.ReadArtifactAsync(resolved.Name, resolved.Version, resolved.PrimaryArtifactPath, cancellationToken).ConfigureAwait(false);
+        ITransformer model;
+        using (var stream = new MemoryStream(bytes, writable: false))
+        {
+            model = context.MLContext.Model.Load(stream, out _);
+        }
+
+        return new LoadedModel(model, resolved.Version, fingerprint);
+    }
+
+    public override IChangeToken? Watch()
+    {
+        lock (_lock)
+        {
+            return new CancellationChangeToken(_cts.Token);
+        }
+    }
+
+    private string NotFoundMessage() => _reference switch
+    {
+        { Alias: { } alias } => $"The alias '{alias}' of registered model '{_reference.Name}' is not assigned (or the model does not exist).",
+        { Version: { } version } => $"Version {version} of registered model '{_reference.Name}' does not exist.",
+        _ => $"Registered model '{_reference.Name}' has no ready version.",
+    };
+
+    private static string? Fingerprint(RegisteredModelVersion version) =>
+        version.Status == ModelVersionStatus.Ready && version.PrimaryArtifact is { } primary
+            ? $"registry:{version.Name}/{version.Version}:sha256:{primary.Sha256}"
+            : null;
+
+    private async Task PollAsync()
+    {
+        if (Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            RegisteredModelVersion? resolved = await _registry.ResolveAsync(_reference).ConfigureAwait(false);
+            string? fingerprint = resolved is null ? null : Fingerprint(resolved);
+            bool changed;
+            lock (_lock)
+            {
+                changed = fingerprint is not null && fingerprint != _observed;
+            }
+
+            if (changed)
+            {
+                Signal();
+            }
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException)
+        {
+            // The next poll (or change event) tries again; the load path reports errors.
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private void Signal()
+    {
+        CancellationTokenSource fired;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            fired = _cts;
+            _cts = new CancellationTokenSource();
+        }
+
+        fired.Cancel();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+            }
+
+            _pollTimer?.Dispose();
+            _subscription.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
