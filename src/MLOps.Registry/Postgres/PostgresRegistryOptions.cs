@@ -21,6 +21,9 @@ public sealed class PostgresRegistryOptions
     /// <summary>The default <see cref="ReconnectDelay"/>: 1 second.</summary>
     public static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>The default <see cref="PollInterval"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Gets or sets the connection string, such as <c>Host=db;Username=mlops;Password=…;Database=mlops</c>. Either this
     /// or <see cref="DataSource"/> must be set.
@@ -51,6 +54,31 @@ public sealed class PostgresRegistryOptions
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the store for artifacts and reference profiles. When <see langword="null"/>, they are stored in the
+    /// registry's own <c>artifacts</c> table (a <c>bytea</c> column: up to 1 GB per artifact, held in memory while
+    /// written or read); set it to keep large artifacts in object storage while PostgreSQL keeps their SHA-256.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (artifacts in PostgreSQL).</value>
+    public IArtifactStore? ArtifactStore { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the registry listens for change notifications (<c>LISTEN</c>/<c>NOTIFY</c>) from other
+    /// processes, so replicas hear of a promotion at once. Changes are also found by polling every
+    /// <see cref="PollInterval"/>, which covers notifications lost while reconnecting.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ListenForNotifications { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how often a subscribed registry compares every model's change counter with what it has seen, to
+    /// raise <see cref="RegistryChangeKind.External"/> for changes whose notification was missed (or when notifications
+    /// are off). <see cref="TimeSpan.Zero"/> disables polling. (Models served with <c>FromRegistry</c> also poll their
+    /// alias on their own, every <see cref="RegistryServingOptions.PollInterval"/>.)
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
 
     /// <summary>Gets or sets the timeout of each registry command.</summary>
     /// <value>The default value is 30 seconds.</value>
