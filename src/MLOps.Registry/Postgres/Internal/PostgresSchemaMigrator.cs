@@ -131,8 +131,5 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
         return (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private UnsupportedRegistrySchemaException UnsupportedSchema(int current, int latest) =>
-        new($"The PostgreSQL registry schema '{schema}' is at version {current}, written by a newer version of MLOps; this version understands " +
-            $"schema versions up to {latest}. Upgrade the MLOps.Registry package (replicas of different versions must not share a registry " +
-            "across a schema change).");
+    private static UnsupportedRegistrySchemaException UnsupportedSchema(int current, int latest) => new(current, latest);
 }
