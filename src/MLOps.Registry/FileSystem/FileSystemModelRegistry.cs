@@ -1,0 +1,1296 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MLOps.Registry.FileSystem;
+using MLOps.Registry.Internal;
+
+namespace MLOps;
+
+/// <summary>
+/// A model registry in a directory: human-readable JSON metadata, artifacts as files with their SHA-256, crash-safe
+/// (every file is replaced atomically) and safe for several processes (writes hold an exclusive lock file).
+/// Register it with <c>AddFileSystemRegistry(o => o.RootPath = ".mlops")</c>, or create one directly for scripts and tools.
+/// </summary>
+/// <remarks>
+/// <para>Layout: <c>schema.json</c>; <c>registry.lock</c>; <c>models/&lt;name&gt;/model.json</c> (model, aliases and
+/// alias history); <c>models/&lt;name&gt;/versions/&lt;n&gt;.json</c>; <c>models/&lt;name&gt;/approvals.json</c>;
+/// <c>models/&lt;name&gt;/audit.jsonl</c>; <c>artifacts/&lt;name&gt;/&lt;n&gt;/files/&lt;path&gt;</c>.</para>
+/// <para>Version numbers are gap-free: a number is allocated under the lock together with its pending version file, so
+/// a registration that is killed leaves a <see cref="ModelVersionStatus.Pending"/> version (never served, never reused)
+/// rather than a gap or a duplicate.</para>
+/// </remarks>
+public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
+{
+    /// <summary>The schema version this implementation writes and the highest it reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    private const string ModelFileName = "model.json";
+    private const string ApprovalsFileName = "approvals.json";
+    private const string AuditFileName = "audit.jsonl";
+
+    private readonly string _modelsDir;
+    private readonly string _lockPath;
+    private readonly string _schemaPath;
+    private readonly FileSystemArtifactStore _artifacts;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _lockTimeout;
+    private readonly string _defaultActor;
+    private readonly bool _watchForChanges;
+    private readonly SemaphoreSlim _inProcess = new(1, 1);
+    private readonly object _subscribersLock = new();
+    private ImmutableArray<Action<RegistryChange>> _subscribers = [];
+    private FileSystemWatcher? _watcher;
+    private Action<string>? _fault;
+    private volatile bool _schemaChecked;
+    private bool _disposed;
+
+    /// <summary>Opens (or, on first write, creates) a registry directory.</summary>
+    /// <param name="options">The options; <see cref="FileSystemRegistryOptions.RootPath"/> is required.</param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public FileSystemModelRegistry(FileSystemRegistryOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptionsResult validation = new FileSystemRegistryOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(options));
+        }
+
+        RootPath = Path.GetFullPath(options.RootPath);
+        _modelsDir = Path.Combine(RootPath, "models");
+        _lockPath = Path.Combine(RootPath, "registry.lock");
+        _schemaPath = Path.Combine(RootPath, "schema.json");
+        _artifacts = new FileSystemArtifactStore(Path.Combine(RootPath, "artifacts"));
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)loggerFactory?.CreateLogger("MLOps.Registry") ?? NullLogger.Instance;
+        _lockTimeout = options.LockTimeout;
+        _defaultActor = options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
+        _watchForChanges = options.WatchForChanges;
+    }
+
+    /// <summary>Gets the full path of the registry directory.</summary>
+    public string RootPath { get; }
+
+    /// <summary>Gets the artifact store the registry keeps its files in.</summary>
+    internal FileSystemArtifactStore Artifacts => _artifacts;
+
+    /// <summary>Test hook: called at named points of a write (crash-injection tests kill the process there).</summary>
+    internal Action<string>? Fault
+    {
+        get => _fault;
+        set
+        {
+            _fault = value;
+            _artifacts.Fault = value;
+        }
+    }
+
+    // ---------------------------------------------------------------- models
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Tags(request.Tags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        RegisteredModel model;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (File.Exists(ModelFile(name)))
+            {
+                throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
+            }
+
+            DateTimeOffset now = _time.GetUtcNow();
+            model = new RegisteredModel
+            {
+                Name = name,
+                Description = request.Description,
+                Tags = Copy(request.Tags),
+                CreatedAt = now,
+                UpdatedAt = now,
+                CreatedBy = actor,
+            };
+            await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+        return model;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        return (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        var result = new List<RegisteredModel>();
+        foreach (ModelName name in EnumerateModelNames())
+        {
+            if (query?.NamePrefix is { } prefix && !name.Value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            RegisteredModel? model;
+            try
+            {
+                model = (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
+            }
+            catch (ModelRegistryException ex)
+            {
+                Log.CorruptFileSkipped(_logger, ex, ModelFile(name));
+                continue;
+            }
+
+            if (model is null
+                || (query?.TagKey is { } key && (!model.Tags.TryGetValue(key, out string? value) || (query.TagValue is { } expected && value != expected)))
+                || (query?.Alias is { } alias && !model.Aliases.ContainsKey(alias))
+                || (query?.CreatedAfter is { } after && model.CreatedAt <= after))
+            {
+                continue;
+            }
+
+            result.Add(model);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        RegisteredModel updated;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            RegisteredModel before = document.Model;
+            DateTimeOffset now = _time.GetUtcNow();
+            updated = before with
+            {
+                Description = request.Description ?? before.Description,
+                Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
+                UpdatedAt = now,
+            };
+            document.Model = updated;
+            await WriteJsonAsync(ModelFile(name), document, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ModelUpdated, name, name.Value,
+                Summary(new { before.Description, before.Tags }), Summary(new { updated.Description, updated.Tags }), request.Reason)).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ModelUpdated, name));
+        return updated;
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        string primary = RegistryValidation.Register(request, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        ModelName name = request.Name;
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        // 1. Allocate the number and write the pending version, under the lock.
+        ModelVersion version;
+        bool modelCreated = false;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
+            if (document is null)
+            {
+                if (!request.CreateModelIfMissing)
+                {
+                    throw NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
+                }
+
+                var model = new RegisteredModel { Name = name, CreatedAt = now, UpdatedAt = now, CreatedBy = actor };
+                document = await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+                modelCreated = true;
+            }
+
+            int number = (document.Model.LatestVersion?.Number ?? 0) + 1;
+            while (File.Exists(VersionFile(name, number)))
+            {
+                number++; // a version file written by a writer killed before it updated model.json
+            }
+
+            version = new ModelVersion(number);
+            var pending = new RegisteredModelVersion
+            {
+                Name = name,
+                Version = version,
+                Status = ModelVersionStatus.Pending,
+                Description = request.Description,
+                PrimaryArtifactPath = primary,
+                Metrics = Copy(request.Metrics),
+                Params = Copy(request.Params),
+                Tags = Copy(request.Tags),
+                Signature = request.Signature,
+                Lineage = request.Lineage,
+                CreatedAt = now,
+                UpdatedAt = now,
+                CreatedBy = actor,
+            };
+            Directory.CreateDirectory(VersionsDir(name));
+            await WriteJsonAsync(VersionFile(name, number), pending, CancellationToken.None).ConfigureAwait(false);
+            Fault?.Invoke("version-pending-written");
+            document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
+            await WriteJsonAsync(ModelFile(name), document, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionCreated, name, AliasRules.Target(name, version), null, nameof(ModelVersionStatus.Pending), null))
+                .ConfigureAwait(false);
+        }
+
+        if (modelCreated)
+        {
+            Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+
+        // 2. Store the artifacts without holding the lock (they may be large), then mark the version ready.
+        try
+        {
+            var artifacts = new List<ArtifactDescriptor>(request.Artifacts.Count);
+            foreach (ModelArtifact artifact in request.Artifacts)
+            {
+                Stream content = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+                await using (content.ConfigureAwait(false))
+                {
+                    ArtifactDescriptor stored = await _artifacts.PutAsync(FileKey(name, version, artifact.Path), content, cancellationToken).ConfigureAwait(false);
+                    artifacts.Add(stored with { Path = artifact.Path });
+                }
+            }
+
+            ArtifactDescriptor? profile = request.ReferenceProfile is { } p
+                ? await StoreProfileAsync(name, version, p, cancellationToken).ConfigureAwait(false)
+                : null;
+            Fault?.Invoke("artifacts-stored");
+
+            RegisteredModelVersion ready;
+            using (await LockAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                RegisteredModelVersion current = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), CancellationToken.None).ConfigureAwait(false)
+                    ?? throw new ModelRegistryException(RegistryErrorCode.Storage, $"The pending version file of {name}/{version} disappeared.");
+                DateTimeOffset now = _time.GetUtcNow();
+                ready = current with
+                {
+                    Status = ModelVersionStatus.Ready,
+                    Artifacts = artifacts,
+                    ReferenceProfile = profile,
+                    ReferenceProfileContentType = request.ReferenceProfile?.ContentType,
+                    UpdatedAt = now,
+                };
+                await WriteJsonAsync(VersionFile(name, version.Number), ready, CancellationToken.None).ConfigureAwait(false);
+                await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
+                    nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null)).ConfigureAwait(false);
+            }
+
+            Log.VersionRegistered(_logger, name.Value, version, artifacts.Count, actor);
+            Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+            return ready;
+        }
+        catch (Exception ex)
+        {
+            Log.RegistrationFailed(_logger, ex, name.Value, version);
+            await MarkFailedAsync(name, version, actor, ex is OperationCanceledException ? "Registration was cancelled." : ex.Message).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        RegistryValidation.Version(version, nameof(version));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Version is { } fixedVersion)
+        {
+            return await GetVersionAsync(reference.Name, fixedVersion, cancellationToken).ConfigureAwait(false);
+        }
+
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        ModelDocument? document = await ReadModelAsync(reference.Name, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return null;
+        }
+
+        if (reference.Alias is { } alias)
+        {
+            return document.Model.Aliases.TryGetValue(alias, out ModelVersion target)
+                ? await GetVersionAsync(reference.Name, target, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+
+        for (int n = document.Model.LatestVersion?.Number ?? 0; n >= 1; n--)
+        {
+            RegisteredModelVersion? candidate = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(reference.Name, n), cancellationToken).ConfigureAwait(false);
+            if (candidate?.Status == ModelVersionStatus.Ready)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        string directory = VersionsDir(name);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var numbers = new List<int>();
+        foreach (string file in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            if (int.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
+            {
+                numbers.Add(n);
+            }
+        }
+
+        numbers.Sort();
+        var versions = new List<RegisteredModelVersion>(numbers.Count);
+        foreach (int n in numbers)
+        {
+            if (await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, n), cancellationToken).ConfigureAwait(false) is { } v)
+            {
+                versions.Add(v);
+            }
+        }
+
+        return versions;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        RegistryValidation.Metrics(request.Metrics, nameof(request));
+        RegistryValidation.Params(request.Params, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        RegisteredModelVersion updated;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RegisteredModelVersion current = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            if (request.Params is { Count: > 0 } newParams)
+            {
+                string[] existing = [.. newParams.Keys.Where(current.Params.ContainsKey).Order(StringComparer.Ordinal)];
+                if (existing.Length > 0)
+                {
+                    throw new ModelRegistryException(
+                        RegistryErrorCode.ParamAlreadyLogged,
+                        $"Parameter(s) {string.Join(", ", existing.Select(k => $"'{k}'"))} of {name}/{version} are already logged; parameters are write-once. Nothing was changed.");
+                }
+            }
+
+            DateTimeOffset now = _time.GetUtcNow();
+            var metrics = new Dictionary<string, double>(current.Metrics);
+            foreach ((string key, double value) in request.Metrics ?? new Dictionary<string, double>())
+            {
+                metrics[key] = value;
+            }
+
+            var parameters = new Dictionary<string, string>(current.Params);
+            foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
+            {
+                parameters[key] = value;
+            }
+
+            updated = current with
+            {
+                Description = request.Description ?? current.Description,
+                Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
+                Metrics = metrics,
+                Params = parameters,
+                UpdatedAt = now,
+            };
+            await WriteJsonAsync(VersionFile(name, version.Number), updated, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionUpdated, name, AliasRules.Target(name, version),
+                Summary(new { current.Description, current.Tags, current.Metrics, current.Params }),
+                Summary(new { updated.Description, updated.Tags, updated.Metrics, updated.Params }),
+                request.Reason)).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        return updated;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        RegistryValidation.Version(version, nameof(version));
+        if (path is not null)
+        {
+            ModelArtifact.ValidatePath(path, nameof(path));
+        }
+
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        RegisteredModelVersion v = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false)
+            ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+        string wanted = path ?? v.PrimaryArtifactPath;
+        ArtifactDescriptor descriptor = v.Artifacts.FirstOrDefault(a => a.Path == wanted)
+            ?? throw (v.Status == ModelVersionStatus.Ready
+                ? NotFound($"Version {version} of model '{name}' has no artifact '{wanted}'.")
+                : new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {v.Status}; its artifacts are not available."));
+        return await _artifacts.OpenReadAsync(descriptor with { Path = FileKey(name, version, descriptor.Path) }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
+        ModelName name, ModelVersion version, ReferenceProfile profile, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        RegistryValidation.Version(version, nameof(version));
+        ArgumentNullException.ThrowIfNull(profile);
+        RegistryValidation.Profile(profile, nameof(profile));
+        string who = RegistryValidation.Actor(actor, _defaultActor, nameof(actor));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw NotFound($"Version {version} of model '{name}' does not exist.");
+        }
+
+        ArtifactDescriptor stored = await StoreProfileAsync(name, version, profile, cancellationToken).ConfigureAwait(false);
+        RegisteredModelVersion updated;
+        ArtifactDescriptor? previous;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RegisteredModelVersion current = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            previous = current.ReferenceProfile;
+            DateTimeOffset now = _time.GetUtcNow();
+            updated = current with { ReferenceProfile = stored, ReferenceProfileContentType = profile.ContentType, UpdatedAt = now };
+            await WriteJsonAsync(VersionFile(name, version.Number), updated, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, who, AuditActions.ReferenceProfileSet, name, AliasRules.Target(name, version),
+                previous?.Sha256, stored.Sha256, null)).ConfigureAwait(false);
+        }
+
+        if (previous is not null && previous.Path != stored.Path)
+        {
+            await _artifacts.DeleteAsync(VersionKey(name, version, previous.Path), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        return updated;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ReferenceProfile?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        RegisteredModelVersion? v = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (v?.ReferenceProfile is not { } descriptor)
+        {
+            return null;
+        }
+
+        Stream stream = await _artifacts.OpenReadAsync(descriptor with { Path = VersionKey(name, version, descriptor.Path) }, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new ReferenceProfile(v.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
+        }
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    /// <inheritdoc/>
+    public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        AliasHistoryEntry entry;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            RegisteredModelVersion candidate = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            if (candidate.Status != ModelVersionStatus.Ready)
+            {
+                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {candidate.Status}; only ready versions can be promoted.");
+            }
+
+            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+            ModelVersion? previous = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null;
+            RegisteredModelVersion? holder = previous is { } p
+                ? await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, p.Number), cancellationToken).ConfigureAwait(false)
+                : null;
+            IReadOnlyList<PromotionApproval> approvals = [.. (await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false))
+                .Where(a => a.Version == version && a.Alias == alias)];
+            List<string> failures = AliasRules.EvaluateGates(request.Gates, new PromotionGateContext(alias, candidate, holder, approvals));
+            DateTimeOffset now = _time.GetUtcNow();
+            if (failures.Count > 0)
+            {
+                await AppendAuditAsync(name, Audit(now, actor, AuditActions.PromotionRejected, name, AliasRules.Target(name, alias),
+                    previous?.ToString(), version.ToString(), string.Join("; ", failures))).ConfigureAwait(false);
+                Log.PromotionRejected(_logger, name.Value, version, alias.Value, string.Join("; ", failures));
+                throw new PromotionRejectedException(ModelReference.ForVersion(name, version), alias, failures);
+            }
+
+            entry = new AliasHistoryEntry
+            {
+                Name = name,
+                Alias = alias,
+                Revision = revision + 1,
+                Action = AliasAction.Promote,
+                Version = version,
+                PreviousVersion = previous,
+                Actor = actor,
+                Reason = request.Reason,
+                Timestamp = now,
+            };
+            await MoveAliasAsync(document, entry, AuditActions.AliasPromoted).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, version, alias));
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        AliasHistoryEntry entry;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+            ModelVersion target = AliasRules.RollbackTarget(document.AliasHistory.Where(h => h.Alias == alias))
+                ?? throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Alias '{alias}' of model '{name}' has no previous holder to roll back to.");
+            RegisteredModelVersion targetVersion = await RequireVersionAsync(name, target, cancellationToken).ConfigureAwait(false);
+            if (targetVersion.Status != ModelVersionStatus.Ready)
+            {
+                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"The previous holder, version {target}, is {targetVersion.Status}.");
+            }
+
+            entry = new AliasHistoryEntry
+            {
+                Name = name,
+                Alias = alias,
+                Revision = revision + 1,
+                Action = AliasAction.Rollback,
+                Version = target,
+                PreviousVersion = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null,
+                Actor = actor,
+                Reason = request.Reason,
+                Timestamp = _time.GetUtcNow(),
+            };
+            await MoveAliasAsync(document, entry, AuditActions.AliasRolledBack).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, entry.Version, alias));
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        AliasHistoryEntry entry;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+            if (!document.Model.Aliases.TryGetValue(alias, out ModelVersion held))
+            {
+                throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.");
+            }
+
+            entry = new AliasHistoryEntry
+            {
+                Name = name,
+                Alias = alias,
+                Revision = revision + 1,
+                Action = AliasAction.Remove,
+                Version = null,
+                PreviousVersion = held,
+                Actor = actor,
+                Reason = request.Reason,
+                Timestamp = _time.GetUtcNow(),
+            };
+            await MoveAliasAsync(document, entry, AuditActions.AliasRemoved).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, null, alias));
+        return entry;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
+        return document is null ? [] : [.. document.AliasHistory.Where(h => alias is null || h.Alias == alias.Value)];
+    }
+
+    // ---------------------------------------------------------------- approvals
+
+    /// <inheritdoc/>
+    public async Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        PromotionApproval approval;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            List<PromotionApproval> approvals = await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset now = _time.GetUtcNow();
+            approval = new PromotionApproval
+            {
+                Id = Guid.NewGuid().ToString("N")[..16],
+                Name = name,
+                Version = version,
+                Alias = alias,
+                State = ApprovalState.Pending,
+                RequestedBy = actor,
+                RequestedAt = now,
+                Reason = request.Reason,
+            };
+            approvals.Add(approval);
+            await WriteJsonAsync(ApprovalsFile(name), approvals, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ApprovalRequested, name, $"{name}/{version}->{alias}",
+                null, $"{approval.Id}: {ApprovalState.Pending}", request.Reason)).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, version, alias));
+        return approval;
+    }
+
+    /// <inheritdoc/>
+    public async Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ModelName name = RegistryValidation.Name(decision.Name, nameof(decision));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
+        RegistryValidation.Text(decision.Reason, nameof(decision));
+        string actor = RegistryValidation.Actor(decision.Actor, _defaultActor, nameof(decision));
+        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+
+        PromotionApproval decided;
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+            List<PromotionApproval> approvals = await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false);
+            int index = approvals.FindIndex(a => a.Id == decision.ApprovalId);
+            if (index < 0)
+            {
+                throw NotFound($"Model '{name}' has no approval request '{decision.ApprovalId}'.");
+            }
+
+            PromotionApproval current = approvals[index];
+            if (current.State != ApprovalState.Pending)
+            {
+                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Approval request '{current.Id}' was already {current.State.ToString().ToLowerInvariant()} by {current.DecidedBy}.");
+            }
+
+            if (string.Equals(current.RequestedBy, actor, StringComparison.Ordinal))
+            {
+                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"'{actor}' requested approval '{current.Id}' and cannot decide it; another actor must.");
+            }
+
+            DateTimeOffset now = _time.GetUtcNow();
+            decided = current with
+            {
+                State = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected,
+                DecidedBy = actor,
+                DecidedAt = now,
+                DecisionReason = decision.Reason,
+            };
+            approvals[index] = decided;
+            await WriteJsonAsync(ApprovalsFile(name), approvals, CancellationToken.None).ConfigureAwait(false);
+            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ApprovalDecided, name, $"{name}/{current.Version}->{current.Alias}",
+                $"{current.Id}: {ApprovalState.Pending}", $"{current.Id}: {decided.State}", decision.Reason)).ConfigureAwait(false);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, decided.Version, decided.Alias));
+        return decided;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        return await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new AuditQuery();
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        if (query.Model is { } m)
+        {
+            RegistryValidation.Name(m, nameof(query));
+        }
+
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        var events = new List<AuditEvent>();
+        IEnumerable<ModelName> models = query.Model is { } only ? [only] : EnumerateModelNames();
+        foreach (ModelName name in models)
+        {
+            string path = AuditFile(name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            string[] lines;
+            try
+            {
+                lines = await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            foreach (string line in lines)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                AuditEvent? e;
+                try
+                {
+                    e = JsonSerializer.Deserialize<AuditEvent>(line, RegistryJson.Compact);
+                }
+                catch (JsonException)
+                {
+                    continue; // a torn last line of a writer killed mid-append; repaired by the next append
+                }
+
+                if (e is not null
+                    && (query.Action is null || e.Action == query.Action)
+                    && (query.From is null || e.Timestamp >= query.From)
+                    && (query.To is null || e.Timestamp < query.To))
+                {
+                    events.Add(e);
+                }
+            }
+        }
+
+        List<AuditEvent> ordered = [.. events.OrderBy(e => e.Timestamp)];
+        return ordered.Count <= query.Limit ? ordered : ordered.GetRange(ordered.Count - query.Limit, query.Limit);
+    }
+
+    // ---------------------------------------------------------------- change events
+
+    /// <inheritdoc/>
+    /// <remarks>Changes made by other processes are detected by a <see cref="FileSystemWatcher"/> and arrive as <see cref="RegistryChangeKind.External"/>.</remarks>
+    public IDisposable Subscribe(Action<RegistryChange> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_subscribersLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _subscribers = _subscribers.Add(handler);
+            if (_watchForChanges && _watcher is null)
+            {
+                StartWatcher();
+            }
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    /// <summary>Stops watching the directory.</summary>
+    public void Dispose()
+    {
+        lock (_subscribersLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _subscribers = [];
+        }
+
+        _watcher?.Dispose();
+    }
+
+    private void Unsubscribe(Action<RegistryChange> handler)
+    {
+        lock (_subscribersLock)
+        {
+            _subscribers = _subscribers.Remove(handler);
+        }
+    }
+
+    private void StartWatcher()
+    {
+        try
+        {
+            Directory.CreateDirectory(_modelsDir);
+            var watcher = new FileSystemWatcher(_modelsDir)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.DirectoryName,
+            };
+            watcher.Created += OnFileEvent;
+            watcher.Changed += OnFileEvent;
+            watcher.Renamed += OnFileEvent;
+            watcher.EnableRaisingEvents = true;
+            _watcher = watcher;
+        }
+        catch (Exception ex) when (ex is IOException or PlatformNotSupportedException or UnauthorizedAccessException or ArgumentException)
+        {
+            Log.WatcherUnavailable(_logger, ex, RootPath);
+        }
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
+        string fileName = Path.GetFileName(e.FullPath);
+        if (AtomicFile.IsTemp(fileName) || fileName == AuditFileName)
+        {
+            return;
+        }
+
+        string relative = Path.GetRelativePath(_modelsDir, e.FullPath);
+        int separator = relative.IndexOf(Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        string first = separator < 0 ? relative : relative[..separator];
+        if (ModelName.TryParse(first, out ModelName name))
+        {
+            Raise(new RegistryChange(RegistryChangeKind.External, name));
+        }
+    }
+
+    private void Raise(RegistryChange change)
+    {
+        ImmutableArray<Action<RegistryChange>> subscribers = _subscribers;
+        foreach (Action<RegistryChange> handler in subscribers)
+        {
+            ThreadPool.QueueUserWorkItem(
+                static state =>
+                {
+                    try
+                    {
+                        state.handler(state.change);
+                    }
+#pragma warning disable CA1031 // a subscriber's exception must not break the registry or other subscribers
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        Log.SubscriberFailed(state.logger, ex);
+                    }
+                },
+                (handler, change, logger: _logger),
+                preferLocal: false);
+        }
+    }
+
+    // ---------------------------------------------------------------- storage helpers
+
+    private string ModelDir(ModelName name) => Path.Combine(_modelsDir, name.Value);
+
+    private string ModelFile(ModelName name) => Path.Combine(ModelDir(name), ModelFileName);
+
+    private string VersionsDir(ModelName name) => Path.Combine(ModelDir(name), "versions");
+
+    private string VersionFile(ModelName name, int version) =>
+        Path.Combine(VersionsDir(name), version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json");
+
+    private string ApprovalsFile(ModelName name) => Path.Combine(ModelDir(name), ApprovalsFileName);
+
+    private string AuditFile(ModelName name) => Path.Combine(ModelDir(name), AuditFileName);
+
+    internal static string VersionKey(ModelName name, ModelVersion version, string relative) => $"{name}/{version}/{relative}";
+
+    internal static string FileKey(ModelName name, ModelVersion version, string artifactPath) => VersionKey(name, version, "files/" + artifactPath);
+
+    private async Task<ArtifactDescriptor> StoreProfileAsync(ModelName name, ModelVersion version, ReferenceProfile profile, CancellationToken cancellationToken)
+    {
+        string relative = "profile/" + Guid.NewGuid().ToString("N") + ".bin";
+        using var content = new MemoryStream(profile.Content.ToArray(), writable: false);
+        ArtifactDescriptor stored = await _artifacts.PutAsync(VersionKey(name, version, relative), content, cancellationToken).ConfigureAwait(false);
+        return stored with { Path = relative };
+    }
+
+    private List<ModelName> EnumerateModelNames()
+    {
+        if (!Directory.Exists(_modelsDir))
+        {
+            return [];
+        }
+
+        var names = new List<ModelName>();
+        foreach (string directory in Directory.EnumerateDirectories(_modelsDir))
+        {
+            if (ModelName.TryParse(Path.GetFileName(directory), out ModelName name))
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort();
+        return names;
+    }
+
+    private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
+    {
+        Directory.CreateDirectory(ModelDir(model.Name));
+        var document = new ModelDocument { Model = model };
+        await WriteJsonAsync(ModelFile(model.Name), document, CancellationToken.None).ConfigureAwait(false);
+        await AppendAuditAsync(model.Name, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
+        return document;
+    }
+
+    private async Task MoveAliasAsync(ModelDocument document, AliasHistoryEntry entry, string auditAction)
+    {
+        var aliases = new Dictionary<ModelAlias, ModelVersion>(document.Model.Aliases);
+        if (entry.Version is { } target)
+        {
+            aliases[entry.Alias] = target;
+        }
+        else
+        {
+            aliases.Remove(entry.Alias);
+        }
+
+        document.Model = document.Model with { Aliases = aliases, UpdatedAt = entry.Timestamp };
+        document.AliasHistory.Add(entry);
+        await WriteJsonAsync(ModelFile(entry.Name), document, CancellationToken.None).ConfigureAwait(false);
+        await AppendAuditAsync(entry.Name, Audit(entry.Timestamp, entry.Actor, auditAction, entry.Name, AliasRules.Target(entry.Name, entry.Alias),
+            entry.PreviousVersion?.ToString(), entry.Version?.ToString(), entry.Reason)).ConfigureAwait(false);
+        Log.AliasMoved(_logger, entry.Name.Value, entry.Alias.Value, entry.PreviousVersion, entry.Version, entry.Action, entry.Actor, entry.Reason);
+    }
+
+    private static long CheckRevision(ModelDocument document, ModelName name, ModelAlias alias, long? expected)
+    {
+        long revision = document.AliasHistory.LongCount(h => h.Alias == alias);
+        if (expected is { } e && e != revision)
+        {
+            throw new RegistryConflictException(
+                $"Alias '{alias}' of model '{name}' is at revision {revision}, but revision {e} was expected: it moved concurrently. Re-read and retry.");
+        }
+
+        return revision;
+    }
+
+    private async Task MarkFailedAsync(ModelName name, ModelVersion version, string actor, string message)
+    {
+        try
+        {
+            using (await LockAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                RegisteredModelVersion? current = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), CancellationToken.None).ConfigureAwait(false);
+                if (current is null || current.Status != ModelVersionStatus.Pending)
+                {
+                    return;
+                }
+
+                DateTimeOffset now = _time.GetUtcNow();
+                await WriteJsonAsync(VersionFile(name, version.Number), current with { Status = ModelVersionStatus.Failed, StatusMessage = message, UpdatedAt = now }, CancellationToken.None)
+                    .ConfigureAwait(false);
+                await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
+                    nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Failed), message)).ConfigureAwait(false);
+            }
+
+            Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ModelRegistryException)
+        {
+            // Best effort: the version stays pending, which is never served either.
+            Log.RegistrationFailed(_logger, ex, name.Value, version);
+        }
+    }
+
+    private async Task<ModelDocument?> ReadModelAsync(ModelName name, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<ModelDocument>(ModelFile(name), cancellationToken).ConfigureAwait(false);
+
+    private async Task<ModelDocument> RequireModelAsync(ModelName name, CancellationToken cancellationToken) =>
+        await ReadModelAsync(name, cancellationToken).ConfigureAwait(false) ?? throw NotFound($"Registered model '{name}' does not exist.");
+
+    private async Task<RegisteredModelVersion> RequireVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false)
+            ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+
+    private async Task<List<PromotionApproval>> ReadApprovalsAsync(ModelName name, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<List<PromotionApproval>>(ApprovalsFile(name), cancellationToken).ConfigureAwait(false) ?? [];
+
+    private static ModelRegistryException NotFound(string message) => new(RegistryErrorCode.NotFound, message);
+
+    private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' is not valid: {ex.Message}", ex);
+        }
+    }
+
+    private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);
+
+    private async Task AppendAuditAsync(ModelName name, AuditEvent auditEvent)
+    {
+        byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(auditEvent, RegistryJson.Compact), (byte)'\n'];
+        var stream = new FileStream(AuditFile(name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
+        await using (stream.ConfigureAwait(false))
+        {
+            RepairTornTail(stream);
+            stream.Seek(0, SeekOrigin.End);
+            await stream.WriteAsync(line).ConfigureAwait(false);
+            Fault?.Invoke("audit-appended");
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>A writer killed mid-append leaves a last line without its newline: cut it before appending.</summary>
+    private static void RepairTornTail(FileStream stream)
+    {
+        long length = stream.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        stream.Seek(length - 1, SeekOrigin.Begin);
+        if (stream.ReadByte() == '\n')
+        {
+            return;
+        }
+
+        byte[] buffer = new byte[4096];
+        long end = length;
+        while (end > 0)
+        {
+            int count = (int)Math.Min(buffer.Length, end);
+            stream.Seek(end - count, SeekOrigin.Begin);
+            stream.ReadExactly(buffer, 0, count);
+            int index = Array.LastIndexOf(buffer, (byte)'\n', count - 1);
+            if (index >= 0)
+            {
+                stream.SetLength(end - count + index + 1);
+                return;
+            }
+
+            end -= count;
+        }
+
+        stream.SetLength(0);
+    }
+
+    private async Task EnsureSchemaAsync(bool forWrite, CancellationToken cancellationToken)
+    {
+        if (_schemaChecked)
+        {
+            return;
+        }
+
+        if (await ReadSchemaAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!forWrite)
+        {
+            return; // an empty (not yet created) registry reads as empty
+        }
+
+        Directory.CreateDirectory(RootPath);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await ReadSchemaAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await WriteJsonAsync(_schemaPath, new SchemaDocument { SchemaVersion = CurrentSchemaVersion, CreatedAt = _time.GetUtcNow() }, CancellationToken.None)
+                    .ConfigureAwait(false);
+                _schemaChecked = true;
+            }
+        }
+    }
+
+    private async Task<bool> ReadSchemaAsync(CancellationToken cancellationToken)
+    {
+        SchemaDocument? schema = await ReadJsonAsync<SchemaDocument>(_schemaPath, cancellationToken).ConfigureAwait(false);
+        if (schema is null)
+        {
+            return false;
+        }
+
+        if (schema.SchemaVersion > CurrentSchemaVersion)
+        {
+            throw new UnsupportedRegistrySchemaException(schema.SchemaVersion, CurrentSchemaVersion);
+        }
+
+        if (schema.SchemaVersion < 1)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"'{_schemaPath}' has an invalid schema version {schema.SchemaVersion}.");
+        }
+
+        _schemaChecked = true;
+        return true;
+    }
+
+    private async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        if (!await _inProcess.WaitAsync(_lockTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ModelRegistryException(RegistryErrorCode.LockTimeout, $"Timed out after {_lockTimeout.TotalSeconds:0.#} s waiting for another operation of this registry instance.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(RootPath);
+            RegistryFileLock fileLock = await RegistryFileLock.AcquireAsync(
+                _lockPath, _lockTimeout, TimeProvider.System, () => Log.LockContended(_logger, _lockPath), cancellationToken).ConfigureAwait(false);
+            return new Releaser(fileLock, _inProcess);
+        }
+        catch
+        {
+            _inProcess.Release();
+            throw;
+        }
+    }
+
+    private static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
+        new()
+        {
+            Timestamp = now,
+            Actor = actor,
+            Action = action,
+            Model = model,
+            Target = target,
+            Before = before,
+            After = after,
+            Reason = reason,
+        };
+
+    private static string Summary<T>(T value) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Compact));
+
+    private static Dictionary<string, TValue> Copy<TValue>(IReadOnlyDictionary<string, TValue>? source) =>
+        source is null ? [] : new Dictionary<string, TValue>(source, StringComparer.Ordinal);
+
+    private static Dictionary<string, string> ApplyTags(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string>? set, IReadOnlyList<string>? remove)
+    {
+        var tags = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        foreach (string key in remove ?? [])
+        {
+            tags.Remove(key);
+        }
+
+        foreach ((string key, string value) in set ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
+        return tags;
+    }
+
+    private sealed class Releaser(RegistryFileLock fileLock, SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose()
+        {
+            fileLock.Dispose();
+            semaphore.Release();
+        }
+    }
+
+    private sealed class Subscription(FileSystemModelRegistry registry, Action<RegistryChange> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                registry.Unsubscribe(handler);
+            }
+        }
+    }
+}

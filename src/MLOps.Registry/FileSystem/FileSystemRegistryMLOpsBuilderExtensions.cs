@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MLOps;
+using MLOps.Registry.FileSystem;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the file-system model registry to MLOps.</summary>
+public static class FileSystemRegistryMLOpsBuilderExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IModelRegistry"/> as a <see cref="FileSystemModelRegistry"/> in a directory (options validated
+    /// when the host starts). Calling it again only adds configuration. A registry added before (for example PostgreSQL)
+    /// is kept.
+    /// </summary>
+    /// <param name="builder">The MLOps builder.</param>
+    /// <param name="configure">Configures the options, such as <c>o => o.RootPath = ".mlops"</c>; or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMLOpsBuilder AddFileSystemRegistry(this IMLOpsBuilder builder, Action<FileSystemRegistryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(FileSystemModelRegistry)))
+        {
+            services.AddOptionsWithValidateOnStart<FileSystemRegistryOptions>().ValidateDataAnnotations();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemRegistryOptions>, FileSystemRegistryOptionsValidator>());
+            services.AddSingleton(sp => new FileSystemModelRegistry(
+                sp.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value,
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()));
+        }
+
+        services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<FileSystemModelRegistry>());
+        return builder;
+    }
+}

@@ -1,0 +1,9 @@
+namespace MLOps.Registry.FileSystem;
+
+/// <summary>The content of <c>models/&lt;name&gt;/model.json</c>: the model with its aliases and the aliases' full history.</summary>
+internal sealed class ModelDocument
+{
+    public required RegisteredModel Model { get; set; }
+
+    public List<AliasHistoryEntry> AliasHistory { get; set; } = [];
+}

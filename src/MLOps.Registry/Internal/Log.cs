@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+
+namespace MLOps.Registry.Internal;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 200, EventName = "RegistryLockContended", Level = LogLevel.Debug,
+        Message = "Registry lock '{LockPath}' is held by another process or instance; waiting.")]
+    public static partial void LockContended(ILogger logger, string lockPath);
+
+    [LoggerMessage(EventId = 201, EventName = "ModelVersionRegistered", Level = LogLevel.Information,
+        Message = "Registered version {Version} of model '{ModelName}' ({ArtifactCount} artifacts) by {Actor}.")]
+    public static partial void VersionRegistered(ILogger logger, string modelName, ModelVersion version, int artifactCount, string actor);
+
+    [LoggerMessage(EventId = 202, EventName = "ModelAliasMoved", Level = LogLevel.Information,
+        Message = "Alias '{Alias}' of model '{ModelName}' moved from {PreviousVersion} to {Version} ({Action} by {Actor}): {Reason}")]
+    public static partial void AliasMoved(ILogger logger, string modelName, string alias, ModelVersion? previousVersion, ModelVersion? version, AliasAction action, string actor, string? reason);
+
+    [LoggerMessage(EventId = 203, EventName = "ModelPromotionRejected", Level = LogLevel.Warning,
+        Message = "Promotion of version {Version} of model '{ModelName}' to '{Alias}' was rejected: {Failures}")]
+    public static partial void PromotionRejected(ILogger logger, string modelName, ModelVersion version, string alias, string failures);
+
+    [LoggerMessage(EventId = 204, EventName = "ModelVersionRegistrationFailed", Level = LogLevel.Error,
+        Message = "Registering version {Version} of model '{ModelName}' failed; the version is marked failed.")]
+    public static partial void RegistrationFailed(ILogger logger, Exception exception, string modelName, ModelVersion version);
+
+    [LoggerMessage(EventId = 205, EventName = "RegistryWatcherUnavailable", Level = LogLevel.Warning,
+        Message = "Cannot watch registry directory '{RootPath}' for changes by other processes; subscribers rely on polling.")]
+    public static partial void WatcherUnavailable(ILogger logger, Exception exception, string rootPath);
+
+    [LoggerMessage(EventId = 206, EventName = "RegistryCorruptFileSkipped", Level = LogLevel.Warning,
+        Message = "Skipped unreadable registry file '{Path}'.")]
+    public static partial void CorruptFileSkipped(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 207, EventName = "RegistrySubscriberFailed", Level = LogLevel.Warning,
+        Message = "A registry change subscriber threw.")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,160 @@
+namespace MLOps.Registry.Internal;
+
+/// <summary>Argument checks shared by every backend, run before anything is read or written.</summary>
+internal static class RegistryValidation
+{
+    public const int MaxKeyLength = 250;
+    public const int MaxTagValueLength = 5000;
+    public const int MaxParamValueLength = 6000;
+    public const int MaxTextLength = 10_000;
+    public const int MaxActorLength = 256;
+
+    public static ModelName Name(ModelName name, string paramName) =>
+        name.Value.Length == 0 ? throw new ArgumentException("A model name is required (the default ModelName is empty).", paramName) : name;
+
+    public static ModelAlias Alias(ModelAlias alias, string paramName) =>
+        alias.Value.Length == 0 ? throw new ArgumentException("An alias is required (the default ModelAlias is empty).", paramName) : alias;
+
+    public static ModelVersion Version(ModelVersion version, string paramName) =>
+        version.Number < 1 ? throw new ArgumentException("A version of 1 or more is required.", paramName) : version;
+
+    public static string Actor(string? actor, string defaultActor, string paramName)
+    {
+        string value = actor ?? defaultActor;
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxActorLength || value.Any(char.IsControl))
+        {
+            throw new ArgumentException($"An actor must be 1 to {MaxActorLength} printable characters.", paramName);
+        }
+
+        return value;
+    }
+
+    public static void Text(string? text, string paramName)
+    {
+        if (text is not null && text.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"At most {MaxTextLength} characters are allowed.", paramName);
+        }
+    }
+
+    public static void Key(string? key, string what, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength || key.Any(char.IsControl))
+        {
+            throw new ArgumentException($"'{key}' is not a valid {what} name: use 1 to {MaxKeyLength} printable characters.", paramName);
+        }
+    }
+
+    public static void Tags(IReadOnlyDictionary<string, string>? tags, string paramName)
+    {
+        if (tags is null)
+        {
+            return;
+        }
+
+        foreach ((string key, string value) in tags)
+        {
+            Key(key, "tag", paramName);
+            if (value is null || value.Length > MaxTagValueLength)
+            {
+                throw new ArgumentException($"The value of tag '{key}' must be non-null and at most {MaxTagValueLength} characters.", paramName);
+            }
+        }
+    }
+
+    public static void TagKeys(IReadOnlyList<string>? keys, string paramName)
+    {
+        if (keys is null)
+        {
+            return;
+        }
+
+        foreach (string key in keys)
+        {
+            Key(key, "tag", paramName);
+        }
+    }
+
+    public static void Metrics(IReadOnlyDictionary<string, double>? metrics, string paramName)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        foreach (string key in metrics.Keys)
+        {
+            Key(key, "metric", paramName);
+        }
+    }
+
+    public static void Params(IReadOnlyDictionary<string, string>? parameters, string paramName)
+    {
+        if (parameters is null)
+        {
+            return;
+        }
+
+        foreach ((string key, string value) in parameters)
+        {
+            Key(key, "parameter", paramName);
+            if (value is null || value.Length > MaxParamValueLength)
+            {
+                throw new ArgumentException($"The value of parameter '{key}' must be non-null and at most {MaxParamValueLength} characters.", paramName);
+            }
+        }
+    }
+
+    public static void Profile(ReferenceProfile? profile, string paramName)
+    {
+        if (profile is not null && (string.IsNullOrWhiteSpace(profile.ContentType) || profile.ContentType.Length > 255))
+        {
+            throw new ArgumentException("A reference profile needs a content type of 1 to 255 characters.", paramName);
+        }
+    }
+
+    /// <summary>Validates a registration request and returns the primary artifact path.</summary>
+    public static string Register(RegisterVersionRequest request, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(request, paramName);
+        Name(request.Name, paramName);
+        if (request.Artifacts is null || request.Artifacts.Count == 0)
+        {
+            throw new ArgumentException("A version needs at least one artifact.", paramName);
+        }
+
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ModelArtifact? artifact in request.Artifacts)
+        {
+            if (artifact is null)
+            {
+                throw new ArgumentException("Artifacts must not be null.", paramName);
+            }
+
+            ModelArtifact.ValidatePath(artifact.Path, paramName);
+            if (!paths.Add(artifact.Path))
+            {
+                throw new ArgumentException($"The artifact path '{artifact.Path}' appears twice.", paramName);
+            }
+        }
+
+        string primary = request.PrimaryArtifactPath
+            ?? (request.Artifacts.Count == 1 ? request.Artifacts[0].Path : ModelArtifact.DefaultPath);
+        if (!paths.Contains(primary))
+        {
+            throw new ArgumentException(
+                request.PrimaryArtifactPath is null
+                    ? $"Several artifacts and none is '{ModelArtifact.DefaultPath}': set PrimaryArtifactPath to the one to serve."
+                    : $"The primary artifact path '{primary}' is not among the artifacts.",
+                paramName);
+        }
+
+        Text(request.Description, paramName);
+        Metrics(request.Metrics, paramName);
+        Params(request.Params, paramName);
+        Tags(request.Tags, paramName);
+        Profile(request.ReferenceProfile, paramName);
+        Text(request.Lineage?.Reason, paramName);
+        return primary;
+    }
+}
