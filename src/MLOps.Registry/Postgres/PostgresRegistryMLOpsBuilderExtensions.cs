@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps;
-using MLOps.Registry.Postgres;
 using MLOps.Registry.Postgres.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -60,7 +59,7 @@ public static class PostgresRegistryMLOpsBuilderExtensions
                 sp.GetRequiredService<PostgresRegistryDataSource>().Value,
                 ownsDataSource: false,
                 options,
-                sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.ServiceName,
+                options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}",
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.Postgres") ?? NullLogger.Instance);
         });

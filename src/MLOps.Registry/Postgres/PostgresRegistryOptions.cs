@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Npgsql;
 
-namespace MLOps.Registry.Postgres;
+namespace MLOps;
 
 /// <summary>
 /// Options of the PostgreSQL model registry, configured with <c>AddPostgresRegistry(o => …)</c>. Validated when the
@@ -46,6 +46,13 @@ public sealed class PostgresRegistryOptions
     [Required]
     [RegularExpression(SchemaPattern, ErrorMessage = "Schema must be 1 to 48 lowercase letters, digits or '_', not starting with a digit.")]
     public string Schema { get; set; } = DefaultSchema;
+
+    /// <summary>
+    /// Gets or sets who mutations are attributed to in the audit trail and alias history when a request names no actor.
+    /// When <see langword="null"/>, <c>user@machine</c> of the process (as for the file-system registry).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? DefaultActor { get; set; }
 
     /// <summary>
     /// Gets or sets whether the registry migrates its schema when the host starts (safe with many replicas starting at

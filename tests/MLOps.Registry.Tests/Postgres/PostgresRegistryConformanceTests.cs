@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using MLOps.Registry.Postgres;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tests.Conformance;
 using Npgsql;

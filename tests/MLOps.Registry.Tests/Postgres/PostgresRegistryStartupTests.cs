@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using MLOps.Registry.Postgres;
 using MLOps.Registry.Postgres.Internal;
 using Npgsql;
 
@@ -24,6 +23,7 @@ public class PostgresRegistryStartupTests
         {
             o.ConnectionString = schema.ConnectionString;
             o.Schema = schema.Name;
+            o.DefaultActor = "startup-tests";
         });
 
         await host.StartAsync();
@@ -33,7 +33,7 @@ public class PostgresRegistryStartupTests
 
         Assert.IsType<PostgresModelRegistry>(registry);
         Assert.Equal(new ModelVersion(1), v1.Version);
-        Assert.Equal("startup-tests", v1.CreatedBy);   // the default actor is MLOpsOptions.ServiceName
+        Assert.Equal("startup-tests", v1.CreatedBy);
         Assert.Equal(PostgresMigration.LatestVersion, await schema.ScalarAsync<int>("SELECT max(version) FROM __schema__.mlops_schema_version"));
         Assert.Equal(PostgresRegistryDataSource.DefaultApplicationName,
             new NpgsqlConnectionStringBuilder(host.Services.GetRequiredService<PostgresRegistryDataSource>().Value.ConnectionString).ApplicationName);

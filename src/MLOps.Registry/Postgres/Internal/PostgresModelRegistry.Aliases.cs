@@ -1,4 +1,5 @@
 using System.Text;
+using MLOps.Registry.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -45,16 +46,7 @@ internal sealed partial class PostgresModelRegistry
                         : null;
                     IReadOnlyList<PromotionApproval> approvals = await ReadApprovalsAsync(m, request.Name, cancellationToken).ConfigureAwait(false);
                     var context = new PromotionGateContext(request.Alias, candidate, holder, approvals);
-                    List<string> failures = [];
-                    foreach (PromotionGate gate in gates)
-                    {
-                        ArgumentNullException.ThrowIfNull(gate, nameof(request));
-                        if (gate.Evaluate(context) is { } failure)
-                        {
-                            failures.Add(failure);
-                        }
-                    }
-
+                    List<string> failures = AliasRules.EvaluateGates(gates, context);
                     if (failures.Count > 0)
                     {
                         await m.AuditAsync(
@@ -150,28 +142,7 @@ internal sealed partial class PostgresModelRegistry
                     ? Command(connection, $"SELECT {HistoryColumns} FROM __schema__.alias_history h WHERE h.model_name = $1 AND h.alias = $2 ORDER BY h.id")
                         .With(name.Value).With(only.Value)
                     : Command(connection, $"SELECT {HistoryColumns} FROM __schema__.alias_history h WHERE h.model_name = $1 ORDER BY h.id").With(name.Value);
-                var entries = new List<AliasHistoryEntry>();
-                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        entries.Add(new AliasHistoryEntry
-                        {
-                            Name = ModelName.Parse(reader.GetString(0)),
-                            Alias = ModelAlias.Parse(reader.GetString(1)),
-                            Revision = reader.GetInt64(2),
-                            Action = (AliasAction)reader.GetInt16(3),
-                            Version = reader.IsDBNull(4) ? null : new ModelVersion(reader.GetInt32(4)),
-                            PreviousVersion = reader.IsDBNull(5) ? null : new ModelVersion(reader.GetInt32(5)),
-                            Actor = reader.GetString(6),
-                            Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
-                            Timestamp = reader.GetFieldValue<DateTimeOffset>(8),
-                        });
-                    }
-                }
-
-                return (IReadOnlyList<AliasHistoryEntry>)entries;
+                return (IReadOnlyList<AliasHistoryEntry>)await ReadHistoryAsync(command, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -228,6 +199,7 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(decision);
         RequireName(decision.Name, nameof(decision));
         ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
+        RegistryValidation.Text(decision.Reason, nameof(decision));
         string actor = Actor(decision.Actor);
         return MutateAsync(
             async m =>
@@ -382,45 +354,12 @@ internal sealed partial class PostgresModelRegistry
         };
     }
 
-    /// <summary>
-    /// Replays the alias's history as a stack (a promotion or removal pushes, a rollback pops) and returns the holder a
-    /// rollback returns to: the nearest assigned version below the top, or <see langword="null"/> if there is none.
-    /// </summary>
+    /// <summary>The holder a rollback returns to (the shared stack rule: a promotion or removal pushes, a rollback pops).</summary>
     private static async Task<int?> RollbackTargetAsync(Mutation m, ModelName name, ModelAlias alias, CancellationToken cancellationToken)
     {
-        using NpgsqlCommand command = m.Command("SELECT action, version FROM __schema__.alias_history WHERE model_name = $1 AND alias = $2 ORDER BY revision")
+        using NpgsqlCommand command = m.Command($"SELECT {HistoryColumns} FROM __schema__.alias_history h WHERE h.model_name = $1 AND h.alias = $2 ORDER BY h.revision")
             .With(name.Value).With(alias.Value);
-        var stack = new List<int?>();
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int? version = reader.IsDBNull(1) ? null : reader.GetInt32(1);
-                if ((AliasAction)reader.GetInt16(0) == AliasAction.Rollback)
-                {
-                    // A rollback popped down to the version it moved to.
-                    while (stack.Count > 0 && stack[^1] != version)
-                    {
-                        stack.RemoveAt(stack.Count - 1);
-                    }
-                }
-                else
-                {
-                    stack.Add(version);
-                }
-            }
-        }
-
-        for (int i = stack.Count - 2; i >= 0; i--)
-        {
-            if (stack[i] is { } target)
-            {
-                return target;
-            }
-        }
-
-        return null;
+        return AliasRules.RollbackTarget(await ReadHistoryAsync(command, cancellationToken).ConfigureAwait(false))?.Number;
     }
 
     /// <summary>Reads an alias's current version (null if unassigned or removed) and revision (0 if never assigned).</summary>
@@ -434,6 +373,32 @@ internal sealed partial class PostgresModelRegistry
                 ? (reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1))
                 : (null, 0);
         }
+    }
+
+    private static async Task<List<AliasHistoryEntry>> ReadHistoryAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<AliasHistoryEntry>();
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(new AliasHistoryEntry
+                {
+                    Name = ModelName.Parse(reader.GetString(0)),
+                    Alias = ModelAlias.Parse(reader.GetString(1)),
+                    Revision = reader.GetInt64(2),
+                    Action = (AliasAction)reader.GetInt16(3),
+                    Version = reader.IsDBNull(4) ? null : new ModelVersion(reader.GetInt32(4)),
+                    PreviousVersion = reader.IsDBNull(5) ? null : new ModelVersion(reader.GetInt32(5)),
+                    Actor = reader.GetString(6),
+                    Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
+                    Timestamp = reader.GetFieldValue<DateTimeOffset>(8),
+                });
+            }
+        }
+
+        return entries;
     }
 
     private static void CheckRevision(ModelName name, ModelAlias alias, long? expected, long actual)
@@ -481,7 +446,7 @@ internal sealed partial class PostgresModelRegistry
         return approvals;
     }
 
-    private static string AliasTarget(ModelName name, ModelAlias alias) => $"{name}@{alias}";
+    private static string AliasTarget(ModelName name, ModelAlias alias) => AliasRules.Target(name, alias);
 
     private static string ApprovalTarget(PromotionApproval approval) => $"{approval.Name}/{approval.Version}@{approval.Alias} approval {approval.Id}";
 
@@ -498,11 +463,5 @@ internal sealed partial class PostgresModelRegistry
 
     private static string? VersionText(int? version) => version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void RequireAlias(ModelAlias alias, string paramName)
-    {
-        if (alias.Value.Length == 0)
-        {
-            throw new ArgumentException("The alias is empty (a default ModelAlias); use ModelAlias.Parse.", paramName);
-        }
-    }
+    private static void RequireAlias(ModelAlias alias, string paramName) => RegistryValidation.Alias(alias, paramName);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using MLOps.Registry.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,11 +12,13 @@ internal sealed partial class PostgresModelRegistry
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
-        RequireKeys(request.Tags, "tag", nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Tags(request.Tags, nameof(request));
+        string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
             {
-                if (!await InsertModelAsync(m, request.Name, request.Description, request.Tags, Actor(request.Actor), cancellationToken).ConfigureAwait(false))
+                if (!await InsertModelAsync(m, request.Name, request.Description, request.Tags, actor, cancellationToken).ConfigureAwait(false))
                 {
                     throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Model '{request.Name}' already exists.");
                 }
@@ -97,7 +100,11 @@ internal sealed partial class PostgresModelRegistry
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
-        RequireKeys(request.SetTags, "tag", nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
             {
@@ -122,7 +129,7 @@ internal sealed partial class PostgresModelRegistry
                 }
 
                 await m.AuditAsync(
-                    Actor(request.Actor), AuditActions.ModelUpdated, request.Name, request.Name.Value,
+                    actor, AuditActions.ModelUpdated, request.Name, request.Name.Value,
                     ModelState(before.Description, before.Tags), ModelState(description, tags), request.Reason, cancellationToken).ConfigureAwait(false);
                 await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelUpdated, request.Name), cancellationToken).ConfigureAwait(false);
                 return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
@@ -195,24 +202,5 @@ internal sealed partial class PostgresModelRegistry
         return models;
     }
 
-    private static void RequireKeys<TValue>(IReadOnlyDictionary<string, TValue>? values, string what, string paramName)
-    {
-        foreach (string key in values?.Keys ?? Enumerable.Empty<string>())
-        {
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 250)
-            {
-                throw new ArgumentException($"A {what} name must be 1 to 250 characters and not white space; got '{ModelNameTruncate(key)}'.", paramName);
-            }
-        }
-    }
-
-    private static string ModelNameTruncate(string? value) => value is null ? "null" : value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
-
-    private static void RequireName(ModelName name, string paramName)
-    {
-        if (name.Value.Length == 0)
-        {
-            throw new ArgumentException("The model name is empty (a default ModelName); use ModelName.Parse.", paramName);
-        }
-    }
+    private static void RequireName(ModelName name, string paramName) => RegistryValidation.Name(name, paramName);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLOps.Registry.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,42 +12,8 @@ internal sealed partial class PostgresModelRegistry
 
     public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        ArgumentNullException.ThrowIfNull(request.Artifacts, nameof(request));
-        if (request.Artifacts.Count == 0)
-        {
-            throw new ArgumentException("A version needs at least one artifact.", nameof(request));
-        }
-
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ModelArtifact artifact in request.Artifacts)
-        {
-            ArgumentNullException.ThrowIfNull(artifact, nameof(request));
-            if (!paths.Add(artifact.Path))
-            {
-                throw new ArgumentException($"Two artifacts have the path '{artifact.Path}'; artifact paths must be unique within a version.", nameof(request));
-            }
-        }
-
-        string primary = request.PrimaryArtifactPath
-            ?? (request.Artifacts.Count == 1 ? request.Artifacts[0].Path
-                : paths.Contains(ModelArtifact.DefaultPath) ? ModelArtifact.DefaultPath
-                : throw new ArgumentException(
-                    $"The request has {request.Artifacts.Count} artifacts and none is '{ModelArtifact.DefaultPath}': set PrimaryArtifactPath to the one to serve.", nameof(request)));
-        if (!paths.Contains(primary))
-        {
-            throw new ArgumentException($"The primary artifact path '{primary}' is not the path of any of the request's artifacts.", nameof(request));
-        }
-
-        RequireKeys(request.Metrics, "metric", nameof(request));
-        RequireKeys(request.Params, "parameter", nameof(request));
-        RequireKeys(request.Tags, "tag", nameof(request));
-        if (request.ReferenceProfile is { } requestProfile)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(requestProfile.ContentType, nameof(request));
-        }
-
+        // The same argument rules as every backend (shared with the file-system registry).
+        string primary = RegistryValidation.Register(request, nameof(request));
         string actor = Actor(request.Actor);
         if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -189,9 +156,13 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
-        RequireKeys(request.Metrics, "metric", nameof(request));
-        RequireKeys(request.Params, "parameter", nameof(request));
-        RequireKeys(request.SetTags, "tag", nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Metrics(request.Metrics, nameof(request));
+        RegistryValidation.Params(request.Params, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
             {
@@ -237,7 +208,7 @@ internal sealed partial class PostgresModelRegistry
                 }
 
                 await m.AuditAsync(
-                    Actor(request.Actor), AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
+                    actor, AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
                     VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(description, tags, metrics, parameters),
                     request.Reason, cancellationToken).ConfigureAwait(false);
                 await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
@@ -280,7 +251,8 @@ internal sealed partial class PostgresModelRegistry
         RequireName(name, nameof(name));
         RequireVersion(version, nameof(version));
         ArgumentNullException.ThrowIfNull(profile);
-        ArgumentException.ThrowIfNullOrWhiteSpace(profile.ContentType, nameof(profile));
+        RegistryValidation.Profile(profile, nameof(profile));
+        string by = Actor(actor, nameof(actor));
         if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
         {
             throw NotFound($"Version {version} of model '{name}' does not exist.");
@@ -311,7 +283,7 @@ internal sealed partial class PostgresModelRegistry
                         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    await m.AuditAsync(Actor(actor), AuditActions.ReferenceProfileSet, name, Target(name, version), before.ReferenceProfile?.Sha256, stored.Sha256, null, cancellationToken)
+                    await m.AuditAsync(by, AuditActions.ReferenceProfileSet, name, Target(name, version), before.ReferenceProfile?.Sha256, stored.Sha256, null, cancellationToken)
                         .ConfigureAwait(false);
                     await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
                     return await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
@@ -418,13 +390,7 @@ internal sealed partial class PostgresModelRegistry
         CreatedBy = reader.GetString(18),
     };
 
-    private static void RequireVersion(ModelVersion version, string paramName)
-    {
-        if (version.Number < 1)
-        {
-            throw new ArgumentException("The version is empty (a default ModelVersion); versions start at 1.", paramName);
-        }
-    }
+    private static void RequireVersion(ModelVersion version, string paramName) => RegistryValidation.Version(version, paramName);
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

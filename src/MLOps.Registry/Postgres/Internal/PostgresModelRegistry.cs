@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Extensions.Logging;
+using MLOps.Registry.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -253,7 +254,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         return new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
     }
 
-    private string Actor(string? actor) => string.IsNullOrWhiteSpace(actor) ? _defaultActor : actor;
+    private string Actor(string? actor, string paramName = "request") => RegistryValidation.Actor(actor, _defaultActor, paramName);
 
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {

@@ -50,6 +50,11 @@ internal sealed class PostgresRegistryOptionsValidator : IValidateOptions<Postgr
             builder.AddError("must be zero (no polling) or between 100 milliseconds and 1 hour.", nameof(PostgresRegistryOptions.PollInterval));
         }
 
+        if (options.DefaultActor is { } actor && (string.IsNullOrWhiteSpace(actor) || actor.Length > 256))
+        {
+            builder.AddError("must be null or 1 to 256 characters.", nameof(PostgresRegistryOptions.DefaultActor));
+        }
+
         return builder.Build();
     }
 }
