@@ -21,12 +21,14 @@ internal sealed class PostgresChangeListener(
     internal static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     private readonly string _listen = "LISTEN " + PostgresSql.QuoteIdentifier(channel);
+    private int _backendProcessId;
+    private int _connections;
 
     /// <summary>Gets the server process id of the listening connection (0 when not connected); tests terminate it.</summary>
-    internal int BackendProcessId { get; private set; }
+    internal int BackendProcessId => Volatile.Read(ref _backendProcessId);
 
     /// <summary>Gets how many times the listener has connected.</summary>
-    internal int Connections { get; private set; }
+    internal int Connections => Volatile.Read(ref _connections);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -44,8 +46,8 @@ internal sealed class PostgresChangeListener(
                         await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                     }
 
-                    BackendProcessId = connection.ProcessID;
-                    Connections++;
+                    Volatile.Write(ref _backendProcessId, connection.ProcessID);
+                    Interlocked.Increment(ref _connections);
                     Log.ListenerConnected(logger, channel, connection.ProcessID);
                     delay = reconnectDelay;
                     onConnected();
@@ -65,7 +67,7 @@ internal sealed class PostgresChangeListener(
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
-                BackendProcessId = 0;
+                Volatile.Write(ref _backendProcessId, 0);
                 Log.ListenerDisconnected(logger, ex, channel, delay);
             }
 
@@ -81,7 +83,7 @@ internal sealed class PostgresChangeListener(
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, reconnectDelay.Ticks * 30));
         }
 
-        BackendProcessId = 0;
+        Volatile.Write(ref _backendProcessId, 0);
     }
 
     private void Deliver(string payload)

@@ -6,6 +6,9 @@ namespace MLOps.Registry.Postgres.Internal;
 /// <content>Change events from other processes: notifications and the poll fallback.</content>
 internal sealed partial class PostgresModelRegistry
 {
+    /// <summary>Gets how many poll passes completed (tests wait for the baseline pass).</summary>
+    internal int PollPasses => Volatile.Read(ref _pollPasses);
+
     /// <summary>Handles one notification payload from the listener.</summary>
     internal void OnNotification(string payload)
     {
@@ -24,15 +27,12 @@ internal sealed partial class PostgresModelRegistry
             return;
         }
 
-        bool newer = true;
-        _seen.AddOrUpdate(change.Name, change.Sequence, (_, old) =>
+        // Recorded so the poller does not report this change again; never used to drop a notification (a poll pass may
+        // have read the new sequence before this notification arrived, and a baseline pass raises nothing).
+        _seen.AddOrUpdate(change.Name, change.Sequence, (_, old) => Math.Max(old, change.Sequence));
+        if (string.Equals(change.Instance, InstanceId, StringComparison.Ordinal))
         {
-            newer = change.Sequence > old;
-            return Math.Max(old, change.Sequence);
-        });
-        if (!newer || string.Equals(change.Instance, InstanceId, StringComparison.Ordinal))
-        {
-            return; // raised locally when it committed, or already seen by polling
+            return; // raised locally when it committed
         }
 
         _changes.Raise(new RegistryChange(
@@ -70,6 +70,7 @@ internal sealed partial class PostgresModelRegistry
 
         bool baseline = !_pollBaselined;
         _pollBaselined = true;
+        Interlocked.Increment(ref _pollPasses);
         int changed = 0;
         foreach ((string model, long sequence) in models)
         {

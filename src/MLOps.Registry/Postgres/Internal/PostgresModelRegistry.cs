@@ -50,6 +50,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private readonly Lock _initializeLock = new();
     private Task? _initialized;
     private bool _pollBaselined;
+    private int _pollPasses;
 
     public PostgresModelRegistry(
         NpgsqlDataSource dataSource,
