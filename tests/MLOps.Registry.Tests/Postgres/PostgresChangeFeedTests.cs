@@ -94,9 +94,15 @@ public class PostgresChangeFeedTests
         await schema.ExecuteAsync($"SELECT pg_terminate_backend({backend})");
         await Eventually.HoldsAsync(() => reader.Listener.BackendProcessId == 0, "listener noticed the lost connection");
         await writer.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion));   // its notification is lost
-        time.Advance(TimeSpan.FromSeconds(1));                                                               // the reconnect delay
 
-        await Eventually.HoldsAsync(() => reader.Listener.Connections == 2, "listener reconnected");
+        // Let the reconnect delay pass (advancing until the listener, which may not have started waiting yet, reconnects).
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return reader.Listener.Connections == 2;
+            },
+            "listener reconnected");
         await Eventually.HoldsAsync(() => changes.Contains(new RegistryChange(RegistryChangeKind.External, Taxi)), "the missed change, found by the poll after reconnecting");
         Assert.NotEqual(backend, reader.Listener.BackendProcessId);
         FakeLogRecord lost = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 253);
