@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MLOps.Registry.Tests.Support;
+
+namespace MLOps.Registry.Tests.FileSystem;
+
+public sealed class FileSystemRegistryTests : IDisposable
+{
+    private static readonly ModelName Taxi = ModelName.Parse("taxi");
+    private readonly TempDirectory _directory = new();
+
+    private FileSystemModelRegistry Open(TimeSpan? lockTimeout = null) =>
+        new(new FileSystemRegistryOptions { RootPath = _directory.Path, LockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30), DefaultActor = "tester" });
+
+    private static RegisterVersionRequest Request(string content = "m") =>
+        new(Taxi, [ModelArtifact.FromBytes(System.Text.Encoding.UTF8.GetBytes(content))]);
+
+    [Fact]
+    public async Task FirstWrite_CreatesSchemaAndHumanReadableJsonMetadata()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request() with { Metrics = new Dictionary<string, double> { ["r2"] = 0.9 } });
+        await registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion) { Reason = "first" });
+
+        using JsonDocument schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory.Path, "schema.json")));
+        Assert.Equal(FileSystemModelRegistry.CurrentSchemaVersion, schema.RootElement.GetProperty("schemaVersion").GetInt32());
+        string modelJson = File.ReadAllText(Path.Combine(_directory.Path, "models", "taxi", "model.json"));
+        Assert.Contains("\"champion\": 1", modelJson, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"first\"", modelJson, StringComparison.Ordinal);
+        string versionJson = File.ReadAllText(Path.Combine(_directory.Path, "models", "taxi", "versions", "1.json"));
+        Assert.Contains("\"status\": \"Ready\"", versionJson, StringComparison.Ordinal);
+        Assert.Contains("\"r2\": 0.9", versionJson, StringComparison.Ordinal);
+        Assert.Contains("\"createdBy\": \"tester\"", versionJson, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory.Path, "artifacts", "taxi", "1", "files", "model.zip")));
+    }
+
+    [Fact]
+    public async Task NewerSchema_ThrowsUnsupportedRegistrySchemaExceptionOnReadAndWriteAndWritesNothing()
+    {
+        File.WriteAllText(Path.Combine(_directory.Path, "schema.json"), "{\"schemaVersion\": 99}");
+        var before = DirectorySnapshot.Take(_directory.Path);
+        using FileSystemModelRegistry registry = Open();
+
+        var read = await Assert.ThrowsAsync<UnsupportedRegistrySchemaException>(() => registry.GetModelAsync(Taxi));
+        var write = await Assert.ThrowsAsync<UnsupportedRegistrySchemaException>(() => registry.RegisterVersionAsync(Request()));
+
+        Assert.Equal(99, read.FoundVersion);
+        Assert.Equal(FileSystemModelRegistry.CurrentSchemaVersion, write.SupportedVersion);
+        Assert.Contains("99", write.Message, StringComparison.Ordinal);
+        Assert.Equal(RegistryErrorCode.UnsupportedSchema, write.ErrorCode);
+        Assert.Equal(before, DirectorySnapshot.Take(_directory.Path));
+    }
+
+    [Fact]
+    public async Task BadInput_ThrowsClearExceptionsAndLeavesTheDirectoryUnchanged()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request() with { Params = new Dictionary<string, string> { ["trees"] = "100" } });
+        var before = DirectorySnapshot.Take(_directory.Path);
+
+        Assert.Contains("not a valid model name", Assert.Throws<ArgumentException>(() => ModelName.Parse("../etc")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ModelName.Parse("/abs"));
+        Assert.Contains("reserved", Assert.Throws<ArgumentException>(() => ModelAlias.Parse("latest")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ModelAlias.Parse("v2"));
+        Assert.Contains("'../'", Assert.Throws<ArgumentException>(() => ModelArtifact.FromBytes(new byte[] { 1 }, "../../outside.zip")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ModelArtifact.FromBytes(new byte[] { 1 }, "/tmp/abs.zip"));
+        Assert.Throws<ArgumentException>(() => ModelArtifact.FromFile("/tmp/x.zip", "a/../../b.zip"));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.OpenArtifactAsync(Taxi, new ModelVersion(1), "../../schema.json"));
+        Assert.Throws<ArgumentException>(() => registry.Artifacts.PathOf("taxi/../../x"));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.RegisterVersionAsync(new RegisterVersionRequest(default, [ModelArtifact.FromBytes(new byte[] { 1 })])));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), default)));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.UpdateModelAsync(new UpdateModelRequest(Taxi) { SetTags = new Dictionary<string, string> { [""] = "x" } }));
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.CreateModelAsync(new CreateModelRequest(ModelName.Parse("other")) { Actor = " " }));
+        var param = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.UpdateVersionAsync(new UpdateVersionRequest(Taxi, new ModelVersion(1))
+        {
+            Params = new Dictionary<string, string> { ["trees"] = "200" },
+        }));
+        Assert.Equal(RegistryErrorCode.ParamAlreadyLogged, param.ErrorCode);
+        Assert.Contains("write-once", param.Message, StringComparison.Ordinal);
+
+        Assert.Equal(before, DirectorySnapshot.Take(_directory.Path));
+    }
+
+    [Fact]
+    public async Task Write_WhileAnotherHolderKeepsTheLockFile_TimesOutWithLockTimeoutAndReadsStillWork()
+    {
+        using (FileSystemModelRegistry setup = Open())
+        {
+            await setup.RegisterVersionAsync(Request());
+        }
+
+        using FileSystemModelRegistry registry = Open(lockTimeout: TimeSpan.FromMilliseconds(300));
+        using (new FileStream(Path.Combine(_directory.Path, "registry.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion)));
+            Assert.Equal(RegistryErrorCode.LockTimeout, ex.ErrorCode);
+            Assert.Contains("registry.lock", ex.Message, StringComparison.Ordinal);
+            Assert.NotNull(await registry.GetVersionAsync(Taxi, new ModelVersion(1)));
+        }
+
+        await registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion));
+        Assert.Equal(new ModelVersion(1), (await registry.GetModelAsync(Taxi))!.Aliases[ModelAlias.Champion]);
+    }
+
+    [Fact]
+    public async Task Audit_WithATornLastLine_SkipsItAndTheNextAppendRepairsTheFile()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        string audit = Path.Combine(_directory.Path, "models", "taxi", "audit.jsonl");
+        int events = (await registry.QueryAuditAsync()).Count;
+        await File.AppendAllTextAsync(audit, "{\"timestamp\":\"2026-11-26T07:00:00Z\",\"actor\":\"half");   // a writer killed mid-append
+
+        Assert.Equal(events, (await registry.QueryAuditAsync()).Count);
+        await registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion));
+
+        Assert.Equal(events + 1, (await registry.QueryAuditAsync()).Count);
+        Assert.All(File.ReadAllLines(audit), line => JsonDocument.Parse(line).Dispose());
+    }
+
+    [Fact]
+    public async Task StrayTempFiles_OfAKilledWriter_AreIgnoredByReaders()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        string versions = Path.Combine(_directory.Path, "models", "taxi", "versions");
+        await File.WriteAllTextAsync(Path.Combine(versions, ".2.json.tmp-0123"), "{\"half");
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "models", "taxi", ".model.json.tmp-0123"), "{");
+
+        Assert.Single(await registry.ListVersionsAsync(Taxi));
+        Assert.Equal(new ModelVersion(2), (await registry.RegisterVersionAsync(Request("2"))).Version);
+    }
+
+    [Fact]
+    public async Task RegisterVersion_WriterStoppedAfterThePendingVersionFile_NextRegistrationSkipsTheNumber()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        registry.Fault = point =>
+        {
+            if (point == "version-pending-written")
+            {
+                throw new IOException("simulated crash");
+            }
+        };
+        await Assert.ThrowsAsync<IOException>(() => registry.RegisterVersionAsync(Request("2")));
+        registry.Fault = null;
+
+        RegisteredModelVersion next = await registry.RegisterVersionAsync(Request("3"));
+
+        Assert.Equal(new ModelVersion(3), next.Version);
+        Assert.Equal([ModelVersionStatus.Ready, ModelVersionStatus.Pending, ModelVersionStatus.Ready], (await registry.ListVersionsAsync(Taxi)).Select(v => v.Status));
+        Assert.Equal(new ModelVersion(3), (await registry.ResolveAsync(ModelReference.ForLatest(Taxi)))!.Version);
+    }
+
+    [Fact]
+    public async Task RegisterVersion_ArtifactStreamFails_MarksTheVersionFailedAndRethrows()
+    {
+        using FileSystemModelRegistry registry = Open();
+        var request = new RegisterVersionRequest(Taxi, [ModelArtifact.FromStream(_ => throw new IOException("disk gone"))]);
+
+        await Assert.ThrowsAsync<IOException>(() => registry.RegisterVersionAsync(request));
+
+        RegisteredModelVersion failed = (await registry.GetVersionAsync(Taxi, new ModelVersion(1)))!;
+        Assert.Equal(ModelVersionStatus.Failed, failed.Status);
+        Assert.Equal("disk gone", failed.StatusMessage);
+        Assert.Null(await registry.ResolveAsync(ModelReference.ForLatest(Taxi)));
+        var promote = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion)));
+        Assert.Equal(RegistryErrorCode.InvalidState, promote.ErrorCode);
+        Assert.Contains(await registry.QueryAuditAsync(), e => e.Action == AuditActions.VersionStatusChanged && e.After == "Failed");
+    }
+
+    [Fact]
+    public async Task ReadsOfAMissingDirectory_ReturnEmptyAndCreateNothing()
+    {
+        string root = Path.Combine(_directory.Path, "not-yet");
+        using var registry = new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = root, WatchForChanges = false });
+
+        Assert.Empty(await registry.SearchModelsAsync());
+        Assert.Null(await registry.GetModelAsync(Taxi));
+        Assert.Empty(await registry.QueryAuditAsync());
+        Assert.False(Directory.Exists(root));
+    }
+
+    [Fact]
+    public void Constructor_InvalidOptions_ThrowsListingEveryProblem()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = " ", LockTimeout = TimeSpan.Zero }));
+        Assert.Contains("RootPath", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("LockTimeout", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddFileSystemRegistry_InvalidOptions_FailOnStart()
+    {
+        var services = new ServiceCollection();
+        services.AddMLOps().AddFileSystemRegistry(o =>
+        {
+            o.RootPath = "";
+            o.LockTimeout = TimeSpan.FromHours(2);
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(ex.Failures, f => f.Contains("RootPath", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("LockTimeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddFileSystemRegistry_Twice_RegistersOneRegistryWithBothConfigurations()
+    {
+        var services = new ServiceCollection();
+        services.AddMLOps().AddFileSystemRegistry(o => o.RootPath = _directory.Path).AddFileSystemRegistry(o => o.DefaultActor = "svc");
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IModelRegistry));
+        var registry = Assert.IsType<FileSystemModelRegistry>(provider.GetRequiredService<IModelRegistry>());
+        Assert.Equal(Path.GetFullPath(_directory.Path), registry.RootPath);
+        Assert.Same(registry, provider.GetRequiredService<FileSystemModelRegistry>());
+        Assert.Equal("svc", provider.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value.DefaultActor);
+    }
+
+    public void Dispose() => _directory.Dispose();
+}

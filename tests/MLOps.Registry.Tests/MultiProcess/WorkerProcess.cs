@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MLOps.Registry.Tests.MultiProcess;
+
+/// <summary>Starts <see cref="RegistryWorker"/> as a real OS process: <c>dotnet exec</c> on this test assembly.</summary>
+public sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly object _lock = new();
+
+    private WorkerProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public static WorkerProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(typeof(RegistryWorker).Assembly.Location);
+        info.ArgumentList.Add(RegistryWorker.Verb);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = info };
+        var worker = new WorkerProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (worker._lock)
+                {
+                    worker._stdout.AppendLine(e.Data);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (worker._lock)
+                {
+                    worker._stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return worker;
+    }
+
+    public string[] OutputLines
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits for the process to exit (bounded; not a timing assertion) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(int timeoutSeconds = 120)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail($"Worker {_process.Id} did not exit within {timeoutSeconds} s. stdout: {string.Join(" | ", OutputLines)} stderr: {Error}");
+        }
+
+        _process.WaitForExit(); // drain the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process abruptly (SIGKILL on Unix), like <c>kill -9</c>.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using MLOps.Registry.Tests.Support;
+
+namespace MLOps.Registry.Tests.Serving;
+
+public sealed class RegistryServingTests : IDisposable
+{
+    private static readonly ModelName House = ModelName.Parse("house");
+    private readonly TempDirectory _directory = new();
+
+    private FileSystemModelRegistry OpenAdmin() => new(new FileSystemRegistryOptions { RootPath = _directory.Path, WatchForChanges = false, DefaultActor = "admin" });
+
+    private static async Task<ModelVersion> RegisterAsync(FileSystemModelRegistry registry, int model)
+    {
+        RegisteredModelVersion v = await registry.RegisterVersionAsync(new RegisterVersionRequest(House, [ModelArtifact.FromBytes(TestModels.Serialize(TestModels.Distinct[model]))])
+        {
+            Signature = ModelSignature.For<HouseInput, HousePrediction>(),
+        });
+        return v.Version;
+    }
+
+    private ServiceProvider BuildProvider(Action<ModelServingBuilder<HouseInput, HousePrediction>> source, bool watch, TimeSpan pollInterval, TimeProvider? time = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.Configure<RegistryServingOptions>(o => o.PollInterval = pollInterval);
+        services.AddMLOps(o =>
+            {
+                o.ReloadDelay = TimeSpan.Zero;
+                o.PollInterval = TimeSpan.Zero;
+            })
+            .AddFileSystemRegistry(o =>
+            {
+                o.RootPath = _directory.Path;
+                o.WatchForChanges = watch;
+            })
+            .AddModel<HouseInput, HousePrediction>("house", source);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static async Task StartAsync(IServiceProvider provider)
+    {
+        foreach (IHostedService service in provider.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+    }
+
+    private static bool Serves(IServiceProvider provider, int version, int model)
+    {
+        Prediction<HousePrediction> p = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>().Predict(TestModels.Inputs[1]);
+        return p.ModelVersion == new ModelVersion(version) && p.Value.Score == TestModels.RawScore(TestModels.Distinct[model], TestModels.Inputs[1]);
+    }
+
+    [Fact]
+    public async Task FromRegistryAlias_ServesTheAliasVersionWithItsRegistryNumber_AndFollowsPromotionAndRollback()
+    {
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await RegisterAsync(admin, 2);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: true, pollInterval: TimeSpan.Zero);
+        await StartAsync(provider);
+        Assert.True(Serves(provider, version: 2, model: 1));
+        Assert.StartsWith("registry:house/2:sha256:", provider.GetRequiredService<IModelCatalog>().Find("house")!.Fingerprint, StringComparison.Ordinal);
+
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(3), ModelAlias.Champion));   // another instance: seen through the watcher
+        await Eventually.HoldsAsync(() => Serves(provider, version: 3, model: 2), "version 3 served after promotion");
+
+        await admin.RollbackAsync(new RollbackRequest(House, ModelAlias.Champion) { Reason = "regression" });
+        await Eventually.HoldsAsync(() => Serves(provider, version: 2, model: 1), "version 2 served after rollback");
+    }
+
+    [Fact]
+    public async Task TwoProvidersSharingADirectory_WithoutWatchers_ConvergeOnAPromotedVersionAtThePollInterval()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider first = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await using ServiceProvider second = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await StartAsync(first);
+        await StartAsync(second);
+        Assert.True(Serves(first, 1, 0));
+        Assert.True(Serves(second, 1, 0));
+
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        Assert.True(Serves(first, 1, 0));   // no watcher, no time passed: nothing can have told them yet
+
+        time.Advance(RegistryServingOptions.DefaultPollInterval);   // one poll interval
+
+        await Eventually.HoldsAsync(() => Serves(first, 2, 1) && Serves(second, 2, 1), "both replicas serve version 2 after one poll interval");
+    }
+
+    [Fact]
+    public async Task FromRegistryVersion_ServesThatVersionAndIgnoresPromotions()
+    {
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(version: 1), watch: true, pollInterval: TimeSpan.FromMilliseconds(100));
+        await StartAsync(provider);
+
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house");
+
+        Assert.True(Serves(provider, 1, 0));
+    }
+
+    [Fact]
+    public async Task FromRegistryLatest_ServesTheLatestReadyVersion()
+    {
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 3);
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(), watch: true, pollInterval: TimeSpan.Zero);
+        await StartAsync(provider);
+
+        Assert.True(Serves(provider, 2, 3));
+    }
+
+    [Fact]
+    public async Task PromotedVersionWithATamperedArtifact_FailsToLoadAndThePreviousVersionKeepsServing()
+    {
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        ModelVersion bad = await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: true, pollInterval: TimeSpan.Zero);
+        await StartAsync(provider);
+        string file = admin.Artifacts.PathOf(FileSystemModelRegistry.FileKey(House, bad, ModelArtifact.DefaultPath));
+        byte[] content = File.ReadAllBytes(file);
+        content[content.Length / 3] ^= 0x5A;
+        File.WriteAllBytes(file, content);
+
+        await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
+
+        ServedModel? served = null;
+        await Eventually.HoldsAsync(() => (served = provider.GetRequiredService<IModelCatalog>().Find("house"))!.LoadFailures >= 1, "the tampered version fails to load");
+        Assert.IsType<ArtifactIntegrityException>(served!.LastLoadError?.InnerException ?? served.LastLoadError);
+        Assert.True(Serves(provider, 1, 0));
+    }
+
+    [Fact]
+    public async Task FromRegistry_WithoutARegistry_FailsWithAClearMessage()
+    {
+        var services = new ServiceCollection();
+        services.AddMLOps().AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>());
+
+        Assert.Contains("AddFileSystemRegistry", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromRegistry_AliasAndVersionTogetherOrInvalid_ThrowArgumentException()
+    {
+        var services = new ServiceCollection();
+        IMLOpsBuilder builder = services.AddMLOps();
+        Assert.Throws<ArgumentException>(() => builder.AddModel<HouseInput, HousePrediction>("a", m => m.FromRegistry(alias: "champion", version: 1)));
+        Assert.Throws<ArgumentException>(() => builder.AddModel<HouseInput, HousePrediction>("b", m => m.FromRegistry(alias: "latest")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddModel<HouseInput, HousePrediction>("c", m => m.FromRegistry(version: 0)));
+    }
+
+    [Fact]
+    public async Task FromRegistryAlias_Unassigned_FailsStartupWithAClearMessage()
+    {
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.Zero);
+
+        Exception ex = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(provider));
+
+        Assert.Contains("'champion'", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("not assigned", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
