@@ -5,9 +5,10 @@ namespace MLOps;
 /// <param name="Artifacts">The files to store (at least one; paths unique). The primary one is served.</param>
 /// <remarks>
 /// Registration allocates the next version number as <see cref="ModelVersionStatus.Pending"/>, stores the artifacts
-/// with their SHA-256 and then marks the version <see cref="ModelVersionStatus.Ready"/>; if storing fails the version
-/// is marked <see cref="ModelVersionStatus.Failed"/> and the exception is rethrown. A missing registered model is
-/// created automatically unless <see cref="CreateModelIfMissing"/> is <see langword="false"/>.
+/// with their SHA-256 and then marks the version <see cref="ModelVersionStatus.Ready"/>. If storing fails the exception
+/// is rethrown and the version is either marked <see cref="ModelVersionStatus.Failed"/> (file system: the number stays
+/// used) or not created at all (backends that store artifacts in the same transaction); either way it is never served.
+/// A missing registered model is created automatically unless <see cref="CreateModelIfMissing"/> is <see langword="false"/>.
 /// </remarks>
 public sealed record RegisterVersionRequest(ModelName Name, IReadOnlyList<ModelArtifact> Artifacts)
 {

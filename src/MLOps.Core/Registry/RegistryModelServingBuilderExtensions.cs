@@ -39,10 +39,14 @@ public static class RegistryModelServingBuilderExtensions
                 ? ModelReference.ForVersion(name, v >= 1 ? new ModelVersion(v) : throw new ArgumentOutOfRangeException(nameof(version), v, "A version is 1 or more."))
                 : ModelReference.ForLatest(name);
 
-        builder.Services.AddOptions<RegistryServingOptions>()
-            .Validate(o => o.PollInterval == TimeSpan.Zero || (o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.PollInterval <= TimeSpan.FromHours(1)),
-                "RegistryServingOptions.PollInterval must be zero (no polling) or between 100 milliseconds and 1 hour.")
-            .ValidateOnStart();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<RegistryServingOptions>)))
+        {
+            builder.Services.AddOptions<RegistryServingOptions>()
+                .Validate(o => o.PollInterval == TimeSpan.Zero || (o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.PollInterval <= TimeSpan.FromHours(1)),
+                    "RegistryServingOptions.PollInterval must be zero (no polling) or between 100 milliseconds and 1 hour.")
+                .ValidateOnStart();
+        }
+
         return builder.FromSource(sp => new RegistryModelSource(
             sp.GetService<IModelRegistry>() ?? throw new InvalidOperationException(
                 $"Model '{builder.Name}' is served from the registry, but no IModelRegistry is registered: call AddFileSystemRegistry(…) or AddPostgresRegistry(…)."),

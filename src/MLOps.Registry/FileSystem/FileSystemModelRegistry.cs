@@ -394,7 +394,9 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         var versions = new List<RegisteredModelVersion>(numbers.Count);
         foreach (int n in numbers)
         {
-            if (await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, n), cancellationToken).ConfigureAwait(false) is { } v)
+            // Small local files: a synchronous read and span deserialization is several times cheaper than async I/O here.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ReadJson<RegisteredModelVersion>(VersionFile(name, n)) is { } v)
             {
                 versions.Add(v);
             }
@@ -1103,6 +1105,23 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
             {
                 return await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' is not valid: {ex.Message}", ex);
+        }
+    }
+
+    private static T? ReadJson<T>(string path)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), RegistryJson.Options);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

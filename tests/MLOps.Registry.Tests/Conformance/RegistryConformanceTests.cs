@@ -228,6 +228,23 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RegisterVersion_ArtifactFailsToUpload_RethrowsAndTheVersionIsNeverServedNorItsNumberReused()
+    {
+        await RegisterAsync(content: "1");
+        var failing = new RegisterVersionRequest(Name(), [ModelArtifact.FromStream(_ => throw new IOException("disk gone"))]);
+
+        await Assert.ThrowsAsync<IOException>(() => Registry.RegisterVersionAsync(failing));
+
+        // Either the version is recorded as failed (file system) or it was never created (transactional backends).
+        RegisteredModelVersion[] others = [.. (await Registry.ListVersionsAsync(Name())).Where(v => v.Version != new ModelVersion(1))];
+        Assert.All(others, v => Assert.Equal(ModelVersionStatus.Failed, v.Status));
+        Assert.Equal(new ModelVersion(1), (await Registry.ResolveAsync(ModelReference.ForLatest(Name())))!.Version);
+        RegisteredModelVersion next = await RegisterAsync(content: "3");
+        Assert.True(others.All(o => next.Version > o.Version), "a failed version's number is not reused");
+        Assert.Equal(ModelVersionStatus.Ready, next.Status);
+    }
+
+    [Fact]
     public async Task RegisterVersion_StoresTheArtifactWithItsSha256AndReadsItBack()
     {
         byte[] content = RandomNumberGenerator.GetBytes(100_000);

@@ -174,6 +174,17 @@ public sealed class RegistryServingTests : IDisposable
     }
 
     [Fact]
+    public async Task RegistryServingOptions_InvalidPollInterval_FailsValidationOnStart()
+    {
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.FromMilliseconds(1));
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("PollInterval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FromRegistryAlias_Unassigned_FailsStartupWithAClearMessage()
     {
         using FileSystemModelRegistry admin = OpenAdmin();
