@@ -1,5 +1,6 @@
 using System.Text;
 using MLOps.Registry.Internal;
+using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,64 +14,72 @@ internal sealed partial class PostgresModelRegistry
     private const string ApprovalColumns =
         "p.id, p.model_name, p.version, p.alias, p.state, p.requested_by, p.requested_at, p.reason, p.decided_by, p.decided_at, p.decision_reason";
 
-    public Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
+    public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
         RequireAlias(request.Alias, nameof(request));
         string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                // The model row lock serializes every alias move and approval decision of this model: the gates below
-                // are evaluated against exactly the state the move is applied to.
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
+        try
+        {
+            return Logged(await MutateAsync(
+                async m =>
                 {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                RegisteredModelVersion candidate = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                    ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                if (candidate.Status != ModelVersionStatus.Ready)
-                {
-                    throw InvalidState($"Version {request.Version} of model '{request.Name}' is {candidate.Status}; only ready versions can be promoted.");
-                }
-
-                (int? current, long revision) = await ReadAliasAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
-                CheckRevision(request.Name, request.Alias, request.ExpectedRevision, revision);
-                if (request.Gates is { Count: > 0 } gates)
-                {
-                    RegisteredModelVersion? holder = current is { } held
-                        ? await ReadVersionAsync(m, request.Name, new ModelVersion(held), cancellationToken).ConfigureAwait(false)
-                        : null;
-                    IReadOnlyList<PromotionApproval> approvals = await ReadApprovalsAsync(m, request.Name, cancellationToken).ConfigureAwait(false);
-                    var context = new PromotionGateContext(request.Alias, candidate, holder, approvals);
-                    List<string> failures = AliasRules.EvaluateGates(gates, context);
-                    if (failures.Count > 0)
+                    // The model row lock serializes every alias move and approval decision of this model: the gates below
+                    // are evaluated against exactly the state the move is applied to.
+                    if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
                     {
-                        await m.AuditAsync(
-                            actor, AuditActions.PromotionRejected, request.Name, AliasTarget(request.Name, request.Alias), current?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            request.Version.ToString(), string.Join("; ", failures), cancellationToken).ConfigureAwait(false);
-                        m.ThrowAfterCommit = new PromotionRejectedException(ModelReference.ForVersion(request.Name, request.Version), request.Alias, failures);
-                        return null!;
+                        throw NotFound($"Model '{request.Name}' does not exist.");
                     }
-                }
 
-                return await MoveAliasAsync(
-                    m, request.Name, request.Alias, AliasAction.Promote, request.Version.Number, current, revision, actor, request.Reason, AuditActions.AliasPromoted, cancellationToken)
-                    .ConfigureAwait(false);
-            },
-            cancellationToken);
+                    RegisteredModelVersion candidate = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
+                        ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
+                    if (candidate.Status != ModelVersionStatus.Ready)
+                    {
+                        throw InvalidState($"Version {request.Version} of model '{request.Name}' is {candidate.Status}; only ready versions can be promoted.");
+                    }
+
+                    (int? current, long revision) = await ReadAliasAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
+                    CheckRevision(request.Name, request.Alias, request.ExpectedRevision, revision);
+                    if (request.Gates is { Count: > 0 } gates)
+                    {
+                        RegisteredModelVersion? holder = current is { } held
+                            ? await ReadVersionAsync(m, request.Name, new ModelVersion(held), cancellationToken).ConfigureAwait(false)
+                            : null;
+                        IReadOnlyList<PromotionApproval> approvals = await ReadApprovalsAsync(m, request.Name, cancellationToken).ConfigureAwait(false);
+                        var context = new PromotionGateContext(request.Alias, candidate, holder, approvals);
+                        List<string> failures = AliasRules.EvaluateGates(gates, context);
+                        if (failures.Count > 0)
+                        {
+                            await m.AuditAsync(
+                                actor, AuditActions.PromotionRejected, request.Name, AliasTarget(request.Name, request.Alias), current?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                request.Version.ToString(), string.Join("; ", failures), cancellationToken).ConfigureAwait(false);
+                            m.ThrowAfterCommit = new PromotionRejectedException(ModelReference.ForVersion(request.Name, request.Version), request.Alias, failures);
+                            return null!;
+                        }
+                    }
+
+                    return await MoveAliasAsync(
+                        m, request.Name, request.Alias, AliasAction.Promote, request.Version.Number, current, revision, actor, request.Reason, AuditActions.AliasPromoted, cancellationToken)
+                        .ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false));
+        }
+        catch (PromotionRejectedException ex)
+        {
+            SharedLog.PromotionRejected(_logger, request.Name.Value, request.Version, request.Alias.Value, string.Join("; ", ex.Failures));
+            throw;
+        }
     }
 
-    public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
+    public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
         string actor = Actor(request.Actor);
-        return MutateAsync(
+        return Logged(await MutateAsync(
             async m =>
             {
                 if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
@@ -101,16 +110,16 @@ internal sealed partial class PostgresModelRegistry
                     m, request.Name, request.Alias, AliasAction.Rollback, target, current, revision, actor, request.Reason, AuditActions.AliasRolledBack, cancellationToken)
                     .ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false));
     }
 
-    public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default)
+    public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
         string actor = Actor(request.Actor);
-        return MutateAsync(
+        return Logged(await MutateAsync(
             async m =>
             {
                 if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
@@ -129,7 +138,7 @@ internal sealed partial class PostgresModelRegistry
                     m, request.Name, request.Alias, AliasAction.Remove, null, current, revision, actor, request.Reason, AuditActions.AliasRemoved, cancellationToken)
                     .ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false));
     }
 
     public Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
@@ -399,6 +408,12 @@ internal sealed partial class PostgresModelRegistry
         }
 
         return entries;
+    }
+
+    private AliasHistoryEntry Logged(AliasHistoryEntry entry)
+    {
+        SharedLog.AliasMoved(_logger, entry.Name.Value, entry.Alias.Value, entry.PreviousVersion, entry.Version, entry.Action, entry.Actor, entry.Reason);
+        return entry;
     }
 
     private static void CheckRevision(ModelName name, ModelAlias alias, long? expected, long actual)

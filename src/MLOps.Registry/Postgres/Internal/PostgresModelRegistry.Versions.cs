@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLOps.Registry.Internal;
+using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -44,7 +45,7 @@ internal sealed partial class PostgresModelRegistry
                 profile = await _store.PutAsync(prefix + ProfileKeyName, content, cancellationToken).ConfigureAwait(false);
             }
 
-            return await MutateAsync(
+            RegisteredModelVersion registered = await MutateAsync(
                 async m =>
                 {
                     if (request.CreateModelIfMissing)
@@ -91,6 +92,8 @@ internal sealed partial class PostgresModelRegistry
                         ?? throw new InvalidOperationException("The registered version disappeared.");
                 },
                 cancellationToken).ConfigureAwait(false);
+            SharedLog.VersionRegistered(_logger, request.Name.Value, registered.Version, stored.Count, actor);
+            return registered;
         }
         catch
         {
