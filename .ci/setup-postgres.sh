@@ -31,6 +31,11 @@ current_listen=$(pg_conftool -s "$version" "$cluster" show listen_addresses 2>/d
 if [ "$current_listen" != "localhost" ] && [ "$current_listen" != "127.0.0.1" ] && [ "$current_listen" != "*" ]; then
   pg_conftool "$version" "$cluster" set listen_addresses 'localhost'; changed=1
 fi
+# Room for the tests' parallel connection pools (the default of 100 is tight when test classes run at once).
+current_max=$(pg_conftool -s "$version" "$cluster" show max_connections 2>/dev/null || echo "")
+if [ -z "$current_max" ] || [ "$current_max" -lt 300 ]; then
+  pg_conftool "$version" "$cluster" set max_connections 300; changed=1
+fi
 # Password logins over loopback TCP (Debian's default pg_hba.conf already has this line; add it if missing).
 hba=$(pg_conftool -s "$version" "$cluster" show hba_file 2>/dev/null || echo "/etc/postgresql/$version/$cluster/pg_hba.conf")
 if ! grep -Eq '^[[:space:]]*host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+(scram-sha-256|md5)' "$hba"; then

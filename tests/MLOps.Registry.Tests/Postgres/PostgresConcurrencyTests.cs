@@ -111,6 +111,35 @@ public class PostgresConcurrencyTests
         }
     }
 
+    [Fact]
+    public async Task MixedMutationsOfOneModel_FromTwoRegistriesAtOnce_AllSucceedWithoutDeadlocks()
+    {
+        // Regression: UpdateVersion locked the version row before the model row while a promotion did the opposite
+        // (through the alias's foreign key), which PostgreSQL could abort as a deadlock. Every mutation now locks the
+        // model row first.
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await using PostgresModelRegistry a = PostgresRegistryConformanceTests.Open(schema);
+        await using PostgresModelRegistry b = PostgresRegistryConformanceTests.Open(schema);
+        ModelName name = ModelName.Parse("taxi");
+        await a.RegisterVersionAsync(new RegisterVersionRequest(name, [ModelArtifact.FromBytes(new byte[] { 1 })]));
+        await a.RegisterVersionAsync(new RegisterVersionRequest(name, [ModelArtifact.FromBytes(new byte[] { 2 })]));
+        var one = new ModelVersion(1);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(i => new Task[]
+        {
+            Task.Run(() => (i % 2 == 0 ? a : b).UpdateVersionAsync(new UpdateVersionRequest(name, one) { Metrics = new Dictionary<string, double> { ["m" + i] = i } })),
+            Task.Run(() => (i % 2 == 0 ? b : a).PromoteAsync(new PromoteRequest(name, new ModelVersion(1 + (i % 2)), ModelAlias.Champion))),
+            Task.Run(() => a.SetReferenceProfileAsync(name, one, new ReferenceProfile("application/json", new byte[] { (byte)i }))),
+            Task.Run(() => b.RequestApprovalAsync(new ApprovalRequest(name, one, ModelAlias.Challenger) { Actor = "r" + i })),
+            Task.Run(() => a.RegisterVersionAsync(new RegisterVersionRequest(name, [ModelArtifact.FromBytes(new byte[] { (byte)(10 + i) })]))),
+        }));
+
+        Assert.Equal(20, (await a.GetVersionAsync(name, one))!.Metrics.Count);
+        Assert.Equal(20, (await b.GetAliasHistoryAsync(name, ModelAlias.Champion)).Count);
+        Assert.Equal(20, (await a.ListApprovalsAsync(name)).Count);
+        Assert.Equal(22, (await b.ListVersionsAsync(name)).Count);
+    }
+
     private sealed class FailingStream : Stream
     {
         public override bool CanRead => true;

@@ -17,8 +17,10 @@ public sealed class PostgresRegistryConformanceTests : RegistryConformanceTests
     {
         var options = new PostgresRegistryOptions { Schema = schema.Name, PollInterval = TimeSpan.FromMilliseconds(200) };
         configure?.Invoke(options);
+        // A bounded pool, as a deployment should have: tests run in parallel against one server (max_connections).
+        var connection = new NpgsqlConnectionStringBuilder(schema.ConnectionString) { MaxPoolSize = 20 };
         return new PostgresModelRegistry(
-            NpgsqlDataSource.Create(schema.ConnectionString), ownsDataSource: true, options, "conformance-tests", TimeProvider.System, NullLogger.Instance);
+            NpgsqlDataSource.Create(connection.ConnectionString), ownsDataSource: true, options, "conformance-tests", TimeProvider.System, NullLogger.Instance);
     }
 
     protected override async Task<IModelRegistry> CreateRegistryAsync()

@@ -166,7 +166,7 @@ internal sealed partial class PostgresModelRegistry
 
     private static async Task<RegisteredModel?> ReadModelAsync(Mutation m, ModelName name, CancellationToken cancellationToken, bool forUpdate = false)
     {
-        using NpgsqlCommand command = m.Command($"SELECT {ModelColumns} FROM __schema__.models m WHERE m.name = $1{(forUpdate ? " FOR UPDATE OF m" : string.Empty)}")
+        using NpgsqlCommand command = m.Command($"SELECT {ModelColumns} FROM __schema__.models m WHERE m.name = $1{(forUpdate ? " FOR NO KEY UPDATE OF m" : string.Empty)}")
             .With(name.Value);
         return (await ReadModelsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }

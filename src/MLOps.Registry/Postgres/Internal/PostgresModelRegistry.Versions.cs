@@ -169,7 +169,12 @@ internal sealed partial class PostgresModelRegistry
         return MutateAsync(
             async m =>
             {
-                RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken, forUpdate: true).ConfigureAwait(false)
+                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    throw NotFound($"Model '{request.Name}' does not exist.");
+                }
+
+                RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
                 var parameters = new Dictionary<string, string>(before.Params, StringComparer.Ordinal);
                 foreach (KeyValuePair<string, string> parameter in request.Params ?? new Dictionary<string, string>())
@@ -273,7 +278,12 @@ internal sealed partial class PostgresModelRegistry
             RegisteredModelVersion result = await MutateAsync(
                 async m =>
                 {
-                    RegisteredModelVersion before = await ReadVersionAsync(m, name, version, cancellationToken, forUpdate: true).ConfigureAwait(false)
+                    if (!await m.LockModelAsync(name, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw NotFound($"Model '{name}' does not exist.");
+                    }
+
+                    RegisteredModelVersion before = await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
                         ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
                     replaced = before.ReferenceProfile?.Path;
                     using (NpgsqlCommand update = m.Command(
@@ -349,10 +359,9 @@ internal sealed partial class PostgresModelRegistry
 
     private NpgsqlCommand Command(NpgsqlConnection connection, string sql) => new(Sql(sql), connection) { CommandTimeout = _commandTimeout };
 
-    private static async Task<RegisteredModelVersion?> ReadVersionAsync(Mutation m, ModelName name, ModelVersion version, CancellationToken cancellationToken, bool forUpdate = false)
+    private static async Task<RegisteredModelVersion?> ReadVersionAsync(Mutation m, ModelName name, ModelVersion version, CancellationToken cancellationToken)
     {
-        using NpgsqlCommand command = m.Command(
-            $"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.version = $2{(forUpdate ? " FOR UPDATE" : string.Empty)}")
+        using NpgsqlCommand command = m.Command($"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.version = $2")
             .With(name.Value).With(version.Number);
         return (await ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }

@@ -334,10 +334,14 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         public NpgsqlCommand Command(string sql) =>
             new(registry.Sql(sql), connection, transaction) { CommandTimeout = registry._commandTimeout };
 
-        /// <summary>Locks the model's row for the rest of the transaction; returns false if the model does not exist.</summary>
+        /// <summary>
+        /// Locks the model's row for the rest of the transaction; returns false if the model does not exist. Every mutation
+        /// of a model takes this lock first (one lock order, so no deadlocks); <c>NO KEY UPDATE</c> still lets foreign-key
+        /// checks of other rows proceed.
+        /// </summary>
         public async Task<bool> LockModelAsync(ModelName name, CancellationToken cancellationToken)
         {
-            using NpgsqlCommand command = Command("SELECT 1 FROM __schema__.models WHERE name = $1 FOR UPDATE").With(name.Value);
+            using NpgsqlCommand command = Command("SELECT 1 FROM __schema__.models WHERE name = $1 FOR NO KEY UPDATE").With(name.Value);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }
 
