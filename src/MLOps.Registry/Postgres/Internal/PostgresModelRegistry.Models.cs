@@ -1,0 +1,206 @@
+using System.Text;
+using MLOps.Registry.Internal;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MLOps.Registry.Postgres.Internal;
+
+/// <content>Registered models.</content>
+internal sealed partial class PostgresModelRegistry
+{
+    public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireName(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Tags(request.Tags, nameof(request));
+        string actor = Actor(request.Actor);
+        return MutateAsync(
+            async m =>
+            {
+                if (!await InsertModelAsync(m, request.Name, request.Description, request.Tags, actor, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Model '{request.Name}' already exists.");
+                }
+
+                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("The created model disappeared.");
+            },
+            cancellationToken);
+    }
+
+    public Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RequireName(name, nameof(name));
+        return ReadAsync(
+            async connection =>
+            {
+                using NpgsqlCommand command = new NpgsqlCommand(Sql($"SELECT {ModelColumns} FROM __schema__.models m WHERE m.name = $1"), connection) { CommandTimeout = _commandTimeout }
+                    .With(name.Value);
+                return (await ReadModelsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new ModelSearchQuery();
+        return ReadAsync(
+            async connection =>
+            {
+                var sql = new StringBuilder($"SELECT {ModelColumns} FROM __schema__.models m WHERE true");
+                using var command = new NpgsqlCommand { Connection = connection, CommandTimeout = _commandTimeout };
+                if (!string.IsNullOrEmpty(query.NamePrefix))
+                {
+                    command.With(query.NamePrefix);
+                    sql.Append(" AND starts_with(m.name, $").Append(command.Parameters.Count).Append(')');
+                }
+
+                if (query.TagKey is { } tagKey)
+                {
+                    command.With(tagKey);
+                    int key = command.Parameters.Count;
+                    if (query.TagValue is { } tagValue)
+                    {
+                        command.With(tagValue);
+                        sql.Append(" AND m.tags ->> $").Append(key).Append(" = $").Append(command.Parameters.Count);
+                    }
+                    else
+                    {
+                        sql.Append(" AND m.tags ? $").Append(key);
+                    }
+                }
+                else if (query.TagValue is { } tagValue)
+                {
+                    command.With(tagValue);
+                    sql.Append(" AND EXISTS (SELECT FROM jsonb_each_text(m.tags) t WHERE t.value = $").Append(command.Parameters.Count).Append(')');
+                }
+
+                if (query.Alias is { } alias)
+                {
+                    command.With(alias.Value);
+                    sql.Append(" AND EXISTS (SELECT FROM __schema__.aliases a WHERE a.model_name = m.name AND a.alias = $")
+                        .Append(command.Parameters.Count).Append(" AND a.version IS NOT NULL)");
+                }
+
+                if (query.CreatedAfter is { } createdAfter)
+                {
+                    command.With(createdAfter.ToUniversalTime());
+                    sql.Append(" AND m.created_at > $").Append(command.Parameters.Count);
+                }
+
+                sql.Append(" ORDER BY m.name COLLATE \"C\"");
+                command.CommandText = Sql(sql.ToString());
+                return (IReadOnlyList<RegisteredModel>)await ReadModelsAsync(command, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireName(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        string actor = Actor(request.Actor);
+        return MutateAsync(
+            async m =>
+            {
+                RegisteredModel before = await ReadModelAsync(m, request.Name, cancellationToken, forUpdate: true).ConfigureAwait(false)
+                    ?? throw NotFound($"Model '{request.Name}' does not exist.");
+                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
+                foreach (string key in request.RemoveTags ?? [])
+                {
+                    tags.Remove(key);
+                }
+
+                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
+                {
+                    tags[tag.Key] = tag.Value;
+                }
+
+                string? description = request.Description ?? before.Description;
+                using (NpgsqlCommand update = m.Command("UPDATE __schema__.models SET description = $2, tags = $3, updated_at = $4 WHERE name = $1")
+                    .With(request.Name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
+                {
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await m.AuditAsync(
+                    actor, AuditActions.ModelUpdated, request.Name, request.Name.Value,
+                    ModelState(before.Description, before.Tags), ModelState(description, tags), request.Reason, cancellationToken).ConfigureAwait(false);
+                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelUpdated, request.Name), cancellationToken).ConfigureAwait(false);
+                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("The updated model disappeared.");
+            },
+            cancellationToken);
+    }
+
+    private static string ModelState(string? description, IReadOnlyDictionary<string, string> tags) =>
+        PostgresJson.Serialize(new { description, tags });
+
+    /// <summary>Inserts the model unless it exists (audited, raises <see cref="RegistryChangeKind.ModelCreated"/>); returns whether it did.</summary>
+    private static async Task<bool> InsertModelAsync(
+        Mutation m, ModelName name, string? description, IReadOnlyDictionary<string, string>? tags, string actor, CancellationToken cancellationToken)
+    {
+        using (NpgsqlCommand insert = m.Command(
+            """
+            INSERT INTO __schema__.models (name, description, tags, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $4, $5)
+            ON CONFLICT (name) DO NOTHING
+            """)
+            .With(name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now).With(actor))
+        {
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+        }
+
+        await m.AuditAsync(actor, AuditActions.ModelCreated, name, name.Value, null, ModelState(description, tags ?? new Dictionary<string, string>()), null, cancellationToken)
+            .ConfigureAwait(false);
+        await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, name), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task<RegisteredModel?> ReadModelAsync(Mutation m, ModelName name, CancellationToken cancellationToken, bool forUpdate = false)
+    {
+        using NpgsqlCommand command = m.Command($"SELECT {ModelColumns} FROM __schema__.models m WHERE m.name = $1{(forUpdate ? " FOR NO KEY UPDATE OF m" : string.Empty)}")
+            .With(name.Value);
+        return (await ReadModelsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    private static async Task<List<RegisteredModel>> ReadModelsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var models = new List<RegisteredModel>();
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var aliases = new Dictionary<ModelAlias, ModelVersion>();
+                foreach (KeyValuePair<string, int> alias in PostgresJson.Deserialize<Dictionary<string, int>>(reader.GetString(7)))
+                {
+                    aliases[ModelAlias.Parse(alias.Key)] = new ModelVersion(alias.Value);
+                }
+
+                models.Add(new RegisteredModel
+                {
+                    Name = ModelName.Parse(reader.GetString(0)),
+                    Description = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    Tags = PostgresJson.Deserialize<Dictionary<string, string>>(reader.GetString(2)),
+                    Aliases = aliases,
+                    LatestVersion = reader.IsDBNull(8) ? null : new ModelVersion(reader.GetInt32(8)),
+                    CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                    UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+                    CreatedBy = reader.GetString(6),
+                });
+            }
+        }
+
+        return models;
+    }
+
+    private static void RequireName(ModelName name, string paramName) => RegistryValidation.Name(name, paramName);
+}

@@ -1,0 +1,408 @@
+using System.Globalization;
+using MLOps.Registry.Internal;
+using SharedLog = MLOps.Registry.Internal.Log;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MLOps.Registry.Postgres.Internal;
+
+/// <content>Versions, artifacts and reference profiles.</content>
+internal sealed partial class PostgresModelRegistry
+{
+    private const string ProfileKeyName = "reference-profile";
+
+    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        // The same argument rules as every backend (shared with the file-system registry).
+        string primary = RegistryValidation.Register(request, nameof(request));
+        string actor = Actor(request.Actor);
+        if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+        }
+
+        // Upload first, outside the transaction, under keys unique to this attempt: the version row lock is then held only
+        // for the few statements that allocate the number and insert the row, not for the upload.
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        string prefix = $"{request.Name.Value}/{Guid.NewGuid():N}/";
+        var stored = new List<PostgresJson.ArtifactJson>(request.Artifacts.Count);
+        ArtifactDescriptor? profile = null;
+        try
+        {
+            foreach (ModelArtifact artifact in request.Artifacts)
+            {
+                Stream content = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+                await using (content.ConfigureAwait(false))
+                {
+                    ArtifactDescriptor descriptor = await _store.PutAsync(prefix + "artifacts/" + artifact.Path, content, cancellationToken).ConfigureAwait(false);
+                    stored.Add(new PostgresJson.ArtifactJson { Path = artifact.Path, Key = descriptor.Path, Sha256 = descriptor.Sha256, Length = descriptor.Length });
+                }
+            }
+
+            if (request.ReferenceProfile is { } referenceProfile)
+            {
+                using var content = new MemoryStream(referenceProfile.Content.ToArray(), writable: false);
+                profile = await _store.PutAsync(prefix + ProfileKeyName, content, cancellationToken).ConfigureAwait(false);
+            }
+
+            RegisteredModelVersion registered = await MutateAsync(
+                async m =>
+                {
+                    if (request.CreateModelIfMissing)
+                    {
+                        await InsertModelAsync(m, request.Name, null, null, actor, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    int number;
+                    using (NpgsqlCommand allocate = m.Command(
+                        "UPDATE __schema__.models SET last_version = last_version + 1, updated_at = $2 WHERE name = $1 RETURNING last_version")
+                        .With(request.Name.Value).With(m.Now))
+                    {
+                        number = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?
+                            ?? throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+                    }
+
+                    var version = new ModelVersion(number);
+                    using (NpgsqlCommand insert = m.Command(
+                        """
+                        INSERT INTO __schema__.model_versions (model_name, version, status, description, artifacts, primary_artifact_path, metrics, params, tags,
+                          signature, lineage, profile_key, profile_sha256, profile_length, profile_content_type, created_at, updated_at, created_by)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+                        """)
+                        .With(request.Name.Value).With(number).With((short)ModelVersionStatus.Ready).WithText(request.Description)
+                        .WithJson(PostgresJson.Serialize(stored)).With(primary)
+                        .WithJson(PostgresJson.Dictionary(request.Metrics)).WithJson(PostgresJson.Dictionary(request.Params)).WithJson(PostgresJson.Dictionary(request.Tags))
+                        .WithJson(PostgresJson.Signature(request.Signature)).WithJson(PostgresJson.Lineage(request.Lineage))
+                        .WithText(profile?.Path).WithText(profile?.Sha256).WithNullable(profile?.Length, NpgsqlDbType.Bigint)
+                        .WithText(request.ReferenceProfile?.ContentType).With(m.Now).With(actor))
+                    {
+                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    // Artifacts are stored before the row is inserted, so the version is ready when it becomes visible;
+                    // the audit trail still records both steps (created pending, then ready) like every backend.
+                    string target = Target(request.Name, version);
+                    await m.AuditAsync(actor, AuditActions.VersionCreated, request.Name, target, null, nameof(ModelVersionStatus.Pending), request.Lineage?.Reason, cancellationToken)
+                        .ConfigureAwait(false);
+                    await m.AuditAsync(
+                        actor, AuditActions.VersionStatusChanged, request.Name, target, nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null, cancellationToken)
+                        .ConfigureAwait(false);
+                    await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, version), cancellationToken).ConfigureAwait(false);
+                    return await ReadVersionAsync(m, request.Name, version, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException("The registered version disappeared.");
+                },
+                cancellationToken).ConfigureAwait(false);
+            SharedLog.VersionRegistered(_logger, request.Name.Value, registered.Version, stored.Count, actor);
+            return registered;
+        }
+        catch
+        {
+            await DeleteUploadsAsync(request.Name, stored.Select(s => s.Key), profile?.Path).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        RequireName(name, nameof(name));
+        RequireVersion(version, nameof(version));
+        return ReadAsync(
+            async connection =>
+            {
+                using NpgsqlCommand command = Command(connection, $"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.version = $2")
+                    .With(name.Value).With(version.Number);
+                return (await ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            },
+            cancellationToken);
+    }
+
+    public Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return ReadAsync(
+            async connection =>
+            {
+                using NpgsqlCommand command = reference switch
+                {
+                    { Alias: { } alias } => Command(
+                        connection,
+                        $"SELECT {VersionColumns} FROM __schema__.aliases a JOIN __schema__.model_versions v ON v.model_name = a.model_name AND v.version = a.version " +
+                        "WHERE a.model_name = $1 AND a.alias = $2").With(reference.Name.Value).With(alias.Value),
+                    { Version: { } version } => Command(
+                        connection,
+                        $"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.version = $2").With(reference.Name.Value).With(version.Number),
+                    _ => Command(
+                        connection,
+                        $"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.status = $2 ORDER BY v.version DESC LIMIT 1")
+                        .With(reference.Name.Value).With((short)ModelVersionStatus.Ready),
+                };
+                return (await ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RequireName(name, nameof(name));
+        return ReadAsync(
+            async connection =>
+            {
+                using NpgsqlCommand command = Command(connection, $"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 ORDER BY v.version")
+                    .With(name.Value);
+                return (IReadOnlyList<RegisteredModelVersion>)await ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireName(request.Name, nameof(request));
+        RequireVersion(request.Version, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Metrics(request.Metrics, nameof(request));
+        RegistryValidation.Params(request.Params, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = Actor(request.Actor);
+        return MutateAsync(
+            async m =>
+            {
+                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    throw NotFound($"Model '{request.Name}' does not exist.");
+                }
+
+                RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
+                    ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
+                var parameters = new Dictionary<string, string>(before.Params, StringComparer.Ordinal);
+                foreach (KeyValuePair<string, string> parameter in request.Params ?? new Dictionary<string, string>())
+                {
+                    if (parameters.TryGetValue(parameter.Key, out string? logged))
+                    {
+                        throw new ModelRegistryException(
+                            RegistryErrorCode.ParamAlreadyLogged,
+                            $"Parameter '{parameter.Key}' of version {request.Version} of model '{request.Name}' was already logged (value '{logged}'); parameters are write-once.");
+                    }
+
+                    parameters[parameter.Key] = parameter.Value;
+                }
+
+                var metrics = new Dictionary<string, double>(before.Metrics, StringComparer.Ordinal);
+                foreach (KeyValuePair<string, double> metric in request.Metrics ?? new Dictionary<string, double>())
+                {
+                    metrics[metric.Key] = metric.Value;
+                }
+
+                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
+                foreach (string key in request.RemoveTags ?? [])
+                {
+                    tags.Remove(key);
+                }
+
+                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
+                {
+                    tags[tag.Key] = tag.Value;
+                }
+
+                string? description = request.Description ?? before.Description;
+                using (NpgsqlCommand update = m.Command(
+                    "UPDATE __schema__.model_versions SET description = $3, params = $4, metrics = $5, tags = $6, updated_at = $7 WHERE model_name = $1 AND version = $2")
+                    .With(request.Name.Value).With(request.Version.Number).WithText(description)
+                    .WithJson(PostgresJson.Dictionary(parameters)).WithJson(PostgresJson.Dictionary(metrics)).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
+                {
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await m.AuditAsync(
+                    actor, AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
+                    VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(description, tags, metrics, parameters),
+                    request.Reason, cancellationToken).ConfigureAwait(false);
+                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
+                return await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("The updated version disappeared.");
+            },
+            cancellationToken);
+    }
+
+    public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
+    {
+        RequireName(name, nameof(name));
+        RequireVersion(version, nameof(version));
+        (string? artifacts, string primary) = await ReadAsync(
+            async connection =>
+            {
+                using NpgsqlCommand command = Command(connection, "SELECT artifacts::text, primary_artifact_path FROM __schema__.model_versions WHERE model_name = $1 AND version = $2")
+                    .With(name.Value).With(version.Number);
+                NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : ((string?)null, string.Empty);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (artifacts is null)
+        {
+            throw NotFound($"Version {version} of model '{name}' does not exist.");
+        }
+
+        string wanted = path ?? primary;
+        PostgresJson.ArtifactJson artifact = PostgresJson.Deserialize<List<PostgresJson.ArtifactJson>>(artifacts).Find(a => a.Path == wanted)
+            ?? throw NotFound($"Version {version} of model '{name}' has no artifact '{wanted}'.");
+        return await _store.OpenReadAsync(new ArtifactDescriptor(artifact.Key, artifact.Sha256, artifact.Length), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        RequireName(name, nameof(name));
+        RequireVersion(version, nameof(version));
+        ArgumentNullException.ThrowIfNull(profile);
+        RegistryValidation.Profile(profile, nameof(profile));
+        string by = Actor(actor, nameof(actor));
+        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw NotFound($"Version {version} of model '{name}' does not exist.");
+        }
+
+        ArtifactDescriptor stored;
+        using (var content = new MemoryStream(profile.Content.ToArray(), writable: false))
+        {
+            stored = await _store.PutAsync($"{name.Value}/{Guid.NewGuid():N}/{ProfileKeyName}", content, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? replaced = null;
+        try
+        {
+            RegisteredModelVersion result = await MutateAsync(
+                async m =>
+                {
+                    if (!await m.LockModelAsync(name, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw NotFound($"Model '{name}' does not exist.");
+                    }
+
+                    RegisteredModelVersion before = await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
+                        ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                    replaced = before.ReferenceProfile?.Path;
+                    using (NpgsqlCommand update = m.Command(
+                        """
+                        UPDATE __schema__.model_versions SET profile_key = $3, profile_sha256 = $4, profile_length = $5, profile_content_type = $6, updated_at = $7
+                        WHERE model_name = $1 AND version = $2
+                        """)
+                        .With(name.Value).With(version.Number).With(stored.Path).With(stored.Sha256).With(stored.Length).With(profile.ContentType).With(m.Now))
+                    {
+                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await m.AuditAsync(by, AuditActions.ReferenceProfileSet, name, Target(name, version), before.ReferenceProfile?.Sha256, stored.Sha256, null, cancellationToken)
+                        .ConfigureAwait(false);
+                    await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
+                    return await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException("The updated version disappeared.");
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (replaced is not null)
+            {
+                await DeleteUploadsAsync(name, [replaced], null).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+        catch
+        {
+            await DeleteUploadsAsync(name, [stored.Path], null).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        RegisteredModelVersion? found = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (found?.ReferenceProfile is not { } descriptor)
+        {
+            return null;
+        }
+
+        Stream stream = await _store.OpenReadAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new ReferenceProfileBlob(found.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
+        }
+    }
+
+    private static string Target(ModelName name, ModelVersion version) => $"{name}/{version}";
+
+    private static string VersionState(
+        string? description, IReadOnlyDictionary<string, string> tags, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, string> parameters) =>
+        PostgresJson.Serialize(new { description, tags, metrics, @params = parameters });
+
+    private async Task DeleteUploadsAsync(ModelName name, IEnumerable<string> keys, string? profileKey)
+    {
+        foreach (string key in profileKey is null ? keys : keys.Append(profileKey))
+        {
+            try
+            {
+                await _store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Best effort: the registration's own failure is what the caller needs to see.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ArtifactCleanupFailed(_logger, ex, key, name.Value);
+            }
+        }
+    }
+
+    private NpgsqlCommand Command(NpgsqlConnection connection, string sql) => new(Sql(sql), connection) { CommandTimeout = _commandTimeout };
+
+    private static async Task<RegisteredModelVersion?> ReadVersionAsync(Mutation m, ModelName name, ModelVersion version, CancellationToken cancellationToken)
+    {
+        using NpgsqlCommand command = m.Command($"SELECT {VersionColumns} FROM __schema__.model_versions v WHERE v.model_name = $1 AND v.version = $2")
+            .With(name.Value).With(version.Number);
+        return (await ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    private static async Task<List<RegisteredModelVersion>> ReadVersionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var versions = new List<RegisteredModelVersion>();
+        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                versions.Add(ReadVersion(reader));
+            }
+        }
+
+        return versions;
+    }
+
+    private static RegisteredModelVersion ReadVersion(NpgsqlDataReader reader) => new()
+    {
+        Name = ModelName.Parse(reader.GetString(0)),
+        Version = new ModelVersion(reader.GetInt32(1)),
+        Status = (ModelVersionStatus)reader.GetInt16(2),
+        StatusMessage = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Description = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Artifacts = [.. PostgresJson.Deserialize<List<PostgresJson.ArtifactJson>>(reader.GetString(5)).Select(a => new ArtifactDescriptor(a.Path, a.Sha256, a.Length))],
+        PrimaryArtifactPath = reader.GetString(6),
+        Metrics = PostgresJson.Deserialize<Dictionary<string, double>>(reader.GetString(7)),
+        Params = PostgresJson.Deserialize<Dictionary<string, string>>(reader.GetString(8)),
+        Tags = PostgresJson.Deserialize<Dictionary<string, string>>(reader.GetString(9)),
+        Signature = PostgresJson.Signature(reader.IsDBNull(10) ? null : reader.GetString(10)),
+        Lineage = PostgresJson.Lineage(reader.IsDBNull(11) ? null : reader.GetString(11)),
+        ReferenceProfile = reader.IsDBNull(12) ? null : new ArtifactDescriptor(reader.GetString(12), reader.GetString(13), reader.GetInt64(14)),
+        ReferenceProfileContentType = reader.IsDBNull(15) ? null : reader.GetString(15),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(16),
+        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(17),
+        CreatedBy = reader.GetString(18),
+    };
+
+    private static void RequireVersion(ModelVersion version, string paramName) => RegistryValidation.Version(version, paramName);
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,135 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MLOps.Registry.Postgres.Internal;
+
+/// <summary>
+/// Brings the registry's schema to <see cref="PostgresMigration.LatestVersion"/>. Every migration runs in one
+/// transaction holding a transaction-scoped advisory lock keyed by the schema name, so replicas that start at the same
+/// time migrate exactly once: the first takes the lock and migrates, the others wait, then find nothing left to do.
+/// </summary>
+internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string schema, ILogger logger)
+{
+    /// <summary>The first key of the advisory lock (<c>'MLOP'</c>); the second is <c>hashtext(schema)</c>.</summary>
+    internal const int AdvisoryLockClassId = 0x4D4C4F50;
+
+    private readonly string _quotedSchema = PostgresSql.QuoteIdentifier(schema);
+
+    /// <summary>Migrates the schema (creating it if needed) and returns the version found and the version left.</summary>
+    /// <exception cref="UnsupportedRegistrySchemaException">The schema was written by a newer version of the SDK.</exception>
+    public async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction))
+                {
+                    lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLockClassId });
+                    lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // Under the lock: nobody else creates the schema or the version table concurrently. The schema is created
+                // only when missing, so a role without CREATE on the database can use a schema an administrator made.
+                using (var create = new NpgsqlCommand(
+                    $"""
+                    DO $do$ BEGIN
+                      IF NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = {PostgresSql.QuoteLiteral(schema)}) THEN
+                        CREATE SCHEMA {_quotedSchema};
+                      END IF;
+                    END $do$;
+                    CREATE TABLE IF NOT EXISTS {_quotedSchema}.mlops_schema_version (
+                      version    integer PRIMARY KEY,
+                      name       text NOT NULL,
+                      checksum   text NOT NULL,
+                      applied_at timestamptz NOT NULL DEFAULT now(),
+                      applied_by text NOT NULL DEFAULT current_user
+                    );
+                    """,
+                    connection,
+                    transaction))
+                {
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                int current = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                int latest = PostgresMigration.LatestVersion;
+                if (current > latest)
+                {
+                    throw UnsupportedSchema(current, latest);
+                }
+
+                foreach (PostgresMigration migration in PostgresMigration.All)
+                {
+                    if (migration.Version <= current)
+                    {
+                        continue;
+                    }
+
+                    using (var script = new NpgsqlCommand(migration.ScriptFor(_quotedSchema), connection, transaction))
+                    {
+                        await script.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    using (var record = new NpgsqlCommand(
+                        $"INSERT INTO {_quotedSchema}.mlops_schema_version (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
+                    {
+                        record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+                        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
+                        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
+                        await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    Log.MigrationApplied(logger, schema, migration.Version, migration.Name);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (current == latest)
+                {
+                    Log.SchemaUpToDate(logger, schema, current);
+                }
+
+                return (current, latest);
+            }
+        }
+    }
+
+    /// <summary>Checks, without changing anything, that the schema is at exactly the version this SDK understands.</summary>
+    /// <exception cref="UnsupportedRegistrySchemaException">The schema is missing, older or newer.</exception>
+    public async Task VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _quotedSchema + ".mlops_schema_version" });
+            bool hasTable = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            int current = hasTable ? await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false) : 0;
+            int latest = PostgresMigration.LatestVersion;
+            if (current > latest)
+            {
+                throw UnsupportedSchema(current, latest);
+            }
+
+            if (current < latest)
+            {
+                throw new UnsupportedRegistrySchemaException(
+                    $"The PostgreSQL registry schema '{schema}' is at version {current} but this version of MLOps needs version {latest}, " +
+                    $"and automatic migration is off ({nameof(PostgresRegistryOptions)}.{nameof(PostgresRegistryOptions.MigrateOnStart)} = false). " +
+                    "Start one instance with migration on, or apply the scripts of MLOps.Registry's Postgres/Migrations folder.");
+            }
+        }
+    }
+
+    private async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {_quotedSchema}.mlops_schema_version", connection, transaction);
+        return (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static UnsupportedRegistrySchemaException UnsupportedSchema(int current, int latest) => new(current, latest);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MLOps;
+using MLOps.Registry.Postgres.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the PostgreSQL model registry to MLOps for .NET.</summary>
+public static class PostgresRegistryMLOpsBuilderExtensions
+{
+    /// <summary>
+    /// Uses a PostgreSQL database as the model registry (<see cref="IModelRegistry"/>), shared by every replica that
+    /// points at it. The schema is created or migrated when the host starts; changes made by any replica reach the
+    /// others' subscribers through <c>LISTEN</c>/<c>NOTIFY</c>, with polling as a fallback.
+    /// </summary>
+    /// <param name="builder">The MLOps builder.</param>
+    /// <param name="connectionString">The Npgsql connection string, such as <c>Host=db;Username=mlops;Password=…;Database=mlops</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="connectionString"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or white space.</exception>
+    public static IMLOpsBuilder AddPostgresRegistry(this IMLOpsBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.AddPostgresRegistry(o => o.ConnectionString = connectionString);
+    }
+
+    /// <summary>
+    /// Uses a PostgreSQL database as the model registry (<see cref="IModelRegistry"/>), configured by
+    /// <paramref name="configure"/>; the options are validated when the host starts (every error listed), then the
+    /// schema is created or migrated. Calling it again adds configuration.
+    /// </summary>
+    /// <param name="builder">The MLOps builder.</param>
+    /// <param name="configure">Sets the connection string or data source, the schema and the other options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IMLOpsBuilder AddPostgresRegistry(this IMLOpsBuilder builder, Action<PostgresRegistryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceCollection services = builder.Services;
+        services.Configure(configure);
+        if (services.Any(d => d.ServiceType == typeof(PostgresModelRegistry)))
+        {
+            return builder;
+        }
+
+        // Not idempotent by themselves (each call adds a validator), hence the guard above.
+        services.AddOptionsWithValidateOnStart<PostgresRegistryOptions>().ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresRegistryOptions>, PostgresRegistryOptionsValidator>());
+        services.TryAddSingleton<PostgresRegistryDataSource>();
+        services.TryAddSingleton(sp =>
+        {
+            PostgresRegistryOptions options = sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value;
+            return new PostgresModelRegistry(
+                sp.GetRequiredService<PostgresRegistryDataSource>().Value,
+                ownsDataSource: false,
+                options,
+                options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}",
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.Postgres") ?? NullLogger.Instance);
+        });
+        services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<PostgresModelRegistry>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresRegistryHostedService>());
+        return builder;
+    }
+}
