@@ -38,14 +38,17 @@ wait_for() { # seconds, description, command...
 dotnet build samples/TaxiService -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "FAIL build sample"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 app=samples/TaxiService/bin/Release/net10.0/TaxiService.dll
 
-(cd samples/TaxiService && MLOps__Root="$work/mlops" exec dotnet "bin/Release/net10.0/TaxiService.dll" --urls "http://127.0.0.1:$app_port") >"$work/app.log" 2>&1 &
+# Short retrain cooldown so the run shows drift -> retrain -> promotion in a minute, not an hour.
+(cd samples/TaxiService && MLOps__Root="$work/mlops" MLOps__RetrainCooldown=00:00:20 MLOps__AlertFor=00:00:05 exec dotnet "bin/Release/net10.0/TaxiService.dll" --urls "http://127.0.0.1:$app_port") >"$work/app.log" 2>&1 &
 pids+=($!)
 check "sample app becomes ready (trains its model on first start)" wait_for 180 "the sample" curl -fsS "http://127.0.0.1:$app_port/health/ready"
 
 # Prometheus with the shipped scrape config and rules, pointed at loopback with short intervals.
-python3 - "$root/deploy/prometheus/prometheus.yml" "$work/prometheus.yml" "$app_port" "$root/deploy/prometheus/mlops-alerts.yml" <<'PY'
+# The shipped alert rules with their `for:` durations cut to 5 s, so a drift alert can reach `firing` within the run.
+python3 - "$root/deploy/prometheus/prometheus.yml" "$work/prometheus.yml" "$app_port" "$work/mlops-alerts.yml" "$root/deploy/prometheus/mlops-alerts.yml" <<'PY'
 import sys, re
-src, dst, port, rules = sys.argv[1:]
+src, dst, port, rules, shipped = sys.argv[1:]
+open(rules, "w").write(re.sub(r"\bfor: \w+", "for: 5s", open(shipped).read()))
 text = open(src).read()
 text = text.replace("scrape_interval: 15s", "scrape_interval: 1s").replace("evaluation_interval: 15s", "evaluation_interval: 1s")
 text = text.replace("taxi-api:5080", f"127.0.0.1:{port}").replace("- mlops-alerts.yml", f"- {rules}")
@@ -60,14 +63,36 @@ check "prometheus is up" wait_for 60 "prometheus" curl -fsS "http://127.0.0.1:$p
 scraped() { test "$(query 'up{job="taxi-api"}')" = "1"; }
 check "prometheus scrapes the sample" wait_for 60 "the scrape" scraped
 
+# Phase 1: the city drifts from today (0) to the future (1). Phase 2: it stays in the future.
 dotnet "$app" traffic --url "http://127.0.0.1:$app_port" --requests "${E2E_REQUESTS:-6000}" --rate "${E2E_RATE:-300}" >"$work/traffic.log" 2>&1
-check "traffic ran without failed requests" test $? -eq 0
-tail -3 "$work/traffic.log"
+phase1=$?
+dotnet "$app" traffic --url "http://127.0.0.1:$app_port" --requests "${E2E_REQUESTS2:-6000}" --rate "${E2E_RATE:-300}" --drift-from 1 --drift-to 1 >"$work/traffic2.log" 2>&1
+phase2=$?
+check "traffic ran without failed requests" test "$phase1" -eq 0 -a "$phase2" -eq 0
+cat "$work/traffic.log" "$work/traffic2.log"
 
 positive() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v and float(v) > 0 else 1)' "$(query "$1")"; }
 check "prediction rate > 0" wait_for 30 "a prediction rate" positive 'sum(rate(mlops_prediction_duration_seconds_count{mlops_model_name="taxi-duration"}[1m]))'
 check "p95 latency is present" wait_for 30 "p95" positive 'histogram_quantile(0.95, sum by (le) (rate(mlops_prediction_duration_seconds_bucket{mlops_model_name="taxi-duration"}[1m])))'
 check "loaded model version is reported" wait_for 30 "mlops_model_loaded" positive 'mlops_model_loaded{mlops_model_name="taxi-duration"}'
+check "a drifted feature is flagged (mlops_drift_detected{DistanceKm} = 1)" wait_for 60 "feature drift" positive 'max_over_time(mlops_drift_detected{mlops_drift_feature="DistanceKm"}[15m])'
+check "dataset drift is detected (mlops_drift_detected{dataset} = 1)" wait_for 60 "dataset drift" positive 'max_over_time(mlops_drift_detected{mlops_drift_feature="dataset"}[15m])'
+check "the drift alert reaches firing in Prometheus" wait_for 60 "a firing drift alert" positive 'max_over_time(ALERTS{alertname="MLOpsDatasetDriftDetected",alertstate="firing"}[15m])'
+check "a retrain promoted a new version (mlops_retrain_runs_total{promoted})" wait_for 60 "a promoted retrain" positive 'sum(mlops_retrain_runs_total{mlops_retrain_outcome="promoted"})'
+newer() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v and float(v) >= 2 else 1)' "$(query 'max(mlops_model_loaded{mlops_model_name="taxi-duration"})')"; }
+check "the promoted version is served (mlops_model_loaded >= 2)" wait_for 30 "version 2 served" newer
+# The error at the end of phase 2 (retrained models on the new city) against its peak (the old model on the drifted city).
+recovered() {
+  python3 - "$work/traffic.log" "$work/traffic2.log" <<'PY'
+import re, sys
+mae = [float(m) for f in sys.argv[1:] for m in re.findall(r"mean absolute error (\d+) s", open(f).read())]
+first, peak, last = mae[0], max(mae), mae[-1]
+print(f"mean absolute error: {first:.0f} s at the start, peak {peak:.0f} s, {last:.0f} s at the end")
+sys.exit(0 if last < peak / 2 else 1)
+PY
+}
+check "the error comes back down after retraining (last < peak / 2)" recovered
+echo "retrain runs: $(query 'sum(mlops_retrain_runs_total)'), promoted: $(query 'sum(mlops_retrain_runs_total{mlops_retrain_outcome="promoted"})'), served version: $(query 'max(mlops_model_loaded{mlops_model_name="taxi-duration"})')"
 echo "p95 latency: $(query 'histogram_quantile(0.95, sum by (le) (rate(mlops_prediction_duration_seconds_bucket[1m])))') s"
 
 if [ "$failed" -ne 0 ]; then
