@@ -36,7 +36,10 @@ public static class DriftMonitoringServingBuilderExtensions
         services.TryAddSingleton<DriftMonitor>();
         services.TryAddSingleton<IDriftMonitor>(sp => sp.GetRequiredService<DriftMonitor>());
         services.TryAddSingleton<DriftMetrics>();
-        services.TryAddSingleton<IReferenceProfileProvider, RegistryReferenceProfileProvider>();
+        // With a model registry, the profile stored with the served version is the default reference; without one,
+        // there is no provider and a model without UseReference(...) fails when its client is resolved.
+        services.TryAddSingleton<IReferenceProfileProvider>(sp =>
+            sp.GetService<IModelRegistry>() is null ? null! : new RegistryReferenceProfileProvider(sp));
         string model = builder.Name.Value;
         return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(model, drift, sp));
     }

@@ -10,6 +10,7 @@ public sealed class Trip
     public float Hour { get; set; }
 
     [ColumnName("Label")]
+    [MLOps.Monitoring.Profiles.DriftFeature(MLOps.Monitoring.Profiles.FeatureRole.Ignore)]
     public float Duration { get; set; }
 }
 
