@@ -16,6 +16,7 @@ if (args.Length > 0 && args[0] == "traffic")
 var builder = WebApplication.CreateBuilder(args);
 string root = Path.GetFullPath(builder.Configuration["MLOps:Root"] ?? ".mlops");
 var settings = builder.Configuration.GetSection("MLOps");
+bool monitoring = settings.GetValue("Monitoring", true);   // false: serving only (the HTTP throughput benchmark)
 var warehouse = new Warehouse(Path.Combine(root, "data", "completed-trips.jsonl"));
 
 builder.Services.AddSingleton(warehouse);
@@ -26,18 +27,23 @@ builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
         .OnQualityBelow("r2", 0.8).OnQualityBelow("r2", 0.7, AlertSeverity.Critical)
         .OnErrorRateAbove(0.05).OnRetrainFailed().OnModelLoadFailed()
         .For(settings.GetValue("AlertFor", TimeSpan.FromMinutes(2))))
-    .AddModel<TaxiTrip, TripDuration>("taxi-duration", m => m
-        .FromRegistry(alias: "champion")                                   // hot-swaps when the alias moves
-        .WithDriftMonitoring(d => d.WindowSize(settings.GetValue("DriftWindow", 500)))   // reference profile: stored with the version
-        .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor))
-        .WithRetrainPolicy(r => r
-            .OnDatasetDrift()
-            .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
-            .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromMinutes(10)))
-            .TrainWith(TaxiModel.Pipeline)
-            .TrainOn(_ => warehouse)
-            .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
-            .PromoteWhenBetter(margin: 0.01)));
+    .AddModel<TaxiTrip, TripDuration>("taxi-duration", m =>
+    {
+        m.FromRegistry(alias: "champion");                                  // hot-swaps when the alias moves
+        if (monitoring)
+        {
+            m.WithDriftMonitoring(d => d.WindowSize(settings.GetValue("DriftWindow", 500)))   // reference profile: stored with the version
+             .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor))
+             .WithRetrainPolicy(r => r
+                 .OnDatasetDrift()
+                 .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
+                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromMinutes(10)))
+                 .TrainWith(TaxiModel.Pipeline)
+                 .TrainOn(_ => warehouse)
+                 .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
+                 .PromoteWhenBetter(margin: 0.01));
+        }
+    });
 builder.Services.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.StateDirectory = Path.Combine(root, "retrain"));
 
 builder.Services.AddHealthChecks().AddMLOpsHealthChecks();
@@ -60,17 +66,20 @@ app.MapGet("/", () => Results.Redirect("/mlops/models"));
 
 // The app's own business endpoint: a trip finished. It records the trip for future training and reports the ground
 // truth of the prediction that was made for it.
-app.MapPost("/trips/completed", async (CompletedTripReport report, IFeedbackSink feedback, CancellationToken ct) =>
+if (monitoring)
 {
-    if (!PredictionId.TryParse(report.PredictionId, out var id) || report.Trip is null || !(report.Trip.DurationSeconds > 0))
+    app.MapPost("/trips/completed", async (CompletedTripReport report, IFeedbackSink feedback, CancellationToken ct) =>
     {
-        return Results.ValidationProblem(new Dictionary<string, string[]> { ["predictionId"] = ["Send the predictionId and the completed trip with durationSeconds > 0."] });
-    }
+        if (!PredictionId.TryParse(report.PredictionId, out var id) || report.Trip is null || !(report.Trip.DurationSeconds > 0))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["predictionId"] = ["Send the predictionId and the completed trip with durationSeconds > 0."] });
+        }
 
-    await warehouse.AppendAsync(report.Trip, ct);
-    var result = await feedback.RecordAsync(id, report.Trip.DurationSeconds, ct);
-    return Results.Ok(new { outcome = result.Outcome.ToString() });
-});
+        await warehouse.AppendAsync(report.Trip, ct);
+        var result = await feedback.RecordAsync(id, report.Trip.DurationSeconds, ct);
+        return Results.Ok(new { outcome = result.Outcome.ToString() });
+    });
+}
 
 if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint"))
 {
