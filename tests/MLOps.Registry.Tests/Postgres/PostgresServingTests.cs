@@ -1,3 +1,4 @@
+using MLOps.Core.Tests.Support;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,3 +1,4 @@
+using MLOps.Core.Tests.Support;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;

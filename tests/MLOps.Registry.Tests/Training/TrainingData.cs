@@ -1,3 +1,4 @@
+using MLOps.Core.Tests.Support;
 using Microsoft.ML.Data;
 using MLOps.Registry.Tests.Support;
 
