@@ -88,9 +88,9 @@ internal static class RegistryEndpoints
                         return Problems.Invalid(errors);
                     }
 
-                    return await Run(() => registry.PromoteAsync(
-                        new PromoteRequest(model!, new ModelVersion(version!.Value), target) { Reason = reason, Actor = Actor(http) }, http.RequestAborted))
-                        .ConfigureAwait(false);
+                    return await Run(async () => AliasChangeInfo.From(await registry.PromoteAsync(
+                        new PromoteRequest(model!, new ModelVersion(version!.Value), target) { Reason = reason, Actor = Actor(http) }, http.RequestAborted)
+                        .ConfigureAwait(false))).ConfigureAwait(false);
                 }
             })
             .WithName("MLOps.Promote")
@@ -130,8 +130,9 @@ internal static class RegistryEndpoints
                         return Problems.Invalid(errors);
                     }
 
-                    return await Run(() => registry.RollbackAsync(
-                        new RollbackRequest(model!, target) { Reason = reason, Actor = Actor(http) }, http.RequestAborted)).ConfigureAwait(false);
+                    return await Run(async () => AliasChangeInfo.From(await registry.RollbackAsync(
+                        new RollbackRequest(model!, target) { Reason = reason, Actor = Actor(http) }, http.RequestAborted).ConfigureAwait(false)))
+                        .ConfigureAwait(false);
                 }
             })
             .WithName("MLOps.Rollback")
@@ -214,7 +215,7 @@ internal static class RegistryEndpoints
         try
         {
             T result = await call().ConfigureAwait(false);
-            return Results.Json(result is AliasHistoryEntry entry ? AliasChangeInfo.From(entry) : result, ModelEndpoint.OutputJson);
+            return Results.Json(result, ModelEndpoint.OutputJson);
         }
         catch (PromotionRejectedException e)
         {
