@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
 
@@ -43,11 +44,8 @@ internal sealed class CompiledFeature
             ReferenceCategories = [.. Categories.Select(c => (double)profile.Categories.GetValueOrDefault(c)), profile.OtherCount];
         }
 
-        CategoryIndex = new Dictionary<string, int>(Categories.Length, StringComparer.Ordinal);
-        for (int i = 0; i < Categories.Length; i++)
-        {
-            CategoryIndex[Categories[i]] = i;
-        }
+        // Frozen: the online path looks a category up per prediction; a frozen ordinal string map is the fastest lookup.
+        CategoryIndex = Categories.Select((c, i) => KeyValuePair.Create(c, i)).ToFrozenDictionary(StringComparer.Ordinal);
 
         bool binary = Kind == FeatureKind.Boolean
             || (Kind == FeatureKind.Categorical && Categories.Length == 2 && profile.OtherCount == 0)
@@ -115,7 +113,7 @@ internal sealed class CompiledFeature
     /// <summary>Reference counts of <see cref="Categories"/> plus a trailing "other" slot.</summary>
     public double[] ReferenceCategories { get; }
 
-    public Dictionary<string, int> CategoryIndex { get; }
+    public FrozenDictionary<string, int> CategoryIndex { get; }
 
     public bool IsNumeric => Kind == FeatureKind.Numeric;
 

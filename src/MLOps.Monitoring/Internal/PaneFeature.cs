@@ -11,6 +11,12 @@ internal sealed class PaneFeature
     private readonly CompiledFeature _feature;
     private ulong _random;
 
+    // Reservoir sampling by Li's Algorithm L (ACM TOMS 20(4), 1994): once the sample is full, the number of values to
+    // skip before the next replacement is drawn from its exact distribution, so a value that is not sampled costs one
+    // comparison (no random number, no division) and the result is the same uniform sample as Algorithm R.
+    private double _w;
+    private long _nextReplacement = long.MaxValue;
+
     public PaneFeature(CompiledFeature feature, int sampleCapacity, ulong seed)
     {
         _feature = feature;
@@ -48,15 +54,17 @@ internal sealed class PaneFeature
 
     public void AddNumber(double value)
     {
-        if (double.IsNaN(value))
+        if (!double.IsFinite(value))
         {
-            Missing++;
-            return;
-        }
+            if (double.IsNaN(value))
+            {
+                Missing++;
+            }
+            else
+            {
+                Infinity++;
+            }
 
-        if (double.IsInfinity(value))
-        {
-            Infinity++;
             return;
         }
 
@@ -67,29 +75,25 @@ internal sealed class PaneFeature
             OutOfRange++;
         }
 
-        Bins[Binning.FindBin(f.Edges, value)]++;
+        Bins[Binning.FindOpenBin(f.Edges, value)]++;
         if (Distinct is not null)
         {
-            int i = Array.BinarySearch(f.Distinct!, value);
+            int i = Binning.FindExact(f.Distinct!, value);
             Distinct[i >= 0 ? i : Distinct.Length - 1]++;
         }
 
-        Seen++;
+        long seen = ++Seen;
         if (SampleCount < Sample.Length)
         {
             Sample[SampleCount++] = value;
-        }
-        else
-        {
-            // Algorithm R with xorshift64*: replace a random slot with probability capacity / seen.
-            _random ^= _random >> 12;
-            _random ^= _random << 25;
-            _random ^= _random >> 27;
-            ulong j = (_random * 2685821657736338717UL) % (ulong)Seen;
-            if (j < (ulong)Sample.Length)
+            if (SampleCount == Sample.Length)
             {
-                Sample[(int)j] = value;
+                StartSkipping();
             }
+        }
+        else if (seen == _nextReplacement)
+        {
+            Replace(value);
         }
     }
 
@@ -134,6 +138,7 @@ internal sealed class PaneFeature
     {
         Count = Missing = Infinity = OutOfRange = Unseen = Seen = 0;
         SampleCount = 0;
+        _nextReplacement = long.MaxValue;
         Array.Clear(Bins);
         Array.Clear(Categories);
         if (Distinct is not null)
@@ -184,6 +189,39 @@ internal sealed class PaneFeature
         SampleCount = Sample.Length;
         Seen = SampleCount;
     }
+
+    private void StartSkipping()
+    {
+        _w = Math.Exp(Math.Log(NextUniform()) / Sample.Length);
+        ScheduleNext();
+    }
+
+    private void Replace(double value)
+    {
+        Sample[(int)Math.BigMul(NextRandom(), (ulong)Sample.Length, out _)] = value;
+        _w *= Math.Exp(Math.Log(NextUniform()) / Sample.Length);
+        ScheduleNext();
+    }
+
+    private void ScheduleNext()
+    {
+        // The skip is geometric: floor(ln(u) / ln(1 - w)); when 1 - w rounds to 1 it is beyond any reachable count.
+        double denominator = Math.Log(1 - _w);
+        double skip = denominator < 0 ? Math.Floor(Math.Log(NextUniform()) / denominator) : double.PositiveInfinity;
+        _nextReplacement = skip < long.MaxValue / 2 ? Seen + (long)skip + 1 : long.MaxValue;
+    }
+
+    /// <summary>xorshift64*: a fast deterministic 64-bit generator (seeded per pane and feature).</summary>
+    private ulong NextRandom()
+    {
+        _random ^= _random >> 12;
+        _random ^= _random << 25;
+        _random ^= _random >> 27;
+        return _random * 2685821657736338717UL;
+    }
+
+    /// <summary>A uniform double in the open interval (0, 1).</summary>
+    private double NextUniform() => ((NextRandom() >> 11) + 0.5) * (1.0 / (1UL << 53));
 
     private static void Add(double[] target, double[] source)
     {

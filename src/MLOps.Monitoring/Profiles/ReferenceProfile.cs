@@ -349,11 +349,53 @@ public sealed class ReferenceProfile
             {
                 throw new JsonException($"Feature '{f.Name}' of the reference profile has inconsistent bins.");
             }
+
+            if (f.DistinctValues is { } distinct && !StrictlyAscending(distinct))
+            {
+                throw new JsonException($"Feature '{f.Name}' of the reference profile has distinct values that are not strictly ascending.");
+            }
+
+            if (f.Kind == FeatureKind.Numeric && !OpenAscending(f.BinEdges))
+            {
+                throw new JsonException(
+                    $"Feature '{f.Name}' of the reference profile has invalid bin edges: they must ascend from -Infinity to Infinity.");
+            }
         }
 
         if (Features.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != Features.Count)
         {
             throw new JsonException("The reference profile repeats a feature name.");
         }
+    }
+
+    private static bool StrictlyAscending(IReadOnlyList<double> values)
+    {
+        for (int i = 1; i < values.Count; i++)
+        {
+            if (!(values[i - 1] < values[i]))
+            {
+                return false;
+            }
+        }
+
+        return values.All(double.IsFinite);
+    }
+
+    private static bool OpenAscending(IReadOnlyList<double> edges)
+    {
+        if (edges[0] != double.NegativeInfinity || edges[^1] != double.PositiveInfinity)
+        {
+            return false;
+        }
+
+        for (int i = 1; i < edges.Count; i++)
+        {
+            if (!(edges[i - 1] <= edges[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

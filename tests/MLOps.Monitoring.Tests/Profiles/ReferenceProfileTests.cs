@@ -236,8 +236,20 @@ public class ReferenceProfileTests
     [InlineData("{\"schemaVersion\":\"1\"}")]
     [InlineData("[1,2]")]
     [InlineData("{\"schemaVersion\":1,\"features\":[{\"name\":\"x\",\"kind\":\"numeric\",\"binEdges\":[1],\"binCounts\":[]}]}")]
+    [InlineData("{\"schemaVersion\":1,\"features\":[{\"name\":\"x\",\"kind\":\"numeric\",\"binEdges\":[0,1,2],\"binCounts\":[1,1]}]}")]
+    [InlineData("{\"schemaVersion\":1,\"features\":[{\"name\":\"x\",\"kind\":\"numeric\",\"binEdges\":[\"-Infinity\",\"Infinity\"],\"binCounts\":[2],\"distinctValues\":[2,1],\"distinctCounts\":[1,1]}]}")]
+    [InlineData("{\"schemaVersion\":1,\"features\":[{\"name\":\"x\",\"kind\":\"numeric\",\"binEdges\":[\"-Infinity\",2,1,\"Infinity\"],\"binCounts\":[1,1,1]}]}")]
     public void FromJson_NotAProfile_ThrowsJsonException(string json) =>
         Assert.ThrowsAny<JsonException>(() => ReferenceProfile.FromJson(json));
+
+    [Fact]
+    public void FromJson_MinimalNumericFeatureWithDistinctValues_Reads()
+    {
+        ReferenceProfile profile = ReferenceProfile.FromJson(
+            "{\"schemaVersion\":1,\"features\":[{\"name\":\"x\",\"kind\":\"numeric\",\"binEdges\":[\"-Infinity\",\"Infinity\"],\"binCounts\":[2],\"distinctValues\":[1,2],\"distinctCounts\":[1,1]}]}");
+
+        Assert.Equal([1.0, 2.0], profile.Features[0].DistinctValues);
+    }
 
     [Fact]
     public async Task SaveAsync_ThenLoadAsync_ReadsTheSameProfile()
