@@ -346,6 +346,20 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogMetric_SameStepAndTimestamp_HistoryKeepsLoggingOrderAndTheLastLoggedIsLatest()
+    {
+        TrackedRun run = await StartAsync();
+        await Tracker.LogMetricsAsync(run.RunId, [new MetricPoint("f1", 0.3, 2, default), new MetricPoint("f1", 0.1, 2, default)]);
+        await Tracker.LogMetricAsync(run.RunId, "f1", 0.2, step: 2);
+        await Tracker.LogMetricAsync(run.RunId, "f1", 0.9, step: 1);
+
+        IReadOnlyList<MetricPoint> history = await Tracker.GetMetricHistoryAsync(run.RunId, "f1");
+
+        Assert.Equal([0.9, 0.3, 0.1, 0.2], history.Select(p => p.Value));
+        Assert.Equal(0.2, (await Tracker.GetRunAsync(run.RunId))?.Metrics["f1"]);
+    }
+
+    [Fact]
     public async Task LogMetric_Timestamp_DefaultsToNowOrKeepsTheGivenOne()
     {
         TrackedRun run = await StartAsync();
@@ -622,6 +636,22 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
         Assert.Equal([ids[2], ids[3], ids[0], ids[1]], highest.Select(r => r.RunId));
         Assert.Equal(0.9, highest[0].Metrics["r2"]);
         Assert.Equal([ids[0], ids[3]], lowest.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public async Task SearchRuns_RunsStartedAtTheSameTime_AreOrderedByRunId()
+    {
+        var ids = new List<string>();
+        for (int i = 0; i < 6; i++)
+        {
+            ids.Add((await StartAsync()).RunId);
+        }
+
+        IReadOnlyList<TrackedRun> found = await Tracker.SearchRunsAsync(new RunSearchQuery { ExperimentName = "taxi" });
+        IReadOnlyList<TrackedRun> byMetric = await Tracker.SearchRunsAsync(new RunSearchQuery { ExperimentName = "taxi", OrderByMetric = "none" });
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), found.Select(r => r.RunId));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), byMetric.Select(r => r.RunId));
     }
 
     [Fact]
