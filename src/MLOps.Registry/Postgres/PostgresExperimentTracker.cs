@@ -449,7 +449,9 @@ public sealed class PostgresExperimentTracker : IExperimentTracker, IAsyncDispos
             cancellationToken).ConfigureAwait(false);
 
         // Upload outside the transaction under a key unique to this attempt, so the run's lock is held only to record it.
-        string key = $"{ArtifactKeyPrefix}{runId}/{Guid.NewGuid():N}/{path}";
+        // The key keeps only the file name (at most 255 characters): the full path (up to 1024) is in run_artifacts, and
+        // prefix + path could pass the store's key limit.
+        string key = $"{ArtifactKeyPrefix}{runId}/{Guid.NewGuid():N}/{path[(path.LastIndexOf('/') + 1)..]}";
         ArtifactDescriptor? stored = null;
         try
         {

@@ -308,6 +308,27 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
         Assert.Empty((await Tracker.GetRunAsync(run.RunId))!.Params);
     }
 
+    [Fact]
+    public async Task ParamsAndTags_AtTheirMaximumLengthsWithIncompressibleValues_RoundTrip()
+    {
+        TrackedRun run = await StartAsync();
+        var random = new Random(7);
+        string Noise(int length) => new([.. Enumerable.Range(0, length).Select(_ => (char)random.Next(0x21, 0x7F))]);
+        string key = Noise(250), paramValue = Noise(6000), tagValue = Noise(5000), artifactPath = string.Join("/", Enumerable.Repeat(new string('p', 255), 4));
+
+        await Tracker.LogParamAsync(run.RunId, key, paramValue);
+        await Tracker.SetTagAsync(run.RunId, key, tagValue);
+        await Tracker.LogMetricAsync(run.RunId, key, 1.5);
+        await Tracker.LogArtifactAsync(run.RunId, artifactPath, "x"u8.ToArray());
+
+        TrackedRun? read = await Tracker.GetRunAsync(run.RunId);
+        Assert.Equal(paramValue, read?.Params[key]);
+        Assert.Equal(tagValue, read?.Tags[key]);
+        Assert.Equal(1.5, read?.Metrics[key]);
+        Assert.Equal(artifactPath, Assert.Single(read!.Artifacts).Path);
+        Assert.Equal([run.RunId], (await Tracker.SearchRunsAsync(new RunSearchQuery { Tags = Map((key, tagValue)), OrderByMetric = key })).Select(r => r.RunId));
+    }
+
     // ---- metrics ----
 
     [Fact]

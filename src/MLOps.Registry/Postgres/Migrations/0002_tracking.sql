@@ -33,13 +33,14 @@ CREATE TABLE __schema__.run_params (
   PRIMARY KEY (run_id, key)
 );
 
+-- No index on value: values reach 5000 characters, past a btree entry's limit (~2.7 kB). Tag filters probe the primary
+-- key of each candidate run.
 CREATE TABLE __schema__.run_tags (
   run_id uuid NOT NULL REFERENCES __schema__.runs (run_id),
   key    text COLLATE "C" NOT NULL,
   value  text NOT NULL,
   PRIMARY KEY (run_id, key)
 );
-CREATE INDEX run_tags_key_value ON __schema__.run_tags (key, value);
 
 -- Every logged point; seq is the logging order (the last tie-breaker after step and timestamp). The index serves both
 -- the history of one key and the latest point per key (highest step, then latest timestamp, then last logged).
