@@ -48,10 +48,7 @@ public static class PostgresRegistryMLOpsBuilderExtensions
             return builder;
         }
 
-        // Not idempotent by themselves (each call adds a validator), hence the guard above.
-        services.AddOptionsWithValidateOnStart<PostgresRegistryOptions>().ValidateDataAnnotations();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresRegistryOptions>, PostgresRegistryOptionsValidator>());
-        services.TryAddSingleton<PostgresRegistryDataSource>();
+        PostgresServiceRegistration.AddShared(services);
         services.TryAddSingleton(sp =>
         {
             PostgresRegistryOptions options = sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value;

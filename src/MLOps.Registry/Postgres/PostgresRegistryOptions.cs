@@ -4,8 +4,9 @@ using Npgsql;
 namespace MLOps;
 
 /// <summary>
-/// Options of the PostgreSQL model registry, configured with <c>AddPostgresRegistry(o => …)</c>. Validated when the
-/// host starts.
+/// Options of the PostgreSQL model registry, configured with <c>AddPostgresRegistry(o => …)</c>, and of the PostgreSQL
+/// experiment tracker (<c>AddPostgresTracking</c>), which shares the registry's database, schema, migrations and artifact
+/// store. Validated when the host starts.
 /// </summary>
 public sealed class PostgresRegistryOptions
 {
@@ -63,7 +64,8 @@ public sealed class PostgresRegistryOptions
     public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets the store for artifacts and reference profiles. When <see langword="null"/>, they are stored in the
+    /// Gets or sets the store for artifacts and reference profiles (and the run artifacts of the PostgreSQL experiment
+    /// tracker, under keys starting with <c>_tracking/</c>). When <see langword="null"/>, they are stored in the
     /// registry's own <c>artifacts</c> table (a <c>bytea</c> column: up to 1 GB per artifact, held in memory while
     /// written or read); set it to keep large artifacts in object storage while PostgreSQL keeps their SHA-256.
     /// </summary>

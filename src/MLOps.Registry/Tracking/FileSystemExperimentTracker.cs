@@ -30,9 +30,6 @@ namespace MLOps;
 /// </remarks>
 public sealed class FileSystemExperimentTracker : IExperimentTracker
 {
-    private const int MaxRunNameLength = 250;
-    private const int MaxErrorLength = 10_000;
-    private const int MaxDatasetTextLength = 1000;
     private const string RunFileName = "run.json";
     private const string RunLockName = "run.lock";
     private const string MetricsDirName = "metrics";
@@ -134,10 +131,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         string experimentName, string? runName = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default)
     {
         Experiment.ValidateName(experimentName, nameof(experimentName));
-        if (runName is not null && (string.IsNullOrWhiteSpace(runName) || runName.Length > MaxRunNameLength || runName.Any(char.IsControl)))
-        {
-            throw new ArgumentException($"A run name must be 1 to {MaxRunNameLength} printable characters.", nameof(runName));
-        }
+        TrackingValidation.RunName(runName, nameof(runName));
 
         RegistryValidation.Tags(tags, nameof(tags));
         if (!File.Exists(ExperimentFile(experimentName)))
@@ -164,16 +158,13 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     public async Task<TrackedRun> EndRunAsync(string runId, RunStatus status = RunStatus.Finished, string? error = null, CancellationToken cancellationToken = default)
     {
         ValidateRunId(runId, nameof(runId));
-        if (status is not (RunStatus.Finished or RunStatus.Failed or RunStatus.Killed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "A run ends Finished, Failed or Killed.");
-        }
+        TrackingValidation.EndStatus(status, nameof(status));
 
         RunDocument document = await UpdateRunAsync(runId, requireRunning: true, d =>
         {
             d.Status = status;
             d.EndedAt = _time.GetUtcNow();
-            d.Error = error is null ? null : error.Length <= MaxErrorLength ? error : string.Concat(error.AsSpan(0, MaxErrorLength - 1), "…");
+            d.Error = TrackingValidation.Error(error);
         }, cancellationToken).ConfigureAwait(false);
         Log.RunEnded(_logger, runId, document.ExperimentName, status);
         return document.ToRun(await ReadLatestMetricsAsync(runId, cancellationToken).ConfigureAwait(false));
@@ -190,30 +181,14 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     /// <inheritdoc/>
     public async Task<IReadOnlyList<TrackedRun>> SearchRunsAsync(RunSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
-        query ??= new RunSearchQuery();
-        if (query.ExperimentName is not null)
-        {
-            Experiment.ValidateName(query.ExperimentName, nameof(query));
-        }
-
-        RegistryValidation.Tags(query.Tags, nameof(query));
-        if (query.OrderByMetric is not null)
-        {
-            RegistryValidation.Key(query.OrderByMetric, "metric", nameof(query));
-        }
-
-        if (query.MaxResults is < 1 or > 100_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.MaxResults, "MaxResults must be 1 to 100 000.");
-        }
-
+        query = TrackingValidation.Query(query, nameof(query));
         var matches = new List<TrackedRun>();
         if (Directory.Exists(_runsDir))
         {
             foreach (string dir in Directory.EnumerateDirectories(_runsDir))
             {
                 string runId = Path.GetFileName(dir);
-                if (!IsValidRunId(runId))
+                if (!TrackingValidation.IsValidRunId(runId))
                 {
                     continue;
                 }
@@ -270,10 +245,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             {
                 if (d.Params.TryGetValue(key, out string? existing) && !string.Equals(existing, value, StringComparison.Ordinal))
                 {
-                    throw new ModelRegistryException(
-                        RegistryErrorCode.ParamAlreadyLogged,
-                        $"Parameter '{key}' of run {runId} is already '{Truncate(existing)}'; parameters are write-once, so it cannot become " +
-                        $"'{Truncate(value)}'. Log a new parameter or start a new run.");
+                    throw TrackingValidation.ParamAlreadyLogged(runId, key, existing, value);
                 }
             }
 
@@ -286,13 +258,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         string runId, string key, double value, long step = 0, DateTimeOffset? timestamp = null, CancellationToken cancellationToken = default)
     {
         ValidateRunId(runId, nameof(runId));
-        RegistryValidation.Key(key, "metric", nameof(key));
-        if (!double.IsFinite(value))
-        {
-            throw new ArgumentException($"The value of metric '{key}' is {value.ToString(CultureInfo.InvariantCulture)}; metric values must be finite.", nameof(value));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        TrackingValidation.Metric(key, value, step);
         return AppendMetricsAsync(runId, [new MetricLine(key, value, step, timestamp ?? _time.GetUtcNow())], cancellationToken);
     }
 
@@ -301,30 +267,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     {
         ValidateRunId(runId, nameof(runId));
         ArgumentNullException.ThrowIfNull(points);
-        DateTimeOffset now = _time.GetUtcNow();
-        var lines = new List<MetricLine>();
-        foreach (MetricPoint? point in points)
-        {
-            if (point is null)
-            {
-                throw new ArgumentException("Metric points must not be null.", nameof(points));
-            }
-
-            RegistryValidation.Key(point.Key, "metric", nameof(points));
-            if (!double.IsFinite(point.Value))
-            {
-                throw new ArgumentException(
-                    $"The value of metric '{point.Key}' is {point.Value.ToString(CultureInfo.InvariantCulture)}; metric values must be finite.", nameof(points));
-            }
-
-            if (point.Step < 0)
-            {
-                throw new ArgumentException($"The step of metric '{point.Key}' is negative.", nameof(points));
-            }
-
-            lines.Add(new MetricLine(point.Key, point.Value, point.Step, point.Timestamp == default ? now : point.Timestamp));
-        }
-
+        List<MetricLine> lines = [.. TrackingValidation.Points(points, _time.GetUtcNow(), nameof(points)).Select(p => new MetricLine(p.Key, p.Value, p.Step, p.Timestamp))];
         return lines.Count == 0 ? Task.CompletedTask : AppendMetricsAsync(runId, lines, cancellationToken);
     }
 
@@ -363,21 +306,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     {
         ValidateRunId(runId, nameof(runId));
         ArgumentNullException.ThrowIfNull(input);
-        ValidateDatasetText(input.Name, required: true, nameof(input));
-        ValidateDatasetText(input.Digest, required: true, nameof(input));
-        ValidateDatasetText(input.Context, required: false, nameof(input));
-        RegistryValidation.Text(input.Source, nameof(input));
-        if (input.RowCount is < 0)
-        {
-            throw new ArgumentException("A dataset's row count must not be negative.", nameof(input));
-        }
-
-        if (input.Schema is { } schema && schema.Any(c => c is null || string.IsNullOrEmpty(c.Name) || string.IsNullOrEmpty(c.Type)))
-        {
-            throw new ArgumentException("Every schema column needs a name and a type.", nameof(input));
-        }
-
-        DatasetInput copy = input with { Schema = input.Schema is null ? null : [.. input.Schema] };
+        DatasetInput copy = TrackingValidation.Dataset(input, nameof(input));
         await UpdateRunAsync(runId, requireRunning: true, d => d.Datasets.Add(copy), cancellationToken).ConfigureAwait(false);
     }
 
@@ -450,7 +379,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         ModelArtifact.ValidatePath(path, nameof(path));
         RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
         RunArtifact artifact = document.Artifacts.FirstOrDefault(a => string.Equals(a.Path, path, StringComparison.Ordinal))
-            ?? throw new ModelRegistryException(RegistryErrorCode.NotFound, $"Run {runId} has no artifact '{path}'.");
+            ?? throw TrackingValidation.ArtifactNotFound(runId, path);
         FileStream stream;
         try
         {
@@ -505,27 +434,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".jsonl";
     }
 
-    private static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
-
-    private static bool IsValidRunId(string? runId) =>
-        runId is { Length: 32 } && runId.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
-
-    private static void ValidateRunId(string? runId, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(runId, paramName);
-        if (!IsValidRunId(runId))
-        {
-            throw new ArgumentException($"'{Truncate(runId)}' is not a run id: run ids are 32 lowercase hexadecimal digits.", paramName);
-        }
-    }
-
-    private static void ValidateDatasetText(string? value, bool required, string paramName)
-    {
-        if (value is null ? required : string.IsNullOrWhiteSpace(value) || value.Length > MaxDatasetTextLength || value.Any(char.IsControl))
-        {
-            throw new ArgumentException($"Dataset names, digests and contexts are 1 to {MaxDatasetTextLength} printable characters.", paramName);
-        }
-    }
+    private static void ValidateRunId(string? runId, string paramName) => TrackingValidation.RunId(runId, paramName);
 
     private static void EnsureCanLog(RunDocument document, string artifactPath)
     {
@@ -536,13 +445,11 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
 
         if (document.Artifacts.Any(a => string.Equals(a.Path, artifactPath, StringComparison.Ordinal)))
         {
-            throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Run {document.RunId} already has an artifact '{artifactPath}'; artifact paths are write-once.");
+            throw TrackingValidation.ArtifactExists(document.RunId, artifactPath);
         }
     }
 
-    private static ModelRegistryException Ended(RunDocument document) => new(
-        RegistryErrorCode.InvalidState,
-        $"Run {document.RunId} has ended ({document.Status}); only its tags can change. Start a new run to log more.");
+    private static ModelRegistryException Ended(RunDocument document) => TrackingValidation.Ended(document.RunId, document.Status);
 
     private static void Merge(Dictionary<string, string> target, IReadOnlyDictionary<string, string>? source)
     {
@@ -568,7 +475,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             if (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false) is { } existing)
             {
                 return mustBeNew
-                    ? throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"An experiment named '{name}' already exists.")
+                    ? throw TrackingValidation.ExperimentExists(name)
                     : existing;
             }
 
@@ -582,14 +489,14 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
 
     private async Task<RunDocument> RequireRunAsync(string runId, CancellationToken cancellationToken) =>
         await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false)
-        ?? throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+        ?? throw TrackingValidation.RunNotFound(runId);
 
     /// <summary>Reads the run under its lock, applies <paramref name="change"/> (which may throw, writing nothing) and writes it atomically.</summary>
     private async Task<RunDocument> UpdateRunAsync(string runId, bool requireRunning, Action<RunDocument> change, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(RunDir(runId)))
         {
-            throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+            throw TrackingValidation.RunNotFound(runId);
         }
 
         using (await LockAsync(Path.Combine(RunDir(runId), RunLockName), cancellationToken).ConfigureAwait(false))
@@ -610,7 +517,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     {
         if (!Directory.Exists(RunDir(runId)))
         {
-            throw new ModelRegistryException(RegistryErrorCode.NotFound, $"There is no run {runId}.");
+            throw TrackingValidation.RunNotFound(runId);
         }
 
         using (await LockAsync(Path.Combine(RunDir(runId), RunLockName), cancellationToken).ConfigureAwait(false))

@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 525, EventName = "TrainingRunNotFinalized", Level = LogLevel.Error,
         Message = "Could not record run {RunId} as {Status}; it may still show as Running.")]
     public static partial void TrainingRunNotFinalized(ILogger logger, Exception exception, string runId, RunStatus status);
+
+    [LoggerMessage(EventId = 526, EventName = "TrackingArtifactCleanupFailed", Level = LogLevel.Warning,
+        Message = "Could not delete blob '{Key}' left by a failed artifact upload of run {RunId}; it is not listed as an artifact.")]
+    public static partial void TrackingArtifactCleanupFailed(ILogger logger, Exception exception, string key, string runId);
 }

@@ -15,6 +15,11 @@ public static class RegistryWorker
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length >= 2 && args[0] == Verb && args[1] == PostgresTrackingWorker.Command)
+        {
+            return await PostgresTrackingWorker.RunAsync(args[2..]);
+        }
+
         if (args.Length < 4 || args[0] != Verb)
         {
             await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults <root> <model> [args]");

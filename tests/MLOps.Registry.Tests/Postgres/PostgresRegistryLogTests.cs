@@ -31,6 +31,6 @@ public class PostgresRegistryLogTests
         FakeLogRecord rejected = Assert.Single(records, r => r.Id.Name == "ModelPromotionRejected");
         Assert.Equal(LogLevel.Warning, rejected.Level);
         Assert.Contains("r2", rejected.Message, StringComparison.Ordinal);
-        Assert.Single(records, r => r.Id.Id == 250);   // the schema migration
+        Assert.Equal(PostgresMigration.LatestVersion, records.Count(r => r.Id.Id == 250));   // one per schema migration
     }
 }

@@ -308,6 +308,27 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
         Assert.Empty((await Tracker.GetRunAsync(run.RunId))!.Params);
     }
 
+    [Fact]
+    public async Task ParamsAndTags_AtTheirMaximumLengthsWithIncompressibleValues_RoundTrip()
+    {
+        TrackedRun run = await StartAsync();
+        var random = new Random(7);
+        string Noise(int length) => new([.. Enumerable.Range(0, length).Select(_ => (char)random.Next(0x21, 0x7F))]);
+        string key = Noise(250), paramValue = Noise(6000), tagValue = Noise(5000), artifactPath = string.Join("/", Enumerable.Repeat(new string('p', 255), 4));
+
+        await Tracker.LogParamAsync(run.RunId, key, paramValue);
+        await Tracker.SetTagAsync(run.RunId, key, tagValue);
+        await Tracker.LogMetricAsync(run.RunId, key, 1.5);
+        await Tracker.LogArtifactAsync(run.RunId, artifactPath, "x"u8.ToArray());
+
+        TrackedRun? read = await Tracker.GetRunAsync(run.RunId);
+        Assert.Equal(paramValue, read?.Params[key]);
+        Assert.Equal(tagValue, read?.Tags[key]);
+        Assert.Equal(1.5, read?.Metrics[key]);
+        Assert.Equal(artifactPath, Assert.Single(read!.Artifacts).Path);
+        Assert.Equal([run.RunId], (await Tracker.SearchRunsAsync(new RunSearchQuery { Tags = Map((key, tagValue)), OrderByMetric = key })).Select(r => r.RunId));
+    }
+
     // ---- metrics ----
 
     [Fact]
@@ -343,6 +364,20 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
 
         Assert.Equal([0.5, 0.7], history.Select(p => p.Value));
         Assert.Equal(0.7, (await Tracker.GetRunAsync(run.RunId))?.Metrics["acc"]);
+    }
+
+    [Fact]
+    public async Task LogMetric_SameStepAndTimestamp_HistoryKeepsLoggingOrderAndTheLastLoggedIsLatest()
+    {
+        TrackedRun run = await StartAsync();
+        await Tracker.LogMetricsAsync(run.RunId, [new MetricPoint("f1", 0.3, 2, default), new MetricPoint("f1", 0.1, 2, default)]);
+        await Tracker.LogMetricAsync(run.RunId, "f1", 0.2, step: 2);
+        await Tracker.LogMetricAsync(run.RunId, "f1", 0.9, step: 1);
+
+        IReadOnlyList<MetricPoint> history = await Tracker.GetMetricHistoryAsync(run.RunId, "f1");
+
+        Assert.Equal([0.9, 0.3, 0.1, 0.2], history.Select(p => p.Value));
+        Assert.Equal(0.2, (await Tracker.GetRunAsync(run.RunId))?.Metrics["f1"]);
     }
 
     [Fact]
@@ -622,6 +657,22 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
         Assert.Equal([ids[2], ids[3], ids[0], ids[1]], highest.Select(r => r.RunId));
         Assert.Equal(0.9, highest[0].Metrics["r2"]);
         Assert.Equal([ids[0], ids[3]], lowest.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public async Task SearchRuns_RunsStartedAtTheSameTime_AreOrderedByRunId()
+    {
+        var ids = new List<string>();
+        for (int i = 0; i < 6; i++)
+        {
+            ids.Add((await StartAsync()).RunId);
+        }
+
+        IReadOnlyList<TrackedRun> found = await Tracker.SearchRunsAsync(new RunSearchQuery { ExperimentName = "taxi" });
+        IReadOnlyList<TrackedRun> byMetric = await Tracker.SearchRunsAsync(new RunSearchQuery { ExperimentName = "taxi", OrderByMetric = "none" });
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), found.Select(r => r.RunId));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), byMetric.Select(r => r.RunId));
     }
 
     [Fact]

@@ -18,7 +18,14 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
 
     /// <summary>Migrates the schema (creating it if needed) and returns the version found and the version left.</summary>
     /// <exception cref="UnsupportedRegistrySchemaException">The schema was written by a newer version of the SDK.</exception>
-    public async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken = default) =>
+        MigrateAsync(PostgresMigration.LatestVersion, cancellationToken);
+
+    /// <summary>
+    /// Migrates the schema up to <paramref name="targetVersion"/> only (tests use it to build a database as an older
+    /// release of the SDK left it); a schema already past it is left as it is.
+    /// </summary>
+    internal async Task<(int From, int To)> MigrateAsync(int targetVersion, CancellationToken cancellationToken = default)
     {
         NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -65,7 +72,7 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
 
                 foreach (PostgresMigration migration in PostgresMigration.All)
                 {
-                    if (migration.Version <= current)
+                    if (migration.Version <= current || migration.Version > targetVersion)
                     {
                         continue;
                     }
@@ -88,12 +95,12 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (current == latest)
+                if (current >= targetVersion)
                 {
                     Log.SchemaUpToDate(logger, schema, current);
                 }
 
-                return (current, latest);
+                return (current, Math.Max(current, targetVersion));
             }
         }
     }
