@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -16,13 +18,20 @@ namespace MLOps.AspNetCore.Internal;
 /// </remarks>
 internal sealed class InputSchema
 {
-    private readonly Dictionary<string, InputField> _fields;
+    private readonly Dictionary<string, int> _fields;
+    private readonly byte[][] _utf8Names;
 
     private InputSchema(Type type, IReadOnlyList<InputField> fields)
     {
         Type = type;
         Fields = fields;
-        _fields = fields.ToDictionary(f => f.JsonName, StringComparer.OrdinalIgnoreCase);
+        _fields = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < fields.Count; i++)
+        {
+            _fields.Add(fields[i].JsonName, i);
+        }
+
+        _utf8Names = [.. fields.Select(f => Encoding.UTF8.GetBytes(f.JsonName))];
     }
 
     public Type Type { get; }
@@ -47,50 +56,73 @@ internal sealed class InputSchema
         return new InputSchema(type, fields);
     }
 
-    /// <summary>Validates one input object; errors are keyed by <paramref name="path"/> + field name.</summary>
-    public void Validate(JsonElement input, string path, bool rejectUnknown, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// Validates one input object; errors are keyed by <paramref name="path"/> + field name. A valid input allocates
+    /// nothing here: field names are matched on their raw UTF-8 bytes (the exact camelCase name, the common case) before
+    /// falling back to a case-insensitive lookup, and <paramref name="errors"/> is created on the first error.
+    /// </summary>
+    public void Validate(JsonElement input, string path, bool rejectUnknown, ref Dictionary<string, string[]>? errors)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
-            errors[path.Length == 0 ? "$" : path] = [$"must be a JSON object with the fields of {Type.Name}."];
+            Add(ref errors, path.Length == 0 ? "$" : path, $"must be a JSON object with the fields of {Type.Name}.");
             return;
         }
 
-        HashSet<string>? seen = null;
+        Span<bool> seen = Fields.Count <= 64 ? stackalloc bool[Fields.Count] : new bool[Fields.Count];
         foreach (JsonProperty property in input.EnumerateObject())
         {
-            string key = path.Length == 0 ? property.Name : path + "." + property.Name;
-            if (!_fields.TryGetValue(property.Name, out InputField? field))
+            int index = IndexOf(property);
+            if (index < 0)
             {
                 if (rejectUnknown)
                 {
-                    errors[key] = [$"is not a field of {Type.Name}. Known fields: {string.Join(", ", Fields.Select(f => f.JsonName))}."];
+                    Add(ref errors, Key(path, property.Name), $"is not a field of {Type.Name}. Known fields: {string.Join(", ", Fields.Select(f => f.JsonName))}.");
                 }
 
                 continue;
             }
 
-            seen ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (!seen.Add(field.JsonName))
+            if (seen[index])
             {
-                errors[key] = ["appears more than once."];
+                Add(ref errors, Key(path, property.Name), "appears more than once.");
                 continue;
             }
 
-            string? error = field.Check(property.Value);
-            if (error is not null)
+            seen[index] = true;
+            if (Fields[index].Check(property.Value) is { } error)
             {
-                errors[key] = [error];
+                Add(ref errors, Key(path, property.Name), error);
             }
         }
 
-        foreach (InputField field in Fields)
+        for (int i = 0; i < Fields.Count; i++)
         {
-            if (field.Required && (seen is null || !seen.Contains(field.JsonName)))
+            if (Fields[i].Required && !seen[i])
             {
-                errors[path.Length == 0 ? field.JsonName : path + "." + field.JsonName] = ["is required."];
+                Add(ref errors, Key(path, Fields[i].JsonName), "is required.");
             }
         }
+    }
+
+    private static string Key(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    private static void Add(ref Dictionary<string, string[]>? errors, string key, string error) =>
+        (errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal))[key] = [error];
+
+    private int IndexOf(JsonProperty property)
+    {
+        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        for (int i = 0; i < _utf8Names.Length; i++)
+        {
+            if (raw.SequenceEqual(_utf8Names[i]))
+            {
+                return i;
+            }
+        }
+
+        // Another casing, or an escaped name: compare the decoded name case-insensitively.
+        return _fields.TryGetValue(property.Name, out int index) ? index : -1;
     }
 }
 

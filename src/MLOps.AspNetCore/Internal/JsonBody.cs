@@ -7,6 +7,87 @@ namespace MLOps.AspNetCore.Internal;
 /// <summary>Reads a JSON request body within the configured size and depth limits, or says why not as ProblemDetails.</summary>
 internal static class JsonBody
 {
+    /// <summary>
+    /// Reads the body into one pooled buffer (sized from Content-Length when known) and parses it in place; the
+    /// prediction endpoints' path. Dispose the result to release the document and return the buffer.
+    /// </summary>
+    public static async Task<(PooledJsonDocument? Document, IResult? Problem)> ReadPooledAsync(HttpContext http, MLOpsEndpointOptions options)
+    {
+        HttpRequest request = http.Request;
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problems.UnsupportedMediaType(request.ContentType));
+        }
+
+        long max = options.MaxRequestBodySize;
+        if (request.ContentLength > max)
+        {
+            return (null, Problems.TooLarge($"The request body is {request.ContentLength} bytes; the limit is {max} bytes."));
+        }
+
+        // One byte more than the announced length, so the end of the body is seen without growing the buffer.
+        long cap = Math.Min(max, Array.MaxLength - 1);
+        long announced = request.ContentLength is long n && n > 0 ? n + 1 : 4096;
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(announced, cap + 1));
+        try
+        {
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (total >= cap)
+                    {
+                        return (null, Problems.TooLarge($"The request body exceeds the limit of {cap} bytes."));
+                    }
+
+                    byte[] grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap + 1));
+                    buffer.AsSpan(0, total).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                int read = await request.Body.ReadAsync(buffer.AsMemory(total), http.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > max)
+                {
+                    return (null, Problems.TooLarge($"The request body exceeds the limit of {max} bytes."));
+                }
+            }
+
+            if (total == 0)
+            {
+                return (null, Problems.BadRequest("The request body is empty; send a JSON document."));
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.AsMemory(0, total), new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
+            }
+            catch (JsonException ex)
+            {
+                return (null, Problems.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+            }
+
+            var result = new PooledJsonDocument(document, buffer);
+            buffer = null;   // owned by the result now
+            return (result, null);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
     public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpContext http, MLOpsEndpointOptions options)
     {
         HttpRequest request = http.Request;
@@ -55,6 +136,23 @@ internal static class JsonBody
         catch (JsonException ex)
         {
             return (null, Problems.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+        }
+    }
+}
+
+/// <summary>A <see cref="JsonDocument"/> parsed in place over a pooled buffer; disposing returns the buffer.</summary>
+internal sealed class PooledJsonDocument(JsonDocument document, byte[] buffer) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    public JsonElement RootElement => document.RootElement;
+
+    public void Dispose()
+    {
+        document.Dispose();
+        if (Interlocked.Exchange(ref _buffer, null) is { } rented)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }

@@ -35,7 +35,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictAsync(HttpContext http, MLOpsEndpointOptions options)
     {
-        (JsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadPooledAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
             return problem!;
@@ -43,17 +43,18 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
         using (document)
         {
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            Dictionary<string, string[]>? errors = null;
             TIn? input = null;
-            if (!TryRead(document.RootElement, string.Empty, options, errors, ref input, out IResult? unreadable))
+            if (!TryRead(document.RootElement, string.Empty, options, ref errors, ref input, out IResult? unreadable))
             {
                 return unreadable;
             }
 
-            if (errors.Count != 0)
+            if (errors is not null)
             {
                 return Problems.Invalid(errors);
             }
+
             Prediction<TOut> prediction;
             try
             {
@@ -77,7 +78,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictBatchAsync(HttpContext http, MLOpsEndpointOptions options)
     {
-        (JsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
+        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadPooledAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
             return problem!;
@@ -102,13 +103,13 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
                 return Problems.TooLarge($"The batch has {count} inputs; the limit is {options.MaxBatchSize}.");
             }
 
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            Dictionary<string, string[]>? errors = null;
             var inputs = new TIn[count];
             int index = 0;
             foreach (JsonElement item in root.EnumerateArray())
             {
                 TIn? input = null;
-                if (!TryRead(item, $"[{index}]", options, errors, ref input, out IResult? unreadable))
+                if (!TryRead(item, $"[{index}]", options, ref errors, ref input, out IResult? unreadable))
                 {
                     return unreadable;
                 }
@@ -116,7 +117,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
                 inputs[index++] = input!;
             }
 
-            if (errors.Count != 0)
+            if (errors is not null)
             {
                 return Problems.Invalid(errors);
             }
@@ -144,14 +145,14 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
     /// Validates one input against the signature and, when valid, deserializes it. Text that parsed as JSON but cannot
     /// be decoded (invalid UTF-8 in a name, a lone surrogate) is a client mistake too: 400, not 500.
     /// </summary>
-    private static bool TryRead(JsonElement element, string path, MLOpsEndpointOptions options, Dictionary<string, string[]> errors, ref TIn? input, [NotNullWhen(false)] out IResult? problem)
+    private static bool TryRead(JsonElement element, string path, MLOpsEndpointOptions options, ref Dictionary<string, string[]>? errors, ref TIn? input, [NotNullWhen(false)] out IResult? problem)
     {
         problem = null;
         try
         {
-            int before = errors.Count;
-            InputSchema.Validate(element, path, options.RejectUnknownFields, errors);
-            if (errors.Count == before)
+            int before = errors?.Count ?? 0;
+            InputSchema.Validate(element, path, options.RejectUnknownFields, ref errors);
+            if ((errors?.Count ?? 0) == before)
             {
                 input = element.Deserialize<TIn>(InputJson)!;
             }

@@ -31,6 +31,65 @@ public class PredictEndpointTests
         Assert.Equal("1", response.Headers.GetValues("X-Model-Version").Single());
     }
 
+    [Theory]
+    [InlineData("""{"Size":120,"ROOMS":4}""")]
+    [InlineData("""{"\u0073ize":120,"rooms":4}""")]
+    [InlineData("""{"rooms":4,"size":120}""")]
+    public async Task Predict_OtherCasingEscapedNamesAndOrder_SameAsCamelCase(string json)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var response = await app.Client.PostAsync("/mlops/models/house/predict", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        float expected = TestModels.RawScore(TestModels.Distinct[0], new HouseInput { Size = 120, Rooms = 4 });
+        Assert.Equal(expected, body.RootElement.GetProperty("output").GetProperty("score").GetSingle());
+    }
+
+    [Fact]
+    public async Task Predict_SameFieldInTwoCasings_Returns400AppearsMoreThanOnce()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var response = await app.Client.PostAsync(
+            "/mlops/models/house/predict", new StringContent("""{"size":1,"Size":2,"rooms":1}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("appears more than once.", body.RootElement.GetProperty("errors").GetProperty("Size")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(20_000)]
+    [InlineData(300_000)]
+    public async Task Predict_ChunkedBodyWithoutContentLength_ReadsItWhole(int padding)
+    {
+        await using var app = await TestApp.StartAsync();
+        string json = "{\"size\":120," + new string(' ', padding) + "\"rooms\":4}";
+
+        using var response = await app.Client.PostAsync("/mlops/models/house/predict", new ChunkedJson(json));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(
+            TestModels.RawScore(TestModels.Distinct[0], new HouseInput { Size = 120, Rooms = 4 }),
+            body.RootElement.GetProperty("output").GetProperty("score").GetSingle());
+    }
+
+    [Fact]
+    public async Task Predict_ChunkedBodyOverTheLimit_Returns413()
+    {
+        await using var app = await TestApp.StartAsync();
+        string json = "{\"size\":120," + new string(' ', 2 * 1024 * 1024) + "\"rooms\":4}";
+
+        using var response = await app.Client.PostAsync("/mlops/models/house/predict", new ChunkedJson(json));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
     [Fact]
     public async Task PredictBatch_ValidInputs_ReturnsOnePredictionPerInput()
     {
@@ -159,5 +218,31 @@ public class PredictEndpointTests
 
         using var readyAfter = await app.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
+    }
+
+    /// <summary>JSON content whose length is not computed up front, so it is sent chunked (no Content-Length).</summary>
+    private sealed class ChunkedJson : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public ChunkedJson(string json)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (int i = 0; i < _bytes.Length; i += 7000)
+            {
+                await stream.WriteAsync(_bytes.AsMemory(i, Math.Min(7000, _bytes.Length - i)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }
