@@ -70,9 +70,10 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
                 return Problems.PredictionFailed(http);
             }
 
-            http.Response.Headers["X-Prediction-Id"] = prediction.PredictionId.ToString();
+            string id = prediction.PredictionId.ToString();
+            http.Response.Headers["X-Prediction-Id"] = id;
             http.Response.Headers["X-Model-Version"] = prediction.ModelVersion.ToString();
-            return Results.Json(PredictionResponse<TOut>.From(prediction), OutputJson);
+            return Results.Json(new PredictionResponse<TOut>(id, prediction.ModelVersion.Number, prediction.Variant, prediction.Value), OutputJson);
         }
     }
 
