@@ -160,4 +160,18 @@ internal static class MonitoringEndpoints
             .Produces<MLOps.Monitoring.Drift.DriftReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    public static void MapAlerts(RouteGroupBuilder group, MLOps.Monitoring.Alerting.IAlertManager alerts)
+    {
+        group.MapGet("/alerts", () => Results.Json(new AlertsInfo(alerts.LastEvaluatedAt, alerts.Rules, alerts.GetAlerts()), ModelEndpoint.OutputJson))
+            .WithName("MLOps.Alerts")
+            .WithSummary("The alert rules, when they were last evaluated, and the pending and firing alerts (most severe first).")
+            .Produces<AlertsInfo>();
+    }
 }
+
+/// <summary>The body of <c>GET /alerts</c>.</summary>
+internal sealed record AlertsInfo(
+    DateTimeOffset? LastEvaluatedAt,
+    IReadOnlyList<MLOps.Monitoring.Alerting.AlertRule> Rules,
+    IReadOnlyList<MLOps.Monitoring.Alerting.Alert> Alerts);
