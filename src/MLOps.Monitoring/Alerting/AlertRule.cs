@@ -18,14 +18,14 @@ public sealed record AlertRule
     public AlertSeverity Severity { get; init; } = AlertSeverity.Warning;
 
     /// <summary>
-    /// Gets the threshold: the quality floor (<see cref="AlertRuleKind.QualityBelow"/>), the error share between 0 and 1
+    /// Gets the threshold: the quality floor (<see cref="AlertRuleKind.QualityBelow"/>) or ceiling (<see cref="AlertRuleKind.QualityAbove"/>), the error share between 0 and 1
     /// (<see cref="AlertRuleKind.ErrorRateAbove"/>) or the latency in seconds (<see cref="AlertRuleKind.LatencyP95Above"/>).
     /// Unused by the other kinds.
     /// </summary>
     /// <value>The default value is 0.</value>
     public double Threshold { get; init; }
 
-    /// <summary>Gets the quality metric name (the <c>mlops.metric.name</c> tag, for example <c>r2</c>) of a <see cref="AlertRuleKind.QualityBelow"/> rule.</summary>
+    /// <summary>Gets the quality metric name (the <c>mlops.metric.name</c> tag, for example <c>r2</c>) of a <see cref="AlertRuleKind.QualityBelow"/> or <see cref="AlertRuleKind.QualityAbove"/> rule.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? MetricName { get; init; }
 

@@ -38,4 +38,11 @@ public enum AlertRuleKind
     /// <see cref="AlertRule.Window"/>. Labels: model name and variant.
     /// </summary>
     ModelLoadFailed,
+
+    /// <summary>
+    /// <c>mlops.model.quality</c> (gauge) for the rule's <see cref="AlertRule.MetricName"/> is above
+    /// <see cref="AlertRule.Threshold"/>: for error metrics where lower is better (<c>rmse</c>, <c>mae</c>, <c>log_loss</c>).
+    /// Labels: every tag of the series.
+    /// </summary>
+    QualityAbove,
 }

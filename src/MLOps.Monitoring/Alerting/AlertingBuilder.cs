@@ -75,6 +75,36 @@ public sealed class AlertingBuilder
         });
     }
 
+    /// <summary>
+    /// Alerts when the <c>mlops.model.quality</c> gauge of <paramref name="metricName"/> is above <paramref name="threshold"/>:
+    /// for error metrics where lower is better, such as <c>rmse</c>, <c>mae</c> or <c>log_loss</c>.
+    /// </summary>
+    /// <param name="metricName">The quality metric (the <c>mlops.metric.name</c> tag), for example <c>rmse</c>.</param>
+    /// <param name="threshold">The ceiling.</param>
+    /// <param name="severity">The severity; declare the same metric twice for a warning and a critical ceiling.</param>
+    /// <param name="name">The rule name; by default <c>quality-above-&lt;metric&gt;-&lt;threshold&gt;</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="metricName"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not finite.</exception>
+    public AlertingBuilder OnQualityAbove(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
+        if (!double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
+        }
+
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"quality-above-{metricName}-{threshold}"),
+            Kind = AlertRuleKind.QualityAbove,
+            Severity = severity,
+            MetricName = metricName,
+            Threshold = threshold,
+        });
+    }
+
     /// <summary>Alerts when more than <paramref name="threshold"/> of the predictions over <paramref name="window"/> failed, per model and variant.</summary>
     /// <param name="threshold">The share of failed predictions, at least 0 and below 1 (0.05 is 5%).</param>
     /// <param name="severity">The severity.</param>

@@ -85,6 +85,40 @@ public class AlertRuleEvaluationTests
     }
 
     [Fact]
+    public async Task QualityAbove_ErrorMetricOverTheCeiling_FiresForThatMetricOnlyAndResolves()
+    {
+        double rmse = 2.0;
+        await using var h = Create(a => a.OnQualityAbove("rmse", 3.5, AlertSeverity.Critical)).Listen();
+        h.Meter.CreateObservableGauge("mlops.model.quality", () => new[]
+        {
+            new Measurement<double>(rmse, Quality("taxi", "rmse")),
+            new Measurement<double>(9.0, Quality("taxi", "mae")),   // another metric: never read by this rule
+        });
+
+        Assert.Empty(h.EvaluateAt(Tick));
+        rmse = 4.25;
+        AlertNotification firing = Assert.Single(h.EvaluateAt(Tick));
+        Assert.Equal(AlertStatus.Firing, firing.Alert.Status);
+        Assert.Equal(4.25, firing.Alert.Value);
+        Assert.Equal("quality-above-rmse-3.5", firing.Alert.Rule.Name);
+        Assert.Contains("above 3.5", firing.Alert.Summary, StringComparison.Ordinal);
+        Assert.Equal("rmse", firing.Alert.Labels["mlops.metric.name"]);
+
+        rmse = 3.5;   // at the ceiling: no longer above it
+        AlertNotification resolved = Assert.Single(h.EvaluateAt(Tick));
+        Assert.Equal(AlertStatus.Resolved, resolved.Alert.Status);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void OnQualityAbove_BlankMetric_ThrowsNamingTheParameter(string metric)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new AlertingBuilder(new ServiceCollection()).OnQualityAbove(metric, 1));
+        Assert.Equal("metricName", ex.ParamName);
+    }
+
+    [Fact]
     public async Task RenotifyIntervalZero_NotifiesOncePerFiring()
     {
         await using var h = Create(a => a.OnQualityBelow("r2", 0.8).RenotifyEvery(TimeSpan.Zero)).Listen();

@@ -49,7 +49,7 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
             needs |= rule.Kind switch
             {
                 AlertRuleKind.DriftDetected => InstrumentNeeds.Drift,
-                AlertRuleKind.QualityBelow => InstrumentNeeds.Quality,
+                AlertRuleKind.QualityBelow or AlertRuleKind.QualityAbove => InstrumentNeeds.Quality,
                 AlertRuleKind.ErrorRateAbove => InstrumentNeeds.PredictionCounts,
                 AlertRuleKind.LatencyP95Above => InstrumentNeeds.PredictionLatency,
                 AlertRuleKind.RetrainFailed => InstrumentNeeds.RetrainFailures,
@@ -248,6 +248,17 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
                     {
                         result.Add(new Observation(labels, value, value < rule.Threshold, Invariant(
                             $"{Model(labels)}: {rule.MetricName} = {value:0.####}, below {rule.Threshold:0.####}.")));
+                    }
+                }
+
+                break;
+            case AlertRuleKind.QualityAbove:
+                foreach ((SeriesLabels labels, double value) in _reader.QualityValues())
+                {
+                    if (string.Equals(labels.Get(WatchedInstruments.MetricNameTag), rule.MetricName, StringComparison.OrdinalIgnoreCase))
+                    {
+                        result.Add(new Observation(labels, value, value > rule.Threshold, Invariant(
+                            $"{Model(labels)}: {rule.MetricName} = {value:0.####}, above {rule.Threshold:0.####}.")));
                     }
                 }
 

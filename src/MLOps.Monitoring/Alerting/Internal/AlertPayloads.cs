@@ -27,7 +27,7 @@ internal static class AlertPayloads
             json.WriteString("severity", AlertingMetrics.SeverityName(alert.Rule.Severity));
             json.WriteString("summary", alert.Summary);
             WriteNumber(json, "value", alert.Value);
-            if (alert.Rule.Kind is AlertRuleKind.QualityBelow or AlertRuleKind.ErrorRateAbove or AlertRuleKind.LatencyP95Above)
+            if (alert.Rule.Kind is AlertRuleKind.QualityBelow or AlertRuleKind.QualityAbove or AlertRuleKind.ErrorRateAbove or AlertRuleKind.LatencyP95Above)
             {
                 WriteNumber(json, "threshold", alert.Rule.Threshold);
             }

@@ -46,6 +46,7 @@ internal sealed class AlertingMetrics
     {
         AlertRuleKind.DriftDetected => "drift_detected",
         AlertRuleKind.QualityBelow => "quality_below",
+        AlertRuleKind.QualityAbove => "quality_above",
         AlertRuleKind.ErrorRateAbove => "error_rate_above",
         AlertRuleKind.LatencyP95Above => "latency_p95_above",
         AlertRuleKind.RetrainFailed => "retrain_failed",

@@ -55,8 +55,8 @@ internal sealed partial class AlertingOptionsValidator : IValidateOptions<Alerti
 
             switch (rule.Kind)
             {
-                case AlertRuleKind.QualityBelow when string.IsNullOrWhiteSpace(rule.MetricName):
-                    result.AddError("a QualityBelow rule needs a MetricName.", where);
+                case AlertRuleKind.QualityBelow or AlertRuleKind.QualityAbove when string.IsNullOrWhiteSpace(rule.MetricName):
+                    result.AddError($"a {rule.Kind} rule needs a MetricName.", where);
                     break;
                 case AlertRuleKind.ErrorRateAbove when rule.Threshold is < 0 or >= 1:
                     result.AddError("the error-rate threshold must be at least 0 and below 1.", where);
