@@ -3,7 +3,7 @@ namespace MLOps;
 /// <summary>
 /// Experiment tracking in the spirit of MLflow Tracking, in-process: experiments group runs; a run records parameters
 /// (write-once), metrics (many points per key, by step), tags (mutable), dataset inputs and artifacts (SHA-256 verified).
-/// The file-system implementation is <c>AddFileSystemTracking</c> in MLOps.Registry.
+/// Implementations in MLOps.Registry: <c>AddFileSystemTracking</c> (a folder) and <c>AddPostgresTracking</c> (the PostgreSQL registry's database).
 /// </summary>
 /// <remarks>
 /// <para>Invalid arguments throw <see cref="ArgumentException"/> naming the parameter before anything is written:
