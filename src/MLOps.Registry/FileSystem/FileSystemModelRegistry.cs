@@ -948,8 +948,16 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
     }
 
+    /// <summary>Gets or sets a hook called for each change a mutation of this instance publishes (metrics); never for <see cref="RegistryChangeKind.External"/>.</summary>
+    internal Action<RegistryChange>? ChangePublished { get; set; }
+
     private void Raise(RegistryChange change)
     {
+        if (change.Kind != RegistryChangeKind.External)
+        {
+            ChangePublished?.Invoke(change);
+        }
+
         ImmutableArray<Action<RegistryChange>> subscribers = _subscribers;
         foreach (Action<RegistryChange> handler in subscribers)
         {

@@ -378,7 +378,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Empty(await Registry.QueryAuditAsync());
     }
 
-    protected static async Task DisposeRegistryAsync(IModelRegistry registry)
+    protected internal static async Task DisposeRegistryAsync(IModelRegistry registry)
     {
         switch (registry)
         {

@@ -257,7 +257,8 @@ public sealed class FileSystemRegistryTests : IDisposable
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Single(services, d => d.ServiceType == typeof(IModelRegistry));
-        var registry = Assert.IsType<FileSystemModelRegistry>(provider.GetRequiredService<IModelRegistry>());
+        var instrumented = Assert.IsType<MLOps.Registry.Internal.InstrumentedModelRegistry>(provider.GetRequiredService<IModelRegistry>());
+        var registry = Assert.IsType<FileSystemModelRegistry>(instrumented.Inner);
         Assert.Equal(Path.GetFullPath(_directory.Path), registry.RootPath);
         Assert.Same(registry, provider.GetRequiredService<FileSystemModelRegistry>());
         Assert.Equal("svc", provider.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value.DefaultActor);
