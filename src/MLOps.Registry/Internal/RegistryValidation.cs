@@ -145,8 +145,8 @@ internal static class RegistryValidation
                     if (!string.Equals(seen.Spelling, entry, StringComparison.Ordinal))
                     {
                         throw new ArgumentException(
-                            $"The artifact paths '{Shorten(seen.Owner)}' and '{Shorten(path)}' differ only in the case of '{Shorten(entry)}'; " +
-                            "paths must differ by more than case, since case-insensitive file systems (Windows, macOS) store them as one file.",
+                            $"The artifact paths '{Shorten(seen.Owner)}' and '{Shorten(path)}' spell '{Shorten(entry)}' in different case; " +
+                            "files and directories must differ by more than case, since case-insensitive file systems (Windows, macOS) store them as one.",
                             paramName);
                     }
                 }
