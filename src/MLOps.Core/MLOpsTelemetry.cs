@@ -23,6 +23,18 @@ public static class MLOpsTelemetry
 
         /// <summary>Counter ({error}): exceptions thrown by prediction observers.</summary>
         public const string ObserverErrors = "mlops.observer.errors";
+
+        /// <summary>
+        /// Histogram (s): duration of each model-registry operation, tagged with <see cref="Tags.RegistryOperation"/>,
+        /// <see cref="Tags.RegistryBackend"/>, <see cref="Tags.Outcome"/> and, unless it succeeded, <see cref="Tags.ErrorType"/>.
+        /// </summary>
+        public const string RegistryOperationDuration = "mlops.registry.operation.duration";
+
+        /// <summary>
+        /// Counter ({change}): registry change events published for mutations made through this process, tagged with
+        /// <see cref="Tags.RegistryChangeKind"/>, <see cref="Tags.RegistryBackend"/> and <see cref="Tags.ModelName"/>.
+        /// </summary>
+        public const string RegistryChanges = "mlops.registry.changes";
     }
 
     /// <summary>Tag (attribute) keys.</summary>
@@ -37,11 +49,29 @@ public static class MLOpsTelemetry
         /// <summary>The deployment variant (for example <c>primary</c>).</summary>
         public const string Variant = "mlops.deployment.variant";
 
-        /// <summary>The outcome of an operation: <c>success</c> or <c>failure</c>.</summary>
+        /// <summary>
+        /// The outcome of an operation: <c>success</c> or <c>failure</c>, or a finer value documented per instrument
+        /// (for example <c>not_found</c> or <c>conflict</c> for registry operations).
+        /// </summary>
         public const string Outcome = "mlops.outcome";
 
         /// <summary>The observer's type name.</summary>
         public const string Observer = "mlops.observer";
+
+        /// <summary>
+        /// The model-registry operation, named after the <c>IModelRegistry</c> method in snake case without
+        /// <c>Async</c> (for example <c>register_version</c>, <c>promote</c>, <c>rollback</c>, <c>resolve</c>).
+        /// </summary>
+        public const string RegistryOperation = "mlops.registry.operation";
+
+        /// <summary>The model-registry backend: <c>file_system</c> or <c>postgres</c>.</summary>
+        public const string RegistryBackend = "mlops.registry.backend";
+
+        /// <summary>
+        /// The kind of a registry change event in snake case: <c>model_created</c>, <c>model_updated</c>,
+        /// <c>version_changed</c>, <c>alias_changed</c> or <c>approval_changed</c>.
+        /// </summary>
+        public const string RegistryChangeKind = "mlops.registry.change.kind";
 
         /// <summary>The full name of the exception type on failure (OpenTelemetry's <c>error.type</c>).</summary>
         public const string ErrorType = "error.type";

@@ -9,6 +9,9 @@ internal static class AtomicFile
 {
     public const string TempMarker = ".tmp-";
 
+    /// <summary>At most this many characters of the target's name go into a temporary name (1 + 200 + 5 + 32 ≤ 255).</summary>
+    public const int MaxTempNamePrefix = 200;
+
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, Action<string>? fault, CancellationToken cancellationToken)
     {
         string temp = TempPath(path);
@@ -33,8 +36,17 @@ internal static class AtomicFile
         }
     }
 
-    public static string TempPath(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + TempMarker + Guid.NewGuid().ToString("N"));
+    /// <summary>
+    /// A temporary file next to <paramref name="path"/>: <c>.&lt;name&gt;.tmp-&lt;guid&gt;</c>, the name cut to
+    /// <see cref="MaxTempNamePrefix"/> characters so that the temporary name of a file whose own name is at the file
+    /// system's limit (255 bytes on ext4, NTFS, APFS) still fits.
+    /// </summary>
+    public static string TempPath(string path)
+    {
+        string name = Path.GetFileName(path);
+        return Path.Combine(
+            Path.GetDirectoryName(path)!, "." + (name.Length > MaxTempNamePrefix ? name[..MaxTempNamePrefix] : name) + TempMarker + Guid.NewGuid().ToString("N"));
+    }
 
     public static bool IsTemp(string fileName) => fileName.Contains(TempMarker, StringComparison.Ordinal);
 

@@ -17,7 +17,15 @@ namespace MLOps;
 /// <remarks>
 /// <para>Layout: <c>schema.json</c>; <c>registry.lock</c>; <c>models/&lt;name&gt;/model.json</c> (model, aliases and
 /// alias history); <c>models/&lt;name&gt;/versions/&lt;n&gt;.json</c>; <c>models/&lt;name&gt;/approvals.json</c>;
-/// <c>models/&lt;name&gt;/audit.jsonl</c>; <c>artifacts/&lt;name&gt;/&lt;n&gt;/files/&lt;path&gt;</c>.</para>
+/// <c>models/&lt;name&gt;/audit.jsonl</c>; <c>artifacts/&lt;name&gt;/&lt;n&gt;/files/&lt;path&gt;</c>, or, for the rare path
+/// too long for that key (more than 1024 characters with the prefix), <c>artifacts/&lt;name&gt;/&lt;n&gt;/long-paths/&lt;SHA-256
+/// of the path&gt;</c>; the version file keeps the path as registered.</para>
+/// <para>Every path <see cref="ModelArtifact.IsValidPath(string?)"/> accepts (up to <see cref="ModelArtifact.MaxPathLength"/>
+/// characters, segments up to 255) can be registered and read back. A version's artifacts must form a file tree that
+/// every file system can hold: <see cref="RegisterVersionAsync"/> throws <see cref="ArgumentException"/> (parameter
+/// <c>request</c>) before anything is written when a path is also a directory of another (<c>model</c> and
+/// <c>model/weights.bin</c>) or when two paths or directories differ only in case (<c>Model.zip</c> and <c>model.zip</c>).
+/// The PostgreSQL registry applies the same rules.</para>
 /// <para>Version numbers are gap-free: a number is allocated under the lock together with its pending version file, so
 /// a registration that is killed leaves a <see cref="ModelVersionStatus.Pending"/> version (never served, never reused)
 /// rather than a gap or a duplicate.</para>
@@ -940,8 +948,16 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
     }
 
+    /// <summary>Gets or sets a hook called for each change a mutation of this instance publishes (metrics); never for <see cref="RegistryChangeKind.External"/>.</summary>
+    internal Action<RegistryChange>? ChangePublished { get; set; }
+
     private void Raise(RegistryChange change)
     {
+        if (change.Kind != RegistryChangeKind.External)
+        {
+            ChangePublished?.Invoke(change);
+        }
+
         ImmutableArray<Action<RegistryChange>> subscribers = _subscribers;
         foreach (Action<RegistryChange> handler in subscribers)
         {
@@ -981,7 +997,13 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     internal static string VersionKey(ModelName name, ModelVersion version, string relative) => $"{name}/{version}/{relative}";
 
-    internal static string FileKey(ModelName name, ModelVersion version, string artifactPath) => VersionKey(name, version, "files/" + artifactPath);
+    /// <summary>
+    /// The store key of an artifact: <c>&lt;name&gt;/&lt;n&gt;/files/&lt;path&gt;</c>, or, when that would pass the store's key
+    /// limit, <c>&lt;name&gt;/&lt;n&gt;/long-paths/&lt;SHA-256 of the path&gt;</c> (<see cref="ArtifactKeys"/>). Derived from the
+    /// path alone, so registries written before long paths were supported read unchanged.
+    /// </summary>
+    internal static string FileKey(ModelName name, ModelVersion version, string artifactPath) =>
+        ArtifactKeys.Compose(VersionKey(name, version, string.Empty), "files", artifactPath);
 
     private async Task<ArtifactDescriptor> StoreProfileAsync(ModelName name, ModelVersion version, ReferenceProfileBlob profile, CancellationToken cancellationToken)
     {

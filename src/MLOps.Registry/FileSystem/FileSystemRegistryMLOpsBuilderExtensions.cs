@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Registry.FileSystem;
+using MLOps.Registry.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +13,8 @@ public static class FileSystemRegistryMLOpsBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IModelRegistry"/> as a <see cref="FileSystemModelRegistry"/> in a directory (options validated
-    /// when the host starts). Calling it again only adds configuration. A registry added before (for example PostgreSQL)
+    /// when the host starts), instrumented with the registry metrics (<c>mlops.registry.*</c>, see docs/telemetry.md); the
+    /// <see cref="FileSystemModelRegistry"/> itself can be resolved too. Calling it again only adds configuration. A registry added before (for example PostgreSQL)
     /// is kept.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
@@ -37,7 +40,9 @@ public static class FileSystemRegistryMLOpsBuilderExtensions
                 sp.GetService<ILoggerFactory>()));
         }
 
-        services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<FileSystemModelRegistry>());
+        services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton<IModelRegistry>(sp =>
+            InstrumentedModelRegistry.For(sp.GetRequiredService<FileSystemModelRegistry>(), sp.GetRequiredService<RegistryMetrics>()));
         return builder;
     }
 }

@@ -113,6 +113,58 @@ internal static class RegistryValidation
         }
     }
 
+    /// <summary>
+    /// Refuses a file set that cannot be laid out as files on every file system both backends may use: a path that is
+    /// both a file and a directory of another path (<c>model</c> and <c>model/weights.bin</c>), and paths or directories
+    /// that differ only in case (<c>Model.zip</c> and <c>model.zip</c> are one file on Windows and macOS, where the second
+    /// would silently replace the first). Checked for every backend, so a version registered in PostgreSQL can always be
+    /// downloaded into a directory, and a file-system registry can be copied between operating systems.
+    /// </summary>
+    public static void ArtifactTree(IReadOnlyList<ModelArtifact> artifacts, string paramName)
+    {
+        // Upper-cased entry (file or directory) -> (its spelling, whether it is a file, the artifact path it came from).
+        var entries = new Dictionary<string, (string Spelling, bool IsFile, string Owner)>(StringComparer.Ordinal);
+        foreach (ModelArtifact artifact in artifacts)
+        {
+            string path = artifact.Path;
+            for (int slash = path.IndexOf('/', StringComparison.Ordinal); ; slash = path.IndexOf('/', slash + 1))
+            {
+                bool isFile = slash < 0;
+                string entry = isFile ? path : path[..slash];
+                string folded = entry.ToUpperInvariant();
+                if (entries.TryGetValue(folded, out var seen))
+                {
+                    if (seen.IsFile != isFile)
+                    {
+                        (string file, string other) = isFile ? (path, seen.Owner) : (seen.Owner, path);
+                        throw new ArgumentException(
+                            $"The artifact path '{Shorten(file)}' is also a directory of the artifact path '{Shorten(other)}'; a file set must form a file tree.",
+                            paramName);
+                    }
+
+                    if (!string.Equals(seen.Spelling, entry, StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException(
+                            $"The artifact paths '{Shorten(seen.Owner)}' and '{Shorten(path)}' spell '{Shorten(entry)}' in different case; " +
+                            "files and directories must differ by more than case, since case-insensitive file systems (Windows, macOS) store them as one.",
+                            paramName);
+                    }
+                }
+                else
+                {
+                    entries.Add(folded, (entry, isFile, path));
+                }
+
+                if (isFile)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
+
     /// <summary>Validates a registration request and returns the primary artifact path.</summary>
     public static string Register(RegisterVersionRequest request, string paramName)
     {
@@ -137,6 +189,8 @@ internal static class RegistryValidation
                 throw new ArgumentException($"The artifact path '{artifact.Path}' appears twice.", paramName);
             }
         }
+
+        ArtifactTree(request.Artifacts, paramName);
 
         string primary = request.PrimaryArtifactPath
             ?? (request.Artifacts.Count == 1 ? request.Artifacts[0].Path : ModelArtifact.DefaultPath);

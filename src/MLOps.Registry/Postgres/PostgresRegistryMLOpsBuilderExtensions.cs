@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -60,7 +62,9 @@ public static class PostgresRegistryMLOpsBuilderExtensions
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.Postgres") ?? NullLogger.Instance);
         });
-        services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<PostgresModelRegistry>());
+        services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton<IModelRegistry>(sp =>
+            InstrumentedModelRegistry.For(sp.GetRequiredService<PostgresModelRegistry>(), sp.GetRequiredService<RegistryMetrics>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresRegistryHostedService>());
         return builder;
     }

@@ -301,6 +301,96 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Empty(await Registry.QueryAuditAsync());
     }
 
+    // ---- artifact path limits ----
+    // Regression: a valid artifact path close to ModelArtifact.MaxPathLength failed registration on both backends with an
+    // ArgumentException about a parameter named 'key' (the backend's storage key, prefix + path, passed the store's limit).
+
+    public static TheoryData<string> LongArtifactPaths => new()
+    {
+        new string('a', 255),                                                                                 // the longest file name
+        string.Join('/', Enumerable.Repeat(new string('b', 255), 4)),                                         // 1023 characters, every segment at its limit
+        string.Join('/', Enumerable.Range(0, 5).Select(i => new string((char)('c' + i), 204))),               // exactly MaxPathLength
+    };
+
+    [Theory]
+    [MemberData(nameof(LongArtifactPaths))]
+    public async Task RegisterVersion_ArtifactPathUpToMaxPathLength_RegistersAndReadsBack(string path)
+    {
+        Assert.True(ModelArtifact.IsValidPath(path));
+        ModelName name = Name(new string('m', ModelName.MaxLength));   // the longest model name makes the longest storage key
+        byte[] content = RandomNumberGenerator.GetBytes(1000);
+
+        RegisteredModelVersion v = await Registry.RegisterVersionAsync(new RegisterVersionRequest(name,
+            [ModelArtifact.FromBytes(content, path), ModelArtifact.FromBytes(Bytes("short"), "model.zip")])
+        {
+            PrimaryArtifactPath = path,
+        });
+
+        Assert.Equal(ModelVersionStatus.Ready, v.Status);
+        Assert.Equal([path, "model.zip"], v.Artifacts.Select(a => a.Path));
+        Assert.Equal(path, v.PrimaryArtifactPath);
+        Assert.Equal(Sha256(content), v.PrimaryArtifact!.Sha256);
+        Assert.Equal(content, await Registry.ReadArtifactAsync(name, v.Version));
+        Assert.Equal(content, await Registry.ReadArtifactAsync(name, v.Version, path));
+        Assert.Equal(Bytes("short"), await Registry.ReadArtifactAsync(name, v.Version, "model.zip"));
+        Assert.Equal(path, (await Registry.GetVersionAsync(name, v.Version))!.PrimaryArtifactPath);
+
+        IModelRegistry second = await OpenSecondInstanceAsync();
+        try
+        {
+            Assert.Equal(content, await second.ReadArtifactAsync(name, v.Version, path));
+        }
+        finally
+        {
+            await DisposeRegistryAsync(second);
+        }
+    }
+
+    [Fact]
+    public async Task RegisterVersion_LongArtifactPathTampered_ThrowsArtifactIntegrityException()
+    {
+        string path = string.Join('/', Enumerable.Repeat(new string('d', 255), 4));
+        RegisteredModelVersion v = await Registry.RegisterVersionAsync(new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("long-model"), path)]));
+
+        await CorruptArtifactAsync(Name(), v.Version, path, truncate: false);
+
+        await Assert.ThrowsAsync<ArtifactIntegrityException>(() => Registry.ReadArtifactAsync(Name(), v.Version, path));
+    }
+
+    [Theory]
+    [InlineData("model", "model/weights.bin")]            // a file and a directory of the same name
+    [InlineData("a/b/c.bin", "a/b")]
+    [InlineData("Model.zip", "model.zip")]                // differ only in case: one file on Windows and macOS
+    [InlineData("data/x.bin", "DATA/y.bin")]              // directories that differ only in case
+    public async Task RegisterVersion_ArtifactPathsThatCannotCoexistInAFileTree_ThrowArgumentExceptionAndWriteNothing(string first, string second)
+    {
+        var request = new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("1"), first), ModelArtifact.FromBytes(Bytes("2"), second)])
+        {
+            PrimaryArtifactPath = first,
+        };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Registry.RegisterVersionAsync(request));
+
+        Assert.Equal("request", ex.ParamName);
+        Assert.Contains(first, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(second, ex.Message, StringComparison.Ordinal);
+        Assert.Null(await Registry.GetModelAsync(Name()));
+        Assert.Empty(await Registry.QueryAuditAsync());
+    }
+
+    protected internal static async Task DisposeRegistryAsync(IModelRegistry registry)
+    {
+        switch (registry)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
     [Theory]
     [InlineData("../evil.zip")]
     [InlineData("/etc/passwd")]

@@ -84,6 +84,46 @@ public sealed class FileSystemRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task RegisterVersion_PathWhoseReadableKeyIsTooLong_IsStoredUnderLongPathsByHashAndTheVersionKeepsTheLogicalPath()
+    {
+        using FileSystemModelRegistry registry = Open();
+        const string Prefix = "taxi/1/files/";
+        // The longest path that keeps the readable layout (its key is exactly the store's limit) and one character more.
+        string fits = string.Join('/', Enumerable.Repeat(new string('f', 250), 5)).Substring(0, ModelArtifact.MaxPathLength - Prefix.Length);
+        string tooLong = fits + "x";
+        Assert.True(ModelArtifact.IsValidPath(fits) && ModelArtifact.IsValidPath(tooLong));
+
+        RegisteredModelVersion v = await registry.RegisterVersionAsync(new RegisterVersionRequest(Taxi,
+            [ModelArtifact.FromBytes("fits"u8.ToArray(), fits), ModelArtifact.FromBytes("long"u8.ToArray(), tooLong), ModelArtifact.FromBytes("m"u8.ToArray())]));
+
+        string versionDir = Path.Combine(_directory.Path, "artifacts", "taxi", "1");
+        Assert.Equal("fits", File.ReadAllText(Path.Combine(versionDir, "files", fits.Replace('/', Path.DirectorySeparatorChar))));
+        Assert.Equal("m", File.ReadAllText(Path.Combine(versionDir, "files", "model.zip")));
+        string hashed = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tooLong)));
+        Assert.Equal("long", File.ReadAllText(Path.Combine(versionDir, "long-paths", hashed)));
+        Assert.Equal(3, Directory.EnumerateFiles(versionDir, "*", SearchOption.AllDirectories).Count());   // no temporary files left
+        string versionJson = File.ReadAllText(Path.Combine(_directory.Path, "models", "taxi", "versions", "1.json"));
+        Assert.Contains($"\"path\": \"{tooLong}\"", versionJson, StringComparison.Ordinal);
+        Assert.DoesNotContain(hashed, versionJson, StringComparison.Ordinal);
+        Assert.Equal("long"u8.ToArray(), await registry.ReadArtifactAsync(Taxi, v.Version, tooLong));
+    }
+
+    [Fact]
+    public async Task RegisterVersion_ArtifactsThatCannotFormAFileTree_AreRefusedBeforeAnythingIsWritten()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        var before = DirectorySnapshot.Take(_directory.Path);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => registry.RegisterVersionAsync(new RegisterVersionRequest(Taxi,
+            [ModelArtifact.FromBytes(new byte[] { 1 }, "model.zip"), ModelArtifact.FromBytes(new byte[] { 2 }, "model.zip/inner.bin")])));
+
+        Assert.Equal("request", ex.ParamName);
+        Assert.Equal(before, DirectorySnapshot.Take(_directory.Path));
+        Assert.Equal(new ModelVersion(2), (await registry.RegisterVersionAsync(Request("2"))).Version);   // the refused request used no number
+    }
+
+    [Fact]
     public async Task Write_WhileAnotherHolderKeepsTheLockFile_TimesOutWithLockTimeoutAndReadsStillWork()
     {
         using (FileSystemModelRegistry setup = Open())
@@ -217,7 +257,8 @@ public sealed class FileSystemRegistryTests : IDisposable
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Single(services, d => d.ServiceType == typeof(IModelRegistry));
-        var registry = Assert.IsType<FileSystemModelRegistry>(provider.GetRequiredService<IModelRegistry>());
+        var instrumented = Assert.IsType<MLOps.Registry.Internal.InstrumentedModelRegistry>(provider.GetRequiredService<IModelRegistry>());
+        var registry = Assert.IsType<FileSystemModelRegistry>(instrumented.Inner);
         Assert.Equal(Path.GetFullPath(_directory.Path), registry.RootPath);
         Assert.Same(registry, provider.GetRequiredService<FileSystemModelRegistry>());
         Assert.Equal("svc", provider.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value.DefaultActor);

@@ -116,4 +116,36 @@ public class PostgresArtifactStoreTests
         await File.WriteAllBytesAsync(model, tampered);
         await Assert.ThrowsAsync<ArtifactIntegrityException>(() => registry.ReadArtifactAsync(taxi, v.Version));
     }
+
+    [Fact]
+    public async Task Registry_LongArtifactPathWithAConfiguredStore_StoresItUnderAHashedKeyWithinTheStoreLimit()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        using var directory = new TempDirectory();
+        await using PostgresModelRegistry registry = PostgresRegistryConformanceTests.Open(schema, o => o.ArtifactStore = new FileSystemArtifactStore(directory.Path));
+        ModelName name = ModelName.Parse(new string('m', ModelName.MaxLength));
+        string path = string.Join('/', Enumerable.Repeat(new string('p', 255), 4));
+
+        RegisteredModelVersion v = await registry.RegisterVersionAsync(new RegisterVersionRequest(name, [ModelArtifact.FromBytes("long"u8.ToArray(), path)]));
+
+        string key = await schema.ScalarAsync<string>($"SELECT artifacts -> 0 ->> 'key' FROM __schema__.model_versions WHERE version = {v.Version.Number}");
+        Assert.True(ModelArtifact.IsValidPath(key), key);
+        Assert.Contains("/long-paths/", key, StringComparison.Ordinal);
+        Assert.Equal(path, Assert.Single(v.Artifacts).Path);
+        Assert.Equal("long"u8.ToArray(), await registry.ReadArtifactAsync(name, v.Version, path));
+    }
+
+    [Fact]
+    public async Task Registry_RefusedFileSet_UploadsNothing()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await using PostgresModelRegistry registry = PostgresRegistryConformanceTests.Open(schema);
+        await registry.EnsureInitializedAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => registry.RegisterVersionAsync(new RegisterVersionRequest(ModelName.Parse("taxi"),
+            [ModelArtifact.FromBytes(new byte[] { 1 }, "Model.zip"), ModelArtifact.FromBytes(new byte[] { 2 }, "model.zip")]) { PrimaryArtifactPath = "model.zip" }));
+
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.artifacts"));
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.models"));
+    }
 }

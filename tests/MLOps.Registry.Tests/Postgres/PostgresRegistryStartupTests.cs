@@ -31,7 +31,7 @@ public class PostgresRegistryStartupTests
         RegisteredModelVersion v1 = await registry.RegisterVersionAsync(new RegisterVersionRequest(ModelName.Parse("taxi"), [ModelArtifact.FromBytes(new byte[] { 1, 2, 3 })]));
         await host.StopAsync();
 
-        Assert.IsType<PostgresModelRegistry>(registry);
+        Assert.Same(host.Services.GetRequiredService<PostgresModelRegistry>(), Assert.IsType<MLOps.Registry.Internal.InstrumentedModelRegistry>(registry).Inner);
         Assert.Equal(new ModelVersion(1), v1.Version);
         Assert.Equal("startup-tests", v1.CreatedBy);
         Assert.Equal(PostgresMigration.LatestVersion, await schema.ScalarAsync<int>("SELECT max(version) FROM __schema__.mlops_schema_version"));

@@ -70,7 +70,7 @@ public sealed class PostgresServingTests(ITestOutputHelper output)
         Assert.True(Serves(second, version: 1, model: 0));
         if (notifications)
         {
-            var listening = (Registry.Postgres.Internal.PostgresModelRegistry)second.GetRequiredService<IModelRegistry>();
+            var listening = second.GetRequiredService<Registry.Postgres.Internal.PostgresModelRegistry>();
             await Eventually.HoldsAsync(() => listening.Listener is { BackendProcessId: > 0 }, "the second replica listens");
         }
 

@@ -34,7 +34,7 @@ internal sealed partial class PostgresModelRegistry
                 Stream content = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
                 await using (content.ConfigureAwait(false))
                 {
-                    ArtifactDescriptor descriptor = await _store.PutAsync(prefix + "artifacts/" + artifact.Path, content, cancellationToken).ConfigureAwait(false);
+                    ArtifactDescriptor descriptor = await _store.PutAsync(ArtifactKeys.Compose(prefix, "artifacts", artifact.Path), content, cancellationToken).ConfigureAwait(false);
                     stored.Add(new PostgresJson.ArtifactJson { Path = artifact.Path, Key = descriptor.Path, Sha256 = descriptor.Sha256, Length = descriptor.Length });
                 }
             }

@@ -86,6 +86,9 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
 
     internal IArtifactStore ArtifactStore => _store;
 
+    /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics).</summary>
+    internal Action<RegistryChange>? ChangePublished { get; set; }
+
     internal static string ChannelFor(string schema) => "mlops_registry_" + schema;
 
     /// <summary>Migrates (or verifies) the schema once; a failed attempt is retried by the next call.</summary>
@@ -303,6 +306,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         // process committed just before this one (a lower sequence) is never masked.
         foreach ((RegistryChange change, long _) in mutation.Changes)
         {
+            ChangePublished?.Invoke(change);
             _changes.Raise(change);
         }
 
