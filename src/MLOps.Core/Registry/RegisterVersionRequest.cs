@@ -2,7 +2,11 @@ namespace MLOps;
 
 /// <summary>Registers a new version of a model with its artifacts and metadata.</summary>
 /// <param name="Name">The model name.</param>
-/// <param name="Artifacts">The files to store (at least one; paths unique). The primary one is served.</param>
+/// <param name="Artifacts">
+/// The files to store (at least one). The primary one is served. Paths must be unique ignoring case, and no path may also
+/// be a folder of another (<c>model</c> and <c>model/weights.bin</c>): such sets are refused with an
+/// <see cref="System.ArgumentException"/> before anything is stored, so every registry can keep them as files.
+/// </param>
 /// <remarks>
 /// Registration allocates the next version number as <see cref="ModelVersionStatus.Pending"/>, stores the artifacts
 /// with their SHA-256 and then marks the version <see cref="ModelVersionStatus.Ready"/>. If storing fails the exception
