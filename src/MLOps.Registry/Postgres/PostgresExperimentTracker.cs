@@ -462,27 +462,7 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
         return initialized.WaitAsync(cancellationToken);
     }
 
-    private async Task InitializeCoreAsync()
-    {
-        try
-        {
-            if (_migrateOnStart)
-            {
-                await _migrator.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await _migrator.VerifyAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
-        {
-            throw new ModelRegistryException(
-                RegistryErrorCode.Storage,
-                $"The PostgreSQL tracker could not prepare schema '{_schema}' on {PostgresModelRegistry.DescribeServer(_dataSource.Value)}: {ex.Message}",
-                ex);
-        }
-    }
+    private Task InitializeCoreAsync() => _migrator.PrepareAsync(_migrateOnStart, "tracker");
 
     private static PostgresRegistryDataSource OpenDataSource(PostgresRegistryOptions options)
     {

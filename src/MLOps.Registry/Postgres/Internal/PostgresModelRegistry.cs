@@ -212,27 +212,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         }
     }
 
-    private async Task InitializeCoreAsync()
-    {
-        try
-        {
-            if (_migrateOnStart)
-            {
-                await _migrator.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await _migrator.VerifyAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
-        {
-            throw new ModelRegistryException(
-                RegistryErrorCode.Storage,
-                $"The PostgreSQL registry could not prepare schema '{_schema}' on {DescribeServer(_dataSource)}: {ex.Message}",
-                ex);
-        }
-    }
+    private Task InitializeCoreAsync() => _migrator.PrepareAsync(_migrateOnStart, "registry");
 
     internal static string DescribeServer(NpgsqlDataSource dataSource)
     {

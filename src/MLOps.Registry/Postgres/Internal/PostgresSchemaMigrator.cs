@@ -105,6 +105,34 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
         }
     }
 
+    /// <summary>
+    /// Migrates (<paramref name="migrate"/>) or verifies the schema at startup; a connection or I/O failure becomes a
+    /// <see cref="ModelRegistryException"/> with <see cref="RegistryErrorCode.Storage"/> naming the server (never the password).
+    /// </summary>
+    /// <param name="migrate">Whether to migrate (the options' <c>MigrateOnStart</c>) or only verify.</param>
+    /// <param name="owner">What is starting, for the message: <c>registry</c> or <c>tracker</c>.</param>
+    public async Task PrepareAsync(bool migrate, string owner)
+    {
+        try
+        {
+            if (migrate)
+            {
+                await MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await VerifyAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+        {
+            throw new ModelRegistryException(
+                RegistryErrorCode.Storage,
+                $"The PostgreSQL {owner} could not prepare schema '{schema}' on {PostgresModelRegistry.DescribeServer(dataSource)}: {ex.Message}",
+                ex);
+        }
+    }
+
     /// <summary>Checks, without changing anything, that the schema is at exactly the version this SDK understands.</summary>
     /// <exception cref="UnsupportedRegistrySchemaException">The schema is missing, older or newer.</exception>
     public async Task VerifyAsync(CancellationToken cancellationToken = default)
