@@ -28,9 +28,15 @@ internal static class ProfileBuilder
         return new ReferenceProfile(rowCount, options.BinCount, options.MaxCategories, options.SampleSize, options.Seed, features);
     }
 
+    /// <remarks>
+    /// One copy of the finite values is made (the caller's column is not modified): the sample is drawn from it in
+    /// input order, then it is sorted in place once for the exact quantile edges, the bin counts, min/max and the
+    /// distinct values. Sorting makes profiling O(n log n) per feature; comparisons against the profile are O(n).
+    /// </remarks>
     public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options)
     {
-        var finite = new List<double>(values.Length);
+        var finite = new double[values.Length];
+        int n = 0;
         long missing = 0, infinite = 0;
         double mean = 0, m2 = 0;
         foreach (double v in values)
@@ -45,15 +51,14 @@ internal static class ProfileBuilder
             }
             else
             {
-                finite.Add(v);
+                finite[n++] = v;
                 double delta = v - mean;
-                mean += delta / finite.Count;
+                mean += delta / n;
                 m2 += delta * (v - mean);
             }
         }
 
-        int n = finite.Count;
-        double[] sample = Reservoir(finite, options.SampleSize, options.Seed);
+        double[] sample = Reservoir(finite.AsSpan(0, n), options.SampleSize, options.Seed);
         if (n == 0)
         {
             return new FeatureProfile
@@ -69,9 +74,9 @@ internal static class ProfileBuilder
             };
         }
 
-        double[] sorted = [.. finite];
-        Array.Sort(sorted);
-        double[] edges = Binning.QuantileEdges(sorted, options.BinCount);
+        Span<double> sorted = finite.AsSpan(0, n);
+        sorted.Sort();
+        double[] edges = QuantileEdgesOfSorted(sorted, options.BinCount);
         var counts = new double[edges.Length - 1];
         Binning.Count(edges, sorted, counts);
         (double[]? distinct, long[]? distinctCounts) = Distinct(sorted);
@@ -178,11 +183,11 @@ internal static class ProfileBuilder
     }
 
     /// <summary>Algorithm R over <paramref name="values"/> in order, seeded.</summary>
-    public static double[] Reservoir(IReadOnlyList<double> values, int capacity, int seed)
+    public static double[] Reservoir(ReadOnlySpan<double> values, int capacity, int seed)
     {
-        if (values.Count <= capacity)
+        if (values.Length <= capacity)
         {
-            return [.. values];
+            return values.ToArray();
         }
 
         var random = new Random(seed);
@@ -192,7 +197,7 @@ internal static class ProfileBuilder
             sample[i] = values[i];
         }
 
-        for (int i = capacity; i < values.Count; i++)
+        for (int i = capacity; i < values.Length; i++)
         {
             int j = random.Next(i + 1);
             if (j < capacity)
@@ -204,7 +209,22 @@ internal static class ProfileBuilder
         return sample;
     }
 
-    private static (double[]? Values, long[]? Counts) Distinct(double[] sorted)
+    /// <summary><see cref="Binning.QuantileEdges"/> of data that is already sorted (no second copy and sort).</summary>
+    private static double[] QuantileEdgesOfSorted(ReadOnlySpan<double> sorted, int binCount)
+    {
+        var edges = new double[binCount + 1];
+        double step = 1.0 / binCount;
+        for (int i = 1; i < binCount; i++)
+        {
+            edges[i] = Binning.Quantile(sorted, (i * step) + 0.0);
+        }
+
+        edges[0] = double.NegativeInfinity;
+        edges[binCount] = double.PositiveInfinity;
+        return edges;
+    }
+
+    private static (double[]? Values, long[]? Counts) Distinct(ReadOnlySpan<double> sorted)
     {
         var values = new List<double>();
         var counts = new List<long>();
