@@ -10,6 +10,9 @@ internal static class ProfileBuilder
     {
         var features = new List<FeatureProfile>(columns.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // One scratch column for every numeric feature: profiling M columns allocates one column copy, not M.
+        double[] scratch = new double[columns.Where(c => c.Kind == FeatureKind.Numeric).Select(c => c.Length).DefaultIfEmpty(0).Max()];
         foreach (FeatureColumn column in columns)
         {
             if (!seen.Add(column.Name))
@@ -19,7 +22,7 @@ internal static class ProfileBuilder
 
             features.Add(column.Kind switch
             {
-                FeatureKind.Numeric => Numeric(column.Name, column.Numbers!, options),
+                FeatureKind.Numeric => Numeric(column.Name, column.Numbers!, options, scratch),
                 FeatureKind.Boolean => Boolean(column.Name, column.Numbers!),
                 _ => Categorical(column.Name, column.Texts!, options.MaxCategories),
             });
@@ -29,13 +32,14 @@ internal static class ProfileBuilder
     }
 
     /// <remarks>
-    /// One copy of the finite values is made (the caller's column is not modified): the sample is drawn from it in
-    /// input order, then it is sorted in place once for the exact quantile edges, the bin counts, min/max and the
-    /// distinct values. Sorting makes profiling O(n log n) per feature; comparisons against the profile are O(n).
+    /// The finite values are copied into <paramref name="scratch"/> (the caller's column is not modified): the sample
+    /// is drawn from it in input order, then it is sorted in place once for the exact quantile edges, the bin counts,
+    /// min/max and the distinct values. Sorting makes profiling O(n log n) per feature; comparisons against the profile
+    /// are O(n).
     /// </remarks>
-    public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options)
+    public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options, double[]? scratch = null)
     {
-        var finite = new double[values.Length];
+        double[] finite = scratch is not null && scratch.Length >= values.Length ? scratch : new double[values.Length];
         int n = 0;
         long missing = 0, infinite = 0;
         double mean = 0, m2 = 0;
