@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MLOps.Monitoring;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Internal;
@@ -29,6 +30,8 @@ internal static class BatchSideBySide
         ("psi", DriftMethod.PopulationStabilityIndex),
     ];
 
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static int Run(string[] args)
     {
         string dir = Option(args, "--dir", null) ?? throw new ArgumentException("--dir is required.", nameof(args));
@@ -52,7 +55,7 @@ internal static class BatchSideBySide
             {
                 compare_ms = ms,
                 statistic = report.Features.Select(f => f.Statistic).ToArray(),
-                p_value = report.Features.Select(f => f.PValue ?? double.NaN).ToArray(),
+                p_value = report.Features.Select(f => f.PValue).ToArray(),
                 drifted = report.Features.Select(f => f.Drifted).ToArray(),
             };
             Console.WriteLine($".NET {name,-12} report over {rows:N0} × {features}: {ms,8:N1} ms (best of {repeat})");
@@ -81,7 +84,7 @@ internal static class BatchSideBySide
             out_of_range = DriftDetector.CompareColumns(profile, current).DataQuality.Features.Select(f => f.OutOfRangeCount).ToArray(),
             methods,
         };
-        File.WriteAllText(Path.Combine(dir, "dotnet.json"), JsonSerializer.Serialize(output));
+        File.WriteAllText(Path.Combine(dir, "dotnet.json"), JsonSerializer.Serialize(output, Json));
         return 0;
     }
 

@@ -1,9 +1,16 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace MLOps.Monitoring.Internal;
 
 /// <summary>
 /// The batch report's pass over one whole numeric column: missing, infinity and out-of-range counts, quantile bin
 /// counts (<c>np.histogram</c> semantics), distinct-value counts and a uniform sample of the finite values, in one
-/// sequential read of the column with O(log bins) work per value and nothing allocated per value.
+/// sequential read of the column with a few instructions per value (the bin is found by counting the inner edges ≤ the
+/// value with vector compares, four values at a time, or by a binary search beyond 32 inner edges), then a visit of
+/// only the values that enter the sample; nothing is allocated per value.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,6 +32,9 @@ internal static class NumericColumnScan
     /// <summary>Bin counts up to this many live on the stack.</summary>
     private const int StackBins = 256;
 
+    /// <summary>Up to this many inner edges the bin is found by counting edges ≤ value with vector compares.</summary>
+    private const int VectorEdges = 32;
+
     /// <summary>
     /// Scans <paramref name="values"/> (NaN = missing) into <paramref name="target"/>, which must be freshly created; the
     /// sample holds up to the target's sample capacity.
@@ -35,48 +45,7 @@ internal static class NumericColumnScan
         int binCount = Math.Max(0, edges.Length - 1);
         Span<long> counts = binCount <= StackBins ? stackalloc long[binCount] : new long[binCount];
         counts.Clear();
-        double low = binCount > 0 ? edges[0] : double.PositiveInfinity;
-        double high = binCount > 0 ? edges[binCount] : double.NegativeInfinity;
-        double min = feature.Min, max = feature.Max;
-        double[] sample = target.Sample;
-        int capacity = sample.Length;
-        var reservoir = new ReservoirL(capacity, seed);
-        long next = reservoir.First();
-        long count = 0, missing = 0, infinity = 0, outOfRange = 0;
-        foreach (double v in values)
-        {
-            if (!double.IsFinite(v))
-            {
-                if (double.IsNaN(v))
-                {
-                    missing++;
-                }
-                else
-                {
-                    infinity++;
-                }
-
-                continue;
-            }
-
-            count++;
-            outOfRange += v < min || v > max ? 1 : 0;
-            if (v >= low && v <= high)
-            {
-                counts[BinOf(edges, binCount, v)]++;
-            }
-
-            if (count <= capacity)
-            {
-                sample[(int)count - 1] = v;
-            }
-            else if (count == next)
-            {
-                sample[reservoir.Slot()] = v;
-                next = reservoir.Next(count);
-            }
-        }
-
+        (long count, long missing, long infinity, long outOfRange) = Count(values, edges, feature.Min, feature.Max, counts);
         for (int i = 0; i < binCount; i++)
         {
             target.Bins[i] = counts[i];
@@ -95,16 +64,115 @@ internal static class NumericColumnScan
             }
         }
 
-        int kept = (int)Math.Min(count, capacity);
-        target.Set(count, missing, infinity, outOfRange, 0, sample.AsSpan(0, kept));
+        var reservoir = new Reservoir(target.Sample, seed);
+        if (count == values.Length)
+        {
+            // Every value is finite: the k-th finite value is values[k - 1], so jump straight to the ones taken.
+            for (long next = 1; next <= values.Length;)
+            {
+                next = reservoir.Offer(values[(int)(next - 1)], next);
+            }
+        }
+        else
+        {
+            long index = 0, next = 1;
+            foreach (double v in values)
+            {
+                if (double.IsFinite(v) && ++index == next)
+                {
+                    next = reservoir.Offer(v, index);
+                }
+            }
+        }
+
+        int kept = (int)Math.Min(count, target.Sample.Length);
+        target.Set(count, missing, infinity, outOfRange, 0, target.Sample.AsSpan(0, kept));
+    }
+
+    /// <summary>
+    /// Counts finite, missing, infinite and out-of-[<paramref name="min"/>, <paramref name="max"/>] values and the finite
+    /// values per bin. Four values at a time when the hardware has 256-bit vectors and there are at most
+    /// <see cref="VectorEdges"/> inner edges: each lane's bin is the number of inner edges ≤ its value; a group of four
+    /// with a value outside the outer edges (or not finite) goes through the scalar step instead.
+    /// </summary>
+    private static (long Count, long Missing, long Infinity, long OutOfRange) Count(
+        ReadOnlySpan<double> values, double[] edges, double min, double max, Span<long> counts)
+    {
+        int binCount = counts.Length;
+        double low = binCount > 0 ? edges[0] : double.PositiveInfinity;
+        double high = binCount > 0 ? edges[binCount] : double.NegativeInfinity;
+        long count = 0, missing = 0, infinity = 0, outOfRange = 0;
+        bool vector = Vector256.IsHardwareAccelerated && binCount > 0 && binCount - 1 <= VectorEdges;
+        Span<Vector256<double>> inner = stackalloc Vector256<double>[vector ? binCount - 1 : 0];
+        for (int e = 0; e < inner.Length; e++)
+        {
+            inner[e] = Vector256.Create(edges[e + 1]);
+        }
+
+        Vector256<double> vLow = Vector256.Create(low), vHigh = Vector256.Create(high);
+        Vector256<double> vMin = Vector256.Create(min), vMax = Vector256.Create(max);
+        Vector256<double> infinite = Vector256.Create(double.PositiveInfinity);
+        int n = values.Length;
+        int i = 0;
+        while (i < n)
+        {
+            if (vector && i <= n - 4)
+            {
+                Vector256<double> v = Vector256.Create(values.Slice(i, 4));
+                Vector256<double> binned = Vector256.LessThan(Vector256.Abs(v), infinite)
+                    & Vector256.GreaterThanOrEqual(v, vLow) & Vector256.LessThanOrEqual(v, vHigh);
+                if (binned.ExtractMostSignificantBits() == 0b1111)
+                {
+                    Vector256<long> bin = Vector256<long>.Zero;
+                    foreach (Vector256<double> edge in inner)
+                    {
+                        bin -= Vector256.LessThanOrEqual(edge, v).AsInt64();   // all-ones lane = -1
+                    }
+
+                    counts[(int)bin.GetElement(0)]++;
+                    counts[(int)bin.GetElement(1)]++;
+                    counts[(int)bin.GetElement(2)]++;
+                    counts[(int)bin.GetElement(3)]++;
+                    count += 4;
+                    outOfRange += BitOperations.PopCount((Vector256.LessThan(v, vMin) | Vector256.GreaterThan(v, vMax)).ExtractMostSignificantBits());
+                    i += 4;
+                    continue;
+                }
+            }
+
+            double x = values[i++];
+            if (double.IsNaN(x))
+            {
+                missing++;
+            }
+            else if (double.IsInfinity(x))
+            {
+                infinity++;
+            }
+            else
+            {
+                count++;
+                if (x < min || x > max)
+                {
+                    outOfRange++;
+                }
+
+                if (x >= low && x <= high)
+                {
+                    counts[BinarySearch(edges, binCount, x)]++;
+                }
+            }
+        }
+
+        return (count, missing, infinity, outOfRange);
     }
 
     /// <summary>
     /// The bin of <paramref name="v"/> (edges[0] &lt;= v &lt;= edges[binCount] here): the largest i &lt; binCount with
     /// edges[i] &lt;= v, as <c>np.histogram</c> (half-open bins, the last one closed; a duplicate edge's mass goes to
-    /// the bin that starts at it). Branch-free binary search: the comparisons of unordered data are unpredictable.
+    /// the bin that starts at it). Counting the inner edges ≤ v gives the same index.
     /// </summary>
-    private static int BinOf(double[] edges, int binCount, double v)
+    private static int BinarySearch(double[] edges, int binCount, double v)
     {
         int lo = 0;
         int length = binCount;
@@ -118,39 +186,49 @@ internal static class NumericColumnScan
         return lo;
     }
 
-    /// <summary>Algorithm L's state: the skip weight and a seeded xorshift64* generator.</summary>
-    private struct ReservoirL
+    /// <summary>Algorithm L over the finite values: <see cref="Offer"/> is called for the values it asks for, in order.</summary>
+    private sealed class Reservoir
     {
-        private readonly int _capacity;
+        private readonly double[] _sample;
         private ulong _state;
         private double _w;
 
-        public ReservoirL(int capacity, ulong seed)
+        public Reservoir(double[] sample, ulong seed)
         {
-            _capacity = capacity;
+            _sample = sample;
 
             // SplitMix64 of the seed: neighbouring seeds (one per feature) give unrelated streams; never 0.
             ulong z = seed + 0x9E3779B97F4A7C15UL;
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             _state = (z ^ (z >> 31)) | 1;
-            _w = 0;
         }
 
-        /// <summary>The 1-based index (among finite values) of the first value after the fill that enters the reservoir.</summary>
-        public long First()
+        /// <summary>Takes the finite value number <paramref name="index"/> (1-based); returns the index of the next one to take.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public long Offer(double value, long index)
         {
-            _w = Math.Exp(Math.Log(Uniform()) / _capacity);
-            return Skip(_capacity);
-        }
+            int capacity = _sample.Length;
+            if (capacity == 0)
+            {
+                return long.MaxValue;
+            }
 
-        /// <summary>A uniformly chosen reservoir slot to replace.</summary>
-        public int Slot() => (int)Math.BigMul(NextBits(), (ulong)_capacity, out _);
+            if (index <= capacity)
+            {
+                // Filling: every value is taken; after the last one, draw the first skip.
+                _sample[index - 1] = value;
+                if (index < capacity)
+                {
+                    return index + 1;
+                }
 
-        /// <summary>After the value at <paramref name="index"/> entered the reservoir: the index of the next one.</summary>
-        public long Next(long index)
-        {
-            _w *= Math.Exp(Math.Log(Uniform()) / _capacity);
+                _w = Math.Exp(Math.Log(Uniform()) / capacity);
+                return Skip(index);
+            }
+
+            _sample[(int)Math.BigMul(NextBits(), (ulong)capacity, out _)] = value;
+            _w *= Math.Exp(Math.Log(Uniform()) / capacity);
             return Skip(index);
         }
 

@@ -50,6 +50,28 @@ public class NumericColumnScanTests
         Assert.All(target.Sample[..target.SampleCount], v => Assert.True(double.IsFinite(v)));
     }
 
+    [Theory]
+    [InlineData(10)]    // vector path: the bin is the number of inner edges <= the value
+    [InlineData(50)]    // more than 32 inner edges: binary search
+    public void Fill_TiesAndValuesOnTheEdges_BinLikeNumPy(int binCount)
+    {
+        // Rounded values: many ties, duplicate quantile edges and current values exactly on the edges.
+        double[] reference = [.. Synthetic.Normal(3000, seed: 8).Select(v => Math.Round(v * 2) / 2)];
+        double[] current = [.. Synthetic.Normal(20_001, seed: 9, mean: 0.2).Select(v => Math.Round(v * 2) / 2)];
+        ReferenceProfile profile = ReferenceProfile.FromColumns([new("x", reference)], options: new ProfileOptions { BinCount = binCount });
+        var compiled = new CompiledReference(profile, new DriftOptions());
+        PaneFeature target = new Pane(compiled, compiled.SampleCapacity, 7).Features[0];
+        CompiledFeature feature = compiled.Features[0];
+
+        NumericColumnScan.Fill(target, feature, current, 3);
+
+        var expected = new double[binCount];
+        Binning.Count(feature.Edges, current, expected);
+        Assert.True(feature.Edges.Distinct().Count() < feature.Edges.Length, "expected duplicate edges");
+        Assert.Equal(expected, target.Bins);
+        Assert.Equal(current.Count(v => v < reference.Min() || v > reference.Max()), target.OutOfRange);
+    }
+
     [Fact]
     public void Fill_FewerValuesThanTheCapacity_SampleHoldsEveryFiniteValueInOrder()
     {
