@@ -95,7 +95,7 @@ internal static class NumericColumnScan
     /// <see cref="VectorEdges"/> inner edges: each lane's bin is the number of inner edges ≤ its value; a group of four
     /// with a value outside the outer edges (or not finite) goes through the scalar step instead.
     /// </summary>
-    private static (long Count, long Missing, long Infinity, long OutOfRange) Count(
+    internal static (long Count, long Missing, long Infinity, long OutOfRange) Count(
         ReadOnlySpan<double> values, double[] edges, double min, double max, Span<long> counts)
     {
         int binCount = counts.Length;

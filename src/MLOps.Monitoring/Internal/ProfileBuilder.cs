@@ -32,10 +32,10 @@ internal static class ProfileBuilder
     }
 
     /// <remarks>
-    /// The finite values are copied into <paramref name="scratch"/> (the caller's column is not modified): the sample
-    /// is drawn from it in input order, then it is sorted in place once for the exact quantile edges, the bin counts,
-    /// min/max and the distinct values. Sorting makes profiling O(n log n) per feature; comparisons against the profile
-    /// are O(n).
+    /// The finite values are copied into <paramref name="scratch"/> (the caller's column is not modified) while count,
+    /// moments, min and max are taken; the sample is drawn from the copy in input order; then only the order statistics
+    /// the quantile edges read are selected in place (<see cref="OrderStatistics"/>, no full sort), and bin and distinct
+    /// values are counted in linear passes. Profiling is O(n log bins) per feature.
     /// </remarks>
     public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options, double[]? scratch = null)
     {
@@ -43,6 +43,7 @@ internal static class ProfileBuilder
         int n = 0;
         long missing = 0, infinite = 0;
         double mean = 0, m2 = 0;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in values)
         {
             if (double.IsNaN(v))
@@ -59,6 +60,8 @@ internal static class ProfileBuilder
                 double delta = v - mean;
                 mean += delta / n;
                 m2 += delta * (v - mean);
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
             }
         }
 
@@ -78,12 +81,11 @@ internal static class ProfileBuilder
             };
         }
 
-        Span<double> sorted = finite.AsSpan(0, n);
-        sorted.Sort();
-        double[] edges = QuantileEdgesOfSorted(sorted, options.BinCount);
-        var counts = new double[edges.Length - 1];
-        Binning.Count(edges, sorted, counts);
-        (double[]? distinct, long[]? distinctCounts) = Distinct(sorted);
+        Span<double> data = finite.AsSpan(0, n);
+        (double[]? distinct, long[]? distinctCounts) = Distinct(data);
+        double[] edges = QuantileEdges(data, options.BinCount);
+        var counts = new long[edges.Length - 1];
+        NumericColumnScan.Count(data, edges, double.NegativeInfinity, double.PositiveInfinity, counts);
         return new FeatureProfile
         {
             Name = name,
@@ -91,12 +93,12 @@ internal static class ProfileBuilder
             Count = n,
             MissingCount = missing,
             InfinityCount = infinite,
-            Min = sorted[0],
-            Max = sorted[^1],
+            Min = min,
+            Max = max,
             Mean = mean,
             StandardDeviation = n > 1 ? Math.Sqrt(m2 / (n - 1)) : 0,
             BinEdges = edges,
-            BinCounts = [.. counts.Select(c => (long)c)],
+            BinCounts = counts,
             DistinctValues = distinct,
             DistinctCounts = distinctCounts,
             Sample = sample,
@@ -213,14 +215,40 @@ internal static class ProfileBuilder
         return sample;
     }
 
-    /// <summary><see cref="Binning.QuantileEdges"/> of data that is already sorted (no second copy and sort).</summary>
-    private static double[] QuantileEdgesOfSorted(ReadOnlySpan<double> sorted, int binCount)
+    /// <summary>
+    /// <see cref="Binning.QuantileEdges"/> (NumPy's linear quantiles, open outer edges) of unsorted finite data: selects
+    /// the order statistics <see cref="Binning.Quantile"/> reads (in place), then reads them.
+    /// </summary>
+    private static double[] QuantileEdges(Span<double> data, int binCount)
     {
-        var edges = new double[binCount + 1];
+        int n = data.Length;
         double step = 1.0 / binCount;
+        var ranks = new SortedSet<int>();
         for (int i = 1; i < binCount; i++)
         {
-            edges[i] = Binning.Quantile(sorted, (i * step) + 0.0);
+            // The same arithmetic as Binning.Quantile: it reads [n - 1], [0], or [lower] and [lower + 1].
+            double virtualIndex = (n - 1) * ((i * step) + 0.0);
+            if (virtualIndex >= n - 1)
+            {
+                ranks.Add(n - 1);
+            }
+            else if (virtualIndex < 0)
+            {
+                ranks.Add(0);
+            }
+            else
+            {
+                int lower = (int)Math.Floor(virtualIndex);
+                ranks.Add(lower);
+                ranks.Add(lower + 1);
+            }
+        }
+
+        OrderStatistics.Select(data, [.. ranks]);
+        var edges = new double[binCount + 1];
+        for (int i = 1; i < binCount; i++)
+        {
+            edges[i] = Binning.Quantile(data, (i * step) + 0.0);
         }
 
         edges[0] = double.NegativeInfinity;
@@ -228,27 +256,44 @@ internal static class ProfileBuilder
         return edges;
     }
 
-    private static (double[]? Values, long[]? Counts) Distinct(ReadOnlySpan<double> sorted)
+    /// <summary>The distinct values (ascending) and their counts, or nulls when there are more than <see cref="ReferenceProfile.MaxDistinctValues"/>.</summary>
+    private static (double[]? Values, long[]? Counts) Distinct(ReadOnlySpan<double> data)
     {
-        var values = new List<double>();
-        var counts = new List<long>();
-        foreach (double v in sorted)
+        var values = new double[ReferenceProfile.MaxDistinctValues];
+        var counts = new long[ReferenceProfile.MaxDistinctValues];
+        int found = 0;
+        int last = 0;
+        foreach (double v in data)
         {
-            if (values.Count > 0 && values[^1] == v)
+            if (found > 0 && values[last] == v)
             {
-                counts[^1]++;
+                counts[last]++;
                 continue;
             }
 
-            if (values.Count == ReferenceProfile.MaxDistinctValues)
+            int j = 0;
+            while (j < found && values[j] != v)
             {
-                return (null, null);
+                j++;
             }
 
-            values.Add(v);
-            counts.Add(1);
+            if (j == found)
+            {
+                if (found == values.Length)
+                {
+                    return (null, null);
+                }
+
+                values[found++] = v;
+            }
+
+            counts[j]++;
+            last = j;
         }
 
-        return ([.. values], [.. counts]);
+        Array.Resize(ref values, found);
+        Array.Resize(ref counts, found);
+        Array.Sort(values, counts);
+        return (values, counts);
     }
 }
