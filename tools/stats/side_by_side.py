@@ -17,7 +17,8 @@ What it does:
    they agree (1e-9 relative, 1e-12 absolute below 1e-3).
 4. Times two Python versions of the same comparison, per method, over all features:
    - "same algorithm": exactly the work the .NET report does on the current data: one pass over every current value
-     (missing / infinity / out-of-range counts, np.histogram on the reference's quantile edges, a uniform sample of
+     (missing / infinity / out-of-range counts, bin counts on the reference's quantile edges (np.searchsorted +
+     np.bincount, the same counts as np.histogram and faster), a uniform sample of
      ProfileOptions.SampleSize values without replacement), then the statistic on the bounded samples (Wasserstein,
      KS) or on the bin counts (PSI). Same inputs (reference profile: edges, counts, sample), same outputs.
    - "full data": what one writes with SciPy without a profile, as Evidently does: scipy.stats.wasserstein_distance /
@@ -91,7 +92,9 @@ def same_algorithm(method, current, profile, rng):
         finite = column[~(nan | inf)]
         missing, infinity = int(nan.sum()), int(inf.sum())
         out_of_range = int(np.count_nonzero((finite < profile["reference_min"][f]) | (finite > profile["reference_max"][f])))
-        counts, _ = np.histogram(finite, profile["edges"][f])
+        # np.histogram's counts for these edges (outer ones infinite), 3x faster than np.histogram itself: the bin of
+        # x is the number of inner edges <= x.
+        counts = np.bincount(np.searchsorted(profile["inner_edges"][f], finite, side="right"), minlength=len(profile["edges"][f]) - 1)
         k = profile["sample_size"]
         sample = finite[rng.choice(finite.size, size=k, replace=False)] if finite.size > k else finite
         stat = statistic(method, profile["reference_sample"][f], sample, profile["reference_bin_counts"][f], counts)
@@ -132,10 +135,6 @@ def close(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
-def rel(a, b):
-    return abs(a - b) / max(abs(a), abs(b), 1e-300)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -173,6 +172,7 @@ def main():
     edges = [np.concatenate(([-np.inf], inner, [np.inf])) for inner in net["inner_edges"]]
     profile = {
         "edges": edges,
+        "inner_edges": [np.asarray(inner, dtype=float) for inner in net["inner_edges"]],
         "reference_bin_counts": net["reference_bin_counts"],
         "reference_min": net["reference_min"],
         "reference_max": net["reference_max"],
@@ -215,7 +215,8 @@ def main():
             finite = column[np.isfinite(column)]
             e = np.quantile(finite, np.linspace(0, 1, BINS + 1))
             e[0], e[-1] = -np.inf, np.inf
-            out.append((finite.mean(), finite.std(ddof=1), finite.min(), finite.max(), np.histogram(finite, e)[0],
+            bins = np.bincount(np.searchsorted(e[1:-1], finite, side="right"), minlength=BINS)
+            out.append((finite.mean(), finite.std(ddof=1), finite.min(), finite.max(), bins,
                         finite[rng.choice(finite.size, size=SAMPLE_SIZE, replace=False)] if finite.size > SAMPLE_SIZE else finite))
         return out
 
@@ -231,14 +232,14 @@ def main():
     print()
     print(f"Time over all {features} features, {rows:,} reference and {rows:,} current rows "
           f"(.NET best of {args.repeat}, NumPy same algorithm best of {args.py_repeat}, SciPy full data best of {args.full_repeat}):")
-    header = f"{'method':<12} {'.NET report':>12} {'NumPy same algo':>16} {'ratio':>7} {'SciPy full data':>16} {'ratio':>7}   max |sampled - full| (relative)"
+    header = f"{'method':<12} {'.NET report':>12} {'NumPy same algo':>16} {'ratio':>7} {'SciPy full data':>16} {'ratio':>7}   max |.NET - full data| statistic"
     print(header)
     print("-" * len(header))
     for method in METHODS:
         net_ms = net["methods"][method]["compare_ms"]
         same_ms, full_ms = timings[(method, "same")], timings[(method, "full")]
-        worst = max(rel(net["methods"][method]["statistic"][f], full[method][f][0]) for f in range(features))
-        print(f"{method:<12} {net_ms:>9.1f} ms {same_ms:>13.1f} ms {same_ms / net_ms:>6.1f}x {full_ms:>13.1f} ms {full_ms / net_ms:>6.1f}x   {worst:.2%}")
+        worst = max(abs(net["methods"][method]["statistic"][f] - full[method][f][0]) for f in range(features))
+        print(f"{method:<12} {net_ms:>9.1f} ms {same_ms:>13.1f} ms {same_ms / net_ms:>6.1f}x {full_ms:>13.1f} ms {full_ms / net_ms:>6.1f}x   {worst:.4f}")
     net_profile = net["profile_ms"]
     print(f"{'profile ref':<12} {net_profile:>9.1f} ms {profile_ms:>13.1f} ms {profile_ms / net_profile:>6.1f}x "
           f"{'':>16} {'':>7}   (.NET ReferenceProfile.FromColumns vs NumPy quantiles + histogram + sample)")
@@ -247,7 +248,8 @@ def main():
           f"{timings[('wasserstein', 'full')]:.1f} ms -> ratio {timings[('wasserstein', 'full')] / end_to_end:.1f}x")
     print("ratio = Python time / .NET time (> 1: .NET faster). The .NET report and the 'same algorithm' column compare "
           f"bounded samples ({max(sizes):,} current, {max(reference_sizes):,} reference values per feature) for "
-          "Wasserstein and KS and all rows' bin counts for PSI; 'full data' sorts every row of both sides.")
+          "Wasserstein and KS and all rows' bin counts for PSI; 'full data' sorts every row of both sides, so its "
+          "Wasserstein/KS statistics differ from the sampled ones by the sampling error (last column; PSI is exact).")
 
     print()
     print("Per feature, default method (normed Wasserstein; drift when >= 0.1) and KS p-value:")
