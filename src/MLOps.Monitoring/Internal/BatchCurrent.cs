@@ -65,14 +65,45 @@ internal static class BatchCurrent
 
         var known = reference.Profile.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         string[] unexpected = [.. DataViewColumns.Select(data.Schema, new ProfileOptions()).Select(c => c.Column.Name).Where(n => !known.Contains(n))];
+        // Streamed row by row into the pane (as rows of objects are): the data view is never materialized, so memory
+        // stays at the pane's counts and samples however many rows the view has.
         Pane pane = NewPane(reference);
-        List<FeatureColumn> columns = DataViewColumns.Read(data, read);
-        for (int c = 0; c < columns.Count; c++)
+        if (read.Count == 0)
         {
-            Fill(pane.Features[targets[c].Index], targets[c], columns[c]);
+            pane.Rows = CountRows(data);
+            return (pane, new SchemaComparison(missing, unexpected, mismatched));
         }
 
-        pane.Rows = columns.Count > 0 ? columns[0].Length : CountRows(data);
+        using DataViewRowCursor cursor = data.GetRowCursor(read.Select(c => c.Column));
+        (Func<double>? Number, Func<string?>? Text)[] readers = DataViewColumns.Readers(cursor, read);
+        var panes = new PaneFeature[read.Count];
+        for (int c = 0; c < panes.Length; c++)
+        {
+            panes[c] = pane.Features[targets[c].Index];
+        }
+
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            rows++;
+            for (int c = 0; c < panes.Length; c++)
+            {
+                if (readers[c].Text is { } text)
+                {
+                    panes[c].AddCategory(text());
+                }
+                else if (targets[c].Kind == FeatureKind.Boolean)
+                {
+                    panes[c].AddBoolean(readers[c].Number!());
+                }
+                else
+                {
+                    panes[c].AddNumber(readers[c].Number!());
+                }
+            }
+        }
+
+        pane.Rows = rows;
         return (pane, new SchemaComparison(missing, unexpected, mismatched));
     }
 
@@ -130,7 +161,7 @@ internal static class BatchCurrent
             }
             else if (column.Numbers is { } numbers && feature.Kind == FeatureKind.Categorical)
             {
-                Fill(pane.Features[feature.Index], feature, new FeatureColumn(
+                Fill(reference, pane.Features[feature.Index], feature, new FeatureColumn(
                     column.Name,
                     FeatureKind.Categorical,
                     null,
@@ -138,7 +169,7 @@ internal static class BatchCurrent
             }
             else
             {
-                Fill(pane.Features[feature.Index], feature, column);
+                Fill(reference, pane.Features[feature.Index], feature, column);
             }
         }
 
@@ -150,7 +181,7 @@ internal static class BatchCurrent
     private static Pane NewPane(CompiledReference reference) =>
         new(reference, reference.SampleCapacity, (ulong)reference.Profile.Seed);
 
-    private static void Fill(PaneFeature target, CompiledFeature feature, FeatureColumn column)
+    private static void Fill(CompiledReference reference, PaneFeature target, CompiledFeature feature, FeatureColumn column)
     {
         if (column.Texts is { } texts)
         {
@@ -162,16 +193,16 @@ internal static class BatchCurrent
             return;
         }
 
+        if (feature.Kind == FeatureKind.Numeric)
+        {
+            // The whole column is at hand: one tight pass instead of the streaming window's per-value update.
+            NumericColumnScan.Fill(target, feature, column.Numbers, (ulong)reference.Profile.Seed + (ulong)feature.Index);
+            return;
+        }
+
         foreach (double value in column.Numbers!)
         {
-            if (feature.Kind == FeatureKind.Boolean)
-            {
-                target.AddBoolean(value);
-            }
-            else
-            {
-                target.AddNumber(value);
-            }
+            target.AddBoolean(value);
         }
     }
 

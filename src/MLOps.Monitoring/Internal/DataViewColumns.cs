@@ -46,23 +46,19 @@ internal static class DataViewColumns
 
     public static List<FeatureColumn> Read(IDataView data, IReadOnlyList<(DataViewSchema.Column Column, FeatureKind Kind)> columns)
     {
-        var numbers = new List<double>[columns.Count];
-        var texts = new List<string?>[columns.Count];
-        var readers = new Func<double>[columns.Count];
-        var textReaders = new Func<string?>[columns.Count];
+        var numbers = new List<double>?[columns.Count];
+        var texts = new List<string?>?[columns.Count];
         using DataViewRowCursor cursor = data.GetRowCursor(columns.Select(c => c.Column));
+        (Func<double>? Number, Func<string?>? Text)[] readers = Readers(cursor, columns);
         for (int i = 0; i < columns.Count; i++)
         {
-            (DataViewSchema.Column column, FeatureKind kind) = columns[i];
-            if (kind == FeatureKind.Categorical)
+            if (readers[i].Text is not null)
             {
                 texts[i] = [];
-                textReaders[i] = TextReader(cursor, column);
             }
             else
             {
                 numbers[i] = [];
-                readers[i] = NumberReader(cursor, column);
             }
         }
 
@@ -72,11 +68,11 @@ internal static class DataViewColumns
             {
                 if (texts[i] is { } t)
                 {
-                    t.Add(textReaders[i]());
+                    t.Add(readers[i].Text!());
                 }
                 else
                 {
-                    numbers[i].Add(readers[i]());
+                    numbers[i]!.Add(readers[i].Number!());
                 }
             }
         }
@@ -88,6 +84,22 @@ internal static class DataViewColumns
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Getters of the current row of <paramref name="cursor"/>, one per column: a text reader for categorical columns
+    /// (numbers become their category text), a number reader otherwise (booleans as 0/1).
+    /// </summary>
+    public static (Func<double>? Number, Func<string?>? Text)[] Readers(DataViewRowCursor cursor, IReadOnlyList<(DataViewSchema.Column Column, FeatureKind Kind)> columns)
+    {
+        var readers = new (Func<double>?, Func<string?>?)[columns.Count];
+        for (int i = 0; i < columns.Count; i++)
+        {
+            (DataViewSchema.Column column, FeatureKind kind) = columns[i];
+            readers[i] = kind == FeatureKind.Categorical ? (null, TextReader(cursor, column)) : (NumberReader(cursor, column), null);
+        }
+
+        return readers;
     }
 
     private static Func<double> NumberReader(DataViewRowCursor cursor, DataViewSchema.Column column)

@@ -10,6 +10,9 @@ internal static class ProfileBuilder
     {
         var features = new List<FeatureProfile>(columns.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // One scratch column for every numeric feature: profiling M columns allocates one column copy, not M.
+        double[] scratch = new double[columns.Where(c => c.Kind == FeatureKind.Numeric).Select(c => c.Length).DefaultIfEmpty(0).Max()];
         foreach (FeatureColumn column in columns)
         {
             if (!seen.Add(column.Name))
@@ -19,7 +22,7 @@ internal static class ProfileBuilder
 
             features.Add(column.Kind switch
             {
-                FeatureKind.Numeric => Numeric(column.Name, column.Numbers!, options),
+                FeatureKind.Numeric => Numeric(column.Name, column.Numbers!, options, scratch),
                 FeatureKind.Boolean => Boolean(column.Name, column.Numbers!),
                 _ => Categorical(column.Name, column.Texts!, options.MaxCategories),
             });
@@ -28,11 +31,19 @@ internal static class ProfileBuilder
         return new ReferenceProfile(rowCount, options.BinCount, options.MaxCategories, options.SampleSize, options.Seed, features);
     }
 
-    public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options)
+    /// <remarks>
+    /// The finite values are copied into <paramref name="scratch"/> (the caller's column is not modified) while count,
+    /// moments, min and max are taken; the sample is drawn from the copy in input order; then only the order statistics
+    /// the quantile edges read are selected in place (<see cref="OrderStatistics"/>, no full sort), and bin and distinct
+    /// values are counted in linear passes. Profiling is O(n log bins) per feature.
+    /// </remarks>
+    public static FeatureProfile Numeric(string name, ReadOnlySpan<double> values, ProfileOptions options, double[]? scratch = null)
     {
-        var finite = new List<double>(values.Length);
+        double[] finite = scratch is not null && scratch.Length >= values.Length ? scratch : new double[values.Length];
+        int n = 0;
         long missing = 0, infinite = 0;
         double mean = 0, m2 = 0;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in values)
         {
             if (double.IsNaN(v))
@@ -45,15 +56,16 @@ internal static class ProfileBuilder
             }
             else
             {
-                finite.Add(v);
+                finite[n++] = v;
                 double delta = v - mean;
-                mean += delta / finite.Count;
+                mean += delta / n;
                 m2 += delta * (v - mean);
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
             }
         }
 
-        int n = finite.Count;
-        double[] sample = Reservoir(finite, options.SampleSize, options.Seed);
+        double[] sample = Reservoir(finite.AsSpan(0, n), options.SampleSize, options.Seed);
         if (n == 0)
         {
             return new FeatureProfile
@@ -69,12 +81,11 @@ internal static class ProfileBuilder
             };
         }
 
-        double[] sorted = [.. finite];
-        Array.Sort(sorted);
-        double[] edges = Binning.QuantileEdges(sorted, options.BinCount);
-        var counts = new double[edges.Length - 1];
-        Binning.Count(edges, sorted, counts);
-        (double[]? distinct, long[]? distinctCounts) = Distinct(sorted);
+        Span<double> data = finite.AsSpan(0, n);
+        (double[]? distinct, long[]? distinctCounts) = Distinct(data);
+        double[] edges = QuantileEdges(data, options.BinCount);
+        var counts = new long[edges.Length - 1];
+        NumericColumnScan.Count(data, edges, double.NegativeInfinity, double.PositiveInfinity, counts);
         return new FeatureProfile
         {
             Name = name,
@@ -82,12 +93,12 @@ internal static class ProfileBuilder
             Count = n,
             MissingCount = missing,
             InfinityCount = infinite,
-            Min = sorted[0],
-            Max = sorted[^1],
+            Min = min,
+            Max = max,
             Mean = mean,
             StandardDeviation = n > 1 ? Math.Sqrt(m2 / (n - 1)) : 0,
             BinEdges = edges,
-            BinCounts = [.. counts.Select(c => (long)c)],
+            BinCounts = counts,
             DistinctValues = distinct,
             DistinctCounts = distinctCounts,
             Sample = sample,
@@ -178,11 +189,11 @@ internal static class ProfileBuilder
     }
 
     /// <summary>Algorithm R over <paramref name="values"/> in order, seeded.</summary>
-    public static double[] Reservoir(IReadOnlyList<double> values, int capacity, int seed)
+    public static double[] Reservoir(ReadOnlySpan<double> values, int capacity, int seed)
     {
-        if (values.Count <= capacity)
+        if (values.Length <= capacity)
         {
-            return [.. values];
+            return values.ToArray();
         }
 
         var random = new Random(seed);
@@ -192,7 +203,7 @@ internal static class ProfileBuilder
             sample[i] = values[i];
         }
 
-        for (int i = capacity; i < values.Count; i++)
+        for (int i = capacity; i < values.Length; i++)
         {
             int j = random.Next(i + 1);
             if (j < capacity)
@@ -204,27 +215,85 @@ internal static class ProfileBuilder
         return sample;
     }
 
-    private static (double[]? Values, long[]? Counts) Distinct(double[] sorted)
+    /// <summary>
+    /// <see cref="Binning.QuantileEdges"/> (NumPy's linear quantiles, open outer edges) of unsorted finite data: selects
+    /// the order statistics <see cref="Binning.Quantile"/> reads (in place), then reads them.
+    /// </summary>
+    private static double[] QuantileEdges(Span<double> data, int binCount)
     {
-        var values = new List<double>();
-        var counts = new List<long>();
-        foreach (double v in sorted)
+        int n = data.Length;
+        double step = 1.0 / binCount;
+        var ranks = new SortedSet<int>();
+        for (int i = 1; i < binCount; i++)
         {
-            if (values.Count > 0 && values[^1] == v)
+            // The same arithmetic as Binning.Quantile: it reads [n - 1], [0], or [lower] and [lower + 1].
+            double virtualIndex = (n - 1) * ((i * step) + 0.0);
+            if (virtualIndex >= n - 1)
             {
-                counts[^1]++;
+                ranks.Add(n - 1);
+            }
+            else if (virtualIndex < 0)
+            {
+                ranks.Add(0);
+            }
+            else
+            {
+                int lower = (int)Math.Floor(virtualIndex);
+                ranks.Add(lower);
+                ranks.Add(lower + 1);
+            }
+        }
+
+        OrderStatistics.Select(data, [.. ranks]);
+        var edges = new double[binCount + 1];
+        for (int i = 1; i < binCount; i++)
+        {
+            edges[i] = Binning.Quantile(data, (i * step) + 0.0);
+        }
+
+        edges[0] = double.NegativeInfinity;
+        edges[binCount] = double.PositiveInfinity;
+        return edges;
+    }
+
+    /// <summary>The distinct values (ascending) and their counts, or nulls when there are more than <see cref="ReferenceProfile.MaxDistinctValues"/>.</summary>
+    private static (double[]? Values, long[]? Counts) Distinct(ReadOnlySpan<double> data)
+    {
+        var values = new double[ReferenceProfile.MaxDistinctValues];
+        var counts = new long[ReferenceProfile.MaxDistinctValues];
+        int found = 0;
+        int last = 0;
+        foreach (double v in data)
+        {
+            if (found > 0 && values[last] == v)
+            {
+                counts[last]++;
                 continue;
             }
 
-            if (values.Count == ReferenceProfile.MaxDistinctValues)
+            int j = 0;
+            while (j < found && values[j] != v)
             {
-                return (null, null);
+                j++;
             }
 
-            values.Add(v);
-            counts.Add(1);
+            if (j == found)
+            {
+                if (found == values.Length)
+                {
+                    return (null, null);
+                }
+
+                values[found++] = v;
+            }
+
+            counts[j]++;
+            last = j;
         }
 
-        return ([.. values], [.. counts]);
+        Array.Resize(ref values, found);
+        Array.Resize(ref counts, found);
+        Array.Sort(values, counts);
+        return (values, counts);
     }
 }
