@@ -22,9 +22,7 @@ namespace MLOps.Monitoring.Internal;
 /// value that enters it (geometric skips), so random numbers are drawn only O(capacity · (1 + log(N / capacity)))
 /// times instead of once per value as in Algorithm R. Every subset of <c>capacity</c> finite values is equally
 /// likely, as with Algorithm R; it is seeded, so the same column and seed give the same sample. The streaming window
-/// (<see cref="PaneFeature"/>) draws its sample with Algorithm R, so beyond <c>capacity</c> values the two paths pick
-/// different (equally uniform) samples of the same data; up to <c>capacity</c> values both hold every finite value in
-/// order.
+/// (<see cref="PaneFeature"/>) uses the same <see cref="Reservoir"/>.
 /// </para>
 /// </remarks>
 internal static class NumericColumnScan
@@ -64,7 +62,7 @@ internal static class NumericColumnScan
             }
         }
 
-        var reservoir = new Reservoir(target.Sample, seed);
+        var reservoir = new Reservoir(target.Sample, seed);   // one per feature per report
         if (count == values.Length)
         {
             // Every value is finite: the k-th finite value is values[k - 1], so jump straight to the ones taken.
@@ -184,69 +182,5 @@ internal static class NumericColumnScan
         }
 
         return lo;
-    }
-
-    /// <summary>Algorithm L over the finite values: <see cref="Offer"/> is called for the values it asks for, in order.</summary>
-    private sealed class Reservoir
-    {
-        private readonly double[] _sample;
-        private ulong _state;
-        private double _w;
-
-        public Reservoir(double[] sample, ulong seed)
-        {
-            _sample = sample;
-
-            // SplitMix64 of the seed: neighbouring seeds (one per feature) give unrelated streams; never 0.
-            ulong z = seed + 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            _state = (z ^ (z >> 31)) | 1;
-        }
-
-        /// <summary>Takes the finite value number <paramref name="index"/> (1-based); returns the index of the next one to take.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public long Offer(double value, long index)
-        {
-            int capacity = _sample.Length;
-            if (capacity == 0)
-            {
-                return long.MaxValue;
-            }
-
-            if (index <= capacity)
-            {
-                // Filling: every value is taken; after the last one, draw the first skip.
-                _sample[index - 1] = value;
-                if (index < capacity)
-                {
-                    return index + 1;
-                }
-
-                _w = Math.Exp(Math.Log(Uniform()) / capacity);
-                return Skip(index);
-            }
-
-            _sample[(int)Math.BigMul(NextBits(), (ulong)capacity, out _)] = value;
-            _w *= Math.Exp(Math.Log(Uniform()) / capacity);
-            return Skip(index);
-        }
-
-        private long Skip(long index)
-        {
-            double skip = Math.Floor(Math.Log(Uniform()) / Math.Log(1 - _w));
-            return skip is >= 0 and < 1e18 ? index + (long)skip + 1 : long.MaxValue;
-        }
-
-        /// <summary>Uniform in (0, 1): 53 random bits, centred in their interval so 0 never occurs.</summary>
-        private double Uniform() => ((NextBits() >> 11) + 0.5) * (1.0 / (1UL << 53));
-
-        private ulong NextBits()
-        {
-            _state ^= _state >> 12;
-            _state ^= _state << 25;
-            _state ^= _state >> 27;
-            return _state * 2685821657736338717UL;
-        }
     }
 }

@@ -9,13 +9,11 @@ namespace MLOps.Monitoring.Internal;
 internal sealed class PaneFeature
 {
     private readonly CompiledFeature _feature;
-    private ulong _random;
+    private readonly ulong _seed;
 
-    // Reservoir sampling by Li's Algorithm L (ACM TOMS 20(4), 1994): once the sample is full, the number of values to
-    // skip before the next replacement is drawn from its exact distribution, so a value that is not sampled costs one
-    // comparison (no random number, no division) and the result is the same uniform sample as Algorithm R.
-    private double _w;
-    private long _nextReplacement = long.MaxValue;
+    // The sample is a Reservoir (Algorithm L): a value it does not ask for costs one comparison with _next.
+    private Reservoir _reservoir;
+    private long _next = 1;
 
     public PaneFeature(CompiledFeature feature, int sampleCapacity, ulong seed)
     {
@@ -24,7 +22,8 @@ internal sealed class PaneFeature
         Distinct = feature.Distinct is null ? null : new double[feature.Distinct.Length + 1];
         Categories = feature.IsNumeric ? [] : new double[feature.Categories.Length + 1];
         Sample = feature.IsNumeric ? new double[sampleCapacity] : [];
-        _random = seed | 1;
+        _seed = seed;
+        _reservoir = new Reservoir(Sample, seed);
     }
 
     public long Count { get; private set; }
@@ -82,18 +81,13 @@ internal sealed class PaneFeature
             Distinct[i >= 0 ? i : Distinct.Length - 1]++;
         }
 
-        long seen = ++Seen;
-        if (SampleCount < Sample.Length)
+        if (++Seen == _next)
         {
-            Sample[SampleCount++] = value;
-            if (SampleCount == Sample.Length)
+            _next = _reservoir.Offer(value, Seen);
+            if (SampleCount < Sample.Length)
             {
-                StartSkipping();
+                SampleCount++;
             }
-        }
-        else if (seen == _nextReplacement)
-        {
-            Replace(value);
         }
     }
 
@@ -138,7 +132,7 @@ internal sealed class PaneFeature
     {
         Count = Missing = Infinity = OutOfRange = Unseen = Seen = 0;
         SampleCount = 0;
-        _nextReplacement = long.MaxValue;
+        _next = 1;   // the reservoir fills again from the first value (its random stream continues)
         Array.Clear(Bins);
         Array.Clear(Categories);
         if (Distinct is not null)
@@ -170,6 +164,7 @@ internal sealed class PaneFeature
                 double[] grown = new double[SampleCount + other.SampleCount];
                 Sample.AsSpan(0, SampleCount).CopyTo(grown);
                 Sample = grown;
+                StopSampling();
             }
 
             other.Sample.AsSpan(0, other.SampleCount).CopyTo(Sample.AsSpan(SampleCount));
@@ -188,40 +183,15 @@ internal sealed class PaneFeature
         Sample = sample.ToArray();
         SampleCount = Sample.Length;
         Seen = SampleCount;
+        StopSampling();
     }
 
-    private void StartSkipping()
+    /// <summary>A merged or set pane is evaluated, never added to: its sample is final.</summary>
+    private void StopSampling()
     {
-        _w = Math.Exp(Math.Log(NextUniform()) / Sample.Length);
-        ScheduleNext();
+        _reservoir = new Reservoir(Sample, _seed);
+        _next = long.MaxValue;
     }
-
-    private void Replace(double value)
-    {
-        Sample[(int)Math.BigMul(NextRandom(), (ulong)Sample.Length, out _)] = value;
-        _w *= Math.Exp(Math.Log(NextUniform()) / Sample.Length);
-        ScheduleNext();
-    }
-
-    private void ScheduleNext()
-    {
-        // The skip is geometric: floor(ln(u) / ln(1 - w)); when 1 - w rounds to 1 it is beyond any reachable count.
-        double denominator = Math.Log(1 - _w);
-        double skip = denominator < 0 ? Math.Floor(Math.Log(NextUniform()) / denominator) : double.PositiveInfinity;
-        _nextReplacement = skip < long.MaxValue / 2 ? Seen + (long)skip + 1 : long.MaxValue;
-    }
-
-    /// <summary>xorshift64*: a fast deterministic 64-bit generator (seeded per pane and feature).</summary>
-    private ulong NextRandom()
-    {
-        _random ^= _random >> 12;
-        _random ^= _random << 25;
-        _random ^= _random >> 27;
-        return _random * 2685821657736338717UL;
-    }
-
-    /// <summary>A uniform double in the open interval (0, 1).</summary>
-    private double NextUniform() => ((NextRandom() >> 11) + 0.5) * (1.0 / (1UL << 53));
 
     private static void Add(double[] target, double[] source)
     {
