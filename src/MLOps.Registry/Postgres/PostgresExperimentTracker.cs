@@ -45,8 +45,6 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
     private readonly IArtifactStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _initializeLock = new();
-    private Task? _initialized;
     private int _disposed;
 
     /// <summary>Opens a tracker over the database and schema of <paramref name="options"/>; the schema is migrated on first use.</summary>
@@ -441,28 +439,9 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
     // ---------------------------------------------------------------- initialization
 
     /// <summary>Migrates (or, with migration off, verifies) the schema once; a failed attempt is retried by the next call.</summary>
-    internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default)
-    {
-        Task? initialized = Volatile.Read(ref _initialized);
-        if (initialized is { IsCompletedSuccessfully: true })
-        {
-            return Task.CompletedTask;
-        }
+    internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
+        _migrator.EnsurePreparedAsync(_migrateOnStart, "tracker", cancellationToken);
 
-        lock (_initializeLock)
-        {
-            if (_initialized is null || _initialized.IsFaulted || _initialized.IsCanceled)
-            {
-                _initialized = InitializeCoreAsync();
-            }
-
-            initialized = _initialized;
-        }
-
-        return initialized.WaitAsync(cancellationToken);
-    }
-
-    private Task InitializeCoreAsync() => _migrator.PrepareAsync(_migrateOnStart, "tracker");
 
     private static PostgresRegistryDataSource OpenDataSource(PostgresRegistryOptions options)
     {

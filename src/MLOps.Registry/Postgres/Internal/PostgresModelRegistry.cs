@@ -47,8 +47,6 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private readonly PostgresSchemaMigrator _migrator;
     private readonly RegistryChangeHub _changes;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
-    private readonly Lock _initializeLock = new();
-    private Task? _initialized;
     private bool _pollBaselined;
     private int _pollPasses;
 
@@ -92,26 +90,8 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     internal static string ChannelFor(string schema) => "mlops_registry_" + schema;
 
     /// <summary>Migrates (or verifies) the schema once; a failed attempt is retried by the next call.</summary>
-    public Task EnsureInitializedAsync(CancellationToken cancellationToken = default)
-    {
-        Task? initialized = Volatile.Read(ref _initialized);
-        if (initialized is { IsCompletedSuccessfully: true })
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_initializeLock)
-        {
-            if (_initialized is null || _initialized.IsFaulted || _initialized.IsCanceled)
-            {
-                _initialized = InitializeCoreAsync();
-            }
-
-            initialized = _initialized;
-        }
-
-        return initialized.WaitAsync(cancellationToken);
-    }
+    public Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
+        _migrator.EnsurePreparedAsync(_migrateOnStart, "registry", cancellationToken);
 
     public IDisposable Subscribe(Action<RegistryChange> handler)
     {
@@ -212,7 +192,6 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         }
     }
 
-    private Task InitializeCoreAsync() => _migrator.PrepareAsync(_migrateOnStart, "registry");
 
     internal static string DescribeServer(NpgsqlDataSource dataSource)
     {

@@ -15,6 +15,8 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
     internal const int AdvisoryLockClassId = 0x4D4C4F50;
 
     private readonly string _quotedSchema = PostgresSql.QuoteIdentifier(schema);
+    private readonly Lock _prepareLock = new();
+    private Task? _prepared;
 
     /// <summary>Migrates the schema (creating it if needed) and returns the version found and the version left.</summary>
     /// <exception cref="UnsupportedRegistrySchemaException">The schema was written by a newer version of the SDK.</exception>
@@ -103,6 +105,28 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
                 return (current, Math.Max(current, targetVersion));
             }
         }
+    }
+
+    /// <summary>Runs <see cref="PrepareAsync"/> once; a failed or cancelled attempt is retried by the next call.</summary>
+    public Task EnsurePreparedAsync(bool migrate, string owner, CancellationToken cancellationToken = default)
+    {
+        Task? prepared = Volatile.Read(ref _prepared);
+        if (prepared is { IsCompletedSuccessfully: true })
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_prepareLock)
+        {
+            if (_prepared is null || _prepared.IsFaulted || _prepared.IsCanceled)
+            {
+                _prepared = PrepareAsync(migrate, owner);
+            }
+
+            prepared = _prepared;
+        }
+
+        return prepared.WaitAsync(cancellationToken);
     }
 
     /// <summary>
