@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using MLOps.Monitoring.Statistics;
 
 namespace MLOps.Monitoring.Internal;
 
@@ -56,7 +57,7 @@ internal static class NumericColumnScan
             {
                 if (double.IsFinite(v))
                 {
-                    int k = Array.BinarySearch(known, v);
+                    int k = Binning.FindExact(known, v);
                     distinct[k >= 0 ? k : distinct.Length - 1]++;
                 }
             }
