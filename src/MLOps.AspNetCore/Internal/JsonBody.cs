@@ -36,7 +36,8 @@ internal static class JsonBody
             {
                 if (total == buffer.Length)
                 {
-                    if (total >= cap)
+                    // Full: grow (to at most cap + 1 bytes, enough to tell a body of exactly the limit from a longer one).
+                    if (total > cap)
                     {
                         return (null, Problems.TooLarge($"The request body exceeds the limit of {cap} bytes."));
                     }

@@ -78,6 +78,24 @@ public class PredictEndpointTests
             body.RootElement.GetProperty("output").GetProperty("score").GetSingle());
     }
 
+    [Theory]
+    [InlineData(4096, true, HttpStatusCode.OK)]
+    [InlineData(4097, true, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(4096, false, HttpStatusCode.OK)]
+    [InlineData(4097, false, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task Predict_BodyOfExactlyTheLimit_IsReadAndOneByteMoreIsRefused(int size, bool chunked, HttpStatusCode expected)
+    {
+        await using var app = await TestApp.StartAsync(endpoints: o => o.MaxRequestBodySize = 4096);
+        string head = "{\"size\":120,\"rooms\":4";
+        string json = head + new string(' ', size - head.Length - 1) + "}";
+        Assert.Equal(size, Encoding.UTF8.GetByteCount(json));
+
+        using HttpContent content = chunked ? new ChunkedJson(json) : new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await app.Client.PostAsync("/mlops/models/house/predict", content);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task Predict_ChunkedBodyOverTheLimit_Returns413()
     {
