@@ -8,10 +8,10 @@ namespace MLOps.AspNetCore.Internal;
 internal static class JsonBody
 {
     /// <summary>
-    /// Reads the body into one pooled buffer (sized from Content-Length when known) and parses it in place; the
-    /// prediction endpoints' path. Dispose the result to release the document and return the buffer.
+    /// Reads the body into one pooled buffer (sized from Content-Length when known) and parses it in place. Dispose the
+    /// result to release the document and return the buffer.
     /// </summary>
-    public static async Task<(PooledJsonDocument? Document, IResult? Problem)> ReadPooledAsync(HttpContext http, MLOpsEndpointOptions options)
+    public static async Task<(PooledJsonDocument? Document, IResult? Problem)> ReadAsync(HttpContext http, MLOpsEndpointOptions options)
     {
         HttpRequest request = http.Request;
         if (!request.HasJsonContentType())
@@ -86,57 +86,6 @@ internal static class JsonBody
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        }
-    }
-
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpContext http, MLOpsEndpointOptions options)
-    {
-        HttpRequest request = http.Request;
-        if (!request.HasJsonContentType())
-        {
-            return (null, Problems.UnsupportedMediaType(request.ContentType));
-        }
-
-        if (request.ContentLength > options.MaxRequestBodySize)
-        {
-            return (null, Problems.TooLarge($"The request body is {request.ContentLength} bytes; the limit is {options.MaxRequestBodySize} bytes."));
-        }
-
-        var buffer = new MemoryStream();
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > options.MaxRequestBodySize)
-                {
-                    return (null, Problems.TooLarge($"The request body exceeds the limit of {options.MaxRequestBodySize} bytes."));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        if (buffer.Length == 0)
-        {
-            return (null, Problems.BadRequest("The request body is empty; send a JSON document."));
-        }
-
-        try
-        {
-            var document = JsonDocument.Parse(
-                buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
-                new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
-            return (document, null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Problems.BadRequest($"The request body is not valid JSON: {ex.Message}"));
         }
     }
 }

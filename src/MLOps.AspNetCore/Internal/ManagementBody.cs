@@ -7,7 +7,7 @@ internal sealed class ManagementBody
 {
     private readonly JsonElement _root;
 
-    public ManagementBody(JsonDocument? document)
+    public ManagementBody(PooledJsonDocument? document)
     {
         if (document is null)
         {

@@ -35,7 +35,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictAsync(HttpContext http, MLOpsEndpointOptions options)
     {
-        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadPooledAsync(http, options).ConfigureAwait(false);
+        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
             return problem!;
@@ -79,7 +79,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictBatchAsync(HttpContext http, MLOpsEndpointOptions options)
     {
-        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadPooledAsync(http, options).ConfigureAwait(false);
+        (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
             return problem!;

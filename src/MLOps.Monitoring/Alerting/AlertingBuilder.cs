@@ -56,24 +56,8 @@ public sealed class AlertingBuilder
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="metricName"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not finite.</exception>
-    public AlertingBuilder OnQualityBelow(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
-        if (!double.IsFinite(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
-        }
-
-        CheckDefined(severity, nameof(severity));
-        return Add(new AlertRule
-        {
-            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"quality-below-{metricName}-{threshold}"),
-            Kind = AlertRuleKind.QualityBelow,
-            Severity = severity,
-            MetricName = metricName,
-            Threshold = threshold,
-        });
-    }
+    public AlertingBuilder OnQualityBelow(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null) =>
+        Quality(AlertRuleKind.QualityBelow, "below", metricName, threshold, severity, name);
 
     /// <summary>
     /// Alerts when the <c>mlops.model.quality</c> gauge of <paramref name="metricName"/> is above <paramref name="threshold"/>:
@@ -86,24 +70,8 @@ public sealed class AlertingBuilder
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="metricName"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not finite.</exception>
-    public AlertingBuilder OnQualityAbove(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
-        if (!double.IsFinite(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
-        }
-
-        CheckDefined(severity, nameof(severity));
-        return Add(new AlertRule
-        {
-            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"quality-above-{metricName}-{threshold}"),
-            Kind = AlertRuleKind.QualityAbove,
-            Severity = severity,
-            MetricName = metricName,
-            Threshold = threshold,
-        });
-    }
+    public AlertingBuilder OnQualityAbove(string metricName, double threshold, AlertSeverity severity = AlertSeverity.Warning, string? name = null) =>
+        Quality(AlertRuleKind.QualityAbove, "above", metricName, threshold, severity, name);
 
     /// <summary>Alerts when more than <paramref name="threshold"/> of the predictions over <paramref name="window"/> failed, per model and variant.</summary>
     /// <param name="threshold">The share of failed predictions, at least 0 and below 1 (0.05 is 5%).</param>
@@ -310,6 +278,25 @@ public sealed class AlertingBuilder
     }
 
     private static TimeProvider TimeOf(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private AlertingBuilder Quality(AlertRuleKind kind, string direction, string metricName, double threshold, AlertSeverity severity, string? name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricName);
+        if (!double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
+        }
+
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? string.Create(CultureInfo.InvariantCulture, $"quality-{direction}-{metricName}-{threshold}"),
+            Kind = kind,
+            Severity = severity,
+            MetricName = metricName,
+            Threshold = threshold,
+        });
+    }
 
     private static void CheckDefined<TEnum>(TEnum value, string parameterName)
         where TEnum : struct, Enum

@@ -370,15 +370,15 @@ public sealed class ReferenceProfile
 
     private static bool StrictlyAscending(IReadOnlyList<double> values)
     {
-        for (int i = 1; i < values.Count; i++)
+        for (int i = 0; i < values.Count; i++)
         {
-            if (!(values[i - 1] < values[i]))
+            if (!double.IsFinite(values[i]) || (i > 0 && !(values[i - 1] < values[i])))
             {
                 return false;
             }
         }
 
-        return values.All(double.IsFinite);
+        return true;
     }
 
     private static bool OpenAscending(IReadOnlyList<double> edges)
