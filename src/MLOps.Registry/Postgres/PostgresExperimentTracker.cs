@@ -20,11 +20,13 @@ namespace MLOps;
 /// directly for scripts and notebooks (and dispose it).
 /// </summary>
 /// <remarks>
-/// <para>Every write is one READ COMMITTED transaction that first locks the run's row: <c>FOR SHARE</c> to append metric
-/// points (appenders on any connection run in parallel), <c>FOR NO KEY UPDATE</c> for parameters, tags, dataset inputs
-/// and artifacts (serialized per run, so of two processes writing the same parameter with different values exactly one
-/// wins and the other gets <see cref="RegistryErrorCode.ParamAlreadyLogged"/>), and <c>UPDATE</c> to end it (which waits
-/// for in-flight appends; nothing is logged to a run after it ended). Reads are one REPEATABLE READ snapshot.</para>
+/// <para>Every write is one READ COMMITTED transaction that first locks the run. Appending metric points takes the run's
+/// advisory lock shared and its row <c>FOR KEY SHARE</c> (appenders on any connection run in parallel, and do not hold up
+/// parameter writers); parameters, tags, dataset inputs and artifacts lock the row <c>FOR NO KEY UPDATE</c> (serialized
+/// per run, so of two processes writing the same parameter with different values exactly one wins and the other gets
+/// <see cref="RegistryErrorCode.ParamAlreadyLogged"/>); ending the run takes the advisory lock exclusively, then updates
+/// the row, so it waits for in-flight appends, appends that arrive meanwhile queue behind it, and nothing is logged to a
+/// run after it ended. Reads are one REPEATABLE READ snapshot.</para>
 /// <para>Artifacts go to the registry's artifact store (<see cref="PostgresRegistryOptions.ArtifactStore"/>; by default
 /// the schema's <c>artifacts</c> table) under a key unique to the attempt, and are recorded (path, SHA-256, length) only
 /// after the upload completed; every read verifies length and SHA-256.</para>
@@ -39,6 +41,7 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
     private readonly bool _ownsDataSource;
     private readonly string _schema;
     private readonly string _quotedSchema;
+    private readonly long _runLockSpace;
     private readonly int _commandTimeout;
     private readonly bool _migrateOnStart;
     private readonly PostgresSchemaMigrator _migrator;
@@ -70,6 +73,7 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
         _ownsDataSource = ownsDataSource;
         _schema = options.Schema;
         _quotedSchema = PostgresSql.QuoteIdentifier(options.Schema);
+        _runLockSpace = RunLockSpace(options.Schema);
         _commandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
         _migrateOnStart = options.MigrateOnStart;
         _time = timeProvider ?? TimeProvider.System;
@@ -182,6 +186,12 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
         TrackedRun ended = await WriteAsync(
             async s =>
             {
+                // Exclusive: waits for in-flight appends (they hold the lock shared) and holds off new ones until commit.
+                using (NpgsqlCommand exclusive = s.Command("SELECT pg_advisory_xact_lock($1)").With(s.RunLockKey(id)))
+                {
+                    await exclusive.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 using (NpgsqlCommand update = s.Command(
                     "UPDATE __schema__.runs SET status = $2, ended_at = $3, error = $4 WHERE run_id = $1 AND status = 0")
                     .With(id).With((short)status).With(now).WithText(TrackingValidation.Error(error)))
@@ -189,7 +199,7 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
                     if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                     {
                         // Missing, or ended by someone else (the UPDATE waited for them and re-checked the status).
-                        await LockRunAsync(s, id, runId, RunLock.Share, requireRunning: true, cancellationToken).ConfigureAwait(false);
+                        await LockRunAsync(s, id, runId, RunLock.Update, requireRunning: true, cancellationToken).ConfigureAwait(false);
                         throw new InvalidOperationException("A running run could not be ended.");
                     }
                 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Registry.FileSystem;
@@ -145,6 +146,45 @@ public sealed class PostgresTrackerTests : IAsyncLifetime
         Assert.All(rejections, e => Assert.Equal(RegistryErrorCode.InvalidState, e.ErrorCode));
         Assert.Equal(accepted, (await trackers[0].GetMetricHistoryAsync(run.RunId, "loss")).Count);
         Assert.True(accepted >= 4);
+    }
+
+    [Fact]
+    public async Task LogParams_WhileFourConnectionsAppendMetrics_EveryParamIsStoredAndAppendsGoOn()
+    {
+        // Appenders hold the run's row FOR KEY SHARE, which does not conflict with a parameter writer's FOR NO KEY UPDATE:
+        // a steady stream of appends must not hold parameter writes off (with FOR SHARE they waited up to the command timeout).
+        PostgresExperimentTracker[] trackers = await OpenAsync(5);
+        TrackedRun run = await trackers[0].StartRunAsync("taxi");
+        using var stop = new CancellationTokenSource();
+        var firstPoint = new CountdownEvent(4);
+        long appended = 0;
+
+        Task[] appenders = [.. trackers.Skip(1).Select(tracker => Task.Run(async () =>
+        {
+            for (long step = 0; !stop.IsCancellationRequested; step++)
+            {
+                await tracker.LogMetricAsync(run.RunId, "loss", 1.0 / (step + 1), step);
+                Interlocked.Increment(ref appended);
+                if (step == 0)
+                {
+                    firstPoint.Signal();
+                }
+            }
+        }))];
+        await Task.Run(() => firstPoint.Wait());
+        long before = Interlocked.Read(ref appended);
+        for (int i = 0; i < 20; i++)
+        {
+            await trackers[0].LogParamAsync(run.RunId, $"p{i}", i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        long during = Interlocked.Read(ref appended) - before;
+        await stop.CancelAsync();
+        await Task.WhenAll(appenders);
+
+        Assert.Equal(20, (await trackers[0].GetRunAsync(run.RunId))!.Params.Count);
+        Assert.True(during > 0, "the appenders made no progress while parameters were written");
+        Assert.Equal(Interlocked.Read(ref appended), (await trackers[0].GetMetricHistoryAsync(run.RunId, "loss")).Count);
     }
 
     [Fact]
