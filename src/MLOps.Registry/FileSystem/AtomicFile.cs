@@ -1,8 +1,8 @@
 namespace MLOps.Registry.FileSystem;
 
 /// <summary>
-/// Crash-safe file replacement: write a temporary file in the same directory, flush it to disk, then rename it over
-/// the target (atomic on POSIX and NTFS). A reader sees the old or the new content, never a mix; a writer killed at any
+/// Crash-safe file replacement: write a temporary file in the same directory, flush it to disk, rename it over the
+/// target (atomic on POSIX and NTFS), then flush the directory so the rename itself survives a power loss. A reader sees the old or the new content, never a mix; a writer killed at any
 /// point leaves at most a stray <c>*.tmp-*</c> file, which readers ignore.
 /// </summary>
 internal static class AtomicFile
@@ -28,6 +28,8 @@ internal static class AtomicFile
             fault?.Invoke("temp-flushed");
             File.Move(temp, path, overwrite: true);
             fault?.Invoke("renamed");
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+            fault?.Invoke("directory-flushed");
         }
         catch
         {

@@ -32,7 +32,7 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
     {
         ArgumentNullException.ThrowIfNull(content);
         string path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DirectorySync.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = AtomicFile.TempPath(path);
         try
         {
@@ -56,6 +56,7 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
 
             File.Move(temp, path, overwrite: true);
             Fault?.Invoke("artifact-renamed");
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
             return new ArtifactDescriptor(key, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
         }
         catch

@@ -268,7 +268,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                 UpdatedAt = now,
                 CreatedBy = actor,
             };
-            Directory.CreateDirectory(VersionsDir(name));
+            DirectorySync.CreateDirectory(VersionsDir(name));
             await WriteJsonAsync(VersionFile(name, number), pending, CancellationToken.None).ConfigureAwait(false);
             Fault?.Invoke("version-pending-written");
             document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
@@ -913,7 +913,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     {
         try
         {
-            Directory.CreateDirectory(_modelsDir);
+            DirectorySync.CreateDirectory(_modelsDir);
             var watcher = new FileSystemWatcher(_modelsDir)
             {
                 IncludeSubdirectories = true,
@@ -1035,7 +1035,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
     {
-        Directory.CreateDirectory(ModelDir(model.Name));
+        DirectorySync.CreateDirectory(ModelDir(model.Name));
         var document = new ModelDocument { Model = model };
         await WriteJsonAsync(ModelFile(model.Name), document, CancellationToken.None).ConfigureAwait(false);
         await AppendAuditAsync(model.Name, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
@@ -1224,7 +1224,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
             return; // an empty (not yet created) registry reads as empty
         }
 
-        Directory.CreateDirectory(RootPath);
+        DirectorySync.CreateDirectory(RootPath);
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await ReadSchemaAsync(cancellationToken).ConfigureAwait(false))
@@ -1267,7 +1267,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
         try
         {
-            Directory.CreateDirectory(RootPath);
+            DirectorySync.CreateDirectory(RootPath);
             RegistryFileLock fileLock = await RegistryFileLock.AcquireAsync(
                 _lockPath, _lockTimeout, TimeProvider.System, () => Log.LockContended(_logger, _lockPath), cancellationToken).ConfigureAwait(false);
             return new Releaser(fileLock, _inProcess);

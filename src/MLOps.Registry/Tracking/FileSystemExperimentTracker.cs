@@ -148,7 +148,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             StartedAt = _time.GetUtcNow(),
         };
         Merge(document.Tags, tags);
-        Directory.CreateDirectory(RunDir(document.RunId));
+        DirectorySync.CreateDirectory(RunDir(document.RunId));
         await WriteJsonAsync(RunFile(document.RunId), document, cancellationToken).ConfigureAwait(false);
         Log.RunStarted(_logger, document.RunId, runName, experimentName);
         return document.ToRun(new Dictionary<string, double>());
@@ -351,8 +351,9 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             {
                 EnsureCanLog(d, path);
                 Fault?.Invoke("artifact-uploaded");
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                DirectorySync.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temp, target, overwrite: true);
+                DirectorySync.Flush(Path.GetDirectoryName(target)!);
                 Fault?.Invoke("artifact-moved");
                 d.Artifacts.Add(artifact);
             }, cancellationToken).ConfigureAwait(false);
@@ -469,7 +470,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     private async Task<ExperimentDocument> CreateExperimentCoreAsync(
         string name, IReadOnlyDictionary<string, string>? tags, bool mustBeNew, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_experimentsDir);
+        DirectorySync.CreateDirectory(_experimentsDir);
         using (await LockAsync(_experimentsLock, cancellationToken).ConfigureAwait(false))
         {
             if (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false) is { } existing)
@@ -528,7 +529,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
                 throw Ended(document);
             }
 
-            Directory.CreateDirectory(Path.Combine(RunDir(runId), MetricsDirName));
+            DirectorySync.CreateDirectory(Path.Combine(RunDir(runId), MetricsDirName));
             foreach (IGrouping<string, MetricLine> group in lines.GroupBy(l => MetricFileName(l.Key), StringComparer.Ordinal))
             {
                 using var buffer = new MemoryStream();
