@@ -40,7 +40,9 @@ public class HotSwapTests
         var observations = new ConcurrentQueue<(long Start, long End, int Version, int Input, float Score)>();
         using var stop = new CancellationTokenSource();
 
-        Task[] workers = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+        // Dedicated threads: eight busy loops on the thread pool of a two-core machine starve the reload loop's
+        // continuations until the pool injects threads (the test took a minute instead of seconds).
+        Task[] workers = Enumerable.Range(0, Threads).Select(t => Task.Factory.StartNew(() =>
         {
             int i = t;
             while (!stop.IsCancellationRequested)
@@ -68,7 +70,7 @@ public class HotSwapTests
                     errors.Enqueue(ex);
                 }
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         for (int v = 2; v <= Swaps + 1; v++)
         {
