@@ -35,6 +35,21 @@ public static class MLOpsTelemetry
         /// <see cref="Tags.RegistryChangeKind"/>, <see cref="Tags.RegistryBackend"/> and <see cref="Tags.ModelName"/>.
         /// </summary>
         public const string RegistryChanges = "mlops.registry.changes";
+
+        /// <summary>
+        /// Histogram (s): duration of each experiment-tracker operation, tagged with <see cref="Tags.TrackingOperation"/>,
+        /// <see cref="Tags.TrackingBackend"/>, <see cref="Tags.Outcome"/> and, unless it succeeded, <see cref="Tags.ErrorType"/>.
+        /// </summary>
+        public const string TrackingOperationDuration = "mlops.tracking.operation.duration";
+
+        /// <summary>
+        /// Counter ({run}): runs this process ended, tagged with <see cref="Tags.TrackingRunStatus"/> and
+        /// <see cref="Tags.TrackingBackend"/>.
+        /// </summary>
+        public const string TrackingRunsEnded = "mlops.tracking.runs.ended";
+
+        /// <summary>Counter ({point}): metric points this process stored, tagged with <see cref="Tags.TrackingBackend"/>.</summary>
+        public const string TrackingMetricPoints = "mlops.tracking.metric_points";
     }
 
     /// <summary>Tag (attribute) keys.</summary>
@@ -72,6 +87,18 @@ public static class MLOpsTelemetry
         /// <c>version_changed</c>, <c>alias_changed</c> or <c>approval_changed</c>.
         /// </summary>
         public const string RegistryChangeKind = "mlops.registry.change.kind";
+
+        /// <summary>
+        /// The experiment-tracker operation, named after the <c>IExperimentTracker</c> method in snake case without
+        /// <c>Async</c> (for example <c>start_run</c>, <c>log_metrics</c>, <c>log_artifact</c>, <c>end_run</c>).
+        /// </summary>
+        public const string TrackingOperation = "mlops.tracking.operation";
+
+        /// <summary>The experiment-tracker backend: <c>file_system</c> or <c>postgres</c>.</summary>
+        public const string TrackingBackend = "mlops.tracking.backend";
+
+        /// <summary>The status a run ended with: <c>finished</c>, <c>failed</c> or <c>killed</c>.</summary>
+        public const string TrackingRunStatus = "mlops.tracking.run.status";
 
         /// <summary>The full name of the exception type on failure (OpenTelemetry's <c>error.type</c>).</summary>
         public const string ErrorType = "error.type";

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgresTrackingMLOpsBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="IExperimentTracker"/> as a <see cref="PostgresExperimentTracker"/> over the PostgreSQL database
+    /// Registers <see cref="IExperimentTracker"/> (a <see cref="PostgresExperimentTracker"/> behind a wrapper that records the
+    /// <c>mlops.tracking.*</c> metrics; resolve <see cref="PostgresExperimentTracker"/> itself for the concrete type) over the PostgreSQL database
     /// of <c>AddPostgresRegistry(connectionString)</c> (same connection pool, schema and migrations), and
     /// <see cref="ModelTrainingRunner"/> (which also needs an <see cref="IModelRegistry"/>).
     /// </summary>
@@ -28,7 +31,8 @@ public static class PostgresTrackingMLOpsBuilderExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="IExperimentTracker"/> as a <see cref="PostgresExperimentTracker"/> and
+    /// Registers <see cref="IExperimentTracker"/> (a <see cref="PostgresExperimentTracker"/> behind a wrapper that records the
+    /// <c>mlops.tracking.*</c> metrics; resolve <see cref="PostgresExperimentTracker"/> itself for the concrete type) and
     /// <see cref="ModelTrainingRunner"/> (which also needs an <see cref="IModelRegistry"/>). The tracker shares
     /// <see cref="PostgresRegistryOptions"/> with the PostgreSQL registry: after <c>AddPostgresRegistry(…)</c> call it without
     /// <paramref name="configure"/>; on its own, set the connection string or data source here. The options are validated
@@ -56,7 +60,8 @@ public static class PostgresTrackingMLOpsBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresTrackingHostedService>());
-        services.TryAddSingleton<IExperimentTracker>(sp => sp.GetRequiredService<PostgresExperimentTracker>());
+        services.TryAddSingleton(sp => new TrackingMetrics(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton<IExperimentTracker>(sp => new InstrumentedExperimentTracker(sp.GetRequiredService<PostgresExperimentTracker>(), sp.GetRequiredService<TrackingMetrics>()));
         services.TryAddSingleton(sp => new ModelTrainingRunner(
             sp.GetRequiredService<IModelRegistry>(),
             sp.GetRequiredService<IExperimentTracker>(),

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Tracking;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,7 +12,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FileSystemTrackingMLOpsBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="IExperimentTracker"/> as a <see cref="FileSystemExperimentTracker"/> (options validated when the
+    /// Registers <see cref="IExperimentTracker"/> (a <see cref="FileSystemExperimentTracker"/> behind a wrapper that records the
+    /// <c>mlops.tracking.*</c> metrics; resolve <see cref="FileSystemExperimentTracker"/> itself for the concrete type) (options validated when the
     /// host starts) and <see cref="ModelTrainingRunner"/> (which also needs an <see cref="IModelRegistry"/>, for example
     /// <c>AddFileSystemRegistry</c>). Calling it again only adds configuration; a tracker added before is kept.
     /// </summary>
@@ -37,7 +40,8 @@ public static class FileSystemTrackingMLOpsBuilderExtensions
                 sp.GetService<ILoggerFactory>()));
         }
 
-        services.TryAddSingleton<IExperimentTracker>(sp => sp.GetRequiredService<FileSystemExperimentTracker>());
+        services.TryAddSingleton(sp => new TrackingMetrics(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton<IExperimentTracker>(sp => new InstrumentedExperimentTracker(sp.GetRequiredService<FileSystemExperimentTracker>(), sp.GetRequiredService<TrackingMetrics>()));
         services.TryAddSingleton(sp => new ModelTrainingRunner(
             sp.GetRequiredService<IModelRegistry>(),
             sp.GetRequiredService<IExperimentTracker>(),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using MLOps.Core.Tests.Support;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tests.Training;
 
@@ -50,7 +51,7 @@ public class PostgresTrackingStartupTests
         RegisteredModelVersion? version = await registry.GetVersionAsync(ModelName.Parse("house-price"), result.Version.Version);
         await host.StopAsync();
 
-        Assert.IsType<PostgresExperimentTracker>(tracker);
+        Assert.IsType<PostgresExperimentTracker>(Assert.IsType<InstrumentedExperimentTracker>(tracker).Inner);
         Assert.Single(host.Services.GetServices<PostgresRegistryDataSource>());
         Assert.Equal(RunStatus.Finished, run?.Status);
         Assert.Equal(result.Metrics, run?.Metrics);
@@ -106,7 +107,7 @@ public class PostgresTrackingStartupTests
         services.AddMLOps().AddFileSystemTracking(o => o.RootPath = Path.GetTempPath()).AddPostgresTracking("Host=localhost");
         using ServiceProvider provider = services.BuildServiceProvider();
 
-        Assert.IsType<FileSystemExperimentTracker>(provider.GetRequiredService<IExperimentTracker>());
+        Assert.IsType<FileSystemExperimentTracker>(Assert.IsType<InstrumentedExperimentTracker>(provider.GetRequiredService<IExperimentTracker>()).Inner);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Tests.Support;
 
 namespace MLOps.Registry.Tests.Tracking;
@@ -282,7 +283,8 @@ public sealed class FileSystemTrackerTests : IDisposable
 
         Assert.Single(services, d => d.ServiceType == typeof(IExperimentTracker));
         Assert.Single(services, d => d.ServiceType == typeof(FileSystemExperimentTracker));
-        var tracker = Assert.IsType<FileSystemExperimentTracker>(provider.GetRequiredService<IExperimentTracker>());
+        var tracker = Assert.IsType<FileSystemExperimentTracker>(Assert.IsType<InstrumentedExperimentTracker>(provider.GetRequiredService<IExperimentTracker>()).Inner);
+        Assert.Same(tracker, provider.GetRequiredService<FileSystemExperimentTracker>());
         Assert.Equal(Path.Combine(Path.GetFullPath(_directory.Path), "tracking"), tracker.TrackingPath);
         Assert.Equal(TimeSpan.FromSeconds(5), provider.GetRequiredService<IOptions<FileSystemTrackingOptions>>().Value.LockTimeout);
     }
