@@ -2,8 +2,9 @@ namespace MLOps.Registry.FileSystem;
 
 /// <summary>
 /// Crash-safe file replacement: write a temporary file in the same directory, flush it to disk, rename it over the
-/// target (atomic on POSIX and NTFS), then flush the directory so the rename itself survives a power loss. A reader sees the old or the new content, never a mix; a writer killed at any
-/// point leaves at most a stray <c>*.tmp-*</c> file, which readers ignore.
+/// target (atomic on POSIX and NTFS), then flush the directory so the rename itself survives a power loss. A reader sees
+/// the old or the new content, never a mix; a writer killed at any point leaves at most a stray <c>*.tmp-*</c> file,
+/// which readers ignore.
 /// </summary>
 internal static class AtomicFile
 {

@@ -16,7 +16,13 @@ internal static partial class DirectorySync
 {
     private const int ReadOnly = 0;   // O_RDONLY on Linux and macOS
 
-    /// <summary>Flushes <paramref name="directory"/>'s entries to disk; returns false when the file system cannot.</summary>
+    // Set when the C library cannot be loaded (an unusual libc): flushing is then skipped, never a failed write.
+    private static volatile bool s_unavailable;
+
+    /// <summary>
+    /// Flushes <paramref name="directory"/>'s entries to disk; returns false when the file system or platform cannot.
+    /// Never throws: it runs after a rename, when the new state is already in place.
+    /// </summary>
     public static bool Flush(string directory)
     {
         if (OperatingSystem.IsWindows())
@@ -24,19 +30,32 @@ internal static partial class DirectorySync
             return true;
         }
 
-        int fd = Open(directory, ReadOnly);
-        if (fd < 0)
+        if (s_unavailable)
         {
             return false;
         }
 
         try
         {
-            return FSync(fd) == 0;
+            int fd = Open(directory, ReadOnly);
+            if (fd < 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                return FSync(fd) == 0;
+            }
+            finally
+            {
+                _ = Close(fd);
+            }
         }
-        finally
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            _ = Close(fd);
+            s_unavailable = true;
+            return false;
         }
     }
 
