@@ -122,11 +122,23 @@ internal static class RegistryValidation
     /// </summary>
     public static void ArtifactTree(IReadOnlyList<ModelArtifact> artifacts, string paramName)
     {
+        if (TreeConflict(artifacts.Select(a => a.Path)) is { } problem)
+        {
+            throw new ArgumentException(problem, paramName);
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="paths"/> cannot be laid out as one file tree (see <see cref="ArtifactTree"/>), or
+    /// <see langword="null"/> when they can. An exact duplicate is not a conflict here (callers that refuse
+    /// duplicates check that first).
+    /// </summary>
+    public static string? TreeConflict(IEnumerable<string> paths)
+    {
         // Upper-cased entry (file or directory) -> (its spelling, whether it is a file, the artifact path it came from).
         var entries = new Dictionary<string, (string Spelling, bool IsFile, string Owner)>(StringComparer.Ordinal);
-        foreach (ModelArtifact artifact in artifacts)
+        foreach (string path in paths)
         {
-            string path = artifact.Path;
             for (int slash = path.IndexOf('/', StringComparison.Ordinal); ; slash = path.IndexOf('/', slash + 1))
             {
                 bool isFile = slash < 0;
@@ -137,17 +149,13 @@ internal static class RegistryValidation
                     if (seen.IsFile != isFile)
                     {
                         (string file, string other) = isFile ? (path, seen.Owner) : (seen.Owner, path);
-                        throw new ArgumentException(
-                            $"The artifact path '{Shorten(file)}' is also a directory of the artifact path '{Shorten(other)}'; a file set must form a file tree.",
-                            paramName);
+                        return $"The artifact path '{Shorten(file)}' is also a directory of the artifact path '{Shorten(other)}'; a file set must form a file tree.";
                     }
 
                     if (!string.Equals(seen.Spelling, entry, StringComparison.Ordinal))
                     {
-                        throw new ArgumentException(
-                            $"The artifact paths '{Shorten(seen.Owner)}' and '{Shorten(path)}' spell '{Shorten(entry)}' in different case; " +
-                            "files and directories must differ by more than case, since case-insensitive file systems (Windows, macOS) store them as one.",
-                            paramName);
+                        return $"The artifact paths '{Shorten(seen.Owner)}' and '{Shorten(path)}' spell '{Shorten(entry)}' in different case; " +
+                            "files and directories must differ by more than case, since case-insensitive file systems (Windows, macOS) store them as one.";
                     }
                 }
                 else
@@ -161,6 +169,8 @@ internal static class RegistryValidation
                 }
             }
         }
+
+        return null;
     }
 
     private static string Shorten(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");

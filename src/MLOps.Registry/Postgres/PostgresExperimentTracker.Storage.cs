@@ -176,11 +176,19 @@ public sealed partial class PostgresExperimentTracker
             }
         }
 
-        using NpgsqlCommand exists = s.Command("SELECT EXISTS (SELECT FROM __schema__.run_artifacts WHERE run_id = $1 AND path = $2)").With(id).With(path);
-        if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        // Every path of the run: the new one must not repeat one, nor clash with one in the file tree (model vs model/x).
+        using NpgsqlCommand existing = s.Command("SELECT path FROM __schema__.run_artifacts WHERE run_id = $1").With(id);
+        var paths = new List<string>();
+        NpgsqlDataReader reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            throw TrackingValidation.ArtifactExists(runId, path);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                paths.Add(reader.GetString(0));
+            }
         }
+
+        TrackingValidation.ArtifactFits(runId, paths, path);
     }
 
     private async Task DeleteUploadAsync(string key, string runId)

@@ -444,10 +444,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             throw Ended(document);
         }
 
-        if (document.Artifacts.Any(a => string.Equals(a.Path, artifactPath, StringComparison.Ordinal)))
-        {
-            throw TrackingValidation.ArtifactExists(document.RunId, artifactPath);
-        }
+        TrackingValidation.ArtifactFits(document.RunId, [.. document.Artifacts.Select(a => a.Path)], artifactPath);
     }
 
     private static ModelRegistryException Ended(RunDocument document) => TrackingValidation.Ended(document.RunId, document.Status);

@@ -144,6 +144,24 @@ internal static class TrackingValidation
     public static ModelRegistryException ArtifactExists(string runId, string path) =>
         new(RegistryErrorCode.AlreadyExists, $"Run {runId} already has an artifact '{path}'; artifact paths are write-once.");
 
+    /// <summary>
+    /// Refuses a path the run already has (write-once), and a path that cannot sit in one file tree with the run's
+    /// artifacts (<c>model</c> and <c>model/x</c>; names that differ only in case), on every backend, so a run's artifacts
+    /// can always be downloaded into a directory.
+    /// </summary>
+    public static void ArtifactFits(string runId, IReadOnlyCollection<string> existing, string path)
+    {
+        if (existing.Contains(path, StringComparer.Ordinal))
+        {
+            throw ArtifactExists(runId, path);
+        }
+
+        if (existing.Count > 0 && RegistryValidation.TreeConflict(existing.Append(path)) is { } problem)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Run {runId} cannot store the artifact '{Truncate(path)}': {problem}");
+        }
+    }
+
     public static ModelRegistryException ArtifactNotFound(string runId, string path) => new(RegistryErrorCode.NotFound, $"Run {runId} has no artifact '{path}'.");
 
     public static ModelRegistryException ExperimentExists(string name) => new(RegistryErrorCode.AlreadyExists, $"An experiment named '{name}' already exists.");

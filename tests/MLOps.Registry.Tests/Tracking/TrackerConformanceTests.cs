@@ -570,6 +570,28 @@ public abstract class TrackerConformanceTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("model", "model/weights.bin")]
+    [InlineData("model/weights.bin", "model")]
+    [InlineData("plots/a/b.svg", "plots/a")]
+    [InlineData("Model.zip", "model.zip")]
+    [InlineData("Plots/a.svg", "plots/b.svg")]
+    public async Task LogArtifact_PathThatCannotShareAFileTreeWithALoggedOne_ThrowsAlreadyExistsAndKeepsTheFirst(string first, string second)
+    {
+        // A file and a directory of the same name, or names that differ only in case, cannot both be files on every
+        // file system: refused on every backend, so a run's artifacts can always be downloaded into a directory.
+        TrackedRun run = await StartAsync();
+        await Tracker.LogArtifactAsync(run.RunId, first, "first"u8.ToArray());
+
+        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Tracker.LogArtifactAsync(run.RunId, second, "second"u8.ToArray()));
+
+        Assert.Equal(RegistryErrorCode.AlreadyExists, ex.ErrorCode);
+        Assert.Contains(second, ex.Message, StringComparison.Ordinal);
+        Assert.Equal([first], (await Tracker.ListArtifactsAsync(run.RunId)).Select(a => a.Path));
+        Assert.Equal("first"u8.ToArray(), await Tracker.ReadArtifactAsync(run.RunId, first));
+        await Tracker.LogArtifactAsync(run.RunId, "other/" + first, "third"u8.ToArray());   // an unrelated path still works
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task OpenArtifact_TamperedOrTruncated_ThrowsArtifactIntegrityException(bool truncate)
