@@ -25,7 +25,9 @@ namespace MLOps;
 /// every file system can hold: <see cref="RegisterVersionAsync"/> throws <see cref="ArgumentException"/> (parameter
 /// <c>request</c>) before anything is written when a path is also a directory of another (<c>model</c> and
 /// <c>model/weights.bin</c>) or when two paths or directories differ only in case (<c>Model.zip</c> and <c>model.zip</c>).
-/// The PostgreSQL registry applies the same rules.</para>
+/// The PostgreSQL registry applies the same rules. Model names that differ only in case (<c>Taxi</c> and <c>taxi</c>)
+/// are refused here with <see cref="RegistryErrorCode.AlreadyExists"/> on every operating system, since they would share
+/// one directory on Windows and macOS; the PostgreSQL registry keeps them apart.</para>
 /// <para>Version numbers are gap-free: a number is allocated under the lock together with its pending version file, so
 /// a registration that is killed leaves a <see cref="ModelVersionStatus.Pending"/> version (never served, never reused)
 /// rather than a gap or a duplicate.</para>
@@ -1035,6 +1037,16 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
     {
+        // "Taxi" and "taxi" are one directory on Windows and macOS: the second would write into the first's files. Refused
+        // on every OS, so a registry directory can be copied between operating systems.
+        if (await CaseVariantAsync(model.Name).ConfigureAwait(false) is { } existing)
+        {
+            throw new ModelRegistryException(
+                RegistryErrorCode.AlreadyExists,
+                $"A registered model named '{existing}' already exists; model names that differ only in case cannot both be stored in a " +
+                "file-system registry (Windows and macOS keep them in one directory).");
+        }
+
         DirectorySync.CreateDirectory(ModelDir(model.Name));
         var document = new ModelDocument { Model = model };
         await WriteJsonAsync(ModelFile(model.Name), document, CancellationToken.None).ConfigureAwait(false);
@@ -1102,8 +1114,42 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
     }
 
-    private async Task<ModelDocument?> ReadModelAsync(ModelName name, CancellationToken cancellationToken) =>
-        await ReadJsonAsync<ModelDocument>(ModelFile(name), cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Reads a model's document. On a case-insensitive file system, <c>models/taxi/model.json</c> opens the file of a model
+    /// named <c>Taxi</c>: a document whose name differs from <paramref name="name"/> is not this model.
+    /// </summary>
+    private async Task<ModelDocument?> ReadModelAsync(ModelName name, CancellationToken cancellationToken)
+    {
+        ModelDocument? document = await ReadJsonAsync<ModelDocument>(ModelFile(name), cancellationToken).ConfigureAwait(false);
+        return document is not null && document.Model.Name != name ? null : document;
+    }
+
+    /// <summary>The name of an existing model directory that differs from <paramref name="name"/> only in case, if any.</summary>
+    private async Task<string?> CaseVariantAsync(ModelName name)
+    {
+        if (!Directory.Exists(_modelsDir))
+        {
+            return null;
+        }
+
+        // On a case-insensitive file system the path of this name opens the other model's file.
+        if (File.Exists(ModelFile(name)))
+        {
+            ModelDocument? other = await ReadJsonAsync<ModelDocument>(ModelFile(name), CancellationToken.None).ConfigureAwait(false);
+            return other?.Model.Name.Value ?? name.Value;
+        }
+
+        foreach (string directory in Directory.EnumerateDirectories(_modelsDir))
+        {
+            string existing = Path.GetFileName(directory);
+            if (string.Equals(existing, name.Value, StringComparison.OrdinalIgnoreCase) && !string.Equals(existing, name.Value, StringComparison.Ordinal))
+            {
+                return existing;
+            }
+        }
+
+        return null;
+    }
 
     private async Task<ModelDocument> RequireModelAsync(ModelName name, CancellationToken cancellationToken) =>
         await ReadModelAsync(name, cancellationToken).ConfigureAwait(false) ?? throw NotFound($"Registered model '{name}' does not exist.");

@@ -161,6 +161,44 @@ public sealed class FileSystemRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateModel_NameDifferingOnlyInCase_IsRefusedAndTheFirstModelIsUntouched()
+    {
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        ModelName upper = ModelName.Parse("TAXI");
+
+        var create = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.CreateModelAsync(new CreateModelRequest(upper)));
+        var register = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.RegisterVersionAsync(new RegisterVersionRequest(upper, [ModelArtifact.FromBytes("m"u8.ToArray())])));
+
+        Assert.Equal(RegistryErrorCode.AlreadyExists, create.ErrorCode);
+        Assert.Equal(RegistryErrorCode.AlreadyExists, register.ErrorCode);
+        Assert.Contains("'taxi'", create.Message, StringComparison.Ordinal);
+        Assert.Equal(["taxi"], (await registry.SearchModelsAsync()).Select(m => m.Name.Value));
+        Assert.Single(await registry.ListVersionsAsync(Taxi));
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "models", "TAXI")));
+    }
+
+    [Fact]
+    public async Task ReadModel_FileOfAnotherSpelling_AsOnACaseInsensitiveFileSystem_IsNotThisModelAndIsNotWrittenTo()
+    {
+        // What Windows and macOS do: models/TAXI/model.json opens the file of the model named "taxi". Simulated on Linux
+        // by a copy of taxi's directory under the other spelling.
+        using FileSystemModelRegistry registry = Open();
+        await registry.RegisterVersionAsync(Request());
+        string models = Path.Combine(_directory.Path, "models");
+        Directory.CreateDirectory(Path.Combine(models, "TAXI"));
+        File.Copy(Path.Combine(models, "taxi", "model.json"), Path.Combine(models, "TAXI", "model.json"));
+        string before = await File.ReadAllTextAsync(Path.Combine(models, "TAXI", "model.json"));
+        ModelName upper = ModelName.Parse("TAXI");
+
+        Assert.Null(await registry.GetModelAsync(upper));
+        var register = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.RegisterVersionAsync(new RegisterVersionRequest(upper, [ModelArtifact.FromBytes("m"u8.ToArray())])));
+
+        Assert.Equal(RegistryErrorCode.AlreadyExists, register.ErrorCode);
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(models, "TAXI", "model.json")));
+    }
+
+    [Fact]
     public async Task StrayTempFiles_OfAKilledWriter_AreIgnoredByReaders()
     {
         using FileSystemModelRegistry registry = Open();
