@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MLOps.Registry.Internal;
 
 /// <summary>
@@ -123,28 +121,10 @@ internal sealed class InstrumentedExperimentTracker : IExperimentTracker
 
     // The arguments travel as state to a static lambda, so a call allocates no closure when nothing listens.
     private Task<T> Measure<TState, T>(string operation, TState state, Func<IExperimentTracker, TState, Task<T>> call) =>
-        _metrics.OperationDuration.Enabled ? MeasureCoreAsync(operation, state, call) : call(_inner, state);
+        _metrics.OperationDuration.Enabled ? _metrics.Operations.MeasureAsync(operation, _backend, _inner, state, call) : call(_inner, state);
 
     private Task Measure<TState>(string operation, TState state, Func<IExperimentTracker, TState, Task> call) =>
         _metrics.OperationDuration.Enabled
-            ? MeasureCoreAsync(operation, (call, state), static async (t, s) => { await s.call(t, s.state).ConfigureAwait(false); return true; })
+            ? _metrics.Operations.MeasureAsync(operation, _backend, _inner, (call, state), static async (t, s) => { await s.call(t, s.state).ConfigureAwait(false); return true; })
             : call(_inner, state);
-
-    private async Task<T> MeasureCoreAsync<TState, T>(string operation, TState state, Func<IExperimentTracker, TState, Task<T>> call)
-    {
-        long start = Stopwatch.GetTimestamp();
-        T result;
-        try
-        {
-            result = await call(_inner, state).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _metrics.RecordOperation(operation, _backend, start, ex);
-            throw;
-        }
-
-        _metrics.RecordOperation(operation, _backend, start, null);
-        return result;
-    }
 }

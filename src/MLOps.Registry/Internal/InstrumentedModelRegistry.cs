@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLOps.Registry.Postgres.Internal;
 
 namespace MLOps.Registry.Internal;
@@ -110,23 +109,5 @@ internal sealed class InstrumentedModelRegistry : IModelRegistry
 
     // The arguments travel as state to a static lambda, so a call allocates no closure when nothing listens.
     private Task<T> Measure<TState, T>(string operation, TState state, Func<IModelRegistry, TState, Task<T>> call) =>
-        _metrics.OperationDuration.Enabled ? MeasureCoreAsync(operation, state, call) : call(_inner, state);
-
-    private async Task<T> MeasureCoreAsync<TState, T>(string operation, TState state, Func<IModelRegistry, TState, Task<T>> call)
-    {
-        long start = Stopwatch.GetTimestamp();
-        T result;
-        try
-        {
-            result = await call(_inner, state).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _metrics.RecordOperation(operation, _backend, start, ex);
-            throw;
-        }
-
-        _metrics.RecordOperation(operation, _backend, start, null);
-        return result;
-    }
+        _metrics.OperationDuration.Enabled ? _metrics.Operations.MeasureAsync(operation, _backend, _inner, state, call) : call(_inner, state);
 }

@@ -13,20 +13,16 @@ internal sealed class RegistryMetrics
     public const string FileSystemBackend = "file_system";
     public const string PostgresBackend = "postgres";
 
-    // Registry operations take from a fraction of a millisecond (a cached read) to minutes (a large upload).
-    private static readonly double[] DurationBuckets =
-        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-
     public RegistryMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         Meter = meterFactory.Create(MLOpsTelemetry.Name);
-        OperationDuration = Meter.CreateHistogram(
+        Operations = new OperationTiming(
+            Meter,
             MLOpsTelemetry.Instruments.RegistryOperationDuration,
-            unit: "s",
-            description: "Duration of each model-registry operation.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+            "Duration of each model-registry operation.",
+            MLOpsTelemetry.Tags.RegistryOperation,
+            MLOpsTelemetry.Tags.RegistryBackend);
         Changes = Meter.CreateCounter<long>(
             MLOpsTelemetry.Instruments.RegistryChanges,
             unit: "{change}",
@@ -35,26 +31,11 @@ internal sealed class RegistryMetrics
 
     public Meter Meter { get; }
 
-    public Histogram<double> OperationDuration { get; }
+    public OperationTiming Operations { get; }
+
+    public Histogram<double> OperationDuration => Operations.Histogram;
 
     public Counter<long> Changes { get; }
-
-    /// <summary>Records one operation that started at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public void RecordOperation(string operation, string backend, long startTimestamp, Exception? error)
-    {
-        var tags = new TagList
-        {
-            { MLOpsTelemetry.Tags.RegistryOperation, operation },
-            { MLOpsTelemetry.Tags.RegistryBackend, backend },
-            { MLOpsTelemetry.Tags.Outcome, Outcome(error) },
-        };
-        if (error is not null)
-        {
-            tags.Add(MLOpsTelemetry.Tags.ErrorType, error.GetType().FullName);
-        }
-
-        OperationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
-    }
 
     /// <summary>Counts a change event a mutation of this process published.</summary>
     public void RecordChange(RegistryChange change, string backend)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace MLOps.Registry.Internal;
@@ -10,20 +9,16 @@ namespace MLOps.Registry.Internal;
 /// </summary>
 internal sealed class TrackingMetrics
 {
-    // Tracking calls take from a fraction of a millisecond (a metric point on a local disk) to minutes (a large artifact).
-    private static readonly double[] DurationBuckets =
-        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-
     public TrackingMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         Meter = meterFactory.Create(MLOpsTelemetry.Name);
-        OperationDuration = Meter.CreateHistogram(
+        Operations = new OperationTiming(
+            Meter,
             MLOpsTelemetry.Instruments.TrackingOperationDuration,
-            unit: "s",
-            description: "Duration of each experiment-tracker operation.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+            "Duration of each experiment-tracker operation.",
+            MLOpsTelemetry.Tags.TrackingOperation,
+            MLOpsTelemetry.Tags.TrackingBackend);
         RunsEnded = Meter.CreateCounter<long>(
             MLOpsTelemetry.Instruments.TrackingRunsEnded, unit: "{run}", description: "Tracked runs this process ended, by status.");
         MetricPoints = Meter.CreateCounter<long>(
@@ -32,28 +27,13 @@ internal sealed class TrackingMetrics
 
     public Meter Meter { get; }
 
-    public Histogram<double> OperationDuration { get; }
+    public OperationTiming Operations { get; }
+
+    public Histogram<double> OperationDuration => Operations.Histogram;
 
     public Counter<long> RunsEnded { get; }
 
     public Counter<long> MetricPoints { get; }
-
-    /// <summary>Records one operation that started at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public void RecordOperation(string operation, string backend, long startTimestamp, Exception? error)
-    {
-        var tags = new TagList
-        {
-            { MLOpsTelemetry.Tags.TrackingOperation, operation },
-            { MLOpsTelemetry.Tags.TrackingBackend, backend },
-            { MLOpsTelemetry.Tags.Outcome, RegistryMetrics.Outcome(error) },
-        };
-        if (error is not null)
-        {
-            tags.Add(MLOpsTelemetry.Tags.ErrorType, error.GetType().FullName);
-        }
-
-        OperationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
-    }
 
     public void RecordRunEnded(RunStatus status, string backend) =>
         RunsEnded.Add(
