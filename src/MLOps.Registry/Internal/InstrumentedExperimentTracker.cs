@@ -47,16 +47,10 @@ internal sealed class InstrumentedExperimentTracker : IExperimentTracker
         string experimentName, string? runName = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default) =>
         Measure("start_run", (experimentName, runName, tags, cancellationToken), static (t, s) => t.StartRunAsync(s.experimentName, s.runName, s.tags, s.cancellationToken));
 
-    public async Task<TrackedRun> EndRunAsync(string runId, RunStatus status = RunStatus.Finished, string? error = null, CancellationToken cancellationToken = default)
+    public Task<TrackedRun> EndRunAsync(string runId, RunStatus status = RunStatus.Finished, string? error = null, CancellationToken cancellationToken = default)
     {
-        TrackedRun ended = await Measure("end_run", (runId, status, error, cancellationToken), static (t, s) => t.EndRunAsync(s.runId, s.status, s.error, s.cancellationToken))
-            .ConfigureAwait(false);
-        if (_metrics.RunsEnded.Enabled)
-        {
-            _metrics.RecordRunEnded(ended.Status, _backend);
-        }
-
-        return ended;
+        Task<TrackedRun> ended = Measure("end_run", (runId, status, error, cancellationToken), static (t, s) => t.EndRunAsync(s.runId, s.status, s.error, s.cancellationToken));
+        return _metrics.RunsEnded.Enabled ? CountEndedAsync(ended) : ended;
     }
 
     public Task<TrackedRun?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -68,34 +62,25 @@ internal sealed class InstrumentedExperimentTracker : IExperimentTracker
     public Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default) =>
         Measure("log_params", (runId, parameters, cancellationToken), static (t, s) => t.LogParamsAsync(s.runId, s.parameters, s.cancellationToken));
 
-    public async Task LogMetricAsync(
+    public Task LogMetricAsync(
         string runId, string key, double value, long step = 0, DateTimeOffset? timestamp = null, CancellationToken cancellationToken = default)
     {
-        await Measure("log_metric", (runId, key, value, step, timestamp, cancellationToken), static (t, s) => t.LogMetricAsync(s.runId, s.key, s.value, s.step, s.timestamp, s.cancellationToken))
-            .ConfigureAwait(false);
-        if (_metrics.MetricPoints.Enabled)
-        {
-            _metrics.RecordMetricPoints(1, _backend);
-        }
+        Task logged = Measure("log_metric", (runId, key, value, step, timestamp, cancellationToken), static (t, s) => t.LogMetricAsync(s.runId, s.key, s.value, s.step, s.timestamp, s.cancellationToken));
+        return _metrics.MetricPoints.Enabled ? CountPointsAsync(logged, 1) : logged;
     }
 
-    public async Task LogMetricsAsync(string runId, IEnumerable<MetricPoint> points, CancellationToken cancellationToken = default)
+    public Task LogMetricsAsync(string runId, IEnumerable<MetricPoint> points, CancellationToken cancellationToken = default)
     {
-        // Counted after the backend stored them; a lazy sequence is materialized once so it is not enumerated twice.
         ArgumentNullException.ThrowIfNull(points);
-        IReadOnlyCollection<MetricPoint>? counted = null;
-        if (_metrics.MetricPoints.Enabled)
+        if (!_metrics.MetricPoints.Enabled)
         {
-            counted = points as IReadOnlyCollection<MetricPoint> ?? [.. points];
-            points = counted;
+            return Measure("log_metrics", (runId, points, cancellationToken), static (t, s) => t.LogMetricsAsync(s.runId, s.points, s.cancellationToken));
         }
 
-        await Measure("log_metrics", (runId, points, cancellationToken), static (t, s) => t.LogMetricsAsync(s.runId, s.points, s.cancellationToken))
-            .ConfigureAwait(false);
-        if (counted is { Count: > 0 })
-        {
-            _metrics.RecordMetricPoints(counted.Count, _backend);
-        }
+        // Counted after the backend stored them; a lazy sequence is materialized once so it is not enumerated twice.
+        IReadOnlyCollection<MetricPoint> counted = points as IReadOnlyCollection<MetricPoint> ?? [.. points];
+        return CountPointsAsync(
+            Measure("log_metrics", (runId, counted, cancellationToken), static (t, s) => t.LogMetricsAsync(s.runId, s.counted, s.cancellationToken)), counted.Count);
     }
 
     public Task<IReadOnlyList<MetricPoint>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken = default) =>
@@ -119,7 +104,24 @@ internal sealed class InstrumentedExperimentTracker : IExperimentTracker
     public Task<Stream> OpenArtifactAsync(string runId, string path, CancellationToken cancellationToken = default) =>
         Measure("open_artifact", (runId, path, cancellationToken), static (t, s) => t.OpenArtifactAsync(s.runId, s.path, s.cancellationToken));
 
-    // The arguments travel as state to a static lambda, so a call allocates no closure when nothing listens.
+    private async Task<TrackedRun> CountEndedAsync(Task<TrackedRun> ending)
+    {
+        TrackedRun ended = await ending.ConfigureAwait(false);
+        _metrics.RecordRunEnded(ended.Status, _backend);
+        return ended;
+    }
+
+    private async Task CountPointsAsync(Task logging, int count)
+    {
+        await logging.ConfigureAwait(false);
+        if (count > 0)
+        {
+            _metrics.RecordMetricPoints(count, _backend);
+        }
+    }
+
+    // The arguments travel as state to a static lambda, so a call allocates no closure (and no state machine) when
+    // nothing listens.
     private Task<T> Measure<TState, T>(string operation, TState state, Func<IExperimentTracker, TState, Task<T>> call) =>
         _metrics.OperationDuration.Enabled ? _metrics.Operations.MeasureAsync(operation, _backend, _inner, state, call) : call(_inner, state);
 

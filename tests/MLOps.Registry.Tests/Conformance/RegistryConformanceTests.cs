@@ -33,14 +33,9 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        switch (_registry)
+        if (_registry is not null)
         {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
+            await DisposeRegistryAsync(_registry);
         }
 
         await DisposeStoreAsync();
