@@ -266,6 +266,23 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
         return this;
     }
 
+    internal QualitySettings ToSettings(string modelName, QualityTask task) => new(
+        modelName,
+        task,
+        HasScore: Probability is not null,
+        HasSegments: Segment is not null,
+        WindowSize,
+        WindowDuration,
+        Capacity,
+        TimeToLive,
+        MaxSegments,
+        MinimumSegmentSize,
+        MinimumValue,
+        MaximumValue,
+        StringLength,
+        DistinctSegments,
+        Classes);
+
     private static void ThrowIfOutOfMagnitude(double value, string paramName)
     {
         if (!double.IsFinite(value) || Math.Abs(value) > MaximumValueMagnitude)

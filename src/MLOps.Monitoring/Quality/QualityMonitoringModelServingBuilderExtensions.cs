@@ -54,22 +54,7 @@ public static class QualityMonitoringModelServingBuilderExtensions
             }
         }
 
-        var settings = new QualitySettings(
-            name,
-            task,
-            HasScore: options.Probability is not null,
-            HasSegments: options.Segment is not null,
-            options.WindowSize,
-            options.WindowDuration,
-            options.Capacity,
-            options.TimeToLive,
-            options.MaxSegments,
-            options.MinimumSegmentSize,
-            options.MinimumValue,
-            options.MaximumValue,
-            options.StringLength,
-            options.DistinctSegments,
-            options.Classes);
+        QualitySettings settings = options.ToSettings(name, task);
         services.AddSingleton(new QualityRegistration(name));
         AddQualityServices(services);
         services.AddSingleton(sp => new ModelQualityTracker(

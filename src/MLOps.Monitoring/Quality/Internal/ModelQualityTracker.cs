@@ -55,6 +55,8 @@ internal sealed class ModelQualityTracker
 
     internal QualityEvents EventsForTest => _events;
 
+    internal int SegmentCountForTest => _segments.Count;
+
     /// <summary>
     /// Makes a prediction safe to keep: the segment value becomes one of a bounded set of strings (or
     /// <see cref="SegmentQuality.OtherSegments"/>), the class label one of the bounded classes, and a prediction that
@@ -99,7 +101,7 @@ internal sealed class ModelQualityTracker
             ? "The prediction is not a finite number, so it is kept out of the quality metrics."
             : "The predicted probability is not a finite number, so the prediction is kept out of the quality metrics.",
         PredictionRefusal.OutOfRange => Settings.Task == QualityTask.Regression
-            ? $"The predicted value is outside the accepted range {RangeText()} of model '{ModelName}', so it is kept out of the quality metrics."
+            ? $"The prediction is outside the accepted range {RangeText()} of model '{ModelName}', so it is kept out of the quality metrics."
             : "The predicted probability is outside [0, 1], so the prediction is kept out of the quality metrics.",
         PredictionRefusal.NoLabel => "The prediction has no class label, so it is kept out of the quality metrics.",
         PredictionRefusal.LabelTooLong => string.Create(CultureInfo.InvariantCulture, $"The predicted class is longer than {Settings.MaxStringLength} characters, so the prediction is kept out of the quality metrics."),

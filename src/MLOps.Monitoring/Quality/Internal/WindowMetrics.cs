@@ -12,7 +12,7 @@ internal static class WindowMetrics
     public const string R2SinglePair = "undefined for a single labelled prediction";
 
     /// <summary>The reason of <c>r2</c> when every actual value is the same.</summary>
-    public const string R2ConstantActual = "undefined: every actual value is the same (zero variance)";
+    public const string R2ConstantActual = "undefined: the actual values have zero variance (all the same)";
 
     /// <summary>The reason of <c>roc_auc</c> when only one class is present.</summary>
     public const string RocAucOneClass = "undefined: only one class is present in the actual labels";
@@ -51,7 +51,7 @@ internal static class WindowMetrics
                 {
                     undefined[QualityMetricNames.R2] = R2SinglePair;
                 }
-                else if (Array.TrueForAll(actual, a => a == actual[0]))
+                else if (HasZeroVariance(actual))
                 {
                     undefined[QualityMetricNames.R2] = R2ConstantActual;
                 }
@@ -194,6 +194,20 @@ internal static class WindowMetrics
         QualityMetrics.MacroF1Score<OrdinalLabel>(
             Array.ConvertAll(actual, static s => new OrdinalLabel(s)),
             Array.ConvertAll(predicted, static s => new OrdinalLabel(s)));
+
+    /// <summary>Whether the sum of squared deviations that is R²'s denominator is 0 (equal values, or deviations that underflow).</summary>
+    private static bool HasZeroVariance(double[] actual)
+    {
+        double mean = NumPySum.Mean(actual);
+        double[] squares = new double[actual.Length];
+        for (int i = 0; i < squares.Length; i++)
+        {
+            double d = actual[i] - mean;
+            squares[i] = d * d;
+        }
+
+        return NumPySum.Sum(squares) == 0;
+    }
 
     public static IReadOnlyDictionary<string, string> ReadOnly(Dictionary<string, string> undefined) =>
         undefined.Count == 0 ? NoUndefined : new ReadOnlyDictionary<string, string>(undefined);
