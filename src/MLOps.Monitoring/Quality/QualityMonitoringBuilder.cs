@@ -15,7 +15,7 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     /// <summary>The default count window: 1,000 labelled predictions.</summary>
     public const int DefaultWindowSize = 1000;
 
-    /// <summary>The default <see cref="StoreCapacity"/>: 100,000 predictions (about 7 MB).</summary>
+    /// <summary>The default <see cref="StoreCapacity"/>: 100,000 predictions (about 11 MB, allocated up front; see the quality README's memory bound).</summary>
     public const int DefaultStoreCapacity = 100_000;
 
     /// <summary>The default maximum number of segments per window.</summary>
