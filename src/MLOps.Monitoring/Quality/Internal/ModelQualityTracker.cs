@@ -65,6 +65,12 @@ internal sealed class ModelQualityTracker
     /// </summary>
     public void Admit(ref StoredPrediction prediction)
     {
+        if (prediction.Variant.Length > Settings.MaxStringLength)
+        {
+            // Only a damaged or foreign prediction log holds such a variant (live ones come from configuration).
+            prediction.Variant = prediction.Variant[..Settings.MaxStringLength];
+        }
+
         if (prediction.Segment is { } segment)
         {
             InternResult result = _segments.TryIntern(segment, out string? kept);
