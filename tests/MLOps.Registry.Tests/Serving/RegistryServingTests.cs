@@ -198,5 +198,78 @@ public sealed class RegistryServingTests : IDisposable
         Assert.Contains("not assigned", ex.ToString(), StringComparison.Ordinal);
     }
 
+    // Issue 15, item 8: a replica that never converges. The serving poll compared the alias's target with the version last
+    // *resolved*, set before the artifact was read; a reload whose read failed on a transient error left that mark on the
+    // new version, so no later poll asked again and the replica served the old version until the alias moved again.
+
+    [Fact]
+    public async Task Reload_ArtifactReadFailsTransiently_TheNextServingPollRetriesAndTheReplicaConverges()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        using var replicaRegistry = new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = _directory.Path, WatchForChanges = false });
+        IModelRegistry registry = FlakyModelRegistry.Wrap(replicaRegistry, out FlakyModelRegistry faults);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(registry);
+        services.AddMLOps(o =>
+            {
+                o.ReloadDelay = TimeSpan.Zero;
+                o.PollInterval = TimeSpan.Zero;
+            })
+            .AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion"));
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await StartAsync(provider);
+        Assert.True(Serves(provider, 1, 0));
+
+        faults.FailReads = 1;
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        time.Advance(RegistryServingOptions.DefaultPollInterval);
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures == 1, "the first reload fails to read the artifact");
+        Assert.True(Serves(provider, 1, 0));
+
+        // Each iteration lets one more poll interval pass; the first poll after the failure must retry.
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                time.Advance(RegistryServingOptions.DefaultPollInterval);
+                return Serves(provider, 2, 1);
+            },
+            "a later poll retries the read and version 2 is served");
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+    }
+
+    [Fact]
+    public async Task Reload_TamperedArtifact_IsNotRetriedOnEveryPoll()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        ModelVersion bad = await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await StartAsync(provider);
+        string file = admin.Artifacts.PathOf(FileSystemModelRegistry.FileKey(House, bad, ModelArtifact.DefaultPath));
+        byte[] content = File.ReadAllBytes(file);
+        content[content.Length / 3] ^= 0x5A;
+        File.WriteAllBytes(file, content);
+
+        await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
+        time.Advance(RegistryServingOptions.DefaultPollInterval);
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures >= 1, "the tampered version fails to load");
+        for (int i = 0; i < 5; i++)
+        {
+            time.Advance(RegistryServingOptions.DefaultPollInterval);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+        Assert.True(Serves(provider, 1, 0));
+    }
+
     public void Dispose() => _directory.Dispose();
 }
