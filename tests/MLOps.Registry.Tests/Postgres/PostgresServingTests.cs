@@ -16,11 +16,10 @@ public sealed class PostgresServingTests(ITestOutputHelper output)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.Configure<RegistryServingOptions>(o => o.PollInterval = servingPoll);
         services.AddMLOps(o =>
             {
                 o.ReloadDelay = TimeSpan.Zero;
-                o.PollInterval = TimeSpan.Zero;
+                o.PollInterval = servingPoll;   // FromRegistry's own poll of the alias
             })
             .AddPostgresRegistry(o =>
             {

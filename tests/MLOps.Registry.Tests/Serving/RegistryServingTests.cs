@@ -22,20 +22,21 @@ public sealed class RegistryServingTests : IDisposable
         return v.Version;
     }
 
-    private ServiceProvider BuildProvider(Action<ModelServingBuilder<HouseInput, HousePrediction>> source, bool watch, TimeSpan pollInterval, TimeProvider? time = null)
+    private ServiceProvider BuildProvider(
+        Action<ModelServingBuilder<HouseInput, HousePrediction>> source, bool watch, TimeSpan pollInterval, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        configure?.Invoke(services);
         if (time is not null)
         {
             services.AddSingleton(time);
         }
 
-        services.Configure<RegistryServingOptions>(o => o.PollInterval = pollInterval);
         services.AddMLOps(o =>
             {
                 o.ReloadDelay = TimeSpan.Zero;
-                o.PollInterval = TimeSpan.Zero;
+                o.PollInterval = pollInterval;
             })
             .AddFileSystemRegistry(o =>
             {
@@ -88,8 +89,8 @@ public sealed class RegistryServingTests : IDisposable
         await RegisterAsync(admin, 0);
         await RegisterAsync(admin, 1);
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
-        await using ServiceProvider first = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
-        await using ServiceProvider second = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await using ServiceProvider first = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
+        await using ServiceProvider second = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
         await StartAsync(first);
         await StartAsync(second);
         Assert.True(Serves(first, 1, 0));
@@ -98,7 +99,7 @@ public sealed class RegistryServingTests : IDisposable
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
         Assert.True(Serves(first, 1, 0));   // no watcher, no time passed: nothing can have told them yet
 
-        time.Advance(RegistryServingOptions.DefaultPollInterval);   // one poll interval
+        time.Advance(MLOpsOptions.DefaultPollInterval);   // one poll interval
 
         await Eventually.HoldsAsync(() => Serves(first, 2, 1) && Serves(second, 2, 1), "both replicas serve version 2 after one poll interval");
     }
@@ -175,7 +176,7 @@ public sealed class RegistryServingTests : IDisposable
     }
 
     [Fact]
-    public async Task RegistryServingOptions_InvalidPollInterval_FailsValidationOnStart()
+    public async Task PollInterval_Invalid_FailsValidationOnStart()
     {
         await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.FromMilliseconds(1));
 
@@ -184,6 +185,41 @@ public sealed class RegistryServingTests : IDisposable
 
         Assert.Contains("PollInterval", ex.Message, StringComparison.Ordinal);
     }
+
+#pragma warning disable CS0618 // The obsolete RegistryServingOptions must keep working for existing configurations.
+    [Fact]
+    public async Task RegistryServingOptions_InvalidPollInterval_FailsValidationOnStart()
+    {
+        await using ServiceProvider provider = BuildProvider(
+            m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.Zero,
+            configure: s => s.Configure<RegistryServingOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(1)));
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("RegistryServingOptions.PollInterval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegistryServingOptions_PollIntervalSet_WinsOverMLOpsOptionsForRegistryModels()
+    {
+        // Issue 15, item 10: MLOpsOptions.PollInterval is the one serving poll; the obsolete option still wins when set.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(
+            m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.Zero, time,
+            configure: s => s.Configure<RegistryServingOptions>(o => o.PollInterval = TimeSpan.FromMinutes(1)));
+        await StartAsync(provider);
+
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.HoldsAsync(() => Serves(provider, 2, 1), "version 2 served at the RegistryServingOptions interval though MLOpsOptions.PollInterval is 0");
+    }
+#pragma warning restore CS0618
 
     [Fact]
     public async Task FromRegistryAlias_Unassigned_FailsStartupWithAClearMessage()
@@ -216,11 +252,7 @@ public sealed class RegistryServingTests : IDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton(registry);
-        services.AddMLOps(o =>
-            {
-                o.ReloadDelay = TimeSpan.Zero;
-                o.PollInterval = TimeSpan.Zero;
-            })
+        services.AddMLOps(o => o.ReloadDelay = TimeSpan.Zero)
             .AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion"));
         await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await StartAsync(provider);
@@ -228,7 +260,7 @@ public sealed class RegistryServingTests : IDisposable
 
         faults.FailReads = 1;
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
-        time.Advance(RegistryServingOptions.DefaultPollInterval);
+        time.Advance(MLOpsOptions.DefaultPollInterval);
         await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures == 1, "the first reload fails to read the artifact");
         Assert.True(Serves(provider, 1, 0));
 
@@ -236,7 +268,7 @@ public sealed class RegistryServingTests : IDisposable
         await Eventually.HoldsAsync(
             () =>
             {
-                time.Advance(RegistryServingOptions.DefaultPollInterval);
+                time.Advance(MLOpsOptions.DefaultPollInterval);
                 return Serves(provider, 2, 1);
             },
             "a later poll retries the read and version 2 is served");
@@ -251,7 +283,7 @@ public sealed class RegistryServingTests : IDisposable
         await RegisterAsync(admin, 0);
         ModelVersion bad = await RegisterAsync(admin, 1);
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
-        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
         await StartAsync(provider);
         string file = admin.Artifacts.PathOf(FileSystemModelRegistry.FileKey(House, bad, ModelArtifact.DefaultPath));
         byte[] content = File.ReadAllBytes(file);
@@ -259,11 +291,11 @@ public sealed class RegistryServingTests : IDisposable
         File.WriteAllBytes(file, content);
 
         await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
-        time.Advance(RegistryServingOptions.DefaultPollInterval);
+        time.Advance(MLOpsOptions.DefaultPollInterval);
         await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures >= 1, "the tampered version fails to load");
         for (int i = 0; i < 5; i++)
         {
-            time.Advance(RegistryServingOptions.DefaultPollInterval);
+            time.Advance(MLOpsOptions.DefaultPollInterval);
             await Task.Delay(50);
         }
 
