@@ -28,6 +28,10 @@ internal static partial class Log
         Message = "Cannot watch registry directory '{RootPath}' for changes by other processes; subscribers rely on polling.")]
     public static partial void WatcherUnavailable(ILogger logger, Exception exception, string rootPath);
 
+    [LoggerMessage(EventId = 220, EventName = "RegistryWatcherFailed", Level = LogLevel.Warning,
+        Message = "The watcher of registry directory '{RootPath}' failed (events may have been lost); subscribers are told every model may have changed.")]
+    public static partial void WatcherFailed(ILogger logger, Exception exception, string rootPath);
+
     [LoggerMessage(EventId = 206, EventName = "RegistryCorruptFileSkipped", Level = LogLevel.Warning,
         Message = "Skipped unreadable registry file '{Path}'.")]
     public static partial void CorruptFileSkipped(ILogger logger, Exception exception, string path);
