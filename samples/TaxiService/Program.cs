@@ -47,7 +47,7 @@ builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
              .WithRetrainPolicy(r => r
                  .OnDatasetDrift()
                  .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
-                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromMinutes(1)))   // a demo: hours in production
+                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromSeconds(30)))   // a demo: hours in production
                  .TrainWith(TaxiModel.Pipeline)
                  .TrainOn(_ => warehouse)
                  .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
