@@ -101,6 +101,20 @@ internal static class CompletedTrips
             return errors;
         }
 
+        AddTripErrors(errors, trip);
+        return errors.Count == 0 ? null : errors;
+    }
+
+    /// <summary>Whether a trip passes the checks (the warehouse skips rows that do not, e.g. from older versions).</summary>
+    public static bool IsPlausible(TaxiTrip trip)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddTripErrors(errors, trip);
+        return errors.Count == 0;
+    }
+
+    private static void AddTripErrors(Dictionary<string, string[]> errors, TaxiTrip trip)
+    {
         Range(errors, "trip.durationSeconds", trip.DurationSeconds, MinSeconds, MaxSeconds);
         Range(errors, "trip.distanceKm", trip.DistanceKm, 0, MaxDistanceKm);
         Range(errors, "trip.hour", trip.Hour, 0, 23);
@@ -115,8 +129,6 @@ internal static class CompletedTrips
         {
             errors["trip.payment"] = ["Must be card or cash."];
         }
-
-        return errors.Count == 0 ? null : errors;
     }
 
     private static void Range(Dictionary<string, string[]> errors, string field, float value, double min, double max)
