@@ -61,7 +61,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m
     .AddMLOpsInstrumentation()          // mlops.* (and MLOpsOptions.ServiceName as service.name)
     .AddAspNetCoreInstrumentation()     // http.server.request.duration of every endpoint: rate, errors, latency
     .AddRuntimeInstrumentation()        // dotnet.gc.*, dotnet.thread_pool.*, dotnet.exceptions …
-    .AddProcessInstrumentation()        // process.cpu.time, process.cpu.count, process.memory.usage …
+    .AddProcessInstrumentation()        // process.cpu.time, process.memory.usage, process.thread.count …
     .AddMeter(ProcessLimits.MeterName)  // process.memory.limit, for the memory alert
     .AddPrometheusExporter());
 
@@ -72,7 +72,7 @@ app.Services.GetRequiredService<ProcessLimits>();
 // profile and make it the champion. Later starts serve whatever the registry's champion is.
 await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegistry>(), warehouse);
 
-app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (401, 404, 405 …)
+app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (unknown route, wrong method …)
 app.MapMLOps();             // management behind MLOps.Admin (authentication is configured above)
 app.MapMLOpsHealthChecks();
 app.MapPrometheusScrapingEndpoint();
