@@ -63,6 +63,15 @@ check "prometheus is up" wait_for 60 "prometheus" curl -fsS "http://127.0.0.1:$p
 scraped() { test "$(query 'up{job="taxi-api"}')" = "1"; }
 check "prometheus scrapes the sample" wait_for 60 "the scrape" scraped
 
+# The sample as a new user and an attacker see it: management needs the admin token made on first start; bad input on
+# the sample's own endpoint gets a 4xx and never reaches the training data.
+while read -r line; do
+  echo "$line"
+  case $line in PASS*) passed=$((passed + 1)) ;; FAIL*) failed=$((failed + 1)) ;; esac
+done < <(python3 .ci/sample-probes.py "$app_port" "$work/mlops" 2>&1 || echo "FAIL sample probes ended with an error")
+metrics=$(curl -fsS "http://127.0.0.1:$app_port/metrics")
+check "/metrics names the service after MLOpsOptions.ServiceName (service_name=\"taxi-api\")" grep -q 'service_name="taxi-api"' <<<"$metrics"
+
 # Phase 1: the city drifts from today (0) to the future (1). Phase 2: it stays in the future.
 dotnet "$app" traffic --url "http://127.0.0.1:$app_port" --requests "${E2E_REQUESTS:-6000}" --rate "${E2E_RATE:-300}" >"$work/traffic.log" 2>&1
 phase1=$?
@@ -71,6 +80,15 @@ phase2=$?
 check "traffic ran without failed requests" test "$phase1" -eq 0 -a "$phase2" -eq 0
 cat "$work/traffic.log" "$work/traffic2.log"
 
+present() { test -n "$(query "$1")"; }
+rules_healthy() {
+  curl -fsS "http://127.0.0.1:$prom_port/api/v1/rules" | python3 -c '
+import json, sys
+rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
+bad = [r["name"] for r in rules if r.get("health") != "ok"]
+print("unhealthy rules:", bad) if bad else None
+sys.exit(1 if bad or not rules else 0)'
+}
 positive() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v and float(v) > 0 else 1)' "$(query "$1")"; }
 check "prediction rate > 0" wait_for 30 "a prediction rate" positive 'sum(rate(mlops_prediction_duration_seconds_count{mlops_model_name="taxi-duration"}[1m]))'
 check "p95 latency is present" wait_for 30 "p95" positive 'histogram_quantile(0.95, sum by (le) (rate(mlops_prediction_duration_seconds_bucket{mlops_model_name="taxi-duration"}[1m])))'
@@ -79,6 +97,12 @@ check "a drifted feature is flagged (mlops_drift_detected{DistanceKm} = 1)" wait
 check "dataset drift is detected (mlops_drift_detected{dataset} = 1)" wait_for 60 "dataset drift" positive 'max_over_time(mlops_drift_detected{mlops_drift_feature="dataset"}[15m])'
 check "the drift alert reaches firing in Prometheus" wait_for 60 "a firing drift alert" positive 'max_over_time(ALERTS{alertname="MLOpsDatasetDriftDetected",alertstate="firing"}[15m])'
 check "a retrain promoted a new version (mlops_retrain_runs_total{promoted})" wait_for 60 "a promoted retrain" positive 'sum(mlops_retrain_runs_total{mlops_retrain_outcome="promoted"})'
+check "HTTP server metrics are scraped (http_server_request_duration_seconds, /trips/completed)" wait_for 30 "HTTP metrics" positive 'sum(rate(http_server_request_duration_seconds_count{http_route="/trips/completed"}[1m]))'
+check "HTTP 4xx answers are counted by status code" wait_for 30 "HTTP 4xx" positive 'sum(http_server_request_duration_seconds_count{http_response_status_code=~"4.."})'
+check "process metrics are scraped (CPU time, memory and its limit)" wait_for 30 "process metrics" positive 'sum(process_cpu_time_seconds_total) * min(process_memory_usage_bytes) * min(process_memory_limit_bytes)'
+check "runtime metrics are scraped (GC collections, CPU count)" wait_for 30 "runtime metrics" positive 'sum(dotnet_gc_collections_total) * min(dotnet_process_cpu_count)'
+check "the retrain in-progress gauge is scraped (mlops_retrain_active)" wait_for 30 "mlops_retrain_active" present 'mlops_retrain_active{mlops_model_name="taxi-duration"}'
+check "the alert rules over process metrics evaluate (no rule errors)" rules_healthy
 newer() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v and float(v) >= 2 else 1)' "$(query 'max(mlops_model_loaded{mlops_model_name="taxi-duration"})')"; }
 check "the promoted version is served (mlops_model_loaded >= 2)" wait_for 30 "version 2 served" newer
 # The error at the end of phase 2 (retrained models on the new city) against its peak (the old model on the drifted city).

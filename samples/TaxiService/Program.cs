@@ -1,13 +1,12 @@
 using Microsoft.ML;
 using MLOps;
 using MLOps.Monitoring.Alerting;
-using MLOps.Monitoring.Feedback;
 using MLOps.Monitoring.Profiles;
 using OpenTelemetry.Metrics;
 using TaxiService;
 
-// `dotnet run --project samples/TaxiService -- traffic [--url http://127.0.0.1:5080] [--requests 20000] [--rate 200]`
-// drives the running service with gradually drifting trips and reports each completed trip (delayed ground truth).
+// `dotnet run --project samples/TaxiService -- traffic [options]` (options: `traffic --help`) drives the running service
+// with drifting trips and reports each completed trip (delayed ground truth).
 if (args.Length > 0 && args[0] == "traffic")
 {
     return await Traffic.RunAsync(args[1..]);
@@ -20,6 +19,17 @@ bool monitoring = settings.GetValue("Monitoring", true);   // false: serving onl
 var warehouse = new Warehouse(Path.Combine(root, "data", "completed-trips.jsonl"));
 
 builder.Services.AddSingleton(warehouse);
+builder.Services.AddProblemDetails();
+builder.Services.AddSingleton<ProcessLimits>();
+
+// Management (promote, rollback, approvals, audit, retrain) is closed by default: it needs the admin token made on
+// first start (.mlops/admin-token), sent as `Authorization: Bearer <token>`. The MLOps.Admin policy requires the role
+// that only that token gives; a wrong bearer token, Basic credentials or none get 401.
+builder.Services.AddSingleton(AdminToken.LoadOrCreate(root));
+builder.Services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy("MLOps.Admin", p => p.RequireAuthenticatedUser().RequireRole(AdminTokenAuthenticationHandler.AdminRole));
 builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
     .AddFileSystemRegistry(o => o.RootPath = root)                        // embedded registry: .mlops/ next to the app
     .AddAlerting(a => a
@@ -37,7 +47,7 @@ builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
              .WithRetrainPolicy(r => r
                  .OnDatasetDrift()
                  .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
-                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromMinutes(10)))
+                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromSeconds(30)))   // a demo: hours in production
                  .TrainWith(TaxiModel.Pipeline)
                  .TrainOn(_ => warehouse)
                  .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
@@ -48,37 +58,31 @@ builder.Services.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.St
 
 builder.Services.AddHealthChecks().AddMLOpsHealthChecks();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m
-    .AddMLOpsInstrumentation()
+    .AddMLOpsInstrumentation()          // mlops.* (and MLOpsOptions.ServiceName as service.name)
+    .AddAspNetCoreInstrumentation()     // http.server.request.duration of every endpoint: rate, errors, latency
+    .AddRuntimeInstrumentation()        // dotnet.gc.*, dotnet.thread_pool.*, dotnet.exceptions …
+    .AddProcessInstrumentation()        // process.cpu.time, process.memory.usage, process.thread.count …
+    .AddMeter(ProcessLimits.MeterName)  // process.memory.limit, for the memory alert
     .AddPrometheusExporter());
 
 var app = builder.Build();
+app.Services.GetRequiredService<ProcessLimits>();
 
 // First start with the embedded defaults: train a model on today's synthetic trips, register it with its reference
 // profile and make it the champion. Later starts serve whatever the registry's champion is.
 await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegistry>(), warehouse);
 
-// Local demo: promote/rollback/retrain over HTTP without authentication. A real service configures authentication and
-// the MLOps.Admin policy instead (see src/MLOps.AspNetCore/README.md).
-app.MapMLOps(configure: o => o.AllowUnauthenticatedManagement = settings.GetValue("AllowUnauthenticatedManagement", false));
+app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (unknown route, wrong method …)
+app.MapMLOps();             // management behind MLOps.Admin (authentication is configured above)
 app.MapMLOpsHealthChecks();
 app.MapPrometheusScrapingEndpoint();
 app.MapGet("/", () => Results.Redirect("/mlops/models"));
 
-// The app's own business endpoint: a trip finished. It records the trip for future training and reports the ground
-// truth of the prediction that was made for it.
+// The app's own business endpoint: a trip finished. It reports the ground truth of the prediction that was made for it
+// and, when that is accepted, records the trip for future training (CompletedTrips says why only then).
 if (monitoring)
 {
-    app.MapPost("/trips/completed", async (CompletedTripReport report, IFeedbackSink feedback, CancellationToken ct) =>
-    {
-        if (!PredictionId.TryParse(report.PredictionId, out var id) || report.Trip is null || !(report.Trip.DurationSeconds > 0))
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["predictionId"] = ["Send the predictionId and the completed trip with durationSeconds > 0."] });
-        }
-
-        await warehouse.AppendAsync(report.Trip, ct);
-        var result = await feedback.RecordAsync(id, report.Trip.DurationSeconds, ct);
-        return Results.Ok(new { outcome = result.Outcome.ToString() });
-    });
+    app.MapPost("/trips/completed", CompletedTrips.HandleAsync);
 }
 
 if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint"))

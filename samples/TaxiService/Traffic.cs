@@ -11,14 +11,39 @@ namespace TaxiService;
 /// </summary>
 internal static class Traffic
 {
+    public const string Help = """
+        Usage: dotnet run --project samples/TaxiService -- traffic [options]
+
+        Sends taxi trips to the running sample while the city drifts, and reports each trip as completed (its real
+        duration, the delayed ground truth) some requests later. Prints the mean absolute error every 1,000 trips.
+
+        Options:
+          --url <url>           the service (default http://127.0.0.1:5080)
+          --requests <n>        how many trips to send (default 20000)
+          --rate <n>            trips per second (default 200)
+          --delay <n>           report a trip as completed this many requests after its prediction (default 50)
+          --drift-from <0..1>   where the city starts: 0 today, 1 the future (default 0)
+          --drift-to <0..1>     where it ends up (default 1)
+          --ramp <0..1>         the share of the run over which it moves from one to the other; it then stays there
+                                (default 0.5)
+          --help                this text
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Help);
+            return 0;
+        }
+
         string url = Option(args, "--url") ?? "http://127.0.0.1:5080";
         int requests = int.Parse(Option(args, "--requests") ?? "20000", CultureInfo.InvariantCulture);
         int rate = int.Parse(Option(args, "--rate") ?? "200", CultureInfo.InvariantCulture);
         int delay = int.Parse(Option(args, "--delay") ?? "50", CultureInfo.InvariantCulture);
         double from = double.Parse(Option(args, "--drift-from") ?? "0", CultureInfo.InvariantCulture);
         double to = double.Parse(Option(args, "--drift-to") ?? "1", CultureInfo.InvariantCulture);
+        double ramp = Math.Clamp(double.Parse(Option(args, "--ramp") ?? "0.5", CultureInfo.InvariantCulture), 0.001, 1);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var generator = new TripGenerator(seed: Environment.TickCount);
         var pending = new Queue<(string PredictionId, TaxiTrip Trip)>();
@@ -29,7 +54,7 @@ internal static class Traffic
 
         for (int i = 0; i < requests; i++)
         {
-            double drift = from + ((to - from) * i / requests);
+            double drift = from + ((to - from) * Math.Min(1, i / (requests * ramp)));
             TaxiTrip trip = generator.Next(drift);
             try
             {

@@ -53,6 +53,7 @@ public sealed class Warehouse(string path) : ITrainingDataSource<TaxiTrip>
         return lines.TakeLast(TrainingRows)
             .Where(l => l.Length > 0)
             .Select(l => JsonSerializer.Deserialize<TaxiTrip>(l, Json)!)
+            .Where(CompletedTrips.IsPlausible)   // rows appended unchecked by an older version of the sample
             .ToList();
     }
 }

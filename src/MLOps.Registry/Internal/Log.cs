@@ -12,9 +12,21 @@ internal static partial class Log
         Message = "Registered version {Version} of model '{ModelName}' ({ArtifactCount} artifacts) by {Actor}.")]
     public static partial void VersionRegistered(ILogger logger, string modelName, ModelVersion version, int artifactCount, string actor);
 
+    /// <summary>Logs an alias move; a side with no version (the alias was new, or was removed) reads "(none)".</summary>
+    public static void AliasMoved(ILogger logger, string modelName, string alias, ModelVersion? previousVersion, ModelVersion? version, AliasAction action, string actor, string? reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            string from = previousVersion?.ToString() ?? NoVersion, to = version?.ToString() ?? NoVersion;
+            AliasMovedCore(logger, modelName, alias, from, to, action, actor, reason);
+        }
+    }
+
+    private const string NoVersion = "(none)";
+
     [LoggerMessage(EventId = 202, EventName = "ModelAliasMoved", Level = LogLevel.Information,
         Message = "Alias '{Alias}' of model '{ModelName}' moved from {PreviousVersion} to {Version} ({Action} by {Actor}): {Reason}")]
-    public static partial void AliasMoved(ILogger logger, string modelName, string alias, ModelVersion? previousVersion, ModelVersion? version, AliasAction action, string actor, string? reason);
+    private static partial void AliasMovedCore(ILogger logger, string modelName, string alias, string previousVersion, string version, AliasAction action, string actor, string? reason);
 
     [LoggerMessage(EventId = 203, EventName = "ModelPromotionRejected", Level = LogLevel.Warning,
         Message = "Promotion of version {Version} of model '{ModelName}' to '{Alias}' was rejected: {Failures}")]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -141,4 +142,47 @@ public class AddMLOpsTests
         Assert.Contains(metrics, m => m.Name == MLOpsTelemetry.Instruments.ModelLoaded);
         Assert.Contains(activities, a => a.OperationName == "mlops.predict house");
     }
+    [Fact]
+    public void AddMLOpsInstrumentation_ServiceNameSet_IsTheResourceServiceName()
+    {
+        // Regression: /metrics said service_name="unknown_service:TaxiService" though the sample sets "taxi-api".
+        using var provider = ProviderWithServiceName("taxi-api", configuration: []);
+
+        Assert.Equal("taxi-api", ResourceServiceName(provider.GetRequiredService<MeterProvider>()));
+        Assert.Equal("taxi-api", ResourceServiceName(provider.GetRequiredService<TracerProvider>()));
+    }
+
+    [Fact]
+    public void AddMLOpsInstrumentation_DefaultServiceName_LeavesOpenTelemetrysDefault()
+    {
+        using var provider = ProviderWithServiceName(MLOpsOptions.DefaultServiceName, configuration: []);
+
+        Assert.StartsWith("unknown_service", ResourceServiceName(provider.GetRequiredService<MeterProvider>()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OTEL_SERVICE_NAME", "from-env")]
+    [InlineData("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod,service.name=from-env")]
+    public void AddMLOpsInstrumentation_ServiceNameFromOtelEnvironment_Wins(string key, string value)
+    {
+        using var provider = ProviderWithServiceName("taxi-api", configuration: new() { [key] = value });
+
+        Assert.Equal("from-env", ResourceServiceName(provider.GetRequiredService<MeterProvider>()));
+        Assert.Equal("from-env", ResourceServiceName(provider.GetRequiredService<TracerProvider>()));
+    }
+
+    private static ServiceProvider ProviderWithServiceName(string serviceName, Dictionary<string, string?> configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(
+            new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
+        services.AddMLOps(o => o.ServiceName = serviceName);
+        services.AddOpenTelemetry()
+            .WithMetrics(m => m.AddMLOpsInstrumentation())
+            .WithTracing(t => t.AddMLOpsInstrumentation());
+        return services.BuildServiceProvider();
+    }
+
+    private static string? ResourceServiceName(BaseProvider provider) =>
+        provider.GetResource().Attributes.FirstOrDefault(a => a.Key == "service.name").Value as string;
 }

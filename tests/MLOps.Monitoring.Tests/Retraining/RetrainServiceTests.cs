@@ -51,6 +51,58 @@ public class RetrainServiceTests
     }
 
     [Fact]
+    public async Task Triggers_InCooldown_AreLoggedOncePerCooldownNotOncePerWindow()
+    {
+        // Regression: the console filled with one "ignored (cooldown)" line per drift and quality window.
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
+        await using var loop = new RetrainLoop(dir.Path, time, retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus("taxi")!.IsRunning, "first run");
+        for (int window = 1; window <= 5; window++)
+        {
+            time.Advance(TimeSpan.FromMinutes(5));
+            loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
+            loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());
+        }
+
+        await loop.DecisionsAsync(6);
+        time.Advance(TimeSpan.FromHours(1));
+        loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
+        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // after the cooldown: runs
+        await RetrainLoop.Wait(() => loop.Completed.Count == 2 && !loop.Service.GetStatus("taxi")!.IsRunning, "second run");
+        time.Advance(TimeSpan.FromMinutes(5));
+        loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
+        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // the next cooldown: logged once again
+        await loop.DecisionsAsync(8);
+
+        Assert.Equal(["accepted", "cooldown", "cooldown", "cooldown", "cooldown", "cooldown", "accepted", "cooldown"], loop.DecisionValues());
+        var logs = loop.Logger.Collector.GetSnapshot();
+        Assert.Equal(2, logs.Count(r => r.Id.Name == "RetrainCooldownSkip" && r.Level == Microsoft.Extensions.Logging.LogLevel.Information));
+        Assert.Equal(4, logs.Count(r => r.Id.Name == "RetrainCooldownSkipRepeated" && r.Level == Microsoft.Extensions.Logging.LogLevel.Debug));
+        Assert.DoesNotContain(logs, r => r.Id.Name == "RetrainTriggerIgnored");
+    }
+
+    [Fact]
+    public async Task RunningAttempt_IsCountedActiveUntilItEnds()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+
+        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        await RetrainLoop.Wait(() => loop.Active.GetMeasurementSnapshot().Count == 1, "the attempt to start");
+        Assert.Equal(1, loop.Active.GetMeasurementSnapshot().Sum(m => m.Value));
+        retrainer.Gate.SetResult();
+        await RetrainLoop.Wait(() => loop.Active.GetMeasurementSnapshot().Count == 2, "the attempt to end");
+
+        Assert.Equal(0, loop.Active.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(loop.Active.GetMeasurementSnapshot(), m => Assert.Equal("taxi", m.Tags[MLOpsTelemetry.Tags.ModelName]));
+    }
+
+    [Fact]
     public async Task Trigger_WhileARetrainRuns_IsNotStartedTwice()
     {
         using var dir = new TempDir();

@@ -70,7 +70,8 @@ internal sealed class RetrainLoop : IAsyncDisposable
         var meterFactory = _meters.GetRequiredService<IMeterFactory>();
         Runs = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Runs);
         Triggers = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Triggers);
-        Service = new RetrainService(retrainers, Options.Create(new RetrainOptions { StateDirectory = stateDirectory }), new RetrainMetrics(meterFactory), time);
+        Active = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Active);
+        Service = new RetrainService(retrainers, Options.Create(new RetrainOptions { StateDirectory = stateDirectory }), new RetrainMetrics(meterFactory), time, Logger);
         Service.RunCompleted += (_, run) => Completed.Add(run);
         Service.StartAsync(_stop.Token).GetAwaiter().GetResult();
     }
@@ -84,6 +85,10 @@ internal sealed class RetrainLoop : IAsyncDisposable
     public Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> Runs { get; }
 
     public Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> Triggers { get; }
+
+    public Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> Active { get; }
+
+    public Microsoft.Extensions.Logging.Testing.FakeLogger<RetrainService> Logger { get; } = new();
 
     /// <summary>Waits until <paramref name="decisions"/> trigger decisions were counted (the loop is asynchronous).</summary>
     public Task DecisionsAsync(int decisions) =>
@@ -113,6 +118,7 @@ internal sealed class RetrainLoop : IAsyncDisposable
         Service.Dispose();
         Runs.Dispose();
         Triggers.Dispose();
+        Active.Dispose();
         await _meters.DisposeAsync();
         _stop.Dispose();
     }

@@ -26,6 +26,7 @@ public class PostgresRegistryLogTests
         Assert.Equal(201, registered.Id.Id);
         Assert.Contains("version 1 of model 'taxi'", registered.Message, StringComparison.Ordinal);
         FakeLogRecord moved = Assert.Single(records, r => r.Id.Name == "ModelAliasMoved");
+        Assert.Contains("moved from (none) to 1", moved.Message, StringComparison.Ordinal);
         Assert.Contains("by ops", moved.Message, StringComparison.Ordinal);
         Assert.Contains("first", moved.Message, StringComparison.Ordinal);
         FakeLogRecord rejected = Assert.Single(records, r => r.Id.Name == "ModelPromotionRejected");

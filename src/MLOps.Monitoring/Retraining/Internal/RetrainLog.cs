@@ -35,4 +35,12 @@ internal static partial class RetrainLog
     [LoggerMessage(EventId = 457, EventName = "RetrainRunEventHandlerFailed", Level = LogLevel.Warning,
         Message = "A RunCompleted handler threw for model '{ModelName}'.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string modelName);
+
+    [LoggerMessage(EventId = 458, EventName = "RetrainCooldownSkip", Level = LogLevel.Information,
+        Message = "Retrain trigger for model '{ModelName}' ignored (cooldown until {CooldownEndsAt:u}): {Reason}. Further triggers until then are logged at Debug level.")]
+    public static partial void CooldownStarted(ILogger logger, string modelName, DateTimeOffset cooldownEndsAt, string reason);
+
+    [LoggerMessage(EventId = 459, EventName = "RetrainCooldownSkipRepeated", Level = LogLevel.Debug,
+        Message = "Retrain trigger for model '{ModelName}' ignored (cooldown until {CooldownEndsAt:u}): {Reason}")]
+    public static partial void IgnoredInCooldown(ILogger logger, string modelName, DateTimeOffset cooldownEndsAt, string reason);
 }

@@ -9,6 +9,7 @@ internal sealed class RetrainMetrics
     public const string Runs = "mlops.retrain.runs";
     public const string Duration = "mlops.retrain.duration";
     public const string Triggers = "mlops.retrain.triggers";
+    public const string Active = "mlops.retrain.active";
     public const string TriggerTag = "mlops.retrain.trigger";
     public const string OutcomeTag = "mlops.retrain.outcome";
     public const string DecisionTag = "mlops.retrain.decision";
@@ -16,6 +17,7 @@ internal sealed class RetrainMetrics
     private readonly Counter<long> _runs;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _triggers;
+    private readonly UpDownCounter<long> _active;
 
     public RetrainMetrics(IMeterFactory meterFactory)
     {
@@ -24,7 +26,12 @@ internal sealed class RetrainMetrics
         _duration = meter.CreateHistogram(Duration, "s", "Duration of retrain attempts (data, training, evaluation, registration).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600] });
         _triggers = meter.CreateCounter<long>(Triggers, "{trigger}", "Retrain triggers, by what was decided (accepted, cooldown, running, duplicate).");
+        _active = meter.CreateUpDownCounter<long>(Active, "{run}", "Retrain attempts in progress (for an alert on a retrain that runs too long).");
     }
+
+    public void AttemptStarted(string modelName) => _active.Add(1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName));
+
+    public void AttemptEnded(string modelName) => _active.Add(-1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName));
 
     public void RunCompleted(RetrainRun run)
     {

@@ -257,6 +257,8 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     {
         var entry = _models[trigger.ModelName];
         string? refusal = null;
+        DateTimeOffset? cooldownEndsAt = null;
+        bool firstInCooldown = false;
         lock (entry)
         {
             var now = _time.GetUtcNow();
@@ -271,6 +273,9 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
             else if (trigger.Kind != RetrainTriggerKind.Manual && entry.State.LastRunAt + entry.Retrainer.Settings.Cooldown > now)
             {
                 refusal = "cooldown";
+                cooldownEndsAt = entry.State.LastRunAt + entry.Retrainer.Settings.Cooldown;
+                firstInCooldown = entry.CooldownLoggedFor != entry.State.LastRunAt;
+                entry.CooldownLoggedFor = entry.State.LastRunAt;
             }
             else
             {
@@ -285,6 +290,21 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
 
         _metrics.Trigger(trigger, refusal ?? "accepted");
+        if (cooldownEndsAt is { } until)
+        {
+            // Drift and quality windows keep firing through a cooldown: say so once per cooldown, not once per window.
+            if (firstInCooldown)
+            {
+                RetrainLog.CooldownStarted(_logger, trigger.ModelName, until, trigger.Reason);
+            }
+            else
+            {
+                RetrainLog.IgnoredInCooldown(_logger, trigger.ModelName, until, trigger.Reason);
+            }
+
+            return;
+        }
+
         if (refusal is not null)
         {
             RetrainLog.TriggerIgnored(_logger, trigger.ModelName, refusal, trigger.Reason);
@@ -304,7 +324,17 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
             for (int attempt = 1; attempt <= settings.MaxAttempts; attempt++)
             {
                 RetrainLog.Started(_logger, trigger.ModelName, attempt, trigger.Reason);
-                RetrainRun run = await entry.Retrainer.RunAsync(trigger, attempt, stoppingToken).ConfigureAwait(false);
+                RetrainRun run;
+                _metrics.AttemptStarted(trigger.ModelName);
+                try
+                {
+                    run = await entry.Retrainer.RunAsync(trigger, attempt, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _metrics.AttemptEnded(trigger.ModelName);
+                }
+
                 Completed(entry, run);
                 if (run.Outcome != RetrainOutcome.Failed)
                 {
@@ -467,5 +497,8 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         public bool Running { get; set; }
 
         public long LatestLabelledRows { get; set; }
+
+        /// <summary>The cooldown (by the run that started it) whose first ignored trigger was logged.</summary>
+        public DateTimeOffset? CooldownLoggedFor { get; set; }
     }
 }
