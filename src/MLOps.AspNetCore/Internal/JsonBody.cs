@@ -70,6 +70,11 @@ internal static class JsonBody
                     // Kestrel reports some framing errors (a chunk size that overflows) and resets as plain IOExceptions.
                     return (null, Problems.MalformedBody(StatusCodes.Status400BadRequest, ex.Message));
                 }
+                catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+                {
+                    // The client went away mid-body: nobody reads this answer, but it is the client's doing (499), not a 500.
+                    return (null, Problems.MalformedBody(StatusCodes.Status499ClientClosedRequest, "the client closed the connection."));
+                }
 
                 if (read == 0)
                 {

@@ -22,6 +22,7 @@ internal static class Problems
         {
             StatusCodes.Status408RequestTimeout => "Request timeout",
             StatusCodes.Status413PayloadTooLarge => "Payload too large",
+            StatusCodes.Status499ClientClosedRequest => "Client closed request",
             _ => "Bad request",
         };
         return Results.Problem(statusCode: code, title: title, detail: $"The request body could not be read: {Truncate(reason)}");
