@@ -74,6 +74,7 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ["escaped text with invalid utf-8"] = [0x22, 0x5c, 0x6e, 0xff, 0x22],
         ["NUL \\u0000"] = Encoding.ASCII.GetBytes("\"\\u0000\""),
         ["embedded NUL"] = Encoding.ASCII.GetBytes("\"ab\\u0000cd\""),
+        ["long text ending in a lone surrogate"] = Encoding.ASCII.GetBytes("\"" + new string('a', 1000) + "\\ud800\""),
     };
 
     /// <summary>Numbers at and past the edges of a double.</summary>
@@ -374,6 +375,24 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
 
         AssertNoServerError(responses, what);
         Assert.All(responses, r => Assert.True(r.Status is >= 400 and < 500, $"{what}: HTTP {r.Status}"));
+    }
+
+    [Theory]
+    [InlineData("escaped surrogate pair", new byte[] { 0x22, 0x5c, 0x75, 0x64, 0x38, 0x33, 0x64, 0x5c, 0x75, 0x64, 0x65, 0x34, 0x32, 0x22 })]
+    [InlineData("raw 4-byte utf-8 (emoji)", new byte[] { 0x22, 0xf0, 0x9f, 0x99, 0x82, 0x22 })]
+    [InlineData("raw U+10FFFF", new byte[] { 0x22, 0xf4, 0x8f, 0xbf, 0xbf, 0x22 })]
+    [InlineData("raw U+FFFF", new byte[] { 0x22, 0xef, 0xbf, 0xbf, 0x22 })]
+    [InlineData("escaped e-acute and tab", new byte[] { 0x22, 0x5c, 0x75, 0x30, 0x30, 0x65, 0x39, 0x5c, 0x74, 0x22 })]
+    [InlineData("long escaped text", null)]
+    public async Task Post_ValidText_IsNotMistakenForBadText(string what, byte[]? value)
+    {
+        value ??= Encoding.ASCII.GetBytes("\"" + string.Concat(Enumerable.Repeat("\\u00e9\\ud83d\\ude42", 80)) + "\"");
+
+        // An unknown id: the body passed every check when the answer is "unknown prediction".
+        using var response = await fixture.App.Client.PostAsync(
+            "/mlops/predictions/0123456789abcdef0123456789abcdef/feedback", Bytes(Fill("""{"actual":$}""", value)));
+
+        Assert.True(404 == (int)response.StatusCode, $"{what}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     [Fact]
