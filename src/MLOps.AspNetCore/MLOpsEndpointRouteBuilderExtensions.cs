@@ -39,6 +39,9 @@ public static class MLOpsEndpointRouteBuilderExtensions
 
         RouteGroupBuilder group = endpoints.MapGroup(prefix).WithTags("MLOps");
 
+        // A request Kestrel finds malformed is the client's mistake on every endpoint: 4xx with ProblemDetails, never a 500.
+        group.AddEndpointFilter(MalformedRequestFilter.Instance);
+
         RouteHandlerBuilder predict = group.MapPost("/models/{name}/predict", (string name, HttpContext http) =>
                 models.Find(name) is { } model ? model.PredictAsync(http, options) : Task.FromResult(Problems.UnknownModel(name)))
             .WithName("MLOps.Predict")

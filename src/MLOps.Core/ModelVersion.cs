@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using MLOps.Internal;
 
 namespace MLOps;
 
@@ -6,6 +8,8 @@ namespace MLOps;
 /// The number of one version of a model. Versions start at 1 and are allocated monotonically by the registry
 /// (or, for a file or in-memory source, counted by successful loads in this process).
 /// </summary>
+/// <remarks>In JSON a version is a plain number (<c>3</c>); <see langword="default"/> is written as 0.</remarks>
+[JsonConverter(typeof(ModelVersionJsonConverter))]
 public readonly struct ModelVersion : IEquatable<ModelVersion>, IComparable<ModelVersion>, ISpanFormattable
 {
     private static readonly string[] SmallStrings = CreateSmallStrings();

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace MLOps;
@@ -8,22 +10,37 @@ namespace MLOps;
 /// The unique identifier of one prediction, used to join delayed ground truth (feedback) with the prediction.
 /// </summary>
 /// <remarks>
-/// An id is 128 bits: 64 random bits chosen once per process followed by a 64-bit per-process sequence number (each
-/// thread takes blocks of 4,096 numbers, so ids are unique but not ordered across threads); creating one touches no
-/// shared memory in the common case and never allocates, and ids from different processes or replicas do
-/// not collide in practice. Ids are formatted as 32 lowercase hexadecimal digits (the <see cref="Guid"/> "N" format).
+/// <para>
+/// An id is 128 bits, all of them from a cryptographically secure generator (<see cref="RandomNumberGenerator"/>), so
+/// ids are unique across processes and replicas in practice and cannot be guessed from other ids: consecutive ids and
+/// ids made on other threads share no prefix, sequence or any other structure.
+/// </para>
+/// <para>
+/// The id is a bearer capability for feedback: whoever holds it may send the ground truth of that prediction, and only
+/// the caller that made the prediction receives it. A guessed or enumerated id would let any client write (or poison) the
+/// ground truth of predictions it never made; with 128 random bits, guessing a live id is hopeless (the prediction store
+/// holds at most a few hundred thousand ids at a time, so one guess hits with a probability below 2<sup>-100</sup>).
+/// A signed feedback token would protect no better: it needs a key shared by every replica (distributed, rotated,
+/// kept secret), a longer value and a signature check per feedback, while an unguessable id gives the same protection
+/// with nothing to configure.
+/// </para>
+/// <para>
+/// Creating an id never allocates and rarely calls the generator: each thread fills a buffer of
+/// 256 ids (4 KiB) with one <see cref="RandomNumberGenerator.Fill(Span{byte})"/> call and hands them out one by one. The
+/// empty id is never returned. Ids are formatted as 32 lowercase hexadecimal digits (the <see cref="Guid"/> "N" format).
+/// </para>
 /// </remarks>
 public readonly struct PredictionId : IEquatable<PredictionId>, ISpanFormattable
 {
-    private const int BlockSize = 4096;
-    private static readonly ulong ProcessPrefix = CreateProcessPrefix();
-    private static long s_sequence;
+    /// <summary>The ids each thread draws from the generator at once: 256 ids, 4 KiB.</summary>
+    private const int BufferedIds = 256;
+
+    /// <summary>This thread's random ids, two <see cref="ulong"/>s each; <see cref="t_next"/> indexes the next unused one.</summary>
+    [ThreadStatic]
+    private static ulong[]? t_random;
 
     [ThreadStatic]
-    private static ulong t_next;
-
-    [ThreadStatic]
-    private static ulong t_end;
+    private static int t_next;
 
     private readonly ulong _high;
     private readonly ulong _low;
@@ -37,18 +54,30 @@ public readonly struct PredictionId : IEquatable<PredictionId>, ISpanFormattable
     /// <summary>Gets whether this is the empty (default) id.</summary>
     public bool IsEmpty => _high == 0 && _low == 0;
 
-    /// <summary>Creates a new, process-unique id without allocating.</summary>
-    /// <returns>The new id.</returns>
+    /// <summary>Creates a new, unguessable id (128 random bits) without allocating.</summary>
+    /// <returns>The new id; never the empty id.</returns>
     public static PredictionId NewId()
     {
-        // Each thread takes blocks of sequence numbers, so the common case touches no shared memory.
-        if (t_next == t_end)
+        while (true)
         {
-            t_end = (ulong)Interlocked.Add(ref s_sequence, BlockSize);
-            t_next = t_end - BlockSize;
-        }
+            ulong[]? buffer = t_random;
+            int next = t_next;
+            if (buffer is null || next >= buffer.Length)
+            {
+                buffer = Refill();
+                next = 0;
+            }
 
-        return new(ProcessPrefix, ++t_next);
+            t_next = next + 2;
+            ulong high = buffer[next];
+            ulong low = buffer[next + 1];
+            if ((high | low) != 0)
+            {
+                return new(high, low);
+            }
+
+            // All 128 bits zero (probability 2^-128) would be the empty id: draw the next one.
+        }
     }
 
     /// <summary>Creates an id from a <see cref="Guid"/> (for ids stored or received elsewhere).</summary>
@@ -141,17 +170,11 @@ public readonly struct PredictionId : IEquatable<PredictionId>, ISpanFormattable
     /// <returns><see langword="true"/> if not equal.</returns>
     public static bool operator !=(PredictionId left, PredictionId right) => !left.Equals(right);
 
-    private static ulong CreateProcessPrefix()
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong[] Refill()
     {
-        Span<byte> bytes = stackalloc byte[8];
-        ulong prefix;
-        do
-        {
-            RandomNumberGenerator.Fill(bytes);
-            prefix = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        }
-        while (prefix == 0);
-
-        return prefix;
+        ulong[] buffer = t_random ??= new ulong[BufferedIds * 2];
+        RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(buffer.AsSpan()));
+        return buffer;
     }
 }

@@ -11,6 +11,13 @@ internal static class JsonBody
     /// Reads the body into one pooled buffer (sized from Content-Length when known) and parses it in place. Dispose the
     /// result to release the document and return the buffer.
     /// </summary>
+    /// <remarks>
+    /// Every way a client can get this wrong is a 4xx with ProblemDetails, never a 500: a wrong content type (415), a body
+    /// over the limit (413), a malformed transfer (a bad chunk, a body shorter than its Content-Length: Kestrel's
+    /// <see cref="BadHttpRequestException"/> or an <see cref="IOException"/>, 400), JSON that does not parse (400), and
+    /// JSON text that parses but is not Unicode (a lone surrogate, invalid or overlong UTF-8, NUL; see
+    /// <see cref="JsonText"/>), so no endpoint ever meets a string it cannot decode.
+    /// </remarks>
     public static async Task<(PooledJsonDocument? Document, IResult? Problem)> ReadAsync(HttpContext http, MLOpsEndpointOptions options)
     {
         HttpRequest request = http.Request;
@@ -48,7 +55,27 @@ internal static class JsonBody
                     buffer = grown;
                 }
 
-                int read = await request.Body.ReadAsync(buffer.AsMemory(total), http.RequestAborted).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(total), http.RequestAborted).ConfigureAwait(false);
+                }
+                catch (BadHttpRequestException ex)
+                {
+                    // Kestrel's verdict on the framing (bad chunk, body shorter than Content-Length, over its own limit).
+                    return (null, Problems.MalformedBody(ex.StatusCode, ex.Message));
+                }
+                catch (IOException ex)
+                {
+                    // Kestrel reports some framing errors (a chunk size that overflows) and resets as plain IOExceptions.
+                    return (null, Problems.MalformedBody(StatusCodes.Status400BadRequest, ex.Message));
+                }
+                catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+                {
+                    // The client went away mid-body: nobody reads this answer, but it is the client's doing (499), not a 500.
+                    return (null, Problems.MalformedBody(StatusCodes.Status499ClientClosedRequest, "the client closed the connection."));
+                }
+
                 if (read == 0)
                 {
                     break;
@@ -74,6 +101,12 @@ internal static class JsonBody
             catch (JsonException ex)
             {
                 return (null, Problems.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+            }
+
+            if (JsonText.FindInvalidText(buffer.AsSpan(0, total), options.MaxJsonDepth) is { } invalid)
+            {
+                document.Dispose();
+                return (null, Problems.BadRequest(invalid));
             }
 
             var result = new PooledJsonDocument(document, buffer);

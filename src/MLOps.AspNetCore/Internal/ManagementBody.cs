@@ -44,7 +44,12 @@ internal sealed class ManagementBody
             return null;
         }
 
-        string text = value.GetString()!;
+        if (JsonText.TryGetString(value) is not { } text)
+        {
+            Errors[name] = ["Must be valid Unicode text (no lone surrogates, invalid UTF-8 or NUL)."];
+            return null;
+        }
+
         if (required && string.IsNullOrWhiteSpace(text))
         {
             Errors[name] = ["Must not be empty."];

@@ -41,7 +41,7 @@ internal static class MonitoringEndpoints
                             JsonValueKind.Number when value.TryGetDouble(out double number) && double.IsFinite(number) => GroundTruth.FromNumber(number),
                             JsonValueKind.True => GroundTruth.FromBoolean(true),
                             JsonValueKind.False => GroundTruth.FromBoolean(false),
-                            JsonValueKind.String when value.GetString() is { Length: > 0 and <= 256 } label => GroundTruth.FromLabel(label),
+                            JsonValueKind.String when JsonText.TryGetString(value) is { Length: > 0 and <= 256 } label => GroundTruth.FromLabel(label),
                             _ => (GroundTruth?)null,
                         };
                         if (actual is null)

@@ -11,6 +11,23 @@ internal static class Problems
     public static IResult TooLarge(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: detail);
 
+    /// <summary>
+    /// The request body could not be read: bad chunked framing, a body shorter than its Content-Length, over Kestrel's
+    /// own limit, too slow. <paramref name="status"/> is Kestrel's (400, 408, 413); anything else is reported as 400.
+    /// </summary>
+    public static IResult MalformedBody(int status, string reason)
+    {
+        int code = status is >= 400 and < 500 ? status : StatusCodes.Status400BadRequest;
+        string title = code switch
+        {
+            StatusCodes.Status408RequestTimeout => "Request timeout",
+            StatusCodes.Status413PayloadTooLarge => "Payload too large",
+            StatusCodes.Status499ClientClosedRequest => "Client closed request",
+            _ => "Bad request",
+        };
+        return Results.Problem(statusCode: code, title: title, detail: $"The request body could not be read: {Truncate(reason)}");
+    }
+
     public static IResult UnsupportedMediaType(string? contentType) =>
         Results.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,

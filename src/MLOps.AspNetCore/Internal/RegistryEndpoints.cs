@@ -176,6 +176,11 @@ internal static class RegistryEndpoints
                         errors["name"] = [$"'{Shorten(name)}' is not a valid model name."];
                     }
 
+                    if (!IsApprovalId(id))
+                    {
+                        errors["id"] = [$"'{Shorten(id)}' is not an approval id: 1 to {MaxApprovalIdLength} printable characters, as GET …/approvals lists them."];
+                    }
+
                     if (errors.Count > 0)
                     {
                         return Problems.Invalid(errors);
@@ -269,6 +274,16 @@ internal static class RegistryEndpoints
 
     private static IResult UnknownRegisteredModel(string name) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model named '{Shorten(name)}' is registered.");
+
+    /// <summary>The longest approval id accepted from a route (the registries make 16 or 32 hexadecimal digits).</summary>
+    private const int MaxApprovalIdLength = 128;
+
+    /// <summary>
+    /// Whether a route value can be an approval id. Anything else is refused before it reaches the registry: it would
+    /// be echoed whole in the not-found message, and a NUL is an error (not a miss) in a PostgreSQL query.
+    /// </summary>
+    private static bool IsApprovalId(string id) =>
+        id.Length is > 0 and <= MaxApprovalIdLength && !string.IsNullOrWhiteSpace(id) && !id.Any(char.IsControl);
 
     private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 }
