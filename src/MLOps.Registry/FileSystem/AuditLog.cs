@@ -102,6 +102,7 @@ internal static class AuditLog
         {
             RepairTornTail(stream);
             stream.Seek(0, SeekOrigin.End);
+            fault?.Invoke("audit-appending");
             await stream.WriteAsync(lines).ConfigureAwait(false);
             fault?.Invoke("audit-appended");
             stream.Flush(flushToDisk: true);
