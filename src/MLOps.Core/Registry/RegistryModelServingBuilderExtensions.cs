@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps.Internal;
 
@@ -52,6 +53,7 @@ public static class RegistryModelServingBuilderExtensions
                 $"Model '{builder.Name}' is served from the registry, but no IModelRegistry is registered: call AddFileSystemRegistry(…) or AddPostgresRegistry(…)."),
             reference,
             sp.GetRequiredService<IOptions<RegistryServingOptions>>().Value.PollInterval,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps")));
     }
 }
