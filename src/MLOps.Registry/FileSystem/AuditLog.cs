@@ -164,7 +164,7 @@ internal static class AuditLog
                 _line.WriteByte((byte)b);
             }
 
-            return _line.Length > 0 ? _line.ToArray() : null;
+            return null;   // an unterminated last line is torn (the next append cuts it): not a recorded event
         }
 
         public void Dispose()

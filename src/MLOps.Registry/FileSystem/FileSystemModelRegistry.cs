@@ -1475,73 +1475,94 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, CancellationToken.None);
 
     /// <summary>
-    /// Replaces <c>model.json</c>. The audit events the old document carried are made sure to be in <c>audit.jsonl</c>
-    /// first (a failure there changes nothing); the new event is written inside the document, by the same atomic replace
-    /// that makes the change (the commit point), and appended to <c>audit.jsonl</c> after it.
+    /// Replaces <c>model.json</c>. The new audit event is written inside the document, by the same atomic replace that
+    /// makes the change (the commit point), and appended to <c>audit.jsonl</c> after it; events the old document carried
+    /// that are not in <c>audit.jsonl</c> yet are appended first, or, if that fails too, carried on in the new document.
     /// </summary>
     private async Task CommitModelAsync(ModelDocument document, AuditEvent? auditEvent)
     {
         ModelName name = document.Model.Name;
-        PendingAuditEvent? entry = await PrepareAuditAsync(name, document.PendingAudit, auditEvent).ConfigureAwait(false);
-        document.PendingAudit = entry is null ? null : [entry];
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, document.PendingAudit, auditEvent).ConfigureAwait(false);
+        document.PendingAudit = pending.Count == 0 ? null : pending;
         await WriteJsonAsync(ModelFile(name), document).ConfigureAwait(false);
-        if (entry is not null)
-        {
-            await PublishAuditAsync(name, entry).ConfigureAwait(false);
-        }
+        await PublishAuditAsync(name, pending).ConfigureAwait(false);
     }
 
     /// <summary>Replaces a version file the same way as <see cref="CommitModelAsync"/>.</summary>
     private async Task CommitVersionAsync(RegisteredModelVersion version, List<PendingAuditEvent>? carried, AuditEvent auditEvent)
     {
-        PendingAuditEvent entry = (await PrepareAuditAsync(version.Name, carried, auditEvent).ConfigureAwait(false))!;
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(version.Name, carried, auditEvent).ConfigureAwait(false);
         JsonObject node = JsonSerializer.SerializeToNode(version, RegistryJson.Options)!.AsObject();
-        node[PendingAuditProperty] = JsonSerializer.SerializeToNode(new List<PendingAuditEvent> { entry }, RegistryJson.Options);
+        node[PendingAuditProperty] = JsonSerializer.SerializeToNode(pending, RegistryJson.Options);
         await AtomicFile.WriteAsync(VersionFile(version.Name, version.Version.Number), JsonSerializer.SerializeToUtf8Bytes(node, RegistryJson.Options), Fault, CancellationToken.None)
             .ConfigureAwait(false);
-        await PublishAuditAsync(version.Name, entry).ConfigureAwait(false);
+        await PublishAuditAsync(version.Name, pending).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces <c>approvals.json</c> the same way; the event is carried by the approval at <paramref name="changed"/>.</summary>
+    /// <summary>Replaces <c>approvals.json</c> the same way; the events are carried by the approval at <paramref name="changed"/>.</summary>
     private async Task CommitApprovalsAsync(ModelName name, List<PromotionApproval> approvals, List<PendingAuditEvent> carried, int changed, AuditEvent auditEvent)
     {
-        PendingAuditEvent entry = (await PrepareAuditAsync(name, carried, auditEvent).ConfigureAwait(false))!;
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, carried, auditEvent).ConfigureAwait(false);
         JsonArray array = JsonSerializer.SerializeToNode(approvals, RegistryJson.Options)!.AsArray();
-        array[changed]![PendingAuditProperty] = JsonSerializer.SerializeToNode(new List<PendingAuditEvent> { entry }, RegistryJson.Options);
+        array[changed]![PendingAuditProperty] = JsonSerializer.SerializeToNode(pending, RegistryJson.Options);
         await AtomicFile.WriteAsync(ApprovalsFile(name), JsonSerializer.SerializeToUtf8Bytes(array, RegistryJson.Options), Fault, CancellationToken.None).ConfigureAwait(false);
-        await PublishAuditAsync(name, entry).ConfigureAwait(false);
+        await PublishAuditAsync(name, pending).ConfigureAwait(false);
     }
 
-    /// <summary>Appends the carried events missing from <c>audit.jsonl</c>, then makes the pending entry of <paramref name="auditEvent"/>.</summary>
-    private async Task<PendingAuditEvent?> PrepareAuditAsync(ModelName name, List<PendingAuditEvent>? carried, AuditEvent? auditEvent)
+    /// <summary>
+    /// The audit events the new state must carry: the carried ones that are still not in <c>audit.jsonl</c> and cannot be
+    /// appended now (a full disk), then the new one. Nothing the old state carried is ever dropped unrecorded.
+    /// </summary>
+    private async Task<List<PendingAuditEvent>> PrepareAuditAsync(ModelName name, List<PendingAuditEvent>? carried, AuditEvent? auditEvent)
     {
         string path = AuditFile(name);
+        var pending = new List<PendingAuditEvent>();
         if (carried is { Count: > 0 })
         {
             List<PendingAuditEvent> missing = [.. carried.Where(e => !AuditLog.Contains(path, e))];
             if (missing.Count > 0)
             {
-                await AuditLog.AppendAsync(path, missing, Fault).ConfigureAwait(false);
-                Log.AuditRepaired(_logger, name.Value, missing.Count);
+                try
+                {
+                    await AuditLog.AppendAsync(path, missing, Fault).ConfigureAwait(false);
+                    Log.AuditRepaired(_logger, name.Value, missing.Count);
+                }
+                catch (Exception ex) when (IsStorageFailure(ex))
+                {
+                    Log.AuditAppendDeferred(_logger, ex, name.Value, missing[0].Event.Action, path);
+                    pending.AddRange(missing);
+                }
             }
         }
 
-        return auditEvent is null ? null : new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = AuditLog.LengthOf(path), Event = auditEvent };
+        if (auditEvent is not null)
+        {
+            pending.Add(new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = AuditLog.LengthOf(path), Event = auditEvent });
+        }
+
+        return pending;
     }
 
     /// <summary>
-    /// Appends a committed change's event to <c>audit.jsonl</c>. The change is made and its event stored with it, so a
-    /// failure here is not the caller's: it is logged, and the event stays pending in the state file until the next write.
+    /// Appends a committed change's events to <c>audit.jsonl</c>. The change is made and its events stored with it, so a
+    /// failure here is not the caller's: it is logged, and the events stay pending in the state file until a later write.
     /// </summary>
-    private async Task PublishAuditAsync(ModelName name, PendingAuditEvent entry)
+    private async Task PublishAuditAsync(ModelName name, List<PendingAuditEvent> pending)
     {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            await AuditLog.AppendAsync(AuditFile(name), [entry], Fault).ConfigureAwait(false);
+            // Carried events may have reached the file in a failed append that wrote part of its lines: never twice.
+            string path = AuditFile(name);
+            await AuditLog.AppendAsync(path, pending.Count == 1 ? pending : pending.Where(e => !AuditLog.Contains(path, e)), Fault).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            Log.AuditAppendDeferred(_logger, ex, name.Value, entry.Event.Action, AuditFile(name));
+            Log.AuditAppendDeferred(_logger, ex, name.Value, pending[^1].Event.Action, AuditFile(name));
         }
     }
 
@@ -1549,7 +1570,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     private async Task AppendAuditOnlyAsync(ModelName name, AuditEvent auditEvent)
     {
         var entry = new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = 0, Event = auditEvent };
-        await PublishAuditAsync(name, entry).ConfigureAwait(false);
+        await PublishAuditAsync(name, [entry]).ConfigureAwait(false);
     }
 
     private async Task EnsureSchemaAsync(bool forWrite, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace MLOps.Registry.FileSystem;
 /// An audit event written into a state file (<c>model.json</c>, a version file, an approval) by the same atomic replace
 /// that makes the change, so the change and its audit record are stored together or not at all. It is appended to
 /// <c>audit.jsonl</c> right after; if that append fails (a full disk), it stays here, <c>QueryAuditAsync</c> still returns
-/// it, and the next write of this state file appends it before anything else changes.
+/// it, and the next write of this state file appends it (or, if it still cannot, carries it on in the new state).
 /// </summary>
 internal sealed class PendingAuditEvent
 {
