@@ -39,9 +39,18 @@ public sealed class MLOpsOptions
     public TimeSpan ReloadDelay { get; set; } = DefaultReloadDelay;
 
     /// <summary>
-    /// Gets or sets how often sources poll for changes in addition to change notifications (file-system watchers miss
-    /// changes on mounted volumes). <see cref="TimeSpan.Zero"/> disables polling.
+    /// Gets or sets how often every served model re-checks its source, in addition to the source's change notifications
+    /// (which can be missed: file-system watchers on mounted volumes, lost database notifications). A file source
+    /// (<c>FromFile</c> with <c>watchForChanges</c>) compares the file's size and time stamp; a registry source
+    /// (<c>FromRegistry</c>) re-resolves its alias and reloads when it designates another version than the one served, so
+    /// a missed change event is repaired within one interval. <see cref="TimeSpan.Zero"/> disables polling.
     /// </summary>
+    /// <remarks>
+    /// This is the one serving-side interval. <c>PostgresRegistryOptions.PollInterval</c> (MLOps.Registry) is a different,
+    /// registry-side setting: how often a PostgreSQL registry checks every model's change counter to raise change events
+    /// it missed, for all its subscribers; a served model converges through whichever comes first. The obsolete
+    /// <c>RegistryServingOptions.PollInterval</c>, when set, overrides this one for models served from the registry.
+    /// </remarks>
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
 

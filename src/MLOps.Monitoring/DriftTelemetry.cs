@@ -24,6 +24,14 @@ public static class DriftTelemetry
         /// <summary>Counter ({window}): monitoring windows closed, by outcome (<c>evaluated</c>, <c>dropped</c>, <c>failed</c>).</summary>
         public const string Windows = "mlops.drift.windows";
 
+        /// <summary>
+        /// Counter ({value}): drift scores or data-quality ratios of a window not published because they were not finite
+        /// (for example a distance that overflowed on extreme feature values); tagged with the model name, feature and
+        /// method, and <c>mlops.drift.value</c> (the instrument that was skipped, for example <c>mlops.drift.score</c>).
+        /// A gauge never records NaN or an infinity.
+        /// </summary>
+        public const string ValuesSkipped = "mlops.drift.values.skipped";
+
         /// <summary>Gauge (1): share of missing values per feature in the latest window.</summary>
         public const string MissingRatio = "mlops.data_quality.missing_ratio";
 
@@ -48,5 +56,8 @@ public static class DriftTelemetry
 
         /// <summary>The drift method (for example <c>kolmogorov_smirnov</c>, <c>wasserstein</c>, <c>share</c>).</summary>
         public const string Method = "mlops.drift.method";
+
+        /// <summary>The skipped instrument's name, on <see cref="Instruments.ValuesSkipped"/>.</summary>
+        public const string Value = "mlops.drift.value";
     }
 }

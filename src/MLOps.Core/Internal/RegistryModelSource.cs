@@ -8,8 +8,15 @@ namespace MLOps.Internal;
 /// <summary>
 /// Serves the version a <see cref="ModelReference"/> designates in an <see cref="IModelRegistry"/>. The change token fires
 /// on the registry's change events for the model and, as a fallback for missed events, when a periodic poll resolves
-/// the reference to a different version or artifact than last seen.
+/// the reference to a different version or artifact than the one last settled.
 /// </summary>
+/// <remarks>
+/// The poll reconciles rather than detects: each pass compares what the reference designates now with what was last
+/// settled (served, or refused as unloadable), so a change event missed for any reason (a late change feed, a lost
+/// notification, a dropped watcher event, a reload that failed to read the artifact) is repaired within one poll interval.
+/// A load that fails on a transient error (storage, I/O, timeout) settles nothing, so the next pass retries it; a version
+/// that cannot load (integrity failure, not loadable by ML.NET) is settled and not retried until the reference moves.
+/// </remarks>
 internal sealed class RegistryModelSource : ModelSource
 {
     private readonly IModelRegistry _registry;
@@ -19,7 +26,7 @@ internal sealed class RegistryModelSource : ModelSource
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private CancellationTokenSource _cts = new();
-    private string? _observed;
+    private string? _settled;
     private int _polling;
     private bool _disposed;
 
@@ -49,25 +56,53 @@ internal sealed class RegistryModelSource : ModelSource
             ?? throw new ModelLoadException(NotFoundMessage());
         string fingerprint = Fingerprint(resolved)
             ?? throw new ModelLoadException($"Version {resolved.Version} of model '{resolved.Name}' is {resolved.Status} and has no stored primary artifact; it cannot be served.");
-        lock (_lock)
-        {
-            _observed = fingerprint;
-        }
-
         if (fingerprint == context.CurrentFingerprint)
         {
+            Settle(fingerprint);
             return null;
         }
 
-        byte[] bytes = await _registry.ReadArtifactAsync(resolved.Name, resolved.Version, resolved.PrimaryArtifactPath, cancellationToken).ConfigureAwait(false);
-        ITransformer model;
-        using (var stream = new MemoryStream(bytes, writable: false))
+        // A version that cannot load (integrity failure, not a model) is settled: not retried on every poll, only when the
+        // reference moves. A transient read failure settles nothing, so the next poll retries.
+        byte[] bytes;
+        try
         {
-            model = context.MLContext.Model.Load(stream, out _);
+            bytes = await _registry.ReadArtifactAsync(resolved.Name, resolved.Version, resolved.PrimaryArtifactPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsTransientReadFailure(ex))
+        {
+            Settle(fingerprint);
+            throw;
         }
 
+        ITransformer model;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            model = context.MLContext.Model.Load(stream, out _);
+        }
+        catch
+        {
+            Settle(fingerprint);
+            throw;
+        }
+
+        Settle(fingerprint);
         return new LoadedModel(model, resolved.Version, fingerprint);
     }
+
+    private void Settle(string fingerprint)
+    {
+        lock (_lock)
+        {
+            _settled = fingerprint;
+        }
+    }
+
+    /// <summary>Whether reading the artifact failed in a way that may succeed if simply tried again (so the next poll retries it).</summary>
+    private static bool IsTransientReadFailure(Exception ex) =>
+        ex is OperationCanceledException or IOException or TimeoutException or UnauthorizedAccessException
+        || ex is ModelRegistryException { ErrorCode: RegistryErrorCode.Storage or RegistryErrorCode.LockTimeout };
 
     public override IChangeToken? Watch()
     {
@@ -103,7 +138,7 @@ internal sealed class RegistryModelSource : ModelSource
             bool changed;
             lock (_lock)
             {
-                changed = fingerprint is not null && fingerprint != _observed;
+                changed = fingerprint is not null && fingerprint != _settled;
             }
 
             if (changed)

@@ -13,6 +13,11 @@ public static class RegistryModelServingBuilderExtensions
     /// the latest ready version. The artifact's SHA-256 is verified on every load. Requires a registry
     /// (<c>AddFileSystemRegistry</c> or <c>AddPostgresRegistry</c>).
     /// </summary>
+    /// <remarks>
+    /// The model reloads on the registry's change events for it and, as the fallback that repairs any missed event, every
+    /// <see cref="MLOpsOptions.PollInterval"/> it re-resolves the reference and reloads if it designates another version
+    /// than the one served.
+    /// </remarks>
     /// <typeparam name="TIn">The model's input type.</typeparam>
     /// <typeparam name="TOut">The model's output type.</typeparam>
     /// <param name="builder">The model builder.</param>
@@ -40,6 +45,7 @@ public static class RegistryModelServingBuilderExtensions
                 ? ModelReference.ForVersion(name, v >= 1 ? new ModelVersion(v) : throw new ArgumentOutOfRangeException(nameof(version), v, "A version is 1 or more."))
                 : ModelReference.ForLatest(name);
 
+#pragma warning disable CS0618 // RegistryServingOptions is obsolete but still honoured when set.
         if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<RegistryServingOptions>)))
         {
             builder.Services.AddOptions<RegistryServingOptions>()
@@ -52,7 +58,10 @@ public static class RegistryModelServingBuilderExtensions
             sp.GetService<IModelRegistry>() ?? throw new InvalidOperationException(
                 $"Model '{builder.Name}' is served from the registry, but no IModelRegistry is registered: call AddFileSystemRegistry(…) or AddPostgresRegistry(…)."),
             reference,
-            sp.GetRequiredService<IOptions<RegistryServingOptions>>().Value.PollInterval,
+            sp.GetRequiredService<IOptions<RegistryServingOptions>>().Value is { IsPollIntervalSet: true } legacy
+                ? legacy.PollInterval
+                : sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
+#pragma warning restore CS0618
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps")));
     }

@@ -27,8 +27,11 @@ public enum FeedbackOutcome
     UnknownPrediction,
 
     /// <summary>
-    /// The value cannot be used: the wrong kind for the model's task, not finite, or an empty id. Nothing is recorded
-    /// and the prediction can still receive valid feedback. Tag value <c>invalid</c>.
+    /// The value cannot be used: the wrong kind for the model's task, not finite, outside the model's accepted range
+    /// (<c>AcceptedRange</c>), a class label that is too long, or an empty id; nothing is recorded and the prediction
+    /// can still receive valid feedback. Also the answer for any feedback on a prediction that was itself refused (not
+    /// finite, out of range, or an unusable label), which never enters a metric. <see cref="FeedbackResult.Reason"/>
+    /// says which. Tag value <c>invalid</c>.
     /// </summary>
     Invalid,
 }

@@ -8,7 +8,7 @@ namespace MLOps.Monitoring.Feedback;
 /// <see cref="FeedbackOutcome.Invalid"/>.
 /// </summary>
 /// <remarks>
-/// Accepted kinds: regression — a finite <see cref="GroundTruthKind.Number"/>; binary classification — a
+/// Accepted kinds: regression — a finite <see cref="GroundTruthKind.Number"/> within the model's accepted range; binary classification — a
 /// <see cref="GroundTruthKind.Boolean"/>, the numbers 0 and 1, or the labels <c>true</c>/<c>false</c>/<c>1</c>/<c>0</c>
 /// (case-insensitive); multiclass classification — a <see cref="GroundTruthKind.Label"/> (compared ordinally with the
 /// model's predicted label), or an integral number (formatted with the invariant culture).

@@ -32,6 +32,13 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
 {
     private const string FilePrefix = "predictions-";
     private const string FileExtension = ".jsonl";
+    /// <summary>
+    /// The longest line read: 1 MiB. A record the quality monitor writes is a few KB at most (its segment value and
+    /// label are bounded); a longer line (a damaged or foreign file) is skipped like a torn one, so a lookup never
+    /// buffers an unbounded line.
+    /// </summary>
+    internal const int MaxLineBytes = 1 << 20;
+
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     private readonly JsonLinesPredictionLogOptions _options;
@@ -380,6 +387,7 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             using (stream)
             {
                 int start = 0, end = 0;
+                bool skipping = false;   // inside a line longer than MaxLineBytes: dropped up to its newline
                 while (true)
                 {
                     if (end == buffer.Length)
@@ -390,9 +398,14 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
                             end -= start;
                             start = 0;
                         }
+                        else if (skipping || end >= MaxLineBytes)
+                        {
+                            skipping = true;
+                            start = end = 0;
+                        }
                         else
                         {
-                            byte[] larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLineBytes));
                             buffer.AsSpan(0, end).CopyTo(larger);
                             ArrayPool<byte>.Shared.Return(buffer);
                             buffer = larger;
@@ -402,7 +415,11 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
                     int read = stream.Read(buffer, end, buffer.Length - end);
                     if (read == 0)
                     {
-                        if (end > start)
+                        if (skipping)
+                        {
+                            onLine(ReadOnlySpan<byte>.Empty);   // an overlong last line: unreadable, like a torn one
+                        }
+                        else if (end > start)
                         {
                             onLine(buffer.AsSpan(start, end - start));   // last line without newline (possibly torn)
                         }
@@ -416,6 +433,17 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
                     {
                         ReadOnlySpan<byte> line = buffer.AsSpan(start, newline);
                         start += newline + 1;
+                        if (skipping)
+                        {
+                            skipping = false;
+                            if (!onLine(ReadOnlySpan<byte>.Empty))   // reported as one unreadable line
+                            {
+                                return;
+                            }
+
+                            continue;
+                        }
+
                         if (!line.IsEmpty && !onLine(line))
                         {
                             return;

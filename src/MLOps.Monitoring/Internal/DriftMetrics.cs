@@ -25,6 +25,8 @@ internal sealed class DriftMetrics
             description: "Share of categories the reference did not record per categorical feature in the latest window.");
         InfiniteValues = meter.CreateGauge<long>(DriftTelemetry.Instruments.InfiniteValues, unit: "{value}",
             description: "Infinite values per numeric feature in the latest window.");
+        ValuesSkipped = meter.CreateCounter<long>(DriftTelemetry.Instruments.ValuesSkipped, unit: "{value}",
+            description: "Drift scores and data-quality ratios not published because they were not finite.");
         SchemaMismatches = meter.CreateGauge<long>(DriftTelemetry.Instruments.SchemaMismatches, unit: "{feature}",
             description: "Features missing, unexpected or of an incompatible type compared with the reference profile.");
     }
@@ -44,6 +46,8 @@ internal sealed class DriftMetrics
     public Gauge<long> InfiniteValues { get; }
 
     public Gauge<long> SchemaMismatches { get; }
+
+    public Counter<long> ValuesSkipped { get; }
 
     public static string MethodTag(DriftMethod method) => method switch
     {
@@ -80,7 +84,7 @@ internal sealed class DriftMetrics
                 { DriftTelemetry.Tags.Feature, feature.Feature },
                 { DriftTelemetry.Tags.Method, MethodTag(feature.Method) },
             };
-            Score.Record(feature.Score, tags);
+            RecordFinite(Score, feature.Score, tags);
             Detected.Record(feature.Drifted ? 1 : 0, tags);
         }
 
@@ -90,7 +94,7 @@ internal sealed class DriftMetrics
             { DriftTelemetry.Tags.Feature, DriftTelemetry.DatasetFeature },
             { DriftTelemetry.Tags.Method, DriftTelemetry.DatasetMethod },
         };
-        Score.Record(report.DriftShare, dataset);
+        RecordFinite(Score, report.DriftShare, dataset);
         Detected.Record(report.DatasetDrift ? 1 : 0, dataset);
 
         DataQualityReport quality = report.DataQuality;
@@ -101,20 +105,34 @@ internal sealed class DriftMetrics
                 { MLOpsTelemetry.Tags.ModelName, model },
                 { DriftTelemetry.Tags.Feature, feature.Feature },
             };
-            MissingRatio.Record(feature.MissingRatio, tags);
+            RecordFinite(MissingRatio, feature.MissingRatio, tags);
             if (report.Find(feature.Feature)?.Kind == Profiles.FeatureKind.Numeric)
             {
-                OutOfRangeRatio.Record(feature.OutOfRangeRatio, tags);
+                RecordFinite(OutOfRangeRatio, feature.OutOfRangeRatio, tags);
                 InfiniteValues.Record(feature.InfinityCount, tags);
             }
             else
             {
-                UnseenCategoryRatio.Record(feature.UnseenCategoryRatio, tags);
+                RecordFinite(UnseenCategoryRatio, feature.UnseenCategoryRatio, tags);
             }
         }
 
         SchemaMismatches.Record(
             quality.MissingFeatures.Count + quality.UnexpectedFeatures.Count + quality.KindMismatches.Count,
             new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, model));
+    }
+
+    /// <summary>Records a finite value; a NaN or an infinity is counted in <see cref="ValuesSkipped"/> instead, never published.</summary>
+    private void RecordFinite(Gauge<double> gauge, double value, TagList tags)
+    {
+        if (double.IsFinite(value))
+        {
+            gauge.Record(value, tags);
+        }
+        else if (ValuesSkipped.Enabled)
+        {
+            tags.Add(DriftTelemetry.Tags.Value, gauge.Name);
+            ValuesSkipped.Add(1, tags);
+        }
     }
 }

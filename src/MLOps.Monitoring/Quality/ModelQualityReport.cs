@@ -44,6 +44,6 @@ public sealed class ModelQualityReport
     /// <summary>Gets the duplicate feedback since the process started.</summary>
     public long DuplicateFeedback { get; }
 
-    /// <summary>Gets the invalid feedback for this model's predictions since the process started (wrong kind or not finite).</summary>
+    /// <summary>Gets the invalid feedback for this model's predictions since the process started (wrong kind, not finite, outside the accepted range, or for a refused prediction).</summary>
     public long InvalidFeedback { get; }
 }

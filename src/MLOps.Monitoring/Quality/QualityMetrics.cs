@@ -10,8 +10,9 @@ namespace MLOps.Monitoring.Quality;
 /// <remarks>
 /// <para>
 /// Inputs must be non-empty, of equal length and finite: <see cref="double.NaN"/> or an infinity throws
-/// <see cref="ArgumentException"/>, like scikit-learn's input validation. (The quality monitor instead skips such
-/// pairs and counts them in <c>QualityWindow.Skipped</c>.)
+/// <see cref="ArgumentException"/>, like scikit-learn's input validation. (The quality monitor instead refuses such
+/// values, and values outside a model's accepted range, before they reach a window; see <c>QualityWindow.UndefinedMetrics</c>
+/// for what it reports when a metric cannot be computed.)
 /// </para>
 /// <para>
 /// Where a metric is undefined, the result is what scikit-learn 1.2 returns with its default arguments:

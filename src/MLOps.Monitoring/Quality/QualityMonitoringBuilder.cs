@@ -1,3 +1,5 @@
+using MLOps.Monitoring.Quality.Internal;
+
 namespace MLOps.Monitoring.Quality;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     /// <summary>The default count window: 1,000 labelled predictions.</summary>
     public const int DefaultWindowSize = 1000;
 
-    /// <summary>The default <see cref="StoreCapacity"/>: 100,000 predictions (about 7 MB).</summary>
+    /// <summary>The default <see cref="StoreCapacity"/>: 100,000 predictions (about 11 MB, allocated up front; see the quality README's memory bound).</summary>
     public const int DefaultStoreCapacity = 100_000;
 
     /// <summary>The default maximum number of segments per window.</summary>
@@ -21,6 +23,22 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
 
     /// <summary>The default minimum segment size for <see cref="QualityWindow.SegmentRatios"/>.</summary>
     public const int DefaultMinimumSegmentSize = 30;
+
+    /// <summary>
+    /// The largest magnitude a regression prediction or actual value may have, and the default
+    /// <see cref="AcceptedRange"/> [−1e149, 1e149]: with it the squared errors summed over the largest possible window
+    /// (<see cref="Array.MaxLength"/> pairs) stay finite, since 4 · 2,147,483,591 · (1e149)² ≈ 8.6e307 &lt; <see cref="double.MaxValue"/>.
+    /// </summary>
+    public const double MaximumValueMagnitude = QualityLimits.MaximumMagnitude;
+
+    /// <summary>The default <see cref="MaxStringLength"/>: 256 characters.</summary>
+    public const int DefaultMaxStringLength = QualityLimits.DefaultMaxStringLength;
+
+    /// <summary>The default number of distinct segment values kept per model (see <see cref="SegmentBy"/>): 100.</summary>
+    public const int DefaultMaxDistinctSegments = QualityLimits.DefaultMaxDistinctSegments;
+
+    /// <summary>The default number of distinct predicted classes of a multiclass model (see <see cref="MulticlassClassification"/>): 1,000.</summary>
+    public const int DefaultMaxClasses = QualityLimits.DefaultMaxClasses;
 
     /// <summary>The default feedback time-to-live: one day.</summary>
     public static readonly TimeSpan DefaultFeedbackTimeToLive = TimeSpan.FromDays(1);
@@ -42,6 +60,18 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     internal Func<TIn, string?>? Segment { get; private set; }
 
     internal int MaxSegments { get; private set; } = DefaultMaxSegments;
+
+    internal int DistinctSegments { get; private set; } = DefaultMaxDistinctSegments;
+
+    internal int Classes { get; private set; } = DefaultMaxClasses;
+
+    internal int StringLength { get; private set; } = DefaultMaxStringLength;
+
+    internal double MinimumValue { get; private set; } = -MaximumValueMagnitude;
+
+    internal double MaximumValue { get; private set; } = MaximumValueMagnitude;
+
+    internal bool HasRange { get; private set; }
 
     internal int MinimumSegmentSize { get; private set; } = DefaultMinimumSegmentSize;
 
@@ -87,13 +117,21 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     /// actual class, compared ordinally with the predicted one.
     /// </summary>
     /// <param name="predictedClass">Reads the predicted class, for example <c>o => o.PredictedLabel</c> (return a cached string to avoid allocating per prediction).</param>
+    /// <param name="maxClasses">
+    /// The distinct predicted classes kept per model (each at most <see cref="MaxStringLength"/> characters). A
+    /// prediction of a further class is refused (counted in <c>mlops.quality.prediction.refused</c>, and its feedback
+    /// answered <see cref="Feedback.FeedbackOutcome.Invalid"/>), so the labels kept per prediction stay bounded in bytes.
+    /// </param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="predictedClass"/> is <see langword="null"/>.</exception>
-    public QualityMonitoringBuilder<TIn, TOut> MulticlassClassification(Func<TOut, string?> predictedClass)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxClasses"/> is less than 2.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> MulticlassClassification(Func<TOut, string?> predictedClass, int maxClasses = DefaultMaxClasses)
     {
         ArgumentNullException.ThrowIfNull(predictedClass);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxClasses, 2);
         Reset(QualityTask.MulticlassClassification);
         PredictedClass = predictedClass;
+        Classes = maxClasses;
         return this;
     }
 
@@ -132,20 +170,69 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     /// <param name="segment">Reads the segment value, for example <c>input => input.Region</c> (<see langword="null"/> counts as <see cref="SegmentQuality.NoSegment"/>).</param>
     /// <param name="maxSegments">Segments per window; the smallest beyond it are merged into <see cref="SegmentQuality.OtherSegments"/>.</param>
     /// <param name="minimumSegmentSize">Labelled predictions a segment needs to take part in <see cref="QualityWindow.SegmentRatios"/>.</param>
+    /// <param name="maxDistinctSegments">
+    /// The distinct segment values kept per model, first come first kept. A further value, or one longer than
+    /// <see cref="MaxStringLength"/>, is stored as <see cref="SegmentQuality.OtherSegments"/> and counted in
+    /// <c>mlops.quality.segment.overflow</c>: the store then keeps a reference to one of a bounded set of strings per
+    /// prediction, whatever the inputs.
+    /// </param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="segment"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSegments"/> is less than 2 or <paramref name="minimumSegmentSize"/> less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSegments"/> or <paramref name="maxDistinctSegments"/> is less than 2, or <paramref name="minimumSegmentSize"/> less than 1.</exception>
     public QualityMonitoringBuilder<TIn, TOut> SegmentBy(
         Func<TIn, string?> segment,
         int maxSegments = DefaultMaxSegments,
-        int minimumSegmentSize = DefaultMinimumSegmentSize)
+        int minimumSegmentSize = DefaultMinimumSegmentSize,
+        int maxDistinctSegments = DefaultMaxDistinctSegments)
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSegments, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(minimumSegmentSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDistinctSegments, 2);
         Segment = segment;
         MaxSegments = maxSegments;
         MinimumSegmentSize = minimumSegmentSize;
+        DistinctSegments = maxDistinctSegments;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the plausible range of a regression model's values. A prediction outside it is refused: it never enters a
+    /// window, is counted in <c>mlops.quality.prediction.refused</c>, and its feedback is answered
+    /// <see cref="Feedback.FeedbackOutcome.Invalid"/>. Feedback whose actual value is outside it is answered
+    /// <see cref="Feedback.FeedbackOutcome.Invalid"/> too, with the reason. Without a call the range is
+    /// [−<see cref="MaximumValueMagnitude"/>, <see cref="MaximumValueMagnitude"/>], the widest one that keeps every
+    /// metric sum finite; set a tighter one that fits the model, for example <c>AcceptedRange(0, 86_400)</c> for a
+    /// duration in seconds.
+    /// </summary>
+    /// <param name="minimum">The smallest accepted value.</param>
+    /// <param name="maximum">The largest accepted value.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is not finite or its magnitude exceeds <see cref="MaximumValueMagnitude"/>, or <paramref name="minimum"/> is not less than <paramref name="maximum"/>.</exception>
+    /// <remarks>Only a regression model has a range; <c>WithQualityMonitoring</c> throws <see cref="InvalidOperationException"/> if another task sets one. A binary classifier's probability must be in [0, 1].</remarks>
+    public QualityMonitoringBuilder<TIn, TOut> AcceptedRange(double minimum, double maximum)
+    {
+        ThrowIfOutOfMagnitude(minimum, nameof(minimum));
+        ThrowIfOutOfMagnitude(maximum, nameof(maximum));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(minimum, maximum);
+        MinimumValue = minimum;
+        MaximumValue = maximum;
+        HasRange = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the longest segment value or class label kept per prediction. A longer segment value is stored as
+    /// <see cref="SegmentQuality.OtherSegments"/>; a longer predicted class is refused; a longer actual class is answered
+    /// <see cref="Feedback.FeedbackOutcome.Invalid"/>.
+    /// </summary>
+    /// <param name="length">The length in UTF-16 characters (default <see cref="DefaultMaxStringLength"/>, 256).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is less than 1.</exception>
+    public QualityMonitoringBuilder<TIn, TOut> MaxStringLength(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        StringLength = length;
         return this;
     }
 
@@ -154,7 +241,7 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     /// full, each new prediction overwrites the oldest one (feedback for it then needs the durable
     /// <see cref="Feedback.IPredictionLog"/>).
     /// </summary>
-    /// <param name="capacity">The number of predictions (about 72 bytes each plus the index).</param>
+    /// <param name="capacity">The number of predictions (about 120 bytes each with the index; segment values and class labels are shared from bounded sets).</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
     public QualityMonitoringBuilder<TIn, TOut> StoreCapacity(int capacity)
@@ -177,6 +264,31 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
         TimeToLive = timeToLive;
         return this;
+    }
+
+    internal QualitySettings ToSettings(string modelName, QualityTask task) => new(
+        modelName,
+        task,
+        HasScore: Probability is not null,
+        HasSegments: Segment is not null,
+        WindowSize,
+        WindowDuration,
+        Capacity,
+        TimeToLive,
+        MaxSegments,
+        MinimumSegmentSize,
+        MinimumValue,
+        MaximumValue,
+        StringLength,
+        DistinctSegments,
+        Classes);
+
+    private static void ThrowIfOutOfMagnitude(double value, string paramName)
+    {
+        if (!double.IsFinite(value) || Math.Abs(value) > MaximumValueMagnitude)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, "A bound must be finite, with a magnitude of at most 1e149 (MaximumValueMagnitude).");
+        }
     }
 
     private void Reset(QualityTask task)

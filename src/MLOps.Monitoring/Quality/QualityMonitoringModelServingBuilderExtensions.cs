@@ -38,6 +38,12 @@ public static class QualityMonitoringModelServingBuilderExtensions
         configure(options);
         QualityTask task = options.Task ?? throw new InvalidOperationException(
             $"Quality monitoring of model '{builder.Name}' needs a task: call Regression, BinaryClassification or MulticlassClassification.");
+        if (options.HasRange && task != QualityTask.Regression)
+        {
+            throw new InvalidOperationException(
+                $"Quality monitoring of model '{builder.Name}': AcceptedRange applies to a regression model only (a probability must be in [0, 1]).");
+        }
+
         string name = builder.Name.Value;
         IServiceCollection services = builder.Services;
         foreach (ServiceDescriptor descriptor in services)
@@ -48,24 +54,15 @@ public static class QualityMonitoringModelServingBuilderExtensions
             }
         }
 
-        var settings = new QualitySettings(
-            name,
-            task,
-            HasScore: options.Probability is not null,
-            HasSegments: options.Segment is not null,
-            options.WindowSize,
-            options.WindowDuration,
-            options.Capacity,
-            options.TimeToLive,
-            options.MaxSegments,
-            options.MinimumSegmentSize);
+        QualitySettings settings = options.ToSettings(name, task);
         services.AddSingleton(new QualityRegistration(name));
         AddQualityServices(services);
         services.AddSingleton(sp => new ModelQualityTracker(
             settings,
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<QualityEvents>(),
-            CreateLogger(sp)));
+            CreateLogger(sp),
+            sp.GetRequiredService<QualityInstruments>()));
         builder.AddObserver(sp => new QualityObserver<TIn, TOut>(
             sp.GetRequiredService<ModelQualityMonitor>().Find(name)!,
             sp.GetRequiredService<PredictionLogWriter>(),

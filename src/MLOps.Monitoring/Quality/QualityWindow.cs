@@ -18,6 +18,7 @@ public sealed class QualityWindow
         long skipped,
         long lateFeedback,
         IReadOnlyDictionary<string, double> metrics,
+        IReadOnlyDictionary<string, string> undefinedMetrics,
         IReadOnlyList<SegmentQuality> segments,
         IReadOnlyDictionary<string, double> segmentRatios)
     {
@@ -32,6 +33,7 @@ public sealed class QualityWindow
         Skipped = skipped;
         LateFeedback = lateFeedback;
         Metrics = metrics;
+        UndefinedMetrics = undefinedMetrics;
         Segments = segments;
         SegmentRatios = segmentRatios;
     }
@@ -60,17 +62,29 @@ public sealed class QualityWindow
     /// <summary>Gets the number of labelled predictions scored in the window.</summary>
     public long Count { get; }
 
-    /// <summary>Gets the number of joined feedback pairs left out of the metrics because the prediction was not finite (NaN or infinite score or probability).</summary>
+    /// <summary>
+    /// Gets the number of feedback for this version and variant left out of the metrics because its prediction was
+    /// refused (not finite, outside the accepted range, or an unusable label; see <c>mlops.quality.prediction.refused</c>).
+    /// Each is answered <see cref="Feedback.FeedbackOutcome.Invalid"/>.
+    /// </summary>
     public long Skipped { get; }
 
     /// <summary>Gets the number of late feedback (<see cref="Feedback.FeedbackOutcome.Late"/>) for this version and variant that arrived during the window.</summary>
     public long LateFeedback { get; }
 
     /// <summary>
-    /// Gets the metrics by name (<see cref="QualityMetricNames"/>). A metric that is undefined for the window is left
-    /// out (R² of a single pair is <see cref="double.NaN"/>; <c>roc_auc</c> is missing while only one class is present).
+    /// Gets the metrics by name (<see cref="QualityMetricNames"/>). Every value is finite: a metric that cannot be
+    /// computed for the window is in <see cref="UndefinedMetrics"/> instead, never published as NaN or an infinity.
     /// </summary>
     public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>
+    /// Gets the metrics of the task that could not be computed for the window, by name, with the reason: <c>r2</c> of a
+    /// single pair or when every actual value is the same (scikit-learn would answer 1 or 0), <c>roc_auc</c> while only
+    /// one class is present, or any metric whose computed value is not finite. Each is counted in
+    /// <c>mlops.quality.metric.skipped</c> when the window closes. Empty when every metric is defined.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> UndefinedMetrics { get; }
 
     /// <summary>Gets the metrics per segment (see <c>SegmentBy</c>), largest segment first; empty without segmentation.</summary>
     public IReadOnlyList<SegmentQuality> Segments { get; }

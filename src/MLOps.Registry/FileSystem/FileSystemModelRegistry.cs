@@ -1053,6 +1053,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
             watcher.Created += OnFileEvent;
             watcher.Changed += OnFileEvent;
             watcher.Renamed += OnFileEvent;
+            watcher.Error += OnWatcherError;
             watcher.EnableRaisingEvents = true;
             _watcher = watcher;
         }
@@ -1076,6 +1077,33 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         if (ModelName.TryParse(first, out ModelName name))
         {
             Raise(new RegistryChange(RegistryChangeKind.External, name));
+        }
+    }
+
+    /// <summary>
+    /// The watcher lost events (its buffer overflowed on a busy machine, or the watch itself failed): which models changed
+    /// is unknown, so every model is reported as <see cref="RegistryChangeKind.External"/> and subscribers re-read what
+    /// they serve, instead of missing a change until the next one.
+    /// </summary>
+    internal void OnWatcherError(object? sender, ErrorEventArgs e)
+    {
+        Log.WatcherFailed(_logger, e.GetException(), RootPath);
+        IEnumerable<string> directories;
+        try
+        {
+            directories = Directory.EnumerateDirectories(_modelsDir).Select(Path.GetFileName).OfType<string>().ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (string directory in directories)
+        {
+            if (ModelName.TryParse(directory, out ModelName name))
+            {
+                Raise(new RegistryChange(RegistryChangeKind.External, name));
+            }
         }
     }
 

@@ -32,6 +32,10 @@ internal static partial class Log
         Message = "The change to model '{ModelName}' ({Action}) is made, but its audit event could not be appended to '{AuditPath}'; it is kept with the change, returned by audit queries and appended by the next write.")]
     public static partial void AuditAppendDeferred(ILogger logger, Exception exception, string modelName, string action, string auditPath);
 
+    [LoggerMessage(EventId = 220, EventName = "RegistryWatcherFailed", Level = LogLevel.Warning,
+        Message = "The watcher of registry directory '{RootPath}' failed (events may have been lost); subscribers are told every model may have changed.")]
+    public static partial void WatcherFailed(ILogger logger, Exception exception, string rootPath);
+
     [LoggerMessage(EventId = 207, EventName = "RegistrySubscriberFailed", Level = LogLevel.Warning,
         Message = "A registry change subscriber threw.")]
     public static partial void SubscriberFailed(ILogger logger, Exception exception);

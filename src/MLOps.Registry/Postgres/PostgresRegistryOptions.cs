@@ -83,9 +83,14 @@ public sealed class PostgresRegistryOptions
     /// <summary>
     /// Gets or sets how often a subscribed registry compares every model's change counter with what it has seen, to
     /// raise <see cref="RegistryChangeKind.External"/> for changes whose notification was missed (or when notifications
-    /// are off). <see cref="TimeSpan.Zero"/> disables polling. (Models served with <c>FromRegistry</c> also poll their
-    /// alias on their own, every <see cref="RegistryServingOptions.PollInterval"/>.)
+    /// are off), to every subscriber. One query per interval per registry instance, whatever the number of models.
+    /// <see cref="TimeSpan.Zero"/> disables polling.
     /// </summary>
+    /// <remarks>
+    /// This is the registry-side fallback of the change feed. It is not the serving poll: models served with
+    /// <c>FromRegistry</c> also re-resolve their alias on their own every <see cref="MLOpsOptions.PollInterval"/>
+    /// (2 seconds by default), and converge through whichever of the two comes first.
+    /// </remarks>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Internal;
 using MLOps.Monitoring.Profiles;
@@ -75,16 +76,49 @@ public sealed class DriftWindowTests : IDisposable
         Assert.True(reports[0].CurrentRows >= 10);
     }
 
+    [Fact]
+    public async Task Publish_ExtremeFeatureValuesOverflowTheScore_GaugeNeverRecordsANonFiniteValueAndTheSkipIsCounted()
+    {
+        // Issue 15 item 2, drift side: a Wasserstein distance over values near ±double.MaxValue overflows.
+        var factory = _services.GetRequiredService<IMeterFactory>();
+        using var scores = new MetricCollector<double>(factory, MLOpsTelemetry.Name, DriftTelemetry.Instruments.DriftScore);
+        using var skipped = new MetricCollector<long>(factory, MLOpsTelemetry.Name, DriftTelemetry.Instruments.ValuesSkipped);
+        var random = new Random(3);
+        Row[] reference = [.. Enumerable.Range(0, 500).Select(_ => new Row { Size = random.NextDouble() * 0.001, Rooms = 1, District = "a" })];
+        DriftWindow<Row> window = Window(reference, windowSize: 50, c => c.Method(nameof(Row.Size), DriftMethod.Wasserstein));
+        var reports = new List<DriftReport>();
+        _monitor.ReportCreated += (_, e) =>
+        {
+            lock (reports)
+            {
+                reports.Add(e.Report);
+            }
+        };
+
+        for (int i = 0; i < 50; i++)
+        {
+            window.Add(new Row { Size = i % 2 == 0 ? double.MaxValue : -double.MaxValue, Rooms = 1, District = "a" }, 1);
+        }
+
+        await Eventually.HoldsAsync(() => reports.Count == 1, "the window's report");
+        FeatureDriftResult size = reports[0].Features.Single(f => f.Feature == nameof(Row.Size));
+        Assert.False(double.IsFinite(size.Score), $"the probe must overflow (score {size.Score})");
+        Assert.All(scores.GetMeasurementSnapshot(), m => Assert.True(double.IsFinite(m.Value)));
+        CollectedMeasurement<long> skip = Assert.Single(skipped.GetMeasurementSnapshot());
+        Assert.Equal((nameof(Row.Size), DriftTelemetry.Instruments.DriftScore), (skip.Tags[DriftTelemetry.Tags.Feature], skip.Tags[DriftTelemetry.Tags.Value]));
+    }
+
     private static Row[] Rows(int count, int seed)
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(_ => new Row { Size = random.NextDouble() * 100, Rooms = 1 + random.Next(5), District = random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture) })];
     }
 
-    private DriftWindow<Row> Window(Row[] reference, int windowSize)
+    private DriftWindow<Row> Window(Row[] reference, int windowSize, Action<DriftMonitoringBuilder>? configure = null)
     {
         ReferenceProfile profile = ReferenceProfile.Create(reference, new ProfileOptions());
         DriftMonitoringBuilder config = new DriftMonitoringBuilder().WindowSize(windowSize);
+        configure?.Invoke(config);
         return new DriftWindow<Row>(
             "m", 0, new CompiledReference(profile, config.Options), config, TimeProvider.System, _monitor, new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
     }

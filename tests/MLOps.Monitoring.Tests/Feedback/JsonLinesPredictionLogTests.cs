@@ -109,6 +109,31 @@ public class JsonLinesPredictionLogTests
     }
 
     [Fact]
+    public async Task ReadAllAndFind_LineLongerThanTheLimit_IsSkippedWithoutBufferingItAndLaterLinesAreRead()
+    {
+        // Issue 15 item 3: nothing read per prediction may be unbounded, a damaged or foreign log file included.
+        using var dir = new TempDirectory();
+        var first = new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0, 1.5, double.NaN, null, "north");
+        var second = first with { PredictionId = PredictionId.NewId(), PredictedValue = 2.5 };
+        using (var log = Create(dir.Path))
+        {
+            await log.AppendAsync([first]);
+        }
+
+        string file = Directory.GetFiles(dir.Path, "*.jsonl").Single();
+        string longLine = File.ReadAllLines(file)[0].Replace("\"north\"", "\"" + new string('v', 3 * JsonLinesPredictionLog.MaxLineBytes) + "\"", StringComparison.Ordinal);
+        await File.AppendAllTextAsync(file, longLine + "\n", Encoding.UTF8);
+        using (var log = Create(dir.Path))
+        {
+            await log.AppendAsync([second]);
+        }
+
+        using var reopened = Create(dir.Path);
+        Assert.Equal([first, second], await ReadAll(reopened));
+        Assert.Equal(second, await reopened.FindAsync(second.PredictionId));
+    }
+
+    [Fact]
     public void Constructor_EmptyDirectory_ThrowsArgumentException()
     {
         Assert.Throws<ArgumentException>(() => new JsonLinesPredictionLog(Options.Create(new JsonLinesPredictionLogOptions { Directory = " " })));

@@ -126,4 +126,53 @@ public class PostgresChangeFeedTests
             "the listener's server process ended");
         Assert.Throws<ObjectDisposedException>(() => registry.Subscribe(_ => { }));
     }
+
+    // Issue 15, item 8: the first poll pass was a silent baseline. When the change feed started late (a busy machine) and
+    // a promotion committed between a subscriber's first resolve and that pass, the pass recorded the new state as the
+    // baseline and the subscriber never heard of the promotion. These hold the feed's start until after the promotion.
+
+    [Fact]
+    public async Task PollBaseline_PromotionBetweenTheFirstResolveAndALateFirstPollPass_IsStillRaised()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await using PostgresModelRegistry writer = PostgresRegistryConformanceTests.Open(schema);
+        await using PostgresModelRegistry reader = PostgresRegistryConformanceTests.Open(schema, o =>
+        {
+            o.ListenForNotifications = false;
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+
+        await AssertPromotionBeforeTheFeedStartsIsRaisedAsync(writer, reader);
+    }
+
+    [Fact]
+    public async Task PollBaseline_PromotionBetweenTheFirstResolveAndALateListen_IsStillRaised()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await using PostgresModelRegistry writer = PostgresRegistryConformanceTests.Open(schema);
+        await using PostgresModelRegistry reader = PostgresRegistryConformanceTests.Open(schema, o => o.PollInterval = TimeSpan.Zero);
+
+        await AssertPromotionBeforeTheFeedStartsIsRaisedAsync(writer, reader);
+        Assert.NotNull(reader.Listener);
+    }
+
+    private static async Task AssertPromotionBeforeTheFeedStartsIsRaisedAsync(PostgresModelRegistry writer, PostgresModelRegistry reader)
+    {
+        await writer.RegisterVersionAsync(new RegisterVersionRequest(Taxi, [ModelArtifact.FromBytes(new byte[] { 1 })]));
+        await writer.RegisterVersionAsync(new RegisterVersionRequest(Taxi, [ModelArtifact.FromBytes(new byte[] { 2 })]));
+        await writer.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(1), ModelAlias.Champion));
+        var feedMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reader.BeforeChangeFeedStarts = feedMayStart.Task.WaitAsync;
+        var changes = new ConcurrentQueue<RegistryChange>();
+        using IDisposable subscription = reader.Subscribe(changes.Enqueue);
+
+        RegisteredModelVersion? served = await reader.ResolveAsync(ModelReference.ForAlias(Taxi, ModelAlias.Champion));
+        await writer.PromoteAsync(new PromoteRequest(Taxi, new ModelVersion(2), ModelAlias.Champion));
+        feedMayStart.SetResult();
+
+        Assert.Equal(new ModelVersion(1), served?.Version);
+        await Eventually.HoldsAsync(
+            () => changes.Any(c => c.Name == Taxi && c.Kind is RegistryChangeKind.External or RegistryChangeKind.AliasChanged),
+            "a change of taxi raised for the promotion committed before the feed started");
+    }
 }

@@ -34,11 +34,10 @@ public sealed class RegistryServingTests : IDisposable
             services.AddSingleton(time);
         }
 
-        services.Configure<RegistryServingOptions>(o => o.PollInterval = pollInterval);
         services.AddMLOps(o =>
             {
                 o.ReloadDelay = TimeSpan.Zero;
-                o.PollInterval = TimeSpan.Zero;
+                o.PollInterval = pollInterval;
             })
             .AddFileSystemRegistry(o =>
             {
@@ -91,8 +90,8 @@ public sealed class RegistryServingTests : IDisposable
         await RegisterAsync(admin, 0);
         await RegisterAsync(admin, 1);
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
-        await using ServiceProvider first = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
-        await using ServiceProvider second = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time);
+        await using ServiceProvider first = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
+        await using ServiceProvider second = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
         await StartAsync(first);
         await StartAsync(second);
         Assert.True(Serves(first, 1, 0));
@@ -101,7 +100,7 @@ public sealed class RegistryServingTests : IDisposable
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
         Assert.True(Serves(first, 1, 0));   // no watcher, no time passed: nothing can have told them yet
 
-        time.Advance(RegistryServingOptions.DefaultPollInterval);   // one poll interval
+        time.Advance(MLOpsOptions.DefaultPollInterval);   // one poll interval
 
         await Eventually.HoldsAsync(() => Serves(first, 2, 1) && Serves(second, 2, 1), "both replicas serve version 2 after one poll interval");
     }
@@ -114,13 +113,13 @@ public sealed class RegistryServingTests : IDisposable
         using FileSystemModelRegistry admin = OpenAdmin();
         await RegisterAsync(admin, 0);
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
-        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, RegistryServingOptions.DefaultPollInterval, time,
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time,
             services => services.AddFakeLogging());
         await StartAsync(provider);
         Assert.True(Serves(provider, 1, 0));
 
         await File.WriteAllTextAsync(Path.Combine(_directory.Path, "models", "house", "model.json"), "{\"model\":null}");
-        time.Advance(RegistryServingOptions.DefaultPollInterval);
+        time.Advance(MLOpsOptions.DefaultPollInterval);
 
         FakeLogCollector logs = provider.GetFakeLogCollector();
         await Eventually.HoldsAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "RegistryPollFailed"), "the failed poll is logged");
@@ -203,7 +202,7 @@ public sealed class RegistryServingTests : IDisposable
     }
 
     [Fact]
-    public async Task RegistryServingOptions_InvalidPollInterval_FailsValidationOnStart()
+    public async Task PollInterval_Invalid_FailsValidationOnStart()
     {
         await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.FromMilliseconds(1));
 
@@ -212,6 +211,41 @@ public sealed class RegistryServingTests : IDisposable
 
         Assert.Contains("PollInterval", ex.Message, StringComparison.Ordinal);
     }
+
+#pragma warning disable CS0618 // The obsolete RegistryServingOptions must keep working for existing configurations.
+    [Fact]
+    public async Task RegistryServingOptions_InvalidPollInterval_FailsValidationOnStart()
+    {
+        await using ServiceProvider provider = BuildProvider(
+            m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.Zero,
+            configure: s => s.Configure<RegistryServingOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(1)));
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("RegistryServingOptions.PollInterval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegistryServingOptions_PollIntervalSet_WinsOverMLOpsOptionsForRegistryModels()
+    {
+        // Issue 15, item 10: MLOpsOptions.PollInterval is the one serving poll; the obsolete option still wins when set.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(
+            m => m.FromRegistry(alias: "champion"), watch: false, pollInterval: TimeSpan.Zero, time,
+            configure: s => s.Configure<RegistryServingOptions>(o => o.PollInterval = TimeSpan.FromMinutes(1)));
+        await StartAsync(provider);
+
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.HoldsAsync(() => Serves(provider, 2, 1), "version 2 served at the RegistryServingOptions interval though MLOpsOptions.PollInterval is 0");
+    }
+#pragma warning restore CS0618
 
     [Fact]
     public async Task FromRegistryAlias_Unassigned_FailsStartupWithAClearMessage()
@@ -224,6 +258,75 @@ public sealed class RegistryServingTests : IDisposable
 
         Assert.Contains("'champion'", ex.ToString(), StringComparison.Ordinal);
         Assert.Contains("not assigned", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    // Issue 15, item 8: a replica that never converges. The serving poll compared the alias's target with the version last
+    // *resolved*, set before the artifact was read; a reload whose read failed on a transient error left that mark on the
+    // new version, so no later poll asked again and the replica served the old version until the alias moved again.
+
+    [Fact]
+    public async Task Reload_ArtifactReadFailsTransiently_TheNextServingPollRetriesAndTheReplicaConverges()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        using var replicaRegistry = new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = _directory.Path, WatchForChanges = false });
+        IModelRegistry registry = FlakyModelRegistry.Wrap(replicaRegistry, out FlakyModelRegistry faults);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(registry);
+        services.AddMLOps(o => o.ReloadDelay = TimeSpan.Zero)
+            .AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion"));
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await StartAsync(provider);
+        Assert.True(Serves(provider, 1, 0));
+
+        faults.FailReads = 1;
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
+        time.Advance(MLOpsOptions.DefaultPollInterval);
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures == 1, "the first reload fails to read the artifact");
+        Assert.True(Serves(provider, 1, 0));
+
+        // Each iteration lets one more poll interval pass; the first poll after the failure must retry.
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                time.Advance(MLOpsOptions.DefaultPollInterval);
+                return Serves(provider, 2, 1);
+            },
+            "a later poll retries the read and version 2 is served");
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+    }
+
+    [Fact]
+    public async Task Reload_TamperedArtifact_IsNotRetriedOnEveryPoll()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        ModelVersion bad = await RegisterAsync(admin, 1);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time);
+        await StartAsync(provider);
+        string file = admin.Artifacts.PathOf(FileSystemModelRegistry.FileKey(House, bad, ModelArtifact.DefaultPath));
+        byte[] content = File.ReadAllBytes(file);
+        content[content.Length / 3] ^= 0x5A;
+        File.WriteAllBytes(file, content);
+
+        await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
+        time.Advance(MLOpsOptions.DefaultPollInterval);
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures >= 1, "the tampered version fails to load");
+        for (int i = 0; i < 5; i++)
+        {
+            time.Advance(MLOpsOptions.DefaultPollInterval);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+        Assert.True(Serves(provider, 1, 0));
     }
 
     public void Dispose() => _directory.Dispose();

@@ -43,7 +43,7 @@ internal sealed class FeedbackSink : IFeedbackSink
             }
 
             var version = new ModelVersion(stored.Version);
-            return Count(Resolve(tracker, predictionId, lookup, version, stored.Variant, stored.Value, stored.Score, stored.Label, stored.Segment, actual), predictionId);
+            return Count(Resolve(tracker, predictionId, lookup, version, stored, actual), predictionId);
         }
 
         if (_log.Log is { } log)
@@ -74,6 +74,7 @@ internal sealed class FeedbackSink : IFeedbackSink
                     Score = record.Score,
                     Label = record.PredictedLabel,
                 };
+                tracker.Admit(ref stored);   // the log's strings and values are bounded and checked like a live prediction's
                 StoreLookup again = tracker.Store.TryGet(predictionId, now, out _);
                 if (again == StoreLookup.NotFound)
                 {
@@ -84,7 +85,7 @@ internal sealed class FeedbackSink : IFeedbackSink
                     lookup = again;   // another call added it meanwhile
                 }
 
-                return Count(Resolve(tracker, predictionId, lookup, record.ModelVersion, record.Variant, record.PredictedValue, record.Score, record.PredictedLabel, record.Segment, actual), predictionId);
+                return Count(Resolve(tracker, predictionId, lookup, record.ModelVersion, stored, actual), predictionId);
             }
         }
 
@@ -96,19 +97,22 @@ internal sealed class FeedbackSink : IFeedbackSink
         PredictionId id,
         StoreLookup lookup,
         ModelVersion version,
-        string variant,
-        double predicted,
-        double score,
-        string? predictedLabel,
-        string? segment,
+        in StoredPrediction stored,
         in GroundTruth actual)
     {
         string model = tracker.ModelName;
+        string variant = stored.Variant;
         string? invalid = tracker.TryConvert(actual, out double actualNumber, out string? actualLabel);
         if (invalid is not null)
         {
             tracker.CountInvalid();
             return new FeedbackResult(FeedbackOutcome.Invalid, model, version, variant, invalid);
+        }
+
+        if (stored.Refusal != PredictionRefusal.None)
+        {
+            tracker.RecordRefused(version, variant);
+            return new FeedbackResult(FeedbackOutcome.Invalid, model, version, variant, tracker.RefusalReason(stored.Refusal));
         }
 
         if (lookup == StoreLookup.Labelled || !tracker.Store.TryMarkLabelled(id))
@@ -123,7 +127,7 @@ internal sealed class FeedbackSink : IFeedbackSink
             return new FeedbackResult(FeedbackOutcome.Late, model, version, variant, "The prediction is older than the feedback time-to-live.");
         }
 
-        tracker.Join(version, variant, predicted, score, predictedLabel, segment, actualNumber, actualLabel);
+        tracker.Join(version, variant, stored.Value, stored.Score, stored.Label, stored.Segment, actualNumber, actualLabel);
         return new FeedbackResult(FeedbackOutcome.Joined, model, version, variant);
     }
 

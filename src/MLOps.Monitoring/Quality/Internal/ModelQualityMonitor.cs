@@ -60,6 +60,11 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
             {
                 foreach (KeyValuePair<string, double> metric in values(window))
                 {
+                    if (!double.IsFinite(metric.Value))
+                    {
+                        continue;   // never the case (windows keep finite values only); a gauge must not publish NaN or ±Inf
+                    }
+
                     measurements.Add(new Measurement<double>(metric.Value, new TagList
                     {
                         { MLOpsTelemetry.Tags.ModelName, window.ModelName },

@@ -1,4 +1,6 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MLOps.Monitoring.Feedback;
 
@@ -16,6 +18,9 @@ internal sealed class ModelQualityTracker
     private readonly TimeProvider _timeProvider;
     private readonly QualityEvents _events;
     private readonly ILogger _logger;
+    private readonly QualityInstruments? _instruments;
+    private readonly BoundedInterner _segments;
+    private readonly BoundedInterner _classes;
     private readonly Lock _gate = new();
     private readonly Dictionary<(int Version, string Variant), WindowAccumulator> _open = [];
     private readonly Dictionary<(int Version, string Variant), QualityWindow> _latestClosed = [];
@@ -25,12 +30,15 @@ internal sealed class ModelQualityTracker
     private long _duplicate;
     private long _invalid;
 
-    public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger)
+    public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger, QualityInstruments? instruments = null)
     {
         Settings = settings;
         _timeProvider = timeProvider;
         _events = events;
         _logger = logger;
+        _instruments = instruments;
+        _segments = new BoundedInterner(settings.MaxDistinctSegments, settings.MaxStringLength);
+        _classes = new BoundedInterner(settings.Task == QualityTask.MulticlassClassification ? settings.MaxClasses : 0, settings.MaxStringLength);
         Store = new PredictionStore(settings.StoreCapacity, settings.FeedbackTimeToLive);
     }
 
@@ -47,6 +55,74 @@ internal sealed class ModelQualityTracker
 
     internal QualityEvents EventsForTest => _events;
 
+    internal int SegmentCountForTest => _segments.Count;
+
+    /// <summary>
+    /// Makes a prediction safe to keep: the segment value becomes one of a bounded set of strings (or
+    /// <see cref="SegmentQuality.OtherSegments"/>), the class label one of the bounded classes, and a prediction that
+    /// cannot be scored (not finite, out of range, an unusable label) is marked refused and keeps no label. Allocates
+    /// nothing for a known segment and class.
+    /// </summary>
+    public void Admit(ref StoredPrediction prediction)
+    {
+        if (prediction.Variant.Length > Settings.MaxStringLength)
+        {
+            // Only a damaged or foreign prediction log holds such a variant (live ones come from configuration).
+            prediction.Variant = prediction.Variant[..Settings.MaxStringLength];
+        }
+
+        if (prediction.Segment is { } segment)
+        {
+            InternResult result = _segments.TryIntern(segment, out string? kept);
+            prediction.Segment = kept ?? SegmentQuality.OtherSegments;
+            if (result != InternResult.Kept)
+            {
+                Count(_instruments?.SegmentOverflow, result == InternResult.TooLong ? "too_long" : "segment_limit");
+            }
+        }
+
+        PredictionRefusal refusal = Settings.Task switch
+        {
+            QualityTask.Regression => !double.IsFinite(prediction.Value) ? PredictionRefusal.NotFinite
+                : IsInRange(prediction.Value) ? PredictionRefusal.None
+                : PredictionRefusal.OutOfRange,
+            QualityTask.BinaryClassification => !Settings.HasScore ? PredictionRefusal.None
+                : !double.IsFinite(prediction.Score) ? PredictionRefusal.NotFinite
+                : prediction.Score is >= 0 and <= 1 ? PredictionRefusal.None
+                : PredictionRefusal.OutOfRange,
+            _ => AdmitLabel(ref prediction.Label),
+        };
+        prediction.Refusal = refusal;
+        if (refusal != PredictionRefusal.None)
+        {
+            prediction.Label = null;
+            Count(_instruments?.PredictionRefused, RefusalTag(refusal));
+        }
+    }
+
+    /// <summary>The reason answered for feedback on a refused prediction.</summary>
+    public string RefusalReason(PredictionRefusal refusal) => refusal switch
+    {
+        PredictionRefusal.NotFinite => Settings.Task == QualityTask.Regression
+            ? "The prediction is not a finite number, so it is kept out of the quality metrics."
+            : "The predicted probability is not a finite number, so the prediction is kept out of the quality metrics.",
+        PredictionRefusal.OutOfRange => Settings.Task == QualityTask.Regression
+            ? $"The prediction is outside the accepted range {RangeText()} of model '{ModelName}', so it is kept out of the quality metrics."
+            : "The predicted probability is outside [0, 1], so the prediction is kept out of the quality metrics.",
+        PredictionRefusal.NoLabel => "The prediction has no class label, so it is kept out of the quality metrics.",
+        PredictionRefusal.LabelTooLong => string.Create(CultureInfo.InvariantCulture, $"The predicted class is longer than {Settings.MaxStringLength} characters, so the prediction is kept out of the quality metrics."),
+        _ => string.Create(CultureInfo.InvariantCulture, $"The predicted class is beyond the {Settings.MaxClasses} distinct classes kept for model '{ModelName}', so the prediction is kept out of the quality metrics."),
+    };
+
+    internal static string RefusalTag(PredictionRefusal refusal) => refusal switch
+    {
+        PredictionRefusal.NotFinite => "not_finite",
+        PredictionRefusal.OutOfRange => "out_of_range",
+        PredictionRefusal.NoLabel => "no_label",
+        PredictionRefusal.LabelTooLong => "too_long",
+        _ => "class_limit",
+    };
+
     /// <summary>Converts feedback to the window's actual value; <see langword="null"/> reason when valid.</summary>
     public string? TryConvert(in GroundTruth actual, out double number, out string? label)
     {
@@ -56,7 +132,9 @@ internal sealed class ModelQualityTracker
             case QualityTask.Regression:
                 if (actual.TryGetRegressionTarget(out number))
                 {
-                    return null;
+                    return IsInRange(number)
+                        ? null
+                        : $"The actual value is outside the accepted range {RangeText()} of model '{ModelName}'.";
                 }
 
                 return actual.Kind == GroundTruthKind.Number
@@ -69,15 +147,40 @@ internal sealed class ModelQualityTracker
                 return ok ? null : $"Model '{ModelName}' is a binary classifier: the actual value must be true/false (or 1/0).";
             default:
                 number = double.NaN;
-                return actual.TryGetClassLabel(out label)
-                    ? null
-                    : $"Model '{ModelName}' is a multiclass classifier: the actual value must be a class label (a string or an integer).";
+                if (!actual.TryGetClassLabel(out label))
+                {
+                    return $"Model '{ModelName}' is a multiclass classifier: the actual value must be a class label (a string or an integer).";
+                }
+
+                if (label!.Length > Settings.MaxStringLength)
+                {
+                    label = null;
+                    return string.Create(CultureInfo.InvariantCulture, $"The actual class is longer than {Settings.MaxStringLength} characters.");
+                }
+
+                return null;
         }
     }
 
     public void CountInvalid() => Interlocked.Increment(ref _invalid);
 
     public void CountDuplicate() => Interlocked.Increment(ref _duplicate);
+
+    /// <summary>Counts feedback for a refused prediction: invalid, and skipped in the current window of its version and variant.</summary>
+    public void RecordRefused(ModelVersion version, string variant)
+    {
+        Interlocked.Increment(ref _invalid);
+        List<QualityWindow>? closed = null;
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            CloseDueLocked(now, ref closed);
+            WindowAccumulator window = GetOpenLocked(version, variant, now);
+            window.Skipped++;
+        }
+
+        Raise(closed);
+    }
 
     /// <summary>Counts late feedback in the current window of the version and variant that made the prediction.</summary>
     public void RecordLate(ModelVersion version, string variant)
@@ -107,9 +210,9 @@ internal sealed class ModelQualityTracker
             WindowAccumulator window = GetOpenLocked(version, variant, now);
             bool usable = Settings.Task switch
             {
-                QualityTask.Regression => double.IsFinite(predicted),
-                QualityTask.BinaryClassification => !Settings.HasScore || double.IsFinite(score),
-                _ => predictedLabel is not null,
+                QualityTask.Regression => double.IsFinite(predicted) && IsInRange(predicted) && IsInRange(actual),
+                QualityTask.BinaryClassification => !Settings.HasScore || score is >= 0 and <= 1,
+                _ => predictedLabel is not null && actualLabel is not null,
             };
             if (usable)
             {
@@ -222,7 +325,8 @@ internal sealed class ModelQualityTracker
     private QualityWindow Snapshot(WindowAccumulator window, DateTimeOffset end, bool isClosed)
     {
         ReadOnlySpan<WindowPair> pairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(window.Pairs);
-        var metrics = new ReadOnlyDictionary<string, double>(WindowMetrics.Compute(Settings.Task, Settings.HasScore, pairs));
+        var undefined = new Dictionary<string, string>(StringComparer.Ordinal);
+        var metrics = new ReadOnlyDictionary<string, double>(WindowMetrics.Compute(Settings.Task, Settings.HasScore, pairs, undefined));
         IReadOnlyList<SegmentQuality> segments = NoSegments;
         IReadOnlyDictionary<string, double> ratios = NoRatios;
         if (Settings.HasSegments && !pairs.IsEmpty)
@@ -242,6 +346,7 @@ internal sealed class ModelQualityTracker
             window.Skipped,
             window.Late,
             metrics,
+            WindowMetrics.ReadOnly(undefined),
             segments,
             ratios);
     }
@@ -256,7 +361,58 @@ internal sealed class ModelQualityTracker
         foreach (QualityWindow window in closed)
         {
             Log.QualityWindowClosed(_logger, ModelName, window.ModelVersion, window.Variant, window.Count);
+            CountSkippedMetrics(window);
             _events.Raise(window);
+        }
+    }
+
+    private void CountSkippedMetrics(QualityWindow window)
+    {
+        if (_instruments?.MetricSkipped is not { Enabled: true } counter)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, string> metric in window.UndefinedMetrics)
+        {
+            counter.Add(1, new TagList
+            {
+                { MLOpsTelemetry.Tags.ModelName, ModelName },
+                { MLOpsTelemetry.Tags.ModelVersion, window.ModelVersion.Number.ToString(CultureInfo.InvariantCulture) },
+                { MLOpsTelemetry.Tags.Variant, window.Variant },
+                { QualityTelemetry.MetricNameTag, metric.Key },
+                { QualityTelemetry.ReasonTag, WindowMetrics.ReasonTag(metric.Value) },
+            });
+        }
+    }
+
+    private PredictionRefusal AdmitLabel(ref string? label)
+    {
+        if (label is null)
+        {
+            return PredictionRefusal.NoLabel;
+        }
+
+        InternResult result = _classes.TryIntern(label, out string? kept);
+        label = kept;
+        return result switch
+        {
+            InternResult.Kept => PredictionRefusal.None,
+            InternResult.TooLong => PredictionRefusal.LabelTooLong,
+            _ => PredictionRefusal.ClassLimit,
+        };
+    }
+
+    private bool IsInRange(double value) => value >= Settings.MinimumValue && value <= Settings.MaximumValue;
+
+    private string RangeText() =>
+        string.Create(CultureInfo.InvariantCulture, $"[{Settings.MinimumValue:R}, {Settings.MaximumValue:R}]");
+
+    private void Count(System.Diagnostics.Metrics.Counter<long>? counter, string reason)
+    {
+        if (counter is { Enabled: true })
+        {
+            counter.Add(1, new TagList { { MLOpsTelemetry.Tags.ModelName, ModelName }, { QualityTelemetry.ReasonTag, reason } });
         }
     }
 

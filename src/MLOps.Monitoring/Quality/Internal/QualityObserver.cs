@@ -47,6 +47,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
             Score = _probability is not null ? _probability(output) : double.NaN,
             Label = _class?.Invoke(output),
         };
+        _tracker.Admit(ref stored);
         _tracker.Store.Add(stored);
         if (_log.Enabled)
         {

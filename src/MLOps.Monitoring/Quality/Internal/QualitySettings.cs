@@ -11,4 +11,9 @@ internal sealed record QualitySettings(
     int StoreCapacity,
     TimeSpan FeedbackTimeToLive,
     int MaxSegments,
-    int MinimumSegmentSize);
+    int MinimumSegmentSize,
+    double MinimumValue = -QualityLimits.MaximumMagnitude,
+    double MaximumValue = QualityLimits.MaximumMagnitude,
+    int MaxStringLength = QualityLimits.DefaultMaxStringLength,
+    int MaxDistinctSegments = QualityLimits.DefaultMaxDistinctSegments,
+    int MaxClasses = QualityLimits.DefaultMaxClasses);

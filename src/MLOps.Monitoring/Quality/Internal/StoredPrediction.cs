@@ -7,6 +7,7 @@ internal struct StoredPrediction
     public long UtcTicks;
     public int Version;
     public bool Labelled;
+    public PredictionRefusal Refusal;
     public string Variant;
     public string? Segment;
     public double Value;

@@ -5,9 +5,29 @@ namespace MLOps.Monitoring.Quality.Internal;
 /// <summary>Computes the metrics of a window (and of its segments) from its labelled pairs.</summary>
 internal static class WindowMetrics
 {
-    private static readonly ReadOnlyDictionary<string, double> NoRatios = new(new Dictionary<string, double>());
+    /// <summary>The reason of a metric whose computed value is NaN or infinite (tag value <c>not_finite</c>).</summary>
+    public const string NotFinite = "not finite: the computed value overflowed";
 
-    public static Dictionary<string, double> Compute(QualityTask task, bool hasScore, ReadOnlySpan<WindowPair> pairs)
+    /// <summary>The reason of <c>r2</c> for a window of one pair.</summary>
+    public const string R2SinglePair = "undefined for a single labelled prediction";
+
+    /// <summary>The reason of <c>r2</c> when every actual value is the same.</summary>
+    public const string R2ConstantActual = "undefined: the actual values have zero variance (all the same)";
+
+    /// <summary>The reason of <c>roc_auc</c> when only one class is present.</summary>
+    public const string RocAucOneClass = "undefined: only one class is present in the actual labels";
+
+    private static readonly ReadOnlyDictionary<string, double> NoRatios = new(new Dictionary<string, double>());
+    private static readonly ReadOnlyDictionary<string, string> NoUndefined = new(new Dictionary<string, string>());
+
+    /// <summary>The <c>mlops.reason</c> tag value of a reason of <see cref="Compute"/>.</summary>
+    public static string ReasonTag(string reason) => ReferenceEquals(reason, NotFinite) ? "not_finite" : "undefined";
+
+    /// <summary>
+    /// Computes the metrics of the pairs. Only finite values are returned; a metric that cannot be computed is listed
+    /// in <paramref name="undefined"/> with the reason instead.
+    /// </summary>
+    public static Dictionary<string, double> Compute(QualityTask task, bool hasScore, ReadOnlySpan<WindowPair> pairs, Dictionary<string, string> undefined)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         if (pairs.IsEmpty)
@@ -26,10 +46,23 @@ internal static class WindowMetrics
                     predicted[i] = pairs[i].Predicted;
                 }
 
-                AddIfDefined(metrics, QualityMetricNames.R2, QualityMetrics.R2Score(actual, predicted));
-                metrics[QualityMetricNames.Rmse] = QualityMetrics.RootMeanSquaredError(actual, predicted);
-                metrics[QualityMetricNames.Mae] = QualityMetrics.MeanAbsoluteError(actual, predicted);
-                metrics[QualityMetricNames.Mape] = QualityMetrics.MeanAbsolutePercentageError(actual, predicted);
+                // scikit-learn's force_finite answers 1 or 0 for a constant target; a monitor says it cannot tell.
+                if (actual.Length < 2)
+                {
+                    undefined[QualityMetricNames.R2] = R2SinglePair;
+                }
+                else if (HasZeroVariance(actual))
+                {
+                    undefined[QualityMetricNames.R2] = R2ConstantActual;
+                }
+                else
+                {
+                    Add(metrics, undefined, QualityMetricNames.R2, QualityMetrics.R2Score(actual, predicted));
+                }
+
+                Add(metrics, undefined, QualityMetricNames.Rmse, QualityMetrics.RootMeanSquaredError(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.Mae, QualityMetrics.MeanAbsoluteError(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.Mape, QualityMetrics.MeanAbsolutePercentageError(actual, predicted));
                 break;
             }
 
@@ -44,18 +77,22 @@ internal static class WindowMetrics
                     scores[i] = pairs[i].Score;
                 }
 
-                metrics[QualityMetricNames.Accuracy] = QualityMetrics.Accuracy(actual, predicted);
-                metrics[QualityMetricNames.Precision] = QualityMetrics.Precision(actual, predicted);
-                metrics[QualityMetricNames.Recall] = QualityMetrics.Recall(actual, predicted);
-                metrics[QualityMetricNames.F1] = QualityMetrics.F1Score(actual, predicted);
+                Add(metrics, undefined, QualityMetricNames.Accuracy, QualityMetrics.Accuracy(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.Precision, QualityMetrics.Precision(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.Recall, QualityMetrics.Recall(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.F1, QualityMetrics.F1Score(actual, predicted));
                 if (hasScore)
                 {
                     if (QualityMetrics.HasBothClasses(actual))
                     {
-                        metrics[QualityMetricNames.RocAuc] = QualityMetrics.RocAucCore(actual, scores);
+                        Add(metrics, undefined, QualityMetricNames.RocAuc, QualityMetrics.RocAucCore(actual, scores));
+                    }
+                    else
+                    {
+                        undefined[QualityMetricNames.RocAuc] = RocAucOneClass;
                     }
 
-                    metrics[QualityMetricNames.LogLoss] = QualityMetrics.LogLoss(actual, scores);
+                    Add(metrics, undefined, QualityMetricNames.LogLoss, QualityMetrics.LogLoss(actual, scores));
                 }
 
                 break;
@@ -70,9 +107,9 @@ internal static class WindowMetrics
                     predicted[i] = pairs[i].PredictedLabel!;
                 }
 
-                metrics[QualityMetricNames.Accuracy] = QualityMetrics.Accuracy<string>(actual, predicted);
-                metrics[QualityMetricNames.MacroF1] = MacroF1Ordinal(actual, predicted);
-                metrics[QualityMetricNames.MicroF1] = QualityMetrics.MicroF1Score<string>(actual, predicted);
+                Add(metrics, undefined, QualityMetricNames.Accuracy, QualityMetrics.Accuracy<string>(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.MacroF1, MacroF1Ordinal(actual, predicted));
+                Add(metrics, undefined, QualityMetricNames.MicroF1, QualityMetrics.MicroF1Score<string>(actual, predicted));
                 break;
             }
         }
@@ -110,7 +147,9 @@ internal static class WindowMetrics
         var segments = new List<SegmentQuality>(ordered.Count);
         foreach (KeyValuePair<string, List<WindowPair>> g in ordered)
         {
-            segments.Add(new SegmentQuality(g.Key, g.Value.Count, new ReadOnlyDictionary<string, double>(Compute(task, hasScore, g.Value.ToArray()))));
+            var undefined = new Dictionary<string, string>(StringComparer.Ordinal);
+            var metrics = new ReadOnlyDictionary<string, double>(Compute(task, hasScore, g.Value.ToArray(), undefined));
+            segments.Add(new SegmentQuality(g.Key, g.Value.Count, metrics, ReadOnly(undefined)));
         }
 
         return (segments, Ratios(segments, minimumSegmentSize));
@@ -156,11 +195,32 @@ internal static class WindowMetrics
             Array.ConvertAll(actual, static s => new OrdinalLabel(s)),
             Array.ConvertAll(predicted, static s => new OrdinalLabel(s)));
 
-    private static void AddIfDefined(Dictionary<string, double> metrics, string name, double value)
+    /// <summary>Whether the sum of squared deviations that is R²'s denominator is 0 (equal values, or deviations that underflow).</summary>
+    private static bool HasZeroVariance(double[] actual)
     {
-        if (!double.IsNaN(value))
+        double mean = NumPySum.Mean(actual);
+        double[] squares = new double[actual.Length];
+        for (int i = 0; i < squares.Length; i++)
+        {
+            double d = actual[i] - mean;
+            squares[i] = d * d;
+        }
+
+        return NumPySum.Sum(squares) == 0;
+    }
+
+    public static IReadOnlyDictionary<string, string> ReadOnly(Dictionary<string, string> undefined) =>
+        undefined.Count == 0 ? NoUndefined : new ReadOnlyDictionary<string, string>(undefined);
+
+    private static void Add(Dictionary<string, double> metrics, Dictionary<string, string> undefined, string name, double value)
+    {
+        if (double.IsFinite(value))
         {
             metrics[name] = value;
+        }
+        else
+        {
+            undefined[name] = NotFinite;
         }
     }
 

@@ -140,7 +140,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         for (int i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
-            if (!metrics.TryGetValue(rule.Metric, out double value))
+            if (!metrics.TryGetValue(rule.Metric, out double value) || !double.IsFinite(value))
             {
                 continue;   // a window without this metric neither extends nor breaks the streak
             }

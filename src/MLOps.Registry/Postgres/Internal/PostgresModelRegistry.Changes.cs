@@ -43,14 +43,44 @@ internal sealed partial class PostgresModelRegistry
     }
 
     /// <summary>
+    /// Takes the change baseline, if the change feed runs and has none yet, before a read: the baseline is then never newer
+    /// than what a subscriber read, so a change committed after that read has a higher sequence and is raised by a later
+    /// poll pass (or by the pass after the listener connects), however late the feed's own tasks start.
+    /// </summary>
+    /// <remarks>
+    /// Without this, the feed's first pass, which raises nothing, could run after a change committed (a busy machine
+    /// delays the feed's tasks), take that change as its baseline, and a replica that had resolved the alias before the
+    /// change would never hear of it (issue 15, item 8). Costs one query, once, on the first read after subscribing.
+    /// </remarks>
+    private Task EnsureChangeBaselineAsync(CancellationToken cancellationToken) =>
+        _pollBaselined || Volatile.Read(ref _feedStarted) == 0 || (!_listen && _pollInterval <= TimeSpan.Zero)
+            ? Task.CompletedTask
+            : PollOnceAsync(cancellationToken);
+
+    /// <summary>
     /// Compares every model's change sequence with what this instance has seen and raises
     /// <see cref="RegistryChangeKind.External"/> for each model that changed meanwhile (missed notifications, or
-    /// notifications turned off). The first pass only records the current state.
+    /// notifications turned off). The first pass only records the current state (the baseline); it runs no later than
+    /// the first read after the first subscription (see <see cref="EnsureChangeBaselineAsync"/>). Passes are serialized.
     /// </summary>
     /// <returns>How many changed models were found.</returns>
     internal async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        List<(string Name, long Sequence)> models = await ReadAsync(
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await _pollGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PollCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pollGate.Release();
+        }
+    }
+
+    private async Task<int> PollCoreAsync(CancellationToken cancellationToken)
+    {
+        List<(string Name, long Sequence)> models = await ReadCoreAsync(
             async connection =>
             {
                 using NpgsqlCommand command = Command(connection, "SELECT name, change_seq FROM __schema__.models");

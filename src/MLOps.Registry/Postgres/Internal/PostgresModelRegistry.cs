@@ -47,7 +47,8 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private readonly PostgresSchemaMigrator _migrator;
     private readonly RegistryChangeHub _changes;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
-    private bool _pollBaselined;
+    private readonly SemaphoreSlim _pollGate = new(1, 1);   // never disposed: a late read may still take the baseline (no wait handle is created)
+    private volatile bool _pollBaselined;
     private int _pollPasses;
 
     public PostgresModelRegistry(
@@ -86,6 +87,12 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
 
     /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics).</summary>
     internal Action<RegistryChange>? ChangePublished { get; set; }
+
+    /// <summary>
+    /// Gets or sets a fault-injection point awaited by each change-feed task (listener and poll loop) before it starts:
+    /// tests hold it to reproduce a feed that starts late, as on a busy machine.
+    /// </summary>
+    internal Func<CancellationToken, Task>? BeforeChangeFeedStarts { get; set; }
 
     internal static string ChannelFor(string schema) => "mlops_registry_" + schema;
 
@@ -148,15 +155,42 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         {
             _listener = new PostgresChangeListener(
                 _dataSource, Channel, _reconnectDelay, _timeProvider, _logger, OnNotification, () => _ = PollQuietlyAsync(stopping));
-            loops.Add(Task.Run(() => _listener.RunAsync(stopping), CancellationToken.None));
+            PostgresChangeListener listener = _listener;
+            loops.Add(Task.Run(
+                async () =>
+                {
+                    await DelayFeedStartAsync(stopping).ConfigureAwait(false);
+                    await listener.RunAsync(stopping).ConfigureAwait(false);
+                },
+                CancellationToken.None));
         }
 
         if (_pollInterval > TimeSpan.Zero)
         {
-            loops.Add(Task.Run(() => PollLoopAsync(stopping), CancellationToken.None));
+            loops.Add(Task.Run(
+                async () =>
+                {
+                    await DelayFeedStartAsync(stopping).ConfigureAwait(false);
+                    await PollLoopAsync(stopping).ConfigureAwait(false);
+                },
+                CancellationToken.None));
         }
 
         _feed = Task.WhenAll(loops);
+    }
+
+    private async Task DelayFeedStartAsync(CancellationToken stopping)
+    {
+        if (BeforeChangeFeedStarts is { } hook)
+        {
+            try
+            {
+                await hook(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+        }
     }
 
     private async Task PollLoopAsync(CancellationToken stopping)
@@ -222,6 +256,12 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureChangeBaselineAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadCoreAsync(read, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ReadCoreAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
         try
         {
             NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
