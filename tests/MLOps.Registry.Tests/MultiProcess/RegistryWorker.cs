@@ -22,7 +22,7 @@ public static class RegistryWorker
 
         if (args.Length < 4 || args[0] != Verb)
         {
-            await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults <root> <model> [args]");
+            await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults|limited <root> <model> [args]");
             return 2;
         }
 
