@@ -19,4 +19,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, EventName = "ObserverFailed", Level = LogLevel.Warning,
         Message = "Prediction observer {Observer} of model '{ModelName}' threw; the prediction was returned. {Suppressed} earlier failures were not logged.")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string observer, string modelName, long suppressed);
+
+    [LoggerMessage(EventId = 30, EventName = "RegistryPollFailed", Level = LogLevel.Warning,
+        Message = "Polling the registry for {Reference} failed; the served version is unchanged and the next poll retries.")]
+    public static partial void RegistryPollFailed(ILogger logger, Exception exception, string reference);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 using Microsoft.ML;
 
@@ -21,14 +23,16 @@ internal sealed class RegistryModelSource : ModelSource
     private readonly ModelReference _reference;
     private readonly IDisposable _subscription;
     private readonly ITimer? _pollTimer;
+    private readonly ILogger _logger;
     private readonly object _lock = new();
     private CancellationTokenSource _cts = new();
     private string? _settled;
     private int _polling;
     private bool _disposed;
 
-    public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider)
+    public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _registry = registry;
         _reference = reference;
         _subscription = registry.Subscribe(change =>
@@ -142,9 +146,12 @@ internal sealed class RegistryModelSource : ModelSource
                 Signal();
             }
         }
-        catch (Exception ex) when (ex is ModelRegistryException or IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException)
+#pragma warning disable CA1031 // the poll runs on a timer: an exception escaping it would be an unobserved task exception
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // The next poll (or change event) tries again; the load path reports errors.
+            // The next poll (or change event) tries again; the load path reports errors to the caller.
+            Log.RegistryPollFailed(_logger, ex, _reference.ToString());
         }
         finally
         {

@@ -32,4 +32,11 @@ public enum RegistryErrorCode
 
     /// <summary>The registry's lock could not be acquired in time (another process holds it).</summary>
     LockTimeout = 9,
+
+    /// <summary>
+    /// A stored record is valid JSON (or a valid row) but wrong: <see langword="null"/>, a required field missing, null or out
+    /// of range, or the record of another model or version than the file it is in. The message names the file (or record)
+    /// and what is wrong; nothing was changed. Restore the record from a backup or repair it by hand.
+    /// </summary>
+    CorruptData = 10,
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps.Internal;
 
@@ -61,6 +62,7 @@ public static class RegistryModelServingBuilderExtensions
                 ? legacy.PollInterval
                 : sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
 #pragma warning restore CS0618
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     private const string ModelFileName = "model.json";
     private const string ApprovalsFileName = "approvals.json";
     private const string AuditFileName = "audit.jsonl";
+    private const string PendingAuditProperty = "pendingAudit";
 
     private readonly string _modelsDir;
     private readonly string _lockPath;
@@ -112,27 +114,33 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         RegistryValidation.Text(request.Description, nameof(request));
         RegistryValidation.Tags(request.Tags, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         RegisteredModel model;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (File.Exists(ModelFile(name)))
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
-            }
+                if (File.Exists(ModelFile(name)))
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
+                }
 
-            DateTimeOffset now = _time.GetUtcNow();
-            model = new RegisteredModel
-            {
-                Name = name,
-                Description = request.Description,
-                Tags = Copy(request.Tags),
-                CreatedAt = now,
-                UpdatedAt = now,
-                CreatedBy = actor,
-            };
-            await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+                DateTimeOffset now = _time.GetUtcNow();
+                model = new RegisteredModel
+                {
+                    Name = name,
+                    Description = request.Description,
+                    Tags = Copy(request.Tags),
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    CreatedBy = actor,
+                };
+                await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Creating model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
@@ -148,6 +156,8 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>A model whose <c>model.json</c> is corrupt fails the search with <see cref="RegistryErrorCode.CorruptData"/>
+    /// naming the file: a listing never leaves a model out silently.</remarks>
     public async Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
@@ -159,17 +169,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                 continue;
             }
 
-            RegisteredModel? model;
-            try
-            {
-                model = (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
-            }
-            catch (ModelRegistryException ex)
-            {
-                Log.CorruptFileSkipped(_logger, ex, ModelFile(name));
-                continue;
-            }
-
+            RegisteredModel? model = (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
             if (model is null
                 || (query?.TagKey is { } key && (!model.Tags.TryGetValue(key, out string? value) || (query.TagValue is { } expected && value != expected)))
                 || (query?.Alias is { } alias && !model.Aliases.ContainsKey(alias))
@@ -194,24 +194,29 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         RegistryValidation.Tags(request.SetTags, nameof(request));
         RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         RegisteredModel updated;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            RegisteredModel before = document.Model;
-            DateTimeOffset now = _time.GetUtcNow();
-            updated = before with
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                Description = request.Description ?? before.Description,
-                Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
-                UpdatedAt = now,
-            };
-            document.Model = updated;
-            await WriteJsonAsync(ModelFile(name), document, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ModelUpdated, name, name.Value,
-                Summary(new { before.Description, before.Tags }), Summary(new { updated.Description, updated.Tags }), request.Reason)).ConfigureAwait(false);
+                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                RegisteredModel before = document.Model;
+                DateTimeOffset now = _time.GetUtcNow();
+                updated = before with
+                {
+                    Description = request.Description ?? before.Description,
+                    Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
+                    UpdatedAt = now,
+                };
+                document.Model = updated;
+                await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelUpdated, name, name.Value,
+                    Summary(new { before.Description, before.Tags }), Summary(new { updated.Description, updated.Tags }), request.Reason)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Updating model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.ModelUpdated, name));
@@ -221,62 +226,93 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     // ---------------------------------------------------------------- versions
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A storage failure (a full disk, a file size limit) before the version number is allocated changes nothing; after it,
+    /// the version is marked <see cref="ModelVersionStatus.Failed"/> (never served, its number never reused). Either way
+    /// the <see cref="ModelRegistryException"/> (<see cref="RegistryErrorCode.Storage"/>) carries the cause, and a retry
+    /// registers a new version.
+    /// </remarks>
     public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         string primary = RegistryValidation.Register(request, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
         ModelName name = request.Name;
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
 
         // 1. Allocate the number and write the pending version, under the lock.
-        ModelVersion version;
+        ModelVersion version = default;
+        bool allocated = false;
         bool modelCreated = false;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            DateTimeOffset now = _time.GetUtcNow();
-            ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
-            if (document is null)
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!request.CreateModelIfMissing)
+                DateTimeOffset now = _time.GetUtcNow();
+                ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
+                if (document is null)
                 {
-                    throw NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
+                    if (!request.CreateModelIfMissing)
+                    {
+                        throw NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
+                    }
+
+                    var model = new RegisteredModel { Name = name, CreatedAt = now, UpdatedAt = now, CreatedBy = actor };
+                    document = await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+                    modelCreated = true;
                 }
 
-                var model = new RegisteredModel { Name = name, CreatedAt = now, UpdatedAt = now, CreatedBy = actor };
-                document = await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
-                modelCreated = true;
+                int number = (document.Model.LatestVersion?.Number ?? 0) + 1;
+                while (File.Exists(VersionFile(name, number)))
+                {
+                    number++; // a version file written by a writer killed before it updated model.json
+                }
+
+                version = new ModelVersion(number);
+                var pending = new RegisteredModelVersion
+                {
+                    Name = name,
+                    Version = version,
+                    Status = ModelVersionStatus.Pending,
+                    Description = request.Description,
+                    PrimaryArtifactPath = primary,
+                    Metrics = Copy(request.Metrics),
+                    Params = Copy(request.Params),
+                    Tags = Copy(request.Tags),
+                    Signature = request.Signature,
+                    Lineage = request.Lineage,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    CreatedBy = actor,
+                };
+                DirectorySync.CreateDirectory(VersionsDir(name));
+                await CommitVersionAsync(pending, null, Audit(now, actor, AuditActions.VersionCreated, name, AliasRules.Target(name, version), null, nameof(ModelVersionStatus.Pending), null))
+                    .ConfigureAwait(false);
+                allocated = true;
+                Fault?.Invoke("version-pending-written");
+                document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
+                await CommitModelAsync(document, null).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!allocated && IsStorageFailure(ex))
+        {
+            if (modelCreated)
+            {
+                Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
             }
 
-            int number = (document.Model.LatestVersion?.Number ?? 0) + 1;
-            while (File.Exists(VersionFile(name, number)))
+            throw StorageFailure($"Registering a version of model '{name}'", ex);
+        }
+        catch (Exception ex) when (allocated)
+        {
+            // The number is taken (its pending file is written): mark the version failed, so it is never left pending.
+            Log.RegistrationFailed(_logger, ex, name.Value, version);
+            await MarkFailedAsync(name, version, actor, ex.Message).ConfigureAwait(false);
+            if (IsStorageFailure(ex))
             {
-                number++; // a version file written by a writer killed before it updated model.json
+                throw new ModelRegistryException(RegistryErrorCode.Storage, $"Registering version {version} of model '{name}' failed: {ex.Message} The version is marked Failed; retry to register a new version.", ex);
             }
 
-            version = new ModelVersion(number);
-            var pending = new RegisteredModelVersion
-            {
-                Name = name,
-                Version = version,
-                Status = ModelVersionStatus.Pending,
-                Description = request.Description,
-                PrimaryArtifactPath = primary,
-                Metrics = Copy(request.Metrics),
-                Params = Copy(request.Params),
-                Tags = Copy(request.Tags),
-                Signature = request.Signature,
-                Lineage = request.Lineage,
-                CreatedAt = now,
-                UpdatedAt = now,
-                CreatedBy = actor,
-            };
-            DirectorySync.CreateDirectory(VersionsDir(name));
-            await WriteJsonAsync(VersionFile(name, number), pending, CancellationToken.None).ConfigureAwait(false);
-            Fault?.Invoke("version-pending-written");
-            document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
-            await WriteJsonAsync(ModelFile(name), document, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionCreated, name, AliasRules.Target(name, version), null, nameof(ModelVersionStatus.Pending), null))
-                .ConfigureAwait(false);
+            throw;
         }
 
         if (modelCreated)
@@ -287,16 +323,35 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
 
         // 2. Store the artifacts without holding the lock (they may be large), then mark the version ready.
+        Exception? callerFailure = null;   // a failure of the caller's own artifact stream is rethrown as it is
         try
         {
             var artifacts = new List<ArtifactDescriptor>(request.Artifacts.Count);
             foreach (ModelArtifact artifact in request.Artifacts)
             {
-                Stream content = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+                Stream content;
+                try
+                {
+                    content = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    callerFailure = ex;
+                    throw;
+                }
+
                 await using (content.ConfigureAwait(false))
                 {
-                    ArtifactDescriptor stored = await _artifacts.PutAsync(FileKey(name, version, artifact.Path), content, cancellationToken).ConfigureAwait(false);
-                    artifacts.Add(stored with { Path = artifact.Path });
+                    var source = new CallerStream(content);
+                    try
+                    {
+                        ArtifactDescriptor stored = await _artifacts.PutAsync(FileKey(name, version, artifact.Path), source, cancellationToken).ConfigureAwait(false);
+                        artifacts.Add(stored with { Path = artifact.Path });
+                    }
+                    finally
+                    {
+                        callerFailure ??= source.Failure;
+                    }
                 }
             }
 
@@ -308,7 +363,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
             RegisteredModelVersion ready;
             using (await LockAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                RegisteredModelVersion current = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), CancellationToken.None).ConfigureAwait(false)
+                (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
                     ?? throw new ModelRegistryException(RegistryErrorCode.Storage, $"The pending version file of {name}/{version} disappeared.");
                 DateTimeOffset now = _time.GetUtcNow();
                 ready = current with
@@ -319,8 +374,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                     ReferenceProfileContentType = request.ReferenceProfile?.ContentType,
                     UpdatedAt = now,
                 };
-                await WriteJsonAsync(VersionFile(name, version.Number), ready, CancellationToken.None).ConfigureAwait(false);
-                await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
+                await CommitVersionAsync(ready, carried, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
                     nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null)).ConfigureAwait(false);
             }
 
@@ -332,6 +386,11 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         {
             Log.RegistrationFailed(_logger, ex, name.Value, version);
             await MarkFailedAsync(name, version, actor, ex is OperationCanceledException ? "Registration was cancelled." : ex.Message).ConfigureAwait(false);
+            if (IsStorageFailure(ex) && !ReferenceEquals(ex, callerFailure))
+            {
+                throw new ModelRegistryException(RegistryErrorCode.Storage, $"Registering version {version} of model '{name}' failed: {ex.Message} The version is marked Failed; retry to register a new version.", ex);
+            }
+
             throw;
         }
     }
@@ -342,7 +401,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         RegistryValidation.Name(name, nameof(name));
         RegistryValidation.Version(version, nameof(version));
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false);
+        return await ReadVersionAsync(name, version.Number, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -363,14 +422,19 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
         if (reference.Alias is { } alias)
         {
-            return document.Model.Aliases.TryGetValue(alias, out ModelVersion target)
-                ? await GetVersionAsync(reference.Name, target, cancellationToken).ConfigureAwait(false)
-                : null;
+            if (!document.Model.Aliases.TryGetValue(alias, out ModelVersion target))
+            {
+                return null;
+            }
+
+            // An alias always points at a version that exists: a missing file is damage, not "no such alias".
+            return await ReadVersionAsync(reference.Name, target.Number, cancellationToken).ConfigureAwait(false)
+                ?? throw RegistryFileCheck.Corrupt(VersionFile(reference.Name, target.Number), $"alias '{alias}' in '{ModelFile(reference.Name)}' points to version {target}, whose file is missing");
         }
 
         for (int n = document.Model.LatestVersion?.Number ?? 0; n >= 1; n--)
         {
-            RegisteredModelVersion? candidate = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(reference.Name, n), cancellationToken).ConfigureAwait(false);
+            RegisteredModelVersion? candidate = await ReadVersionAsync(reference.Name, n, cancellationToken).ConfigureAwait(false);
             if (candidate?.Status == ModelVersionStatus.Ready)
             {
                 return candidate;
@@ -381,34 +445,22 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>A corrupt version file fails the listing with <see cref="RegistryErrorCode.CorruptData"/> naming the file: a
+    /// listing never leaves a version out silently.</remarks>
     public async Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
-        string directory = VersionsDir(name);
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        var numbers = new List<int>();
-        foreach (string file in Directory.EnumerateFiles(directory, "*.json"))
-        {
-            if (int.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1)
-            {
-                numbers.Add(n);
-            }
-        }
-
-        numbers.Sort();
+        List<int> numbers = VersionNumbers(name);
         var versions = new List<RegisteredModelVersion>(numbers.Count);
         foreach (int n in numbers)
         {
             // Small local files: a synchronous read and span deserialization is several times cheaper than async I/O here.
             cancellationToken.ThrowIfCancellationRequested();
-            if (ReadJson<RegisteredModelVersion>(VersionFile(name, n)) is { } v)
+            string path = VersionFile(name, n);
+            if (ReadBytes(path) is { } bytes)
             {
-                versions.Add(v);
+                versions.Add(RegistryFileCheck.Version(Parse<RegisteredModelVersion>(bytes, path), path, name, n));
             }
         }
 
@@ -428,49 +480,55 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         RegistryValidation.Metrics(request.Metrics, nameof(request));
         RegistryValidation.Params(request.Params, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         RegisteredModelVersion updated;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            RegisteredModelVersion current = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            if (request.Params is { Count: > 0 } newParams)
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                string[] existing = [.. newParams.Keys.Where(current.Params.ContainsKey).Order(StringComparer.Ordinal)];
-                if (existing.Length > 0)
+                (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
+                    ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                if (request.Params is { Count: > 0 } newParams)
                 {
-                    throw new ModelRegistryException(
-                        RegistryErrorCode.ParamAlreadyLogged,
-                        $"Parameter(s) {string.Join(", ", existing.Select(k => $"'{k}'"))} of {name}/{version} are already logged; parameters are write-once. Nothing was changed.");
+                    string[] existing = [.. newParams.Keys.Where(current.Params.ContainsKey).Order(StringComparer.Ordinal)];
+                    if (existing.Length > 0)
+                    {
+                        throw new ModelRegistryException(
+                            RegistryErrorCode.ParamAlreadyLogged,
+                            $"Parameter(s) {string.Join(", ", existing.Select(k => $"'{k}'"))} of {name}/{version} are already logged; parameters are write-once. Nothing was changed.");
+                    }
                 }
-            }
 
-            DateTimeOffset now = _time.GetUtcNow();
-            var metrics = new Dictionary<string, double>(current.Metrics);
-            foreach ((string key, double value) in request.Metrics ?? new Dictionary<string, double>())
-            {
-                metrics[key] = value;
-            }
+                DateTimeOffset now = _time.GetUtcNow();
+                var metrics = new Dictionary<string, double>(current.Metrics);
+                foreach ((string key, double value) in request.Metrics ?? new Dictionary<string, double>())
+                {
+                    metrics[key] = value;
+                }
 
-            var parameters = new Dictionary<string, string>(current.Params);
-            foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
-            {
-                parameters[key] = value;
-            }
+                var parameters = new Dictionary<string, string>(current.Params);
+                foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
+                {
+                    parameters[key] = value;
+                }
 
-            updated = current with
-            {
-                Description = request.Description ?? current.Description,
-                Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
-                Metrics = metrics,
-                Params = parameters,
-                UpdatedAt = now,
-            };
-            await WriteJsonAsync(VersionFile(name, version.Number), updated, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionUpdated, name, AliasRules.Target(name, version),
-                Summary(new { current.Description, current.Tags, current.Metrics, current.Params }),
-                Summary(new { updated.Description, updated.Tags, updated.Metrics, updated.Params }),
-                request.Reason)).ConfigureAwait(false);
+                updated = current with
+                {
+                    Description = request.Description ?? current.Description,
+                    Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
+                    Metrics = metrics,
+                    Params = parameters,
+                    UpdatedAt = now,
+                };
+                await CommitVersionAsync(updated, carried, Audit(now, actor, AuditActions.VersionUpdated, name, AliasRules.Target(name, version),
+                    Summary(new { current.Description, current.Tags, current.Metrics, current.Params }),
+                    Summary(new { updated.Description, updated.Tags, updated.Metrics, updated.Params }),
+                    request.Reason)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Updating version {version} of model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
@@ -488,8 +546,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
 
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
-        RegisteredModelVersion v = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false)
-            ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+        RegisteredModelVersion v = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         string wanted = path ?? v.PrimaryArtifactPath;
         ArtifactDescriptor descriptor = v.Artifacts.FirstOrDefault(a => a.Path == wanted)
             ?? throw (v.Status == ModelVersionStatus.Ready
@@ -507,29 +564,49 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ArgumentNullException.ThrowIfNull(profile);
         RegistryValidation.Profile(profile, nameof(profile));
         string who = RegistryValidation.Actor(actor, _defaultActor, nameof(actor));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw NotFound($"Version {version} of model '{name}' does not exist.");
-        }
-
-        ArtifactDescriptor stored = await StoreProfileAsync(name, version, profile, cancellationToken).ConfigureAwait(false);
         RegisteredModelVersion updated;
         ArtifactDescriptor? previous;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        ArtifactDescriptor? stored = null;
+        bool committed = false;
+        try
         {
-            RegisteredModelVersion current = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            previous = current.ReferenceProfile;
-            DateTimeOffset now = _time.GetUtcNow();
-            updated = current with { ReferenceProfile = stored, ReferenceProfileContentType = profile.ContentType, UpdatedAt = now };
-            await WriteJsonAsync(VersionFile(name, version.Number), updated, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, who, AuditActions.ReferenceProfileSet, name, AliasRules.Target(name, version),
-                previous?.Sha256, stored.Sha256, null)).ConfigureAwait(false);
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw NotFound($"Version {version} of model '{name}' does not exist.");
+            }
+
+            stored = await StoreProfileAsync(name, version, profile, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
+                    ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                previous = current.ReferenceProfile;
+                DateTimeOffset now = _time.GetUtcNow();
+                updated = current with { ReferenceProfile = stored, ReferenceProfileContentType = profile.ContentType, UpdatedAt = now };
+                await CommitVersionAsync(updated, carried, Audit(now, who, AuditActions.ReferenceProfileSet, name, AliasRules.Target(name, version),
+                    previous?.Sha256, stored.Sha256, null)).ConfigureAwait(false);
+                committed = true;
+            }
+        }
+        catch (Exception ex) when (!committed && stored is not null)
+        {
+            await TryDeleteArtifactAsync(name, version, stored.Path).ConfigureAwait(false);   // the new profile is referenced by nothing
+            if (IsStorageFailure(ex))
+            {
+                throw StorageFailure($"Setting the reference profile of version {version} of model '{name}'", ex);
+            }
+
+            throw;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Setting the reference profile of version {version} of model '{name}'", ex);
         }
 
         if (previous is not null && previous.Path != stored.Path)
         {
-            await _artifacts.DeleteAsync(VersionKey(name, version, previous.Path), CancellationToken.None).ConfigureAwait(false);
+            await TryDeleteArtifactAsync(name, version, previous.Path).ConfigureAwait(false);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
@@ -557,6 +634,9 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     // ---------------------------------------------------------------- aliases
 
     /// <inheritdoc/>
+    /// <remarks>The move and its audit event are one atomic write of <c>model.json</c>: a storage failure leaves the alias
+    /// where it was (a <see cref="ModelRegistryException"/> with <see cref="RegistryErrorCode.Storage"/>, safe to retry);
+    /// a promotion that returns is recorded in the audit trail.</remarks>
     public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -565,48 +645,54 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         AliasHistoryEntry entry;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            RegisteredModelVersion candidate = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            if (candidate.Status != ModelVersionStatus.Ready)
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {candidate.Status}; only ready versions can be promoted.");
-            }
+                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                RegisteredModelVersion candidate = await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+                if (candidate.Status != ModelVersionStatus.Ready)
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {candidate.Status}; only ready versions can be promoted.");
+                }
 
-            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
-            ModelVersion? previous = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null;
-            RegisteredModelVersion? holder = previous is { } p
-                ? await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, p.Number), cancellationToken).ConfigureAwait(false)
-                : null;
-            IReadOnlyList<PromotionApproval> approvals = [.. (await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false))
-                .Where(a => a.Version == version && a.Alias == alias)];
-            List<string> failures = AliasRules.EvaluateGates(request.Gates, new PromotionGateContext(alias, candidate, holder, approvals));
-            DateTimeOffset now = _time.GetUtcNow();
-            if (failures.Count > 0)
-            {
-                await AppendAuditAsync(name, Audit(now, actor, AuditActions.PromotionRejected, name, AliasRules.Target(name, alias),
-                    previous?.ToString(), version.ToString(), string.Join("; ", failures))).ConfigureAwait(false);
-                Log.PromotionRejected(_logger, name.Value, version, alias.Value, string.Join("; ", failures));
-                throw new PromotionRejectedException(ModelReference.ForVersion(name, version), alias, failures);
-            }
+                long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+                ModelVersion? previous = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null;
+                RegisteredModelVersion? holder = previous is { } p
+                    ? await ReadVersionAsync(name, p.Number, cancellationToken).ConfigureAwait(false)
+                    : null;
+                IReadOnlyList<PromotionApproval> approvals = [.. (await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false))
+                    .Where(a => a.Version == version && a.Alias == alias)];
+                List<string> failures = AliasRules.EvaluateGates(request.Gates, new PromotionGateContext(alias, candidate, holder, approvals));
+                DateTimeOffset now = _time.GetUtcNow();
+                if (failures.Count > 0)
+                {
+                    await AppendAuditOnlyAsync(name, Audit(now, actor, AuditActions.PromotionRejected, name, AliasRules.Target(name, alias),
+                        previous?.ToString(), version.ToString(), string.Join("; ", failures))).ConfigureAwait(false);
+                    Log.PromotionRejected(_logger, name.Value, version, alias.Value, string.Join("; ", failures));
+                    throw new PromotionRejectedException(ModelReference.ForVersion(name, version), alias, failures);
+                }
 
-            entry = new AliasHistoryEntry
-            {
-                Name = name,
-                Alias = alias,
-                Revision = revision + 1,
-                Action = AliasAction.Promote,
-                Version = version,
-                PreviousVersion = previous,
-                Actor = actor,
-                Reason = request.Reason,
-                Timestamp = now,
-            };
-            await MoveAliasAsync(document, entry, AuditActions.AliasPromoted).ConfigureAwait(false);
+                entry = new AliasHistoryEntry
+                {
+                    Name = name,
+                    Alias = alias,
+                    Revision = revision + 1,
+                    Action = AliasAction.Promote,
+                    Version = version,
+                    PreviousVersion = previous,
+                    Actor = actor,
+                    Reason = request.Reason,
+                    Timestamp = now,
+                };
+                await MoveAliasAsync(document, entry, AuditActions.AliasPromoted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Promoting version {version} of model '{name}' to '{alias}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, version, alias));
@@ -621,34 +707,40 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         AliasHistoryEntry entry;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
-            ModelVersion target = AliasRules.RollbackTarget(document.AliasHistory.Where(h => h.Alias == alias))
-                ?? throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Alias '{alias}' of model '{name}' has no previous holder to roll back to.");
-            RegisteredModelVersion targetVersion = await RequireVersionAsync(name, target, cancellationToken).ConfigureAwait(false);
-            if (targetVersion.Status != ModelVersionStatus.Ready)
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"The previous holder, version {target}, is {targetVersion.Status}.");
-            }
+                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+                ModelVersion target = AliasRules.RollbackTarget(document.AliasHistory.Where(h => h.Alias == alias))
+                    ?? throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Alias '{alias}' of model '{name}' has no previous holder to roll back to.");
+                RegisteredModelVersion targetVersion = await RequireVersionAsync(name, target, cancellationToken).ConfigureAwait(false);
+                if (targetVersion.Status != ModelVersionStatus.Ready)
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"The previous holder, version {target}, is {targetVersion.Status}.");
+                }
 
-            entry = new AliasHistoryEntry
-            {
-                Name = name,
-                Alias = alias,
-                Revision = revision + 1,
-                Action = AliasAction.Rollback,
-                Version = target,
-                PreviousVersion = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null,
-                Actor = actor,
-                Reason = request.Reason,
-                Timestamp = _time.GetUtcNow(),
-            };
-            await MoveAliasAsync(document, entry, AuditActions.AliasRolledBack).ConfigureAwait(false);
+                entry = new AliasHistoryEntry
+                {
+                    Name = name,
+                    Alias = alias,
+                    Revision = revision + 1,
+                    Action = AliasAction.Rollback,
+                    Version = target,
+                    PreviousVersion = document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null,
+                    Actor = actor,
+                    Reason = request.Reason,
+                    Timestamp = _time.GetUtcNow(),
+                };
+                await MoveAliasAsync(document, entry, AuditActions.AliasRolledBack).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Rolling back alias '{alias}' of model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, entry.Version, alias));
@@ -663,31 +755,37 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         AliasHistoryEntry entry;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
-            if (!document.Model.Aliases.TryGetValue(alias, out ModelVersion held))
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.");
-            }
+                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                long revision = CheckRevision(document, name, alias, request.ExpectedRevision);
+                if (!document.Model.Aliases.TryGetValue(alias, out ModelVersion held))
+                {
+                    throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.");
+                }
 
-            entry = new AliasHistoryEntry
-            {
-                Name = name,
-                Alias = alias,
-                Revision = revision + 1,
-                Action = AliasAction.Remove,
-                Version = null,
-                PreviousVersion = held,
-                Actor = actor,
-                Reason = request.Reason,
-                Timestamp = _time.GetUtcNow(),
-            };
-            await MoveAliasAsync(document, entry, AuditActions.AliasRemoved).ConfigureAwait(false);
+                entry = new AliasHistoryEntry
+                {
+                    Name = name,
+                    Alias = alias,
+                    Revision = revision + 1,
+                    Action = AliasAction.Remove,
+                    Version = null,
+                    PreviousVersion = held,
+                    Actor = actor,
+                    Reason = request.Reason,
+                    Timestamp = _time.GetUtcNow(),
+                };
+                await MoveAliasAsync(document, entry, AuditActions.AliasRemoved).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Removing alias '{alias}' of model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.AliasChanged, name, null, alias));
@@ -714,30 +812,35 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         PromotionApproval approval;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            List<PromotionApproval> approvals = await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = _time.GetUtcNow();
-            approval = new PromotionApproval
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                Id = Guid.NewGuid().ToString("N")[..16],
-                Name = name,
-                Version = version,
-                Alias = alias,
-                State = ApprovalState.Pending,
-                RequestedBy = actor,
-                RequestedAt = now,
-                Reason = request.Reason,
-            };
-            approvals.Add(approval);
-            await WriteJsonAsync(ApprovalsFile(name), approvals, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ApprovalRequested, name, $"{name}/{version}->{alias}",
-                null, $"{approval.Id}: {ApprovalState.Pending}", request.Reason)).ConfigureAwait(false);
+                await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+                (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ReadApprovalsForWriteAsync(name, cancellationToken).ConfigureAwait(false);
+                DateTimeOffset now = _time.GetUtcNow();
+                approval = new PromotionApproval
+                {
+                    Id = Guid.NewGuid().ToString("N")[..16],
+                    Name = name,
+                    Version = version,
+                    Alias = alias,
+                    State = ApprovalState.Pending,
+                    RequestedBy = actor,
+                    RequestedAt = now,
+                    Reason = request.Reason,
+                };
+                approvals.Add(approval);
+                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, $"{name}/{version}->{alias}",
+                    null, $"{approval.Id}: {ApprovalState.Pending}", request.Reason)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Requesting approval to promote version {version} of model '{name}' to '{alias}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, version, alias));
@@ -752,42 +855,47 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
         RegistryValidation.Text(decision.Reason, nameof(decision));
         string actor = RegistryValidation.Actor(decision.Actor, _defaultActor, nameof(decision));
-        await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-
         PromotionApproval decided;
-        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-            List<PromotionApproval> approvals = await ReadApprovalsAsync(name, cancellationToken).ConfigureAwait(false);
-            int index = approvals.FindIndex(a => a.Id == decision.ApprovalId);
-            if (index < 0)
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw NotFound($"Model '{name}' has no approval request '{decision.ApprovalId}'.");
-            }
+                await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ReadApprovalsForWriteAsync(name, cancellationToken).ConfigureAwait(false);
+                int index = approvals.FindIndex(a => a.Id == decision.ApprovalId);
+                if (index < 0)
+                {
+                    throw NotFound($"Model '{name}' has no approval request '{decision.ApprovalId}'.");
+                }
 
-            PromotionApproval current = approvals[index];
-            if (current.State != ApprovalState.Pending)
-            {
-                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Approval request '{current.Id}' was already {current.State.ToString().ToLowerInvariant()} by {current.DecidedBy}.");
-            }
+                PromotionApproval current = approvals[index];
+                if (current.State != ApprovalState.Pending)
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Approval request '{current.Id}' was already {current.State.ToString().ToLowerInvariant()} by {current.DecidedBy}.");
+                }
 
-            if (string.Equals(current.RequestedBy, actor, StringComparison.Ordinal))
-            {
-                throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"'{actor}' requested approval '{current.Id}' and cannot decide it; another actor must.");
-            }
+                if (string.Equals(current.RequestedBy, actor, StringComparison.Ordinal))
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"'{actor}' requested approval '{current.Id}' and cannot decide it; another actor must.");
+                }
 
-            DateTimeOffset now = _time.GetUtcNow();
-            decided = current with
-            {
-                State = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected,
-                DecidedBy = actor,
-                DecidedAt = now,
-                DecisionReason = decision.Reason,
-            };
-            approvals[index] = decided;
-            await WriteJsonAsync(ApprovalsFile(name), approvals, CancellationToken.None).ConfigureAwait(false);
-            await AppendAuditAsync(name, Audit(now, actor, AuditActions.ApprovalDecided, name, $"{name}/{current.Version}->{current.Alias}",
-                $"{current.Id}: {ApprovalState.Pending}", $"{current.Id}: {decided.State}", decision.Reason)).ConfigureAwait(false);
+                DateTimeOffset now = _time.GetUtcNow();
+                decided = current with
+                {
+                    State = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected,
+                    DecidedBy = actor,
+                    DecidedAt = now,
+                    DecisionReason = decision.Reason,
+                };
+                approvals[index] = decided;
+                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, $"{name}/{current.Version}->{current.Alias}",
+                    $"{current.Id}: {ApprovalState.Pending}", $"{current.Id}: {decided.State}", decision.Reason)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Deciding approval '{decision.ApprovalId}' of model '{name}'", ex);
         }
 
         Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, decided.Version, decided.Alias));
@@ -805,6 +913,12 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     // ---------------------------------------------------------------- audit
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The events of <c>audit.jsonl</c>, with any event a change stored in its state file but could not yet append (a full
+    /// disk): a change that was made is always in the trail. A torn last line (a writer killed mid-append) is skipped and
+    /// cut by the next append; any other line that is not a valid event fails the query with
+    /// <see cref="RegistryErrorCode.CorruptData"/> naming the file and line.
+    /// </remarks>
     public async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new AuditQuery();
@@ -820,50 +934,65 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         foreach (ModelName name in models)
         {
             string path = AuditFile(name);
-            if (!File.Exists(path))
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var found = new List<AuditEvent>();
+            if (await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false) is { } content)
             {
-                continue;
-            }
-
-            string[] lines;
-            try
-            {
-                lines = await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FileNotFoundException)
-            {
-                continue;
-            }
-
-            foreach (string line in lines)
-            {
-                if (line.Length == 0)
+                int start = 0;
+                int lineNumber = 0;
+                while (start < content.Length)
                 {
-                    continue;
-                }
+                    int newline = Array.IndexOf(content, (byte)'\n', start);
+                    if (newline < 0)
+                    {
+                        break; // a torn last line of a writer killed mid-append; cut by the next append
+                    }
 
-                AuditEvent? e;
-                try
-                {
-                    e = JsonSerializer.Deserialize<AuditEvent>(line, RegistryJson.Compact);
-                }
-                catch (JsonException)
-                {
-                    continue; // a torn last line of a writer killed mid-append; repaired by the next append
-                }
+                    lineNumber++;
+                    ReadOnlySpan<byte> line = content.AsSpan(start, newline - start);
+                    start = newline + 1;
+                    if (line.IsEmpty)
+                    {
+                        continue;
+                    }
 
-                if (e is not null
-                    && (query.Action is null || e.Action == query.Action)
-                    && (query.From is null || e.Timestamp >= query.From)
-                    && (query.To is null || e.Timestamp < query.To))
-                {
-                    events.Add(e);
+                    string where = $"line {lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                    found.Add(RegistryFileCheck.Audit(ParseLine(line, path, where), path, where, name));
+                    if (AuditLog.IdOf(line) is { } id)
+                    {
+                        ids.Add(id);
+                    }
                 }
             }
+
+            foreach (PendingAuditEvent pending in await ReadPendingAuditAsync(name, cancellationToken).ConfigureAwait(false))
+            {
+                if (ids.Add(pending.Id))
+                {
+                    found.Add(pending.Event);
+                }
+            }
+
+            events.AddRange(found.Where(e =>
+                (query.Action is null || e.Action == query.Action)
+                && (query.From is null || e.Timestamp >= query.From)
+                && (query.To is null || e.Timestamp < query.To)));
         }
 
         List<AuditEvent> ordered = [.. events.OrderBy(e => e.Timestamp)];
         return ordered.Count <= query.Limit ? ordered : ordered.GetRange(ordered.Count - query.Limit, query.Limit);
+    }
+
+    private static AuditEvent? ParseLine(ReadOnlySpan<byte> line, string path, string where)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AuditEvent>(line, RegistryJson.Compact);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or NotSupportedException or ArgumentException)
+        {
+            throw RegistryFileCheck.Corrupt(path, $"{where} is not a valid audit event ({ex.Message})", ex);
+        }
     }
 
     // ---------------------------------------------------------------- change events
@@ -1075,11 +1204,33 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                 "file-system registry (Windows and macOS keep them in one directory).");
         }
 
-        DirectorySync.CreateDirectory(ModelDir(model.Name));
+        string directory = ModelDir(model.Name);
+        bool created = !Directory.Exists(directory);
+        DirectorySync.CreateDirectory(directory);
         var document = new ModelDocument { Model = model };
-        await WriteJsonAsync(ModelFile(model.Name), document, CancellationToken.None).ConfigureAwait(false);
-        await AppendAuditAsync(model.Name, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
+        try
+        {
+            await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (created && IsStorageFailure(ex))
+        {
+            TryDeleteEmptyDirectory(directory);   // leave nothing behind
+            throw;
+        }
+
         return document;
+    }
+
+    private static void TryDeleteEmptyDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not empty, or not ours to delete: an empty model directory reads as no model anyway.
+        }
     }
 
     private async Task MoveAliasAsync(ModelDocument document, AliasHistoryEntry entry, string auditAction)
@@ -1096,8 +1247,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
         document.Model = document.Model with { Aliases = aliases, UpdatedAt = entry.Timestamp };
         document.AliasHistory.Add(entry);
-        await WriteJsonAsync(ModelFile(entry.Name), document, CancellationToken.None).ConfigureAwait(false);
-        await AppendAuditAsync(entry.Name, Audit(entry.Timestamp, entry.Actor, auditAction, entry.Name, AliasRules.Target(entry.Name, entry.Alias),
+        await CommitModelAsync(document, Audit(entry.Timestamp, entry.Actor, auditAction, entry.Name, AliasRules.Target(entry.Name, entry.Alias),
             entry.PreviousVersion?.ToString(), entry.Version?.ToString(), entry.Reason)).ConfigureAwait(false);
         Log.AliasMoved(_logger, entry.Name.Value, entry.Alias.Value, entry.PreviousVersion, entry.Version, entry.Action, entry.Actor, entry.Reason);
     }
@@ -1120,36 +1270,40 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         {
             using (await LockAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                RegisteredModelVersion? current = await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), CancellationToken.None).ConfigureAwait(false);
-                if (current is null || current.Status != ModelVersionStatus.Pending)
+                if (await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false) is not { } stored || stored.Version.Status != ModelVersionStatus.Pending)
                 {
                     return;
                 }
 
                 DateTimeOffset now = _time.GetUtcNow();
-                await WriteJsonAsync(VersionFile(name, version.Number), current with { Status = ModelVersionStatus.Failed, StatusMessage = message, UpdatedAt = now }, CancellationToken.None)
+                await CommitVersionAsync(stored.Version with { Status = ModelVersionStatus.Failed, StatusMessage = message, UpdatedAt = now }, stored.Pending,
+                    Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version), nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Failed), message))
                     .ConfigureAwait(false);
-                await AppendAuditAsync(name, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
-                    nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Failed), message)).ConfigureAwait(false);
             }
 
             Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ModelRegistryException)
+        catch (Exception ex) when (IsStorageFailure(ex) || ex is ModelRegistryException)
         {
             // Best effort: the version stays pending, which is never served either.
-            Log.RegistrationFailed(_logger, ex, name.Value, version);
+            Log.MarkFailedFailed(_logger, ex, name.Value, version);
         }
     }
 
     /// <summary>
     /// Reads a model's document. On a case-insensitive file system, <c>models/taxi/model.json</c> opens the file of a model
-    /// named <c>Taxi</c>: a document whose name differs from <paramref name="name"/> is not this model.
+    /// named <c>Taxi</c>: a document whose name differs from <paramref name="name"/> only in case is not this model.
     /// </summary>
     private async Task<ModelDocument?> ReadModelAsync(ModelName name, CancellationToken cancellationToken)
     {
-        ModelDocument? document = await ReadJsonAsync<ModelDocument>(ModelFile(name), cancellationToken).ConfigureAwait(false);
-        return document is not null && document.Model.Name != name ? null : document;
+        string path = ModelFile(name);
+        if (await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        {
+            return null;
+        }
+
+        ModelDocument document = RegistryFileCheck.Model(Parse<ModelDocument>(bytes, path), path, name);
+        return document.Model.Name != name ? null : document;
     }
 
     /// <summary>The name of an existing model directory that differs from <paramref name="name"/> only in case, if any.</summary>
@@ -1161,10 +1315,10 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
 
         // On a case-insensitive file system the path of this name opens the other model's file.
-        if (File.Exists(ModelFile(name)))
+        string path = ModelFile(name);
+        if (await ReadBytesAsync(path, CancellationToken.None).ConfigureAwait(false) is { } bytes)
         {
-            ModelDocument? other = await ReadJsonAsync<ModelDocument>(ModelFile(name), CancellationToken.None).ConfigureAwait(false);
-            return other?.Model.Name.Value ?? name.Value;
+            return RegistryFileCheck.Model(Parse<ModelDocument>(bytes, path), path, name).Model.Name.Value;
         }
 
         foreach (string directory in Directory.EnumerateDirectories(_modelsDir))
@@ -1182,103 +1336,269 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     private async Task<ModelDocument> RequireModelAsync(ModelName name, CancellationToken cancellationToken) =>
         await ReadModelAsync(name, cancellationToken).ConfigureAwait(false) ?? throw NotFound($"Registered model '{name}' does not exist.");
 
+    /// <summary>Reads and checks a version file; <see langword="null"/> if it does not exist.</summary>
+    private async Task<RegisteredModelVersion?> ReadVersionAsync(ModelName name, int number, CancellationToken cancellationToken)
+    {
+        string path = VersionFile(name, number);
+        return await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false) is { } bytes
+            ? RegistryFileCheck.Version(Parse<RegisteredModelVersion>(bytes, path), path, name, number)
+            : null;
+    }
+
+    /// <summary>Reads and checks a version file with the audit events it carries, for a write; <see langword="null"/> if it does not exist.</summary>
+    private async Task<(RegisteredModelVersion Version, List<PendingAuditEvent>? Pending)?> ReadVersionForWriteAsync(ModelName name, int number)
+    {
+        string path = VersionFile(name, number);
+        if (await ReadBytesAsync(path, CancellationToken.None).ConfigureAwait(false) is not { } bytes)
+        {
+            return null;
+        }
+
+        RegisteredModelVersion version = RegistryFileCheck.Version(Parse<RegisteredModelVersion>(bytes, path), path, name, number);
+        List<PendingAuditEvent>? pending = Parse<PendingHolder>(bytes, path)?.PendingAudit;
+        RegistryFileCheck.Pending(pending, path, name);
+        return (version, pending);
+    }
+
     private async Task<RegisteredModelVersion> RequireVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken) =>
-        await ReadJsonAsync<RegisteredModelVersion>(VersionFile(name, version.Number), cancellationToken).ConfigureAwait(false)
+        await ReadVersionAsync(name, version.Number, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
 
-    private async Task<List<PromotionApproval>> ReadApprovalsAsync(ModelName name, CancellationToken cancellationToken) =>
-        await ReadJsonAsync<List<PromotionApproval>>(ApprovalsFile(name), cancellationToken).ConfigureAwait(false) ?? [];
+    private async Task<List<PromotionApproval>> ReadApprovalsAsync(ModelName name, CancellationToken cancellationToken)
+    {
+        string path = ApprovalsFile(name);
+        return await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false) is { } bytes
+            ? RegistryFileCheck.Approvals(Parse<List<PromotionApproval>>(bytes, path), path, name)
+            : [];
+    }
+
+    /// <summary>Reads the approvals with the audit events each carries, for a write.</summary>
+    private async Task<(List<PromotionApproval> Approvals, List<PendingAuditEvent> Pending)> ReadApprovalsForWriteAsync(ModelName name, CancellationToken cancellationToken)
+    {
+        string path = ApprovalsFile(name);
+        if (await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        {
+            return ([], []);
+        }
+
+        List<PromotionApproval> approvals = RegistryFileCheck.Approvals(Parse<List<PromotionApproval>>(bytes, path), path, name);
+        List<PendingAuditEvent> pending = [.. (Parse<List<PendingHolder?>>(bytes, path) ?? []).SelectMany(h => h?.PendingAudit ?? [])];
+        RegistryFileCheck.Pending(pending, path, name);
+        return (approvals, pending);
+    }
+
+    /// <summary>The audit events a model's state files carry (normally already in <c>audit.jsonl</c>).</summary>
+    private async Task<List<PendingAuditEvent>> ReadPendingAuditAsync(ModelName name, CancellationToken cancellationToken)
+    {
+        var pending = new List<PendingAuditEvent>();
+        if (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false) is not { } document)
+        {
+            return pending;
+        }
+
+        pending.AddRange(document.PendingAudit ?? []);
+        pending.AddRange((await ReadApprovalsForWriteAsync(name, cancellationToken).ConfigureAwait(false)).Pending);
+        foreach (int number in VersionNumbers(name))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await ReadVersionForWriteAsync(name, number).ConfigureAwait(false) is { Pending: { } carried })
+            {
+                pending.AddRange(carried);
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>The numbers of the version files of a model, ascending (only canonical names: <c>7.json</c>, not <c>007.json</c>).</summary>
+    private List<int> VersionNumbers(ModelName name)
+    {
+        var numbers = new List<int>();
+        string directory = VersionsDir(name);
+        if (!Directory.Exists(directory))
+        {
+            return numbers;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            string stem = Path.GetFileNameWithoutExtension(file);
+            if (int.TryParse(stem, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1
+                && stem == n.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                numbers.Add(n);
+            }
+        }
+
+        numbers.Sort();
+        return numbers;
+    }
 
     private static ModelRegistryException NotFound(string message) => new(RegistryErrorCode.NotFound, message);
 
-    private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>
+    /// Whether an exception of the storage phase (after the arguments were checked) is a failure of the storage: I/O
+    /// errors, a full disk, permissions, or a file size limit, which .NET reports as <see cref="ArgumentOutOfRangeException"/>
+    /// ("Specified file length was too large for the file system", EFBIG).
+    /// </summary>
+    private static bool IsStorageFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException;
+
+    private ModelRegistryException StorageFailure(string operation, Exception ex) =>
+        new(RegistryErrorCode.Storage, $"{operation} failed in the registry at '{RootPath}': {ex.Message} Nothing was changed; it is safe to retry.", ex);
+
+    /// <summary>The file's content, or <see langword="null"/> if it does not exist.</summary>
+    private static async Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false);
+                byte[] bytes = new byte[stream.Length];
+                await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+                return bytes;
             }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' is not valid: {ex.Message}", ex);
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' cannot be read: {ex.Message}", ex);
         }
     }
 
-    private static T? ReadJson<T>(string path)
-        where T : class
+    /// <summary>The file's content, or <see langword="null"/> if it does not exist (synchronous: small local files).</summary>
+    private static byte[]? ReadBytes(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), RegistryJson.Options);
+            return File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' is not valid: {ex.Message}", ex);
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The registry file '{path}' cannot be read: {ex.Message}", ex);
         }
     }
 
-    private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);
-
-    private async Task AppendAuditAsync(ModelName name, AuditEvent auditEvent)
+    /// <summary>Deserializes a registry file; JSON that does not fit the record (a wrong type, a missing required field) is <see cref="RegistryErrorCode.CorruptData"/>.</summary>
+    private static T? Parse<T>(ReadOnlySpan<byte> bytes, string path)
     {
-        byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(auditEvent, RegistryJson.Compact), (byte)'\n'];
-        var stream = new FileStream(AuditFile(name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            RepairTornTail(stream);
-            stream.Seek(0, SeekOrigin.End);
-            await stream.WriteAsync(line).ConfigureAwait(false);
-            Fault?.Invoke("audit-appended");
-            stream.Flush(flushToDisk: true);
+            return JsonSerializer.Deserialize<T>(bytes, RegistryJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or NotSupportedException or ArgumentException)
+        {
+            throw RegistryFileCheck.Corrupt(path, $"it is not a valid {typeof(T).Name} document ({ex.Message})", ex);
         }
     }
 
-    /// <summary>A writer killed mid-append leaves a last line without its newline: cut it before appending.</summary>
-    private static void RepairTornTail(FileStream stream)
+    private Task WriteJsonAsync<T>(string path, T value) =>
+        AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, CancellationToken.None);
+
+    /// <summary>
+    /// Replaces <c>model.json</c>. The new audit event is written inside the document, by the same atomic replace that
+    /// makes the change (the commit point), and appended to <c>audit.jsonl</c> after it; events the old document carried
+    /// that are not in <c>audit.jsonl</c> yet are appended first, or, if that fails too, carried on in the new document.
+    /// </summary>
+    private async Task CommitModelAsync(ModelDocument document, AuditEvent? auditEvent)
     {
-        long length = stream.Length;
-        if (length == 0)
-        {
-            return;
-        }
+        ModelName name = document.Model.Name;
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, document.PendingAudit, auditEvent).ConfigureAwait(false);
+        document.PendingAudit = pending.Count == 0 ? null : pending;
+        await WriteJsonAsync(ModelFile(name), document).ConfigureAwait(false);
+        await PublishAuditAsync(name, pending).ConfigureAwait(false);
+    }
 
-        stream.Seek(length - 1, SeekOrigin.Begin);
-        if (stream.ReadByte() == '\n')
-        {
-            return;
-        }
+    /// <summary>Replaces a version file the same way as <see cref="CommitModelAsync"/>.</summary>
+    private async Task CommitVersionAsync(RegisteredModelVersion version, List<PendingAuditEvent>? carried, AuditEvent auditEvent)
+    {
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(version.Name, carried, auditEvent).ConfigureAwait(false);
+        JsonObject node = JsonSerializer.SerializeToNode(version, RegistryJson.Options)!.AsObject();
+        node[PendingAuditProperty] = JsonSerializer.SerializeToNode(pending, RegistryJson.Options);
+        await AtomicFile.WriteAsync(VersionFile(version.Name, version.Version.Number), JsonSerializer.SerializeToUtf8Bytes(node, RegistryJson.Options), Fault, CancellationToken.None)
+            .ConfigureAwait(false);
+        await PublishAuditAsync(version.Name, pending).ConfigureAwait(false);
+    }
 
-        byte[] buffer = new byte[4096];
-        long end = length;
-        while (end > 0)
+    /// <summary>Replaces <c>approvals.json</c> the same way; the events are carried by the approval at <paramref name="changed"/>.</summary>
+    private async Task CommitApprovalsAsync(ModelName name, List<PromotionApproval> approvals, List<PendingAuditEvent> carried, int changed, AuditEvent auditEvent)
+    {
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, carried, auditEvent).ConfigureAwait(false);
+        JsonArray array = JsonSerializer.SerializeToNode(approvals, RegistryJson.Options)!.AsArray();
+        array[changed]![PendingAuditProperty] = JsonSerializer.SerializeToNode(pending, RegistryJson.Options);
+        await AtomicFile.WriteAsync(ApprovalsFile(name), JsonSerializer.SerializeToUtf8Bytes(array, RegistryJson.Options), Fault, CancellationToken.None).ConfigureAwait(false);
+        await PublishAuditAsync(name, pending).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The audit events the new state must carry: the carried ones that are still not in <c>audit.jsonl</c> and cannot be
+    /// appended now (a full disk), then the new one. Nothing the old state carried is ever dropped unrecorded.
+    /// </summary>
+    private async Task<List<PendingAuditEvent>> PrepareAuditAsync(ModelName name, List<PendingAuditEvent>? carried, AuditEvent? auditEvent)
+    {
+        string path = AuditFile(name);
+        var pending = new List<PendingAuditEvent>();
+        if (carried is { Count: > 0 })
         {
-            int count = (int)Math.Min(buffer.Length, end);
-            stream.Seek(end - count, SeekOrigin.Begin);
-            stream.ReadExactly(buffer, 0, count);
-            int index = Array.LastIndexOf(buffer, (byte)'\n', count - 1);
-            if (index >= 0)
+            List<PendingAuditEvent> missing = [.. carried.Where(e => !AuditLog.Contains(path, e))];
+            if (missing.Count > 0)
             {
-                stream.SetLength(end - count + index + 1);
-                return;
+                try
+                {
+                    await AuditLog.AppendAsync(path, missing, Fault).ConfigureAwait(false);
+                    Log.AuditRepaired(_logger, name.Value, missing.Count);
+                }
+                catch (Exception ex) when (IsStorageFailure(ex))
+                {
+                    Log.AuditAppendDeferred(_logger, ex, name.Value, missing[0].Event.Action, path);
+                    pending.AddRange(missing);
+                }
             }
-
-            end -= count;
         }
 
-        stream.SetLength(0);
+        if (auditEvent is not null)
+        {
+            pending.Add(new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = AuditLog.LengthOf(path), Event = auditEvent });
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// Appends a committed change's events to <c>audit.jsonl</c>. The change is made and its events stored with it, so a
+    /// failure here is not the caller's: it is logged, and the events stay pending in the state file until a later write.
+    /// </summary>
+    private async Task PublishAuditAsync(ModelName name, List<PendingAuditEvent> pending)
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Carried events may have reached the file in a failed append that wrote part of its lines: never twice.
+            string path = AuditFile(name);
+            await AuditLog.AppendAsync(path, pending.Count == 1 ? pending : pending.Where(e => !AuditLog.Contains(path, e)), Fault).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            Log.AuditAppendDeferred(_logger, ex, name.Value, pending[^1].Event.Action, AuditFile(name));
+        }
+    }
+
+    /// <summary>Appends an event that goes with no state change (a rejected promotion); a failure is logged.</summary>
+    private async Task AppendAuditOnlyAsync(ModelName name, AuditEvent auditEvent)
+    {
+        var entry = new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = 0, Event = auditEvent };
+        await PublishAuditAsync(name, [entry]).ConfigureAwait(false);
     }
 
     private async Task EnsureSchemaAsync(bool forWrite, CancellationToken cancellationToken)
@@ -1303,8 +1623,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         {
             if (!await ReadSchemaAsync(cancellationToken).ConfigureAwait(false))
             {
-                await WriteJsonAsync(_schemaPath, new SchemaDocument { SchemaVersion = CurrentSchemaVersion, CreatedAt = _time.GetUtcNow() }, CancellationToken.None)
-                    .ConfigureAwait(false);
+                await WriteJsonAsync(_schemaPath, new SchemaDocument { SchemaVersion = CurrentSchemaVersion, CreatedAt = _time.GetUtcNow() }).ConfigureAwait(false);
                 _schemaChecked = true;
             }
         }
@@ -1312,11 +1631,12 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
     private async Task<bool> ReadSchemaAsync(CancellationToken cancellationToken)
     {
-        SchemaDocument? schema = await ReadJsonAsync<SchemaDocument>(_schemaPath, cancellationToken).ConfigureAwait(false);
-        if (schema is null)
+        if (await ReadBytesAsync(_schemaPath, cancellationToken).ConfigureAwait(false) is not { } bytes)
         {
             return false;
         }
+
+        SchemaDocument schema = RegistryFileCheck.Schema(Parse<SchemaDocument>(bytes, _schemaPath), _schemaPath);
 
         if (schema.SchemaVersion > CurrentSchemaVersion)
         {
@@ -1325,7 +1645,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
 
         if (schema.SchemaVersion < 1)
         {
-            throw new ModelRegistryException(RegistryErrorCode.Storage, $"'{_schemaPath}' has an invalid schema version {schema.SchemaVersion}.");
+            throw RegistryFileCheck.Corrupt(_schemaPath, $"its schema version {schema.SchemaVersion} is invalid (versions start at 1)");
         }
 
         _schemaChecked = true;
@@ -1385,6 +1705,24 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         }
 
         return tags;
+    }
+
+    private async Task TryDeleteArtifactAsync(ModelName name, ModelVersion version, string relative)
+    {
+        try
+        {
+            await _artifacts.DeleteAsync(VersionKey(name, version, relative), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            Log.ArtifactCleanupFailed(_logger, ex, VersionKey(name, version, relative));   // an unreferenced file; harmless
+        }
+    }
+
+    /// <summary>The audit events a version file or an approval carries (the rest of the record is ignored).</summary>
+    private sealed class PendingHolder
+    {
+        public List<PendingAuditEvent>? PendingAudit { get; set; }
     }
 
     private sealed class Releaser(RegistryFileLock fileLock, SemaphoreSlim semaphore) : IDisposable

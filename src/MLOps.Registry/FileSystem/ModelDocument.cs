@@ -6,4 +6,7 @@ internal sealed class ModelDocument
     public required RegisteredModel Model { get; set; }
 
     public List<AliasHistoryEntry> AliasHistory { get; set; } = [];
+
+    /// <summary>Gets or sets the audit events of the write that made this document, until they are in <c>audit.jsonl</c>.</summary>
+    public List<PendingAuditEvent>? PendingAudit { get; set; }
 }

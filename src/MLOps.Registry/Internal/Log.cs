@@ -40,15 +40,27 @@ internal static partial class Log
         Message = "Cannot watch registry directory '{RootPath}' for changes by other processes; subscribers rely on polling.")]
     public static partial void WatcherUnavailable(ILogger logger, Exception exception, string rootPath);
 
+    [LoggerMessage(EventId = 206, EventName = "RegistryAuditAppendDeferred", Level = LogLevel.Warning,
+        Message = "The change to model '{ModelName}' ({Action}) is made, but its audit event could not be appended to '{AuditPath}'; it is kept with the change, returned by audit queries and appended by the next write.")]
+    public static partial void AuditAppendDeferred(ILogger logger, Exception exception, string modelName, string action, string auditPath);
+
     [LoggerMessage(EventId = 220, EventName = "RegistryWatcherFailed", Level = LogLevel.Warning,
         Message = "The watcher of registry directory '{RootPath}' failed (events may have been lost); subscribers are told every model may have changed.")]
     public static partial void WatcherFailed(ILogger logger, Exception exception, string rootPath);
 
-    [LoggerMessage(EventId = 206, EventName = "RegistryCorruptFileSkipped", Level = LogLevel.Warning,
-        Message = "Skipped unreadable registry file '{Path}'.")]
-    public static partial void CorruptFileSkipped(ILogger logger, Exception exception, string path);
-
     [LoggerMessage(EventId = 207, EventName = "RegistrySubscriberFailed", Level = LogLevel.Warning,
         Message = "A registry change subscriber threw.")]
     public static partial void SubscriberFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 208, EventName = "RegistryAuditRepaired", Level = LogLevel.Information,
+        Message = "Appended {Count} audit event(s) of model '{ModelName}' that an earlier write could not append.")]
+    public static partial void AuditRepaired(ILogger logger, string modelName, int count);
+
+    [LoggerMessage(EventId = 209, EventName = "ModelVersionMarkFailedFailed", Level = LogLevel.Error,
+        Message = "Version {Version} of model '{ModelName}' could not be marked failed; it stays pending (never served).")]
+    public static partial void MarkFailedFailed(ILogger logger, Exception exception, string modelName, ModelVersion version);
+
+    [LoggerMessage(EventId = 210, EventName = "RegistryArtifactCleanupFailed", Level = LogLevel.Warning,
+        Message = "Could not delete the unreferenced registry file '{Key}'.")]
+    public static partial void ArtifactCleanupFailed(ILogger logger, Exception exception, string key);
 }

@@ -87,7 +87,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     public async Task<Experiment?> GetExperimentAsync(string name, CancellationToken cancellationToken = default)
     {
         Experiment.ValidateName(name, nameof(name));
-        return (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false))?.ToExperiment();
+        return (await ReadExperimentAsync(ExperimentFile(name), name, cancellationToken).ConfigureAwait(false))?.ToExperiment();
     }
 
     /// <inheritdoc/>
@@ -107,16 +107,10 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
                 continue;
             }
 
-            try
+            // A corrupt file fails the listing (CorruptData, naming it) rather than being left out silently.
+            if (await ReadExperimentAsync(file, name, cancellationToken).ConfigureAwait(false) is { } document)
             {
-                if (await ReadJsonAsync<ExperimentDocument>(file, cancellationToken).ConfigureAwait(false) is { } document)
-                {
-                    result.Add(document.ToExperiment());
-                }
-            }
-            catch (ModelRegistryException ex)
-            {
-                Log.TrackingCorruptFileSkipped(_logger, ex, file);
+                result.Add(document.ToExperiment());
             }
         }
 
@@ -174,7 +168,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     public async Task<TrackedRun?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         ValidateRunId(runId, nameof(runId));
-        RunDocument? document = await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false);
+        RunDocument? document = await ReadRunAsync(runId, cancellationToken).ConfigureAwait(false);
         return document?.ToRun(await ReadLatestMetricsAsync(runId, cancellationToken).ConfigureAwait(false));
     }
 
@@ -193,16 +187,8 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
                     continue;
                 }
 
-                RunDocument? document;
-                try
-                {
-                    document = await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false);
-                }
-                catch (ModelRegistryException ex)
-                {
-                    Log.TrackingCorruptFileSkipped(_logger, ex, RunFile(runId));
-                    continue;
-                }
+                // A corrupt run fails the search (CorruptData, naming the file) rather than being left out silently.
+                RunDocument? document = await ReadRunAsync(runId, cancellationToken).ConfigureAwait(false);
 
                 if (document is null
                     || (query.ExperimentName is { } experiment && !string.Equals(document.ExperimentName, experiment, StringComparison.Ordinal))
@@ -470,7 +456,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         DirectorySync.CreateDirectory(_experimentsDir);
         using (await LockAsync(_experimentsLock, cancellationToken).ConfigureAwait(false))
         {
-            if (await ReadJsonAsync<ExperimentDocument>(ExperimentFile(name), cancellationToken).ConfigureAwait(false) is { } existing)
+            if (await ReadExperimentAsync(ExperimentFile(name), name, cancellationToken).ConfigureAwait(false) is { } existing)
             {
                 return mustBeNew
                     ? throw TrackingValidation.ExperimentExists(name)
@@ -486,8 +472,18 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     }
 
     private async Task<RunDocument> RequireRunAsync(string runId, CancellationToken cancellationToken) =>
-        await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false)
+        await ReadRunAsync(runId, cancellationToken).ConfigureAwait(false)
         ?? throw TrackingValidation.RunNotFound(runId);
+
+    private static async Task<ExperimentDocument?> ReadExperimentAsync(string path, string name, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<ExperimentDocument>(path, cancellationToken).ConfigureAwait(false) is { Exists: true } read
+            ? TrackingFileCheck.Experiment(read.Value, path, name)
+            : null;
+
+    private async Task<RunDocument?> ReadRunAsync(string runId, CancellationToken cancellationToken) =>
+        await ReadJsonAsync<RunDocument>(RunFile(runId), cancellationToken).ConfigureAwait(false) is { Exists: true } read
+            ? TrackingFileCheck.Run(read.Value, RunFile(runId), runId)
+            : null;
 
     /// <summary>Reads the run under its lock, applies <paramref name="change"/> (which may throw, writing nothing) and writes it atomically.</summary>
     private async Task<RunDocument> UpdateRunAsync(string runId, bool requireRunning, Action<RunDocument> change, CancellationToken cancellationToken)
@@ -579,7 +575,7 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         stream.SetLength(position);
     }
 
-    private async Task<List<MetricLine>> ReadMetricFileAsync(string path, CancellationToken cancellationToken)
+    private static async Task<List<MetricLine>> ReadMetricFileAsync(string path, CancellationToken cancellationToken)
     {
         byte[] content;
         try
@@ -592,27 +588,29 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         }
 
         var lines = new List<MetricLine>();
+        string fileName = Path.GetFileName(path);
         int start = 0;
+        int lineNumber = 0;
         while (start < content.Length)
         {
             int end = Array.IndexOf(content, (byte)'\n', start);
             if (end < 0)
             {
-                break; // a torn (or still being written) last line is ignored
+                break; // a torn (or still being written) last line is ignored; the next append cuts it
             }
 
+            lineNumber++;
+            MetricLine? line;
             try
             {
-                if (JsonSerializer.Deserialize<MetricLine>(content.AsSpan(start, end - start), RegistryJson.Compact) is { } line)
-                {
-                    lines.Add(line);
-                }
+                line = JsonSerializer.Deserialize<MetricLine>(content.AsSpan(start, end - start), RegistryJson.Compact);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or NotSupportedException or ArgumentException)
             {
-                Log.TrackingCorruptLineSkipped(_logger, ex, path);
+                throw TrackingFileCheck.Corrupt(path, $"line {lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a metric point ({ex.Message})", ex);
             }
 
+            lines.Add(TrackingFileCheck.Metric(line, path, lineNumber, fileName, MetricFileName));
             start = end + 1;
         }
 
@@ -648,7 +646,8 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
     private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);
 
-    private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>Reads a JSON file: whether it exists and what it holds (which may be <see langword="null"/>: the caller checks it).</summary>
+    private static async Task<(bool Exists, T? Value)> ReadJsonAsync<T>(string path, CancellationToken cancellationToken)
         where T : class
     {
         try
@@ -656,16 +655,20 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false);
+                return (true, await JsonSerializer.DeserializeAsync<T>(stream, RegistryJson.Options, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
+            return (false, null);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or NotSupportedException or ArgumentException)
         {
-            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The tracking file '{path}' is not valid: {ex.Message}", ex);
+            throw TrackingFileCheck.Corrupt(path, $"it is not a valid {typeof(T).Name.Replace("Document", string.Empty, StringComparison.Ordinal).ToLowerInvariant()} ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The tracking file '{path}' cannot be read: {ex.Message}", ex);
         }
     }
 }

@@ -21,14 +21,6 @@ internal static partial class Log
         Message = "Run {RunId} of experiment '{ExperimentName}' ended {Status}.")]
     public static partial void RunEnded(ILogger logger, string runId, string experimentName, RunStatus status);
 
-    [LoggerMessage(EventId = 504, EventName = "TrackingCorruptLineSkipped", Level = LogLevel.Warning,
-        Message = "Skipped an unreadable line in tracking file '{Path}'.")]
-    public static partial void TrackingCorruptLineSkipped(ILogger logger, Exception exception, string path);
-
-    [LoggerMessage(EventId = 505, EventName = "TrackingCorruptFileSkipped", Level = LogLevel.Warning,
-        Message = "Skipped unreadable tracking file '{Path}'.")]
-    public static partial void TrackingCorruptFileSkipped(ILogger logger, Exception exception, string path);
-
     [LoggerMessage(EventId = 520, EventName = "TrainingStarted", Level = LogLevel.Information,
         Message = "Training model '{ModelName}' in run {RunId} on {RowCount} rows (dataset '{DatasetName}', {Digest}).")]
     public static partial void TrainingStarted(ILogger logger, string modelName, string runId, long rowCount, string datasetName, string digest);

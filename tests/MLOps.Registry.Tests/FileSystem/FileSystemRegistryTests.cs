@@ -212,7 +212,7 @@ public sealed class FileSystemRegistryTests : IDisposable
     }
 
     [Fact]
-    public async Task RegisterVersion_WriterStoppedAfterThePendingVersionFile_NextRegistrationSkipsTheNumber()
+    public async Task RegisterVersion_WriteFailsAfterThePendingVersionFile_MarksItFailedAndTheNextRegistrationSkipsTheNumber()
     {
         using FileSystemModelRegistry registry = Open();
         await registry.RegisterVersionAsync(Request());
@@ -220,16 +220,18 @@ public sealed class FileSystemRegistryTests : IDisposable
         {
             if (point == "version-pending-written")
             {
-                throw new IOException("simulated crash");
+                throw new IOException("simulated disk full");
             }
         };
-        await Assert.ThrowsAsync<IOException>(() => registry.RegisterVersionAsync(Request("2")));
+        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.RegisterVersionAsync(Request("2")));
         registry.Fault = null;
 
+        Assert.Equal(RegistryErrorCode.Storage, ex.ErrorCode);
+        Assert.IsType<IOException>(ex.InnerException);
         RegisteredModelVersion next = await registry.RegisterVersionAsync(Request("3"));
 
         Assert.Equal(new ModelVersion(3), next.Version);
-        Assert.Equal([ModelVersionStatus.Ready, ModelVersionStatus.Pending, ModelVersionStatus.Ready], (await registry.ListVersionsAsync(Taxi)).Select(v => v.Status));
+        Assert.Equal([ModelVersionStatus.Ready, ModelVersionStatus.Failed, ModelVersionStatus.Ready], (await registry.ListVersionsAsync(Taxi)).Select(v => v.Status));
         Assert.Equal(new ModelVersion(3), (await registry.ResolveAsync(ModelReference.ForLatest(Taxi)))!.Version);
     }
 

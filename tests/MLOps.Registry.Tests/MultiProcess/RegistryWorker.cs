@@ -22,7 +22,7 @@ public static class RegistryWorker
 
         if (args.Length < 4 || args[0] != Verb)
         {
-            await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults <root> <model> [args]");
+            await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults|limited <root> <model> [args]");
             return 2;
         }
 
@@ -82,6 +82,28 @@ public static class RegistryWorker
                 return 0;
             }
 
+            case "limited":
+                // Run one operation (under the caller's ulimit -f) and report how it ended.
+                try
+                {
+                    await RunOperationAsync(registry, name, args[4]);
+                    Console.WriteLine("ok");
+                }
+                catch (ModelRegistryException ex)
+                {
+                    Console.WriteLine($"registry-exception {ex.ErrorCode} {ex.InnerException?.GetType().Name}");
+                    await Console.Error.WriteLineAsync(ex.ToString());
+                }
+#pragma warning disable CA1031 // report any other exception to the test
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Console.WriteLine($"other-exception {ex.GetType().Name}");
+                    await Console.Error.WriteLineAsync(ex.ToString());
+                }
+
+                return 0;
+
             case "promote":
                 try
                 {
@@ -118,9 +140,15 @@ public static class RegistryWorker
             case "register":
                 await RegisterAsync(registry, name, 200_000);
                 break;
+            case "register-small":
+                await RegisterAsync(registry, name, 1000);
+                break;
             case "promote":
                 RegisteredModel model = (await registry.GetModelAsync(name))!;
                 await registry.PromoteAsync(new PromoteRequest(name, model.LatestVersion!.Value, ModelAlias.Champion) { Reason = "crash test" });
+                break;
+            case "promote-staging":
+                await registry.PromoteAsync(new PromoteRequest(name, new ModelVersion(1), ModelAlias.Parse("staging")) { Reason = "full disk test" });
                 break;
             default:
                 throw new ArgumentException("unknown operation " + operation);

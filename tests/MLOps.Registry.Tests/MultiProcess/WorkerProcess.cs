@@ -15,14 +15,30 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static WorkerProcess Start(params string[] args)
+    public static WorkerProcess Start(params string[] args) => Start(fileSizeLimitKiB: null, args);
+
+    /// <summary>
+    /// Starts a worker under <c>ulimit -f</c> (bash, Linux): writes past <paramref name="fileSizeLimitKiB"/> KiB fail with
+    /// EFBIG, as on a full disk (SIGXFSZ is ignored, as a shell that traps it does, or the process would be killed). The runtime then needs <c>DOTNET_EnableWriteXorExecute=0</c> (its double-mapped code memory
+    /// is a file too).
+    /// </summary>
+    public static WorkerProcess Start(int? fileSizeLimitKiB, params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var info = new ProcessStartInfo(fileSizeLimitKiB is null ? dotnet : "/bin/bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (fileSizeLimitKiB is { } limit)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"trap '' XFSZ && ulimit -f {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} && exec \"$0\" \"$@\"");
+            info.ArgumentList.Add(dotnet);
+            info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(typeof(RegistryWorker).Assembly.Location);
         info.ArgumentList.Add(RegistryWorker.Verb);

@@ -1,6 +1,7 @@
 using MLOps.Core.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Registry.Tests.Support;
 
@@ -102,6 +103,31 @@ public sealed class RegistryServingTests : IDisposable
         time.Advance(MLOpsOptions.DefaultPollInterval);   // one poll interval
 
         await Eventually.HoldsAsync(() => Serves(first, 2, 1) && Serves(second, 2, 1), "both replicas serve version 2 after one poll interval");
+    }
+
+    [Fact]
+    public async Task Poll_OfACorruptModelFile_IsLoggedAndTheServedVersionStays()
+    {
+        // model.json = {"model":null} made the poll throw a NullReferenceException that nobody observed.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using FileSystemModelRegistry admin = OpenAdmin();
+        await RegisterAsync(admin, 0);
+        await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Champion));
+        await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: false, MLOpsOptions.DefaultPollInterval, time,
+            services => services.AddFakeLogging());
+        await StartAsync(provider);
+        Assert.True(Serves(provider, 1, 0));
+
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "models", "house", "model.json"), "{\"model\":null}");
+        time.Advance(MLOpsOptions.DefaultPollInterval);
+
+        FakeLogCollector logs = provider.GetFakeLogCollector();
+        await Eventually.HoldsAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "RegistryPollFailed"), "the failed poll is logged");
+        FakeLogRecord record = logs.GetSnapshot().First(r => r.Id.Name == "RegistryPollFailed");
+        var ex = Assert.IsType<ModelRegistryException>(record.Exception, exactMatch: false);
+        Assert.Equal(RegistryErrorCode.CorruptData, ex.ErrorCode);
+        Assert.Contains("model.json", ex.Message, StringComparison.Ordinal);
+        Assert.True(Serves(provider, 1, 0));
     }
 
     [Fact]

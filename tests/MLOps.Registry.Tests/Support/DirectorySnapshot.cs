@@ -20,4 +20,7 @@ public static class DirectorySnapshot
 
         return files;
     }
+
+    /// <summary>Every file with the SHA-256 of its content, without directories (an empty directory left behind holds no state).</summary>
+    public static List<KeyValuePair<string, string>> Files(string root) => [.. Take(root).Where(e => e.Value != "<dir>")];
 }

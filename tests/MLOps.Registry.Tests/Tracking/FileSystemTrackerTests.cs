@@ -67,17 +67,102 @@ public sealed class FileSystemTrackerTests : IDisposable
     }
 
     [Fact]
-    public async Task CorruptMiddleMetricLine_IsSkippedWithAWarning()
+    public async Task CorruptMiddleMetricLine_FailsTheReadWithCorruptDataNamingTheFileAndLine()
     {
-        var logger = new FakeLogger();
-        FileSystemExperimentTracker tracker = NewTracker(loggerFactory: new SingleLoggerFactory(logger));
+        // One policy with the registry: a record that cannot be checked fails the call instead of being left out silently.
+        FileSystemExperimentTracker tracker = NewTracker();
         TrackedRun run = await tracker.StartRunAsync("taxi");
         await tracker.LogMetricAsync(run.RunId, "loss", 1.0, step: 0);
         await File.AppendAllTextAsync(tracker.MetricFile(run.RunId, "loss"), "garbage\n");
         await tracker.LogMetricAsync(run.RunId, "loss", 0.5, step: 1);
 
-        Assert.Equal([1.0, 0.5], (await tracker.GetMetricHistoryAsync(run.RunId, "loss")).Select(p => p.Value));
-        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 504 && r.Level == LogLevel.Warning);
+        var history = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.GetMetricHistoryAsync(run.RunId, "loss"));
+        var get = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.GetRunAsync(run.RunId));
+
+        Assert.Equal(RegistryErrorCode.CorruptData, history.ErrorCode);
+        Assert.Contains(tracker.MetricFile(run.RunId, "loss"), history.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", history.Message, StringComparison.Ordinal);
+        Assert.Equal(RegistryErrorCode.CorruptData, get.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{\"key\":\"other\",\"value\":1,\"step\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}")]
+    [InlineData("{\"key\":null,\"value\":1,\"step\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}")]
+    [InlineData("{\"key\":\"loss\",\"value\":\"NaN\",\"step\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}")]
+    [InlineData("{\"key\":\"loss\",\"value\":1,\"step\":-1,\"timestamp\":\"2026-01-01T00:00:00Z\"}")]
+    [InlineData("{\"key\":\"loss\",\"value\":\"one\",\"step\":0,\"timestamp\":\"2026-01-01T00:00:00Z\"}")]
+    public async Task MetricLine_ValidJsonButWrong_FailsTheReadWithCorruptData(string line)
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        TrackedRun run = await tracker.StartRunAsync("taxi");
+        await tracker.LogMetricAsync(run.RunId, "loss", 1.0, step: 0);
+        await File.AppendAllTextAsync(tracker.MetricFile(run.RunId, "loss"), line + "\n");
+
+        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.GetMetricHistoryAsync(run.RunId, "loss"));
+
+        Assert.Equal(RegistryErrorCode.CorruptData, ex.ErrorCode);
+        Assert.Contains(tracker.MetricFile(run.RunId, "loss"), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{\"runId\":null,\"experimentName\":\"taxi\"}")]
+    [InlineData("{\"runId\":\"00000000000000000000000000000000\",\"experimentName\":\"taxi\"}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":null}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"status\":9}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"params\":null}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"tags\":{\"a\":null}}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"artifacts\":[null]}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"datasets\":null}")]
+    [InlineData("{\"runId\":\"RUN\",\"experimentName\":\"taxi\",\"startedAt\":5}")]
+    public async Task RunFile_ValidJsonButWrong_FailsGetSearchAndWritesWithCorruptData(string json)
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        TrackedRun run = await tracker.StartRunAsync("taxi");
+        await File.WriteAllTextAsync(tracker.RunFile(run.RunId), json.Replace("RUN", run.RunId, StringComparison.Ordinal));
+
+        foreach (Func<Task> operation in new Func<Task>[]
+        {
+            () => tracker.GetRunAsync(run.RunId),
+            () => tracker.SearchRunsAsync(),
+            () => tracker.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["a"] = "1" }),
+            () => tracker.LogMetricAsync(run.RunId, "loss", 1),
+            () => tracker.EndRunAsync(run.RunId),
+        })
+        {
+            var ex = await Assert.ThrowsAsync<ModelRegistryException>(operation);
+            Assert.True(ex.ErrorCode == RegistryErrorCode.CorruptData, ex.ToString());
+            Assert.Contains(tracker.RunFile(run.RunId), ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{\"name\":\"other\"}")]
+    [InlineData("{\"name\":null}")]
+    [InlineData("{\"name\":\"taxi\",\"tags\":null}")]
+    [InlineData("{\"name\":\"taxi\",\"tags\":{\"a\":null}}")]
+    [InlineData("[]")]
+    public async Task ExperimentFile_ValidJsonButWrong_FailsGetListAndCreateWithCorruptData(string json)
+    {
+        FileSystemExperimentTracker tracker = NewTracker();
+        await tracker.CreateExperimentAsync("taxi");
+        string path = Path.Combine(tracker.TrackingPath, "experiments", "taxi.json");
+        Assert.True(File.Exists(path));
+        await File.WriteAllTextAsync(path, json);
+
+        foreach (Func<Task> operation in new Func<Task>[]
+        {
+            () => tracker.GetExperimentAsync("taxi"),
+            () => tracker.ListExperimentsAsync(),
+            () => tracker.CreateExperimentAsync("taxi"),
+        })
+        {
+            var ex = await Assert.ThrowsAsync<ModelRegistryException>(operation);
+            Assert.True(ex.ErrorCode == RegistryErrorCode.CorruptData, ex.ToString());
+            Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -211,16 +296,19 @@ public sealed class FileSystemTrackerTests : IDisposable
     }
 
     [Fact]
-    public async Task CorruptRunFile_IsSkippedBySearchAndReportedByGet()
+    public async Task CorruptRunFile_FailsSearchAndGetWithCorruptDataNamingTheFile()
     {
         FileSystemExperimentTracker tracker = NewTracker();
-        TrackedRun good = await tracker.StartRunAsync("taxi");
+        await tracker.StartRunAsync("taxi");
         TrackedRun bad = await tracker.StartRunAsync("taxi");
         await File.WriteAllTextAsync(tracker.RunFile(bad.RunId), "{ not json");
 
-        Assert.Equal([good.RunId], (await tracker.SearchRunsAsync()).Select(r => r.RunId));
-        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.GetRunAsync(bad.RunId));
-        Assert.Equal(RegistryErrorCode.Storage, ex.ErrorCode);
+        var search = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.SearchRunsAsync());
+        var get = await Assert.ThrowsAsync<ModelRegistryException>(() => tracker.GetRunAsync(bad.RunId));
+
+        Assert.Equal(RegistryErrorCode.CorruptData, search.ErrorCode);
+        Assert.Contains(tracker.RunFile(bad.RunId), search.Message, StringComparison.Ordinal);
+        Assert.Equal(RegistryErrorCode.CorruptData, get.ErrorCode);
     }
 
     [Fact]
