@@ -20,6 +20,11 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
     private readonly TempDir _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
     private readonly List<Trip> _warehouse = [];
+
+    // The retrain may trigger on the first drifted window, while B's trips are still arriving. Training waits until
+    // all 600 have landed, so what it trains on does not depend on how busy the machine is (it failed under load when
+    // a retrain started with a handful of rows).
+    private readonly TaskCompletionSource _warehouseFilled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IHost _host = null!;
 
     public async Task InitializeAsync()
@@ -50,7 +55,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
                     .OnMetricBelow("r2", 0.5, consecutiveWindows: 1)
                     .Cooldown(TimeSpan.FromHours(1))
                     .TrainWith(TripData.Pipeline)
-                    .TrainOn(_ => new WarehouseSource(_warehouse))
+                    .TrainOn(_ => new WarehouseSource(_warehouse, _warehouseFilled.Task))
                     .EvaluateRegression("r2")));
         _host = builder.Build();
         await _host.StartAsync();
@@ -92,6 +97,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
 
         // Distribution B arrives; completed trips land in the warehouse and their ground truth comes back.
         double errorBefore = await ServeAsync(TripData.B(600, seed: 4));
+        _warehouseFilled.SetResult();
         await WaitAsync(() => { lock (runs) { return runs.Count > 0; } }, "a retrain");
 
         var run = runs[0];
@@ -148,13 +154,14 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         }
     }
 
-    private sealed class WarehouseSource(List<Trip> rows) : ITrainingDataSource<Trip>
+    private sealed class WarehouseSource(List<Trip> rows, Task filled) : ITrainingDataSource<Trip>
     {
-        public ValueTask<IReadOnlyList<Trip>> LoadAsync(RetrainTrigger trigger, CancellationToken cancellationToken)
+        public async ValueTask<IReadOnlyList<Trip>> LoadAsync(RetrainTrigger trigger, CancellationToken cancellationToken)
         {
+            await filled.WaitAsync(cancellationToken);
             lock (rows)
             {
-                return ValueTask.FromResult<IReadOnlyList<Trip>>(rows.TakeLast(600).ToList());
+                return rows.TakeLast(600).ToList();
             }
         }
     }
