@@ -879,6 +879,62 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Equal(RegistryErrorCode.NotFound, ex.ErrorCode);
     }
 
+    [Fact]
+    public async Task Promote_CustomGate_SeesOnlyTheApprovalsOfTheCandidateVersionAndAlias()
+    {
+        // Regression: PostgreSQL passed every approval of the model to the gates, the file system only this candidate's.
+        await RegisterAsync(content: "1");
+        await RegisterAsync(content: "2");
+        await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "other version" });
+        await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias("staging")) { Actor = "alice", Reason = "other alias" });
+        PromotionApproval first = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias()) { Actor = "alice", Reason = "first" });
+        await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), first.Id, Approve: false) { Actor = "bob" });
+        PromotionApproval second = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias()) { Actor = "alice", Reason = "second" });
+        var gate = new RecordingGate();
+
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(2), Alias()) { Gates = [gate] });
+
+        PromotionGateContext context = Assert.Single(gate.Contexts);
+        Assert.Equal([first.Id, second.Id], context.Approvals.Select(a => a.Id));
+        Assert.All(context.Approvals, a => Assert.Equal((Name(), new ModelVersion(2), Alias()), (a.Name, a.Version, a.Alias)));
+        Assert.Equal([ApprovalState.Rejected, ApprovalState.Pending], context.Approvals.Select(a => a.State));
+        Assert.Equal(Alias(), context.Alias);
+        Assert.Equal(new ModelVersion(2), context.Candidate.Version);
+        Assert.Null(context.CurrentHolder);
+    }
+
+    [Fact]
+    public async Task Promote_CustomGate_SeesTheCurrentHolderAndTheRejectionIsAudited()
+    {
+        await RegisterAsync(content: "1");
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        await RegisterAsync(content: "2");
+        var gate = new RecordingGate("no");
+
+        await Assert.ThrowsAsync<PromotionRejectedException>(() =>
+            Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(2), Alias()) { Gates = [gate], Actor = "carol", Reason = "try" }));
+
+        PromotionGateContext context = Assert.Single(gate.Contexts);
+        Assert.Equal(new ModelVersion(1), context.CurrentHolder!.Version);
+        Assert.Empty(context.Approvals);
+        AuditEvent rejected = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.PromotionRejected }));
+        Assert.Equal(("carol", "taxi@champion", "1", "2", "no"), (rejected.Actor, rejected.Target, rejected.Before, rejected.After, rejected.Reason));
+        Assert.Equal(Name(), rejected.Model);
+    }
+
+    private sealed class RecordingGate(string? failure = null) : PromotionGate
+    {
+        public ConcurrentQueue<PromotionGateContext> Contexts { get; } = new();
+
+        public override string Description => "records its context";
+
+        public override string? Evaluate(PromotionGateContext context)
+        {
+            Contexts.Enqueue(context);
+            return failure;
+        }
+    }
+
     // ---- audit ----
 
     [Fact]
