@@ -834,8 +834,8 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                     Reason = request.Reason,
                 };
                 approvals.Add(approval);
-                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, $"{name}/{version}->{alias}",
-                    null, $"{approval.Id}: {ApprovalState.Pending}", request.Reason)).ConfigureAwait(false);
+                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, AliasRules.ApprovalTarget(approval),
+                    null, nameof(ApprovalState.Pending), request.Reason)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex))
@@ -889,8 +889,8 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                     DecisionReason = decision.Reason,
                 };
                 approvals[index] = decided;
-                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, $"{name}/{current.Version}->{current.Alias}",
-                    $"{current.Id}: {ApprovalState.Pending}", $"{current.Id}: {decided.State}", decision.Reason)).ConfigureAwait(false);
+                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, AliasRules.ApprovalTarget(current),
+                    nameof(ApprovalState.Pending), decided.State.ToString(), decision.Reason)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex))

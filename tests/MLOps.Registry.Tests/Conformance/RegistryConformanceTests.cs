@@ -922,6 +922,33 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Equal(Name(), rejected.Model);
     }
 
+    [Fact]
+    public async Task Approvals_RequestAndDecision_AreAuditedWithTheSameTargetBeforeAndAfter()
+    {
+        await RegisterAsync();
+        PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "ready" });
+        await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), requested.Id, Approve: true) { Actor = "bob", Reason = "reviewed" });
+
+        AuditEvent request = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.ApprovalRequested }));
+        Assert.Equal(("alice", $"taxi/1@champion approval {requested.Id}", null, "Pending", "ready"), (request.Actor, request.Target, request.Before, request.After, request.Reason));
+        AuditEvent decision = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.ApprovalDecided }));
+        Assert.Equal(("bob", $"taxi/1@champion approval {requested.Id}", "Pending", "Approved", "reviewed"), (decision.Actor, decision.Target, decision.Before, decision.After, decision.Reason));
+    }
+
+    [Fact]
+    public async Task Subscribe_ApprovalRequestAndDecision_RaiseApprovalChangedForTheVersionAndAlias()
+    {
+        await RegisterAsync();
+        var changes = new ConcurrentQueue<RegistryChange>();
+        using (Registry.Subscribe(changes.Enqueue))
+        {
+            PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice" });
+            await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), requested.Id, Approve: true) { Actor = "bob" });
+            var expected = new RegistryChange(RegistryChangeKind.ApprovalChanged, Name(), new ModelVersion(1), Alias());
+            await Eventually.HoldsAsync(() => changes.Count(c => c == expected) >= 2, "two approval change events");
+        }
+    }
+
     private sealed class RecordingGate(string? failure = null) : PromotionGate
     {
         public ConcurrentQueue<PromotionGateContext> Contexts { get; } = new();
