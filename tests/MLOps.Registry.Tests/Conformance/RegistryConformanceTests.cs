@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Tests.Support;
 
 namespace MLOps.Registry.Tests.Conformance;
@@ -947,6 +948,25 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
             var expected = new RegistryChange(RegistryChangeKind.ApprovalChanged, Name(), new ModelVersion(1), Alias());
             await Eventually.HoldsAsync(() => changes.Count(c => c == expected) >= 2, "two approval change events");
         }
+    }
+
+    [Fact]
+    public async Task AliasAndApprovalRequests_ReasonTooLong_ThrowArgumentExceptionAndWriteNothing()
+    {
+        // Regression: PostgreSQL accepted any length here; the file system and every other PostgreSQL mutation checked it.
+        await RegisterAsync();
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        int audited = (await Registry.QueryAuditAsync()).Count;
+        string reason = new('r', RegistryValidation.MaxTextLength + 1);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias("staging")) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RollbackAsync(new RollbackRequest(Name(), Alias()) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Reason = reason }));
+
+        Assert.Equal(audited, (await Registry.QueryAuditAsync()).Count);
+        Assert.Empty(await Registry.ListApprovalsAsync(Name()));
+        Assert.Equal(new ModelVersion(1), (await Registry.GetModelAsync(Name()))!.Aliases[Alias()]);
     }
 
     private sealed class RecordingGate(string? failure = null) : PromotionGate

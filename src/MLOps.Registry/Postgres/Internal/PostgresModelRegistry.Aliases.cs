@@ -20,6 +20,7 @@ internal sealed partial class PostgresModelRegistry
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         try
         {
@@ -81,6 +82,7 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return Logged(await MutateAsync(
             async m =>
@@ -121,6 +123,7 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return Logged(await MutateAsync(
             async m =>
@@ -165,6 +168,7 @@ internal sealed partial class PostgresModelRegistry
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
