@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Monitoring.Quality.Internal;
+using MLOps.Shared.FileSystem;
 
 namespace MLOps.Monitoring.Feedback;
 
@@ -508,16 +509,13 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         }
 
         var stream = new FileStream(PathOf(_currentNumber), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
-        if (stream.Length > 0)
+        // A crash may have left a torn last line: start on a fresh line so the next record stays readable. The fragment
+        // stays (readers skip it), unlike the registry's and the tracker's logs, which cut it (JsonLines.RepairTornTail).
+        bool endsWithNewline = JsonLines.EndsWithCompleteLine(stream);
+        stream.Seek(0, SeekOrigin.End);
+        if (!endsWithNewline)
         {
-            // A crash may have left a torn last line: start on a fresh line so the next record stays readable.
-            stream.Seek(-1, SeekOrigin.End);
-            bool endsWithNewline = stream.ReadByte() == '\n';
-            stream.Seek(0, SeekOrigin.End);
-            if (!endsWithNewline)
-            {
-                stream.Write(NewLine);
-            }
+            stream.Write(NewLine);
         }
 
         _current = stream;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLOps.Registry.Internal;
+using MLOps.Shared.FileSystem;
 
 namespace MLOps.Registry.FileSystem;
 
@@ -100,48 +101,13 @@ internal static class AuditLog
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
         await using (stream.ConfigureAwait(false))
         {
-            RepairTornTail(stream);
+            JsonLines.RepairTornTail(stream);
             stream.Seek(0, SeekOrigin.End);
             fault?.Invoke("audit-appending");
             await stream.WriteAsync(lines).ConfigureAwait(false);
             fault?.Invoke("audit-appended");
             stream.Flush(flushToDisk: true);
         }
-    }
-
-    /// <summary>A writer killed mid-append leaves a last line without its newline: cut it before appending.</summary>
-    private static void RepairTornTail(FileStream stream)
-    {
-        long length = stream.Length;
-        if (length == 0)
-        {
-            return;
-        }
-
-        stream.Seek(length - 1, SeekOrigin.Begin);
-        if (stream.ReadByte() == '\n')
-        {
-            return;
-        }
-
-        byte[] buffer = new byte[4096];
-        long end = length;
-        while (end > 0)
-        {
-            int count = (int)Math.Min(buffer.Length, end);
-            stream.Seek(end - count, SeekOrigin.Begin);
-            stream.ReadExactly(buffer, 0, count);
-            int index = Array.LastIndexOf(buffer, (byte)'\n', count - 1);
-            if (index >= 0)
-            {
-                stream.SetLength(end - count + index + 1);
-                return;
-            }
-
-            end -= count;
-        }
-
-        stream.SetLength(0);
     }
 
     /// <summary>Reads lines as bytes (the file is UTF-8 JSON lines).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MLOps.Registry.Internal;
+using MLOps.Shared.FileSystem;
 
 namespace MLOps.Registry.FileSystem;
 

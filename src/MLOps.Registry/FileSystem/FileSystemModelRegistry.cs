@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
+using MLOps.Shared.FileSystem;
 
 namespace MLOps;
 
@@ -42,6 +43,9 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
     private const string ApprovalsFileName = "approvals.json";
     private const string AuditFileName = "audit.jsonl";
     private const string PendingAuditProperty = "pendingAudit";
+
+    /// <summary>The longest wait between two attempts to take a contended lock file.</summary>
+    private static readonly TimeSpan LockMaxBackoff = TimeSpan.FromMilliseconds(50);
 
     private readonly string _modelsDir;
     private readonly string _lockPath;
@@ -834,8 +838,8 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                     Reason = request.Reason,
                 };
                 approvals.Add(approval);
-                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, $"{name}/{version}->{alias}",
-                    null, $"{approval.Id}: {ApprovalState.Pending}", request.Reason)).ConfigureAwait(false);
+                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, AliasRules.ApprovalTarget(approval),
+                    null, nameof(ApprovalState.Pending), request.Reason)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex))
@@ -889,8 +893,8 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
                     DecisionReason = decision.Reason,
                 };
                 approvals[index] = decided;
-                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, $"{name}/{current.Version}->{current.Alias}",
-                    $"{current.Id}: {ApprovalState.Pending}", $"{current.Id}: {decided.State}", decision.Reason)).ConfigureAwait(false);
+                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, AliasRules.ApprovalTarget(current),
+                    nameof(ApprovalState.Pending), decided.State.ToString(), decision.Reason)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex))
@@ -1662,8 +1666,11 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         try
         {
             DirectorySync.CreateDirectory(RootPath);
-            RegistryFileLock fileLock = await RegistryFileLock.AcquireAsync(
-                _lockPath, _lockTimeout, TimeProvider.System, () => Log.LockContended(_logger, _lockPath), cancellationToken).ConfigureAwait(false);
+            // The lock timeout is a wall-clock budget, so the system clock: the injected TimeProvider stamps records, and a
+            // fake one that is not advanced would make a contended lock wait forever.
+            FileLock fileLock = await FileLock.AcquireAsync(
+                _lockPath, _lockTimeout, LockMaxBackoff, TimeProvider.System, () => Log.LockContended(_logger, _lockPath), LockTimedOut, cancellationToken)
+                .ConfigureAwait(false);
             return new Releaser(fileLock, _inProcess);
         }
         catch
@@ -1672,6 +1679,11 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
             throw;
         }
     }
+
+    private ModelRegistryException LockTimedOut() => new(
+        RegistryErrorCode.LockTimeout,
+        $"The registry lock file '{_lockPath}' is held by another process or instance; gave up after {_lockTimeout.TotalSeconds:0.#} s. " +
+        "Retry, or raise FileSystemRegistryOptions.LockTimeout.");
 
     private static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
         new()
@@ -1725,7 +1737,7 @@ public sealed class FileSystemModelRegistry : IModelRegistry, IDisposable
         public List<PendingAuditEvent>? PendingAudit { get; set; }
     }
 
-    private sealed class Releaser(RegistryFileLock fileLock, SemaphoreSlim semaphore) : IDisposable
+    private sealed class Releaser(FileLock fileLock, SemaphoreSlim semaphore) : IDisposable
     {
         public void Dispose()
         {

@@ -59,5 +59,8 @@ internal static class AliasRules
 
     public static string Target(ModelName name, ModelAlias alias) => $"{name}@{alias}";
 
+    /// <summary>The audit target of an approval request: <c>name/version@alias approval id</c>.</summary>
+    public static string ApprovalTarget(PromotionApproval approval) => $"{approval.Name}/{approval.Version}@{approval.Alias} approval {approval.Id}";
+
     public static string Target(ModelName name, ModelVersion version) => $"{name}/{version}";
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Tracking;
+using MLOps.Shared.FileSystem;
 
 namespace MLOps;
 
@@ -32,6 +33,9 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
 {
     private const string RunFileName = "run.json";
     private const string RunLockName = "run.lock";
+
+    /// <summary>The longest wait between two attempts to take a contended lock file.</summary>
+    private static readonly TimeSpan LockMaxBackoff = TimeSpan.FromMilliseconds(20);
     private const string MetricsDirName = "metrics";
     private const string ArtifactsDirName = "artifacts";
     private const string TempDirName = ".tmp";
@@ -536,43 +540,13 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
                     Path.Combine(RunDir(runId), MetricsDirName, group.Key), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
                 await using (stream.ConfigureAwait(false))
                 {
-                    RepairTornTail(stream);
+                    JsonLines.RepairTornTail(stream);
                     stream.Seek(0, SeekOrigin.End);
                     await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
                     await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
-    }
-
-    /// <summary>Cuts a torn last line (a writer killed mid-append) so the next line starts on its own.</summary>
-    private static void RepairTornTail(FileStream stream)
-    {
-        long length = stream.Length;
-        if (length == 0)
-        {
-            return;
-        }
-
-        stream.Seek(length - 1, SeekOrigin.Begin);
-        if (stream.ReadByte() == '\n')
-        {
-            return;
-        }
-
-        long position = length - 1;
-        while (position > 0)
-        {
-            stream.Seek(position - 1, SeekOrigin.Begin);
-            if (stream.ReadByte() == '\n')
-            {
-                break;
-            }
-
-            position--;
-        }
-
-        stream.SetLength(position);
     }
 
     private static async Task<List<MetricLine>> ReadMetricFileAsync(string path, CancellationToken cancellationToken)
@@ -640,8 +614,15 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         return latest.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
     }
 
-    private async Task<TrackingFileLock> LockAsync(string path, CancellationToken cancellationToken) =>
-        await TrackingFileLock.AcquireAsync(path, _lockTimeout, () => Log.TrackingLockContended(_logger, path), cancellationToken).ConfigureAwait(false);
+    // The lock timeout is a wall-clock budget, as in the registry: the injected TimeProvider only stamps runs and metrics.
+    private async Task<FileLock> LockAsync(string path, CancellationToken cancellationToken) =>
+        await FileLock.AcquireAsync(
+            path, _lockTimeout, LockMaxBackoff, TimeProvider.System, () => Log.TrackingLockContended(_logger, path),
+            () => new ModelRegistryException(
+                RegistryErrorCode.LockTimeout,
+                $"The tracking lock file '{path}' is held by another process or instance; gave up after {_lockTimeout.TotalSeconds:0.#} s. " +
+                "Retry, or raise FileSystemTrackingOptions.LockTimeout."),
+            cancellationToken).ConfigureAwait(false);
 
     private Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Options), Fault, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using MLOps.Registry.Internal;
 using MLOps.Registry.Tests.Support;
 
 namespace MLOps.Registry.Tests.Conformance;
@@ -877,6 +878,108 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         Assert.Equal(RegistryErrorCode.NotFound, ex.ErrorCode);
         ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Registry.DecideApprovalAsync(new ApprovalDecision(Name(), "no-such-id", true) { Actor = "bob" }));
         Assert.Equal(RegistryErrorCode.NotFound, ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Promote_CustomGate_SeesOnlyTheApprovalsOfTheCandidateVersionAndAlias()
+    {
+        // Regression: PostgreSQL passed every approval of the model to the gates, the file system only this candidate's.
+        await RegisterAsync(content: "1");
+        await RegisterAsync(content: "2");
+        await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "other version" });
+        await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias("staging")) { Actor = "alice", Reason = "other alias" });
+        PromotionApproval first = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias()) { Actor = "alice", Reason = "first" });
+        await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), first.Id, Approve: false) { Actor = "bob" });
+        PromotionApproval second = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(2), Alias()) { Actor = "alice", Reason = "second" });
+        var gate = new RecordingGate();
+
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(2), Alias()) { Gates = [gate] });
+
+        PromotionGateContext context = Assert.Single(gate.Contexts);
+        Assert.Equal([first.Id, second.Id], context.Approvals.Select(a => a.Id));
+        Assert.All(context.Approvals, a => Assert.Equal((Name(), new ModelVersion(2), Alias()), (a.Name, a.Version, a.Alias)));
+        Assert.Equal([ApprovalState.Rejected, ApprovalState.Pending], context.Approvals.Select(a => a.State));
+        Assert.Equal(Alias(), context.Alias);
+        Assert.Equal(new ModelVersion(2), context.Candidate.Version);
+        Assert.Null(context.CurrentHolder);
+    }
+
+    [Fact]
+    public async Task Promote_CustomGate_SeesTheCurrentHolderAndTheRejectionIsAudited()
+    {
+        await RegisterAsync(content: "1");
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        await RegisterAsync(content: "2");
+        var gate = new RecordingGate("no");
+
+        await Assert.ThrowsAsync<PromotionRejectedException>(() =>
+            Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(2), Alias()) { Gates = [gate], Actor = "carol", Reason = "try" }));
+
+        PromotionGateContext context = Assert.Single(gate.Contexts);
+        Assert.Equal(new ModelVersion(1), context.CurrentHolder!.Version);
+        Assert.Empty(context.Approvals);
+        AuditEvent rejected = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.PromotionRejected }));
+        Assert.Equal(("carol", "taxi@champion", "1", "2", "no"), (rejected.Actor, rejected.Target, rejected.Before, rejected.After, rejected.Reason));
+        Assert.Equal(Name(), rejected.Model);
+    }
+
+    [Fact]
+    public async Task Approvals_RequestAndDecision_AreAuditedWithTheSameTargetBeforeAndAfter()
+    {
+        await RegisterAsync();
+        PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "ready" });
+        await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), requested.Id, Approve: true) { Actor = "bob", Reason = "reviewed" });
+
+        AuditEvent request = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.ApprovalRequested }));
+        Assert.Equal(("alice", $"taxi/1@champion approval {requested.Id}", null, "Pending", "ready"), (request.Actor, request.Target, request.Before, request.After, request.Reason));
+        AuditEvent decision = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.ApprovalDecided }));
+        Assert.Equal(("bob", $"taxi/1@champion approval {requested.Id}", "Pending", "Approved", "reviewed"), (decision.Actor, decision.Target, decision.Before, decision.After, decision.Reason));
+    }
+
+    [Fact]
+    public async Task Subscribe_ApprovalRequestAndDecision_RaiseApprovalChangedForTheVersionAndAlias()
+    {
+        await RegisterAsync();
+        var changes = new ConcurrentQueue<RegistryChange>();
+        using (Registry.Subscribe(changes.Enqueue))
+        {
+            PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice" });
+            await Registry.DecideApprovalAsync(new ApprovalDecision(Name(), requested.Id, Approve: true) { Actor = "bob" });
+            var expected = new RegistryChange(RegistryChangeKind.ApprovalChanged, Name(), new ModelVersion(1), Alias());
+            await Eventually.HoldsAsync(() => changes.Count(c => c == expected) >= 2, "two approval change events");
+        }
+    }
+
+    [Fact]
+    public async Task AliasAndApprovalRequests_ReasonTooLong_ThrowArgumentExceptionAndWriteNothing()
+    {
+        // Regression: PostgreSQL accepted any length here; the file system and every other PostgreSQL mutation checked it.
+        await RegisterAsync();
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        int audited = (await Registry.QueryAuditAsync()).Count;
+        string reason = new('r', RegistryValidation.MaxTextLength + 1);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias("staging")) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RollbackAsync(new RollbackRequest(Name(), Alias()) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { Reason = reason }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Reason = reason }));
+
+        Assert.Equal(audited, (await Registry.QueryAuditAsync()).Count);
+        Assert.Empty(await Registry.ListApprovalsAsync(Name()));
+        Assert.Equal(new ModelVersion(1), (await Registry.GetModelAsync(Name()))!.Aliases[Alias()]);
+    }
+
+    private sealed class RecordingGate(string? failure = null) : PromotionGate
+    {
+        public ConcurrentQueue<PromotionGateContext> Contexts { get; } = new();
+
+        public override string Description => "records its context";
+
+        public override string? Evaluate(PromotionGateContext context)
+        {
+            Contexts.Enqueue(context);
+            return failure;
+        }
     }
 
     // ---- audit ----

@@ -1,4 +1,5 @@
 using MLOps.Registry.FileSystem;
+using MLOps.Shared.FileSystem;
 using MLOps.Registry.Tests.Support;
 
 namespace MLOps.Registry.Tests.FileSystem;

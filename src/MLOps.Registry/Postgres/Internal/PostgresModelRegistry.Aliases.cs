@@ -20,6 +20,7 @@ internal sealed partial class PostgresModelRegistry
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         try
         {
@@ -47,7 +48,10 @@ internal sealed partial class PostgresModelRegistry
                         RegisteredModelVersion? holder = current is { } held
                             ? await ReadVersionAsync(m, request.Name, new ModelVersion(held), cancellationToken).ConfigureAwait(false)
                             : null;
-                        IReadOnlyList<PromotionApproval> approvals = await ReadApprovalsAsync(m, request.Name, cancellationToken).ConfigureAwait(false);
+                        // As documented on PromotionGateContext.Approvals (and as the file-system registry does): only the
+                        // requests for this candidate version and this alias, in request order.
+                        IReadOnlyList<PromotionApproval> approvals = await ReadCandidateApprovalsAsync(m, request.Name, request.Version, request.Alias, cancellationToken)
+                            .ConfigureAwait(false);
                         var context = new PromotionGateContext(request.Alias, candidate, holder, approvals);
                         List<string> failures = AliasRules.EvaluateGates(gates, context);
                         if (failures.Count > 0)
@@ -78,6 +82,7 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return Logged(await MutateAsync(
             async m =>
@@ -118,6 +123,7 @@ internal sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return Logged(await MutateAsync(
             async m =>
@@ -162,6 +168,7 @@ internal sealed partial class PostgresModelRegistry
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
         RequireAlias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
         string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
@@ -433,6 +440,15 @@ internal sealed partial class PostgresModelRegistry
         return await ReadApprovalsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    private static async Task<List<PromotionApproval>> ReadCandidateApprovalsAsync(
+        Mutation m, ModelName name, ModelVersion version, ModelAlias alias, CancellationToken cancellationToken)
+    {
+        using NpgsqlCommand command = m.Command(
+            $"SELECT {ApprovalColumns} FROM __schema__.approvals p WHERE p.model_name = $1 AND p.version = $2 AND p.alias = $3 ORDER BY p.seq")
+            .With(name.Value).With(version.Number).With(alias.Value);
+        return await ReadApprovalsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<List<PromotionApproval>> ReadApprovalsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var approvals = new List<PromotionApproval>();
@@ -463,7 +479,7 @@ internal sealed partial class PostgresModelRegistry
 
     private static string AliasTarget(ModelName name, ModelAlias alias) => AliasRules.Target(name, alias);
 
-    private static string ApprovalTarget(PromotionApproval approval) => $"{approval.Name}/{approval.Version}@{approval.Alias} approval {approval.Id}";
+    private static string ApprovalTarget(PromotionApproval approval) => AliasRules.ApprovalTarget(approval);
 
     /// <summary>
     /// PostgreSQL keeps microseconds and Npgsql truncates finer times; rounding bounds up keeps <c>at &gt;= from</c> and

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MLOps.Registry.FileSystem;
+namespace MLOps.Shared.FileSystem;
 
 /// <summary>
 /// Makes a rename or a new directory entry durable: on Linux and macOS a rename reaches the disk only when the directory

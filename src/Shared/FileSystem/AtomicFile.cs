@@ -1,4 +1,4 @@
-namespace MLOps.Registry.FileSystem;
+namespace MLOps.Shared.FileSystem;
 
 /// <summary>
 /// Crash-safe file replacement: write a temporary file in the same directory, flush it to disk, rename it over the
