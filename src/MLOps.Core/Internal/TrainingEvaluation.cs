@@ -37,6 +37,15 @@ internal static class TrainingEvaluation
         task == TrainingEvaluationTask.Multiclass && metric == MulticlassAccuracyAlias ? "micro_accuracy"
         : Names(task).Contains(metric, StringComparer.Ordinal) ? metric : null;
 
+    /// <summary>
+    /// Looks <paramref name="metric"/> up in a version's metrics, falling back across the alias pair <c>accuracy</c> /
+    /// <c>micro_accuracy</c> (a binary model never has <c>micro_accuracy</c>, so the fallback only ever finds a multiclass one).
+    /// </summary>
+    public static bool TryGetMetric(IReadOnlyDictionary<string, double> metrics, string metric, out double value) =>
+        metrics.TryGetValue(metric, out value)
+        || (metric == MulticlassAccuracyAlias && metrics.TryGetValue("micro_accuracy", out value))
+        || (metric == "micro_accuracy" && metrics.TryGetValue(MulticlassAccuracyAlias, out value));
+
     /// <summary>Whether a lower value of <paramref name="metric"/> is better (the error metrics).</summary>
     public static bool LowerIsBetter(string metric) => metric is "mae" or "mse" or "rmse" or "log_loss";
 
