@@ -50,12 +50,12 @@ public sealed class BeatCurrentHolderGate : PromotionGate
             return null;
         }
 
-        if (!context.Candidate.Metrics.TryGetValue(Metric, out double candidate) || double.IsNaN(candidate))
+        if (!MLOps.Internal.TrainingEvaluation.TryGetMetric(context.Candidate.Metrics, Metric, out double candidate) || double.IsNaN(candidate))
         {
             return $"{Description}: version {context.Candidate.Version} has no metric '{Metric}'.";
         }
 
-        if (!holder.Metrics.TryGetValue(Metric, out double current) || double.IsNaN(current))
+        if (!MLOps.Internal.TrainingEvaluation.TryGetMetric(holder.Metrics, Metric, out double current) || double.IsNaN(current))
         {
             return null; // nothing to beat
         }

@@ -44,7 +44,7 @@ public sealed class MetricThresholdGate : PromotionGate
     public override string? Evaluate(PromotionGateContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.Candidate.Metrics.TryGetValue(Metric, out double value))
+        if (!MLOps.Internal.TrainingEvaluation.TryGetMetric(context.Candidate.Metrics, Metric, out double value))
         {
             return $"{Description}: version {context.Candidate.Version} has no metric '{Metric}'.";
         }

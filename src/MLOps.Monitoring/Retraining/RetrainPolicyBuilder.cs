@@ -257,12 +257,12 @@ public sealed class RetrainPolicyBuilder<TIn>
         return this;
     }
 
-    /// <summary>Evaluates as a multiclass classifier; decides on <paramref name="metric"/> (<c>accuracy</c>, <c>macro_accuracy</c>, <c>log_loss</c>).</summary>
+    /// <summary>Evaluates as a multiclass classifier; decides on <paramref name="metric"/> (<c>micro_accuracy</c>, <c>macro_accuracy</c>, <c>log_loss</c>; <c>accuracy</c> is an alias of <c>micro_accuracy</c>).</summary>
     /// <param name="metric">The deciding metric.</param>
     /// <param name="labelColumn">The label column (a key column, as ML.NET's multiclass trainers need).</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="metric"/> is not a multiclass metric.</exception>
-    public RetrainPolicyBuilder<TIn> EvaluateMulticlass(string metric = "accuracy", string labelColumn = "Label")
+    public RetrainPolicyBuilder<TIn> EvaluateMulticlass(string metric = "micro_accuracy", string labelColumn = "Label")
     {
         Evaluator = RetrainEvaluator.Multiclass(metric, labelColumn);
         return this;

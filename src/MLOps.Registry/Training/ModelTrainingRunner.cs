@@ -3,8 +3,9 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
+using MLOps.Internal;
 using MLOps.Registry.Internal;
-using MLOps.Registry.Training;
+using Log = MLOps.Registry.Internal.Log;
 
 namespace MLOps;
 
@@ -313,26 +314,15 @@ public sealed class ModelTrainingRunner
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, double>> Evaluate(MLContext ml, ModelTrainingRequest request, IDataView scored)
-    {
-        string label = request.LabelColumnName;
-        switch (request.TrainingTask)
-        {
-            case ModelTrainingTask.Regression:
-                Microsoft.ML.Data.RegressionMetrics r = ml.Regression.Evaluate(scored, label);
-                return [new("r2", r.RSquared), new("rmse", r.RootMeanSquaredError), new("mae", r.MeanAbsoluteError)];
-            case ModelTrainingTask.BinaryClassification:
-                Microsoft.ML.Data.BinaryClassificationMetrics b = scored.Schema.GetColumnOrNull("Probability") is null
-                    ? ml.BinaryClassification.EvaluateNonCalibrated(scored, label)
-                    : ml.BinaryClassification.Evaluate(scored, label);
-                return
-                [
-                    new("accuracy", b.Accuracy), new("precision", b.PositivePrecision), new("recall", b.PositiveRecall),
-                    new("f1", b.F1Score), new("roc_auc", b.AreaUnderRocCurve),
-                ];
-            default:
-                Microsoft.ML.Data.MulticlassClassificationMetrics m = ml.MulticlassClassification.Evaluate(scored, label);
-                return [new("micro_accuracy", m.MicroAccuracy), new("macro_accuracy", m.MacroAccuracy), new("log_loss", m.LogLoss)];
-        }
-    }
+    private static Dictionary<string, double> Evaluate(MLContext ml, ModelTrainingRequest request, IDataView scored) =>
+        TrainingEvaluation.Evaluate(
+            ml,
+            request.TrainingTask switch
+            {
+                ModelTrainingTask.Regression => TrainingEvaluationTask.Regression,
+                ModelTrainingTask.BinaryClassification => TrainingEvaluationTask.Binary,
+                _ => TrainingEvaluationTask.Multiclass,
+            },
+            scored,
+            request.LabelColumnName);
 }

@@ -67,7 +67,7 @@ public sealed class ModelTrainingRunnerTests : IDisposable
         Assert.Equal("schedule", lineage.Trigger);
         Assert.Equal("nightly", lineage.Reason);
         Assert.Equal(Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion, lineage.CodeVersion);
-        Assert.Equal(["mae", "r2", "rmse"], version.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["mae", "mse", "r2", "rmse"], version.Metrics.Keys.Order(StringComparer.Ordinal));
         Assert.True(version.Metrics["r2"] > 0.9, $"r2 = {version.Metrics["r2"]}");
         Assert.Equal("sdca", version.Params["trainer"]);
         Assert.Equal("0.25", version.Params["holdout_fraction"]);
@@ -122,7 +122,7 @@ public sealed class ModelTrainingRunnerTests : IDisposable
 
         ModelTrainingResult result = await _registry.TrainAndRegisterAsync(_tracker, request, TrainingData.Points());
 
-        Assert.Equal(["accuracy", "f1", "precision", "recall", "roc_auc"], result.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["accuracy", "f1", "log_loss", "precision", "recall", "roc_auc"], result.Metrics.Keys.Order(StringComparer.Ordinal));
         Assert.True(result.Metrics["accuracy"] > 0.95, $"accuracy = {result.Metrics["accuracy"]}");
         Assert.True(result.Metrics["roc_auc"] > 0.95, $"auc = {result.Metrics["roc_auc"]}");
         TrackedRun? run = await _tracker.GetRunAsync(result.RunId);

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.ML;
+using MLOps.Internal;
 
 namespace MLOps.Monitoring.Retraining.Internal;
 
@@ -18,8 +17,6 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     where TOut : class, new()
 {
     internal const string Actor = "mlops-retrain";
-
-    private static readonly JsonSerializerOptions DigestJson = new() { IncludeFields = true };
 
     private readonly IModelRegistry _registry;
     private readonly IModelTrainer<TIn> _trainer;
@@ -106,7 +103,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             }
 
             bool better = _evaluator.Beats(candidateValue, championValue, _margin);
-            var registered = await RegisterAsync(name, ml, candidate, all.Schema, rows, trigger, championVersion, candidateMetrics, championMetrics, better, cancellationToken)
+            var registered = await RegisterAsync(name, ml, candidate, all, rows.Count, trigger, championVersion, candidateMetrics, championMetrics, better, cancellationToken)
                 .ConfigureAwait(false);
             candidateVersion = registered.Version;
             if (_afterRegister is not null)
@@ -187,10 +184,11 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     }
 
     private async Task<RegisteredModelVersion> RegisterAsync(
-        ModelName name, MLContext ml, ITransformer candidate, DataViewSchema inputSchema, IReadOnlyList<TIn> rows, RetrainTrigger trigger,
+        ModelName name, MLContext ml, ITransformer candidate, IDataView all, long rowCount, RetrainTrigger trigger,
         ModelVersion? championVersion, IReadOnlyDictionary<string, double> candidateMetrics, IReadOnlyDictionary<string, double> championMetrics,
         bool better, CancellationToken cancellationToken)
     {
+        DataViewSchema inputSchema = all.Schema;
         byte[] artifact;
         using (var buffer = new MemoryStream())
         {
@@ -219,8 +217,8 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                 {
                     RunId = "retrain-" + Guid.NewGuid().ToString("N"),
                     DatasetName = ModelName + "/retrain/" + trigger.TagValue,
-                    DatasetDigest = Digest(rows),
-                    DatasetRowCount = rows.Count,
+                    DatasetDigest = DatasetDigest.Compute(ml, all).Digest,
+                    DatasetRowCount = rowCount,
                     ParentVersion = championVersion,
                     CodeVersion = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
                     Trigger = trigger.TagValue,
@@ -258,18 +256,5 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         copy.Position = 0;
         return copy;
-    }
-
-    /// <summary><c>sha256:&lt;hex&gt;</c> over the rows' JSON (public properties and fields, in order).</summary>
-    internal static string Digest(IReadOnlyList<TIn> rows)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var row in rows)
-        {
-            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(row, DigestJson));
-            hash.AppendData("\n"u8);
-        }
-
-        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

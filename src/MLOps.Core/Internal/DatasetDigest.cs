@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.ML;
 
-namespace MLOps.Registry.Training;
+namespace MLOps.Internal;
 
 /// <summary>
-/// Identifies a dataset's content: <c>sha256:&lt;hex&gt;</c> over ML.NET's text rendering of the visible columns (header,
+/// The one <c>DatasetDigest</c> of model lineage, shared by the training runner and the retrainer. Identifies a dataset's content: <c>sha256:&lt;hex&gt;</c> over ML.NET's text rendering of the visible columns (header,
 /// schema comment and every row, tab-separated), so equal rows in equal columns give equal digests whatever the source.
 /// </summary>
 internal static class DatasetDigest
