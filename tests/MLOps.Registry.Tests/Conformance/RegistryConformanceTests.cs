@@ -1050,7 +1050,9 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
         using (Registry.Subscribe(changes.Enqueue))
         {
             await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
-            await Eventually.HoldsAsync(() => changes.Any(c => c.Name == Name() && c.Kind is RegistryChangeKind.AliasChanged or RegistryChangeKind.External), "alias change event");
+            await Eventually.HoldsAsync(
+                () => changes.Any(c => c.Name == Name() && c.Kind == RegistryChangeKind.AliasChanged && c.Alias == Alias() && c.Version == new ModelVersion(1)),
+                "AliasChanged for this instance's own promotion, with its alias and version (External alone, from the watcher, does not count)");
         }
     }
 
