@@ -30,6 +30,9 @@ public static class MLOpsServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<MLOpsOptions>().ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MLOpsOptions>, MLOpsOptionsValidator>());
         services.AddMetrics();
+        // The one place the clock is chosen: every MLOps service resolves TimeProvider, so a test or an app that registers
+        // its own (for example FakeTimeProvider) moves them all.
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.TryAddSingleton<MLOpsMetrics>();
@@ -98,7 +101,7 @@ public static class MLOpsServiceCollectionExtensions
                 sourceFactory(sp),
                 sp.GetRequiredService<MLOpsMetrics>(),
                 CreateLogger(sp),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<TimeProvider>(),
                 options.EnginePoolSize,
                 options.ReloadDelay);
         });
@@ -115,7 +118,7 @@ public static class MLOpsServiceCollectionExtensions
                 sp.GetRequiredService<MLOpsMetrics>(),
                 observers,
                 CreateLogger(sp),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<TimeProvider>(),
                 options.ObserverErrorLogInterval);
         });
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IModelClient<TIn, TOut>>(key));

@@ -50,7 +50,7 @@ public sealed class ModelServingBuilder<TIn, TOut>
             path,
             watchForChanges,
             sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Serves an in-memory ML.NET model (version 1). The application keeps ownership of <paramref name="model"/>.</summary>

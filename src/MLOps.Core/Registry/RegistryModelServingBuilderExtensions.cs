@@ -62,7 +62,7 @@ public static class RegistryModelServingBuilderExtensions
                 ? legacy.PollInterval
                 : sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
 #pragma warning restore CS0618
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps")));
     }
 }

@@ -277,7 +277,7 @@ public sealed class AlertingBuilder
         return this;
     }
 
-    private static TimeProvider TimeOf(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+    private static TimeProvider TimeOf(IServiceProvider services) => services.GetRequiredService<TimeProvider>();
 
     private AlertingBuilder Quality(AlertRuleKind kind, string direction, string metricName, double threshold, AlertSeverity severity, string? name)
     {

@@ -31,7 +31,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         _model = model;
         _config = config;
         _services = services;
-        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _time = services.GetRequiredService<TimeProvider>();
         _monitor = services.GetRequiredService<DriftMonitor>();
         _metrics = services.GetRequiredService<DriftMetrics>();
         _monitor.Register(model);

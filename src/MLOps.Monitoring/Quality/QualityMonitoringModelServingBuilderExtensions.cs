@@ -59,7 +59,7 @@ public static class QualityMonitoringModelServingBuilderExtensions
         AddQualityServices(services);
         services.AddSingleton(sp => new ModelQualityTracker(
             settings,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<QualityEvents>(),
             CreateLogger(sp),
             sp.GetRequiredService<QualityInstruments>()));
@@ -87,12 +87,12 @@ public static class QualityMonitoringModelServingBuilderExtensions
             sp.GetRequiredService<ModelQualityMonitor>(),
             sp.GetRequiredService<PredictionLogWriter>(),
             sp.GetRequiredService<QualityInstruments>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<TimeProvider>(),
             CreateLogger(sp)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QualityBackgroundService>(sp => new QualityBackgroundService(
             sp.GetRequiredService<ModelQualityMonitor>(),
             sp.GetRequiredService<PredictionLogWriter>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<TimeProvider>(),
             CreateLogger(sp))));
     }
 

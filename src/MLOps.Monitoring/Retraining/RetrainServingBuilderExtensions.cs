@@ -46,7 +46,7 @@ public static class RetrainServingBuilderExtensions
                 sp.GetServices<ModelRetrainer>(),
                 sp.GetRequiredService<IOptions<RetrainOptions>>(),
                 sp.GetRequiredService<RetrainMetrics>(),
-                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>(),
                 sp.GetService<MLOps.Monitoring.IDriftMonitor>(),
                 sp.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>()));
@@ -61,7 +61,7 @@ public static class RetrainServingBuilderExtensions
 
             // Each retrained version gets the reference profile of the rows it was trained on, so drift monitoring
             // compares live traffic with what the serving version learned from (not with the first model's data).
-            return new ModelRetrainer<TIn, TOut>(policy, registry, sp, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            return new ModelRetrainer<TIn, TOut>(policy, registry, sp, sp.GetRequiredService<TimeProvider>(),
                 (name, version, rows, ct) => registry.SetReferenceProfileAsync(
                     name, version, RegistryReferenceProfileProvider.ToBlob(ReferenceProfile.Create(rows)), ModelRetrainer<TIn, TOut>.Actor, ct));
         });

@@ -36,7 +36,7 @@ public static class FileSystemRegistryMLOpsBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemRegistryOptions>, FileSystemRegistryOptionsValidator>());
             services.AddSingleton(sp => new FileSystemModelRegistry(
                 sp.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value,
-                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
         }
 

@@ -59,7 +59,7 @@ public static class PostgresRegistryMLOpsBuilderExtensions
                 ownsDataSource: false,
                 options,
                 options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}",
-                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.Postgres") ?? NullLogger.Instance);
         });
         services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));

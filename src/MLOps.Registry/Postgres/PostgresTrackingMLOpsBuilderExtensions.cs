@@ -57,7 +57,7 @@ public static class PostgresTrackingMLOpsBuilderExtensions
             sp.GetRequiredService<PostgresRegistryDataSource>(),
             ownsDataSource: false,
             sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value,
-            sp.GetService<TimeProvider>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresTrackingHostedService>());
         services.TryAddSingleton(sp => new TrackingMetrics(sp.GetRequiredService<IMeterFactory>()));

@@ -36,7 +36,7 @@ public static class FileSystemTrackingMLOpsBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemTrackingOptions>, FileSystemTrackingOptionsValidator>());
             services.AddSingleton(sp => new FileSystemExperimentTracker(
                 sp.GetRequiredService<IOptions<FileSystemTrackingOptions>>().Value,
-                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
         }
 
