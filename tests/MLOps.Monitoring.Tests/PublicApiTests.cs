@@ -1,4 +1,3 @@
-using MLOps.Tests.Shared;
 
 namespace MLOps.Monitoring.Tests;
 

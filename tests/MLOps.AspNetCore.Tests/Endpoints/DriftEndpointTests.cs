@@ -27,7 +27,7 @@ public class DriftEndpointTests
             response.EnsureSuccessStatusCode();
         }
 
-        var report = await Poll.UntilAsync(async () =>
+        var report = await Eventually.ValueAsync(async () =>
         {
             using var r = await app.Client.GetAsync("/mlops/models/house/drift");
             return r.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone() : (JsonElement?)null;

@@ -32,7 +32,7 @@ public class FeedbackEndpointTests
             Assert.Equal(1, joined.GetProperty("modelVersion").GetInt32());
         }
 
-        var quality = await Poll.UntilAsync(async () =>
+        var quality = await Eventually.ValueAsync(async () =>
         {
             var q = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/quality");
             return q.GetProperty("closed").GetArrayLength() > 0 ? q : (JsonElement?)null;

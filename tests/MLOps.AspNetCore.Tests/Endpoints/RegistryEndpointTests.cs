@@ -196,7 +196,7 @@ public sealed class RegistryEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, missingReason.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        var status = await Poll.UntilAsync(async () =>
+        var status = await Eventually.ValueAsync(async () =>
         {
             var s = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/retrain");
             return s.GetProperty("recentRuns").GetArrayLength() > 0 ? s : (JsonElement?)null;
@@ -218,7 +218,7 @@ public sealed class RegistryEndpointTests : IAsyncLifetime
         endpoints: o => o.AllowUnauthenticatedManagement = open);
 
     private static async Task WaitForServedVersion(TestApp app, int version) =>
-        await Poll.UntilAsync(async () =>
+        await Eventually.ValueAsync(async () =>
         {
             var model = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house");
             return model.GetProperty("version").ValueKind == JsonValueKind.Number && model.GetProperty("version").GetInt32() == version ? true : (bool?)null;

@@ -62,7 +62,7 @@ public sealed class VersionShapeTests : IAsyncLifetime
                     .EvaluateRegression("r2", labelColumn: nameof(HouseInput.Price)))),
             endpoints: o => o.AllowUnauthenticatedManagement = true,
             services: s => s.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.StateDirectory = Path.Combine(_root, "retrain")));
-        await Poll.UntilAsync(async () =>
+        await Eventually.ValueAsync(async () =>
             (await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house")).GetProperty("version").ValueKind == JsonValueKind.Number ? true : (bool?)null,
             "the champion served");
 
@@ -78,7 +78,7 @@ public sealed class VersionShapeTests : IAsyncLifetime
 
         using var batch = await app.Client.PostAsJsonAsync("/mlops/models/house/predict/batch", new[] { new { size = 50, rooms = 2 } });
         responses["batch"] = await batch.Content.ReadFromJsonAsync<JsonElement>();
-        responses["quality"] = await Poll.UntilAsync(async () =>
+        responses["quality"] = await Eventually.ValueAsync(async () =>
         {
             var q = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/quality");
             return q.GetProperty("closed").GetArrayLength() > 0 ? q : (JsonElement?)null;
@@ -86,7 +86,7 @@ public sealed class VersionShapeTests : IAsyncLifetime
         using var retrain = await app.Client.PostAsJsonAsync("/mlops/models/house/retrain", new { reason = "version shape" });
         Assert.Equal(HttpStatusCode.Accepted, retrain.StatusCode);
         responses["retrain (202)"] = await retrain.Content.ReadFromJsonAsync<JsonElement>();
-        responses["retrain status"] = await Poll.UntilAsync(async () =>
+        responses["retrain status"] = await Eventually.ValueAsync(async () =>
         {
             var s = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/retrain");
             return s.GetProperty("recentRuns").GetArrayLength() > 0 ? s : (JsonElement?)null;

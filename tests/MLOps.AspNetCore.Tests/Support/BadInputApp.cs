@@ -59,7 +59,7 @@ public sealed class BadInputApp : IAsyncLifetime
                 }
             }),
             kestrel: true);
-        await Poll.UntilAsync(async () =>
+        await Eventually.ValueAsync(async () =>
         {
             var model = await App.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house");
             return model.GetProperty("version").ValueKind == JsonValueKind.Number ? true : (bool?)null;

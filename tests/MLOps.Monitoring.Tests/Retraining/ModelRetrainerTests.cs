@@ -9,7 +9,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 public sealed class ModelRetrainerTests : IAsyncLifetime
 {
     private static readonly ModelName Taxi = ModelName.Parse("taxi");
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private ServiceProvider _services = null!;
     private IModelRegistry _registry = null!;
 

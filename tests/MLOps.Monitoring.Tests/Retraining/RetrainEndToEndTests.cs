@@ -17,7 +17,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 public sealed class RetrainEndToEndTests : IAsyncLifetime
 {
     private static readonly ModelName Taxi = ModelName.Parse("taxi");
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
     private readonly List<Trip> _warehouse = [];
 

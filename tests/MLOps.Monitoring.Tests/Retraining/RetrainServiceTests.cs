@@ -11,7 +11,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task ReportDatasetDrift_Drifted_RetrainsOnceAndCountsTheRun()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create());
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
@@ -31,7 +31,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Triggers_InCooldown_AreIgnoredButManualRequestsRun()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(6)));
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
@@ -54,7 +54,7 @@ public class RetrainServiceTests
     public async Task Triggers_InCooldown_AreLoggedOncePerCooldownNotOncePerWindow()
     {
         // Regression: the console filled with one "ignored (cooldown)" line per drift and quality window.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
@@ -88,7 +88,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task RunningAttempt_IsCountedActiveUntilItEnds()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
@@ -105,7 +105,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Trigger_WhileARetrainRuns_IsNotStartedTwice()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
@@ -123,7 +123,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task FailingRetrain_IsRetriedWithExponentialBackoffThenGivesUp()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(maxAttempts: 3, backoff: TimeSpan.FromMinutes(2)), RetrainOutcome.Failed);
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
@@ -151,7 +151,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task QualityRule_FiresAfterConsecutiveWindowsOnly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, quality: [new QualityRule("r2", 0.8, Below: true, ConsecutiveWindows: 3)]));
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
@@ -174,7 +174,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task LabelledRows_ReachingTheThreshold_Retrains()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, rows: 1000));
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
@@ -190,7 +190,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Schedule_ComesDueWithFakeTime()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, interval: TimeSpan.FromHours(24), cooldown: TimeSpan.Zero));
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
@@ -213,7 +213,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Restart_DoesNotRetrainTwiceForTheSameTriggerAndKeepsTheCooldown()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var first = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
         await using (var loop = new RetrainLoop(dir.Path, time, first))
@@ -244,7 +244,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task RequestRetrain_UnknownModelOrEmptyReason_Throws()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), new ScriptedRetrainer("taxi", Settings.Create()));
 
         Assert.Equal("modelName", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain("other", "why")).ParamName);
@@ -255,7 +255,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task CorruptStateFile_StartsFreshInsteadOfFailing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Path);
         await File.WriteAllTextAsync(Path.Combine(dir.Path, "taxi.json"), "{ \"schemaVersion\": 1, \"lastRunAt\": ");
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create());

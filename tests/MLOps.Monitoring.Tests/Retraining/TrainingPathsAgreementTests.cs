@@ -11,7 +11,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 /// </summary>
 public sealed class TrainingPathsAgreementTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
+    private readonly TempDirectory _dir = new();
     private ServiceProvider _services = null!;
 
     public Task InitializeAsync()

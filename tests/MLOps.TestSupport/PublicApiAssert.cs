@@ -1,15 +1,17 @@
 using System.Reflection;
 using PublicApiGenerator;
+using Xunit;
 
-namespace MLOps.Tests.Shared;
+namespace MLOps.TestSupport;
 
 /// <summary>
 /// Compares an assembly's public API with the committed baseline <c>PublicApi/&lt;Assembly&gt;.approved.txt</c>.
 /// On a difference it writes <c>.received.txt</c> next to it and fails; to accept an intended change, run the tests
 /// with <c>MLOPS_ACCEPT_PUBLIC_API=1</c> (or copy the received file over the approved one) and commit the diff.
 /// </summary>
-internal static class PublicApiAssert
+public static class PublicApiAssert
 {
+    /// <summary>Fails, and writes the received API next to the baseline, when <paramref name="assembly"/>'s public API differs from it.</summary>
     public static void MatchesApproved(Assembly assembly)
     {
         string api = assembly.GeneratePublicApi(new ApiGeneratorOptions
