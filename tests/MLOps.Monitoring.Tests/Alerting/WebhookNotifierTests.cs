@@ -111,6 +111,28 @@ public class WebhookNotifierTests
     }
 
     [Fact]
+    public async Task NotifyAsync_TooManyRequests_WaitsTheRetryAfterOnTheTimeProvider()
+    {
+        using var server = new LoopbackHttpServer(
+            n => n == 1 ? 429 : 200,
+            n => n == 1 ? new Dictionary<string, string> { ["Retry-After"] = "7" } : new Dictionary<string, string>());
+        await using var h = AlertingHarness.Create(a => a.AddWebhook(o => o.Url = server.Url)); // FakeTimeProvider
+
+        Task notify = Notifier(h, "webhook").NotifyAsync(Notifications.Firing());
+
+        await Eventually.HoldsAsync(() => h.Logs.GetSnapshot().Any(r => r.Id.Id == 406), "the retry is scheduled");
+        var retry = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 406);
+        Assert.Contains("429", retry.Message, StringComparison.Ordinal);
+        Assert.Equal("00:00:07", retry.StructuredState!.Single(s => s.Key == "Delay").Value);
+        h.Time.Advance(TimeSpan.FromSeconds(7) - TimeSpan.FromMilliseconds(1));
+        Assert.Single(server.Requests);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await notify;
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task NotifyAsync_NothingListening_RetriesThenGivesUp()
     {
         Uri closed;

@@ -10,6 +10,8 @@ namespace MLOps.Monitoring.Alerting.Internal;
 /// <summary>Sends one plain-text email per notification over SMTP with MailKit (connect, authenticate if configured, send, quit).</summary>
 internal sealed class EmailNotifier(string name, IOptionsMonitor<EmailNotifierOptions> optionsMonitor, TimeProvider timeProvider, ILogger logger) : IAlertNotifier
 {
+    private readonly DeliveryPipeline _delivery = new(name, IsTransient, timeProvider, logger);
+
     public string Name { get; } = name;
 
     public static bool IsTransient(Exception exception) => exception switch
@@ -24,7 +26,7 @@ internal sealed class EmailNotifier(string name, IOptionsMonitor<EmailNotifierOp
     {
         ArgumentNullException.ThrowIfNull(notification);
         EmailNotifierOptions options = optionsMonitor.Get(Name); // read here, not in the constructor, so startup validation reports every error
-        return DeliveryRetry.RunAsync(Name, options, timeProvider, logger, ct => SendAsync(notification, options, ct), IsTransient, cancellationToken);
+        return _delivery.RunAsync(options, ct => SendAsync(notification, options, ct), cancellationToken);
     }
 
     private static async Task SendAsync(AlertNotification notification, EmailNotifierOptions options, CancellationToken cancellationToken)

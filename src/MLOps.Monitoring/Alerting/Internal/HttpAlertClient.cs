@@ -49,8 +49,16 @@ internal sealed class HttpAlertClient : IDisposable
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException(
+            var failure = new HttpRequestException(
                 $"{url.GetLeftPart(UriPartial.Authority)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                && response.Headers.RetryAfter is { } retryAfter
+                && (retryAfter.Delta ?? (object?)retryAfter.Date) is { } after)
+            {
+                failure.Data[DeliveryPipeline.RetryAfterKey] = after; // the delivery pipeline waits this long (at most MaxRetryDelay)
+            }
+
+            throw failure;
         }
     }
 

@@ -7,6 +7,9 @@ namespace MLOps.Monitoring.Alerting.Internal;
 internal sealed class NotifierOptionsValidator :
     IValidateOptions<WebhookNotifierOptions>, IValidateOptions<SlackNotifierOptions>, IValidateOptions<EmailNotifierOptions>
 {
+    /// <summary>The shortest <see cref="AlertNotifierOptions.AttemptTimeout"/>, the least Polly's timeout strategy accepts.</summary>
+    private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(10);
+
     public ValidateOptionsResult Validate(string? name, WebhookNotifierOptions options)
     {
         var result = new ValidateOptionsResultBuilder();
@@ -73,9 +76,9 @@ internal sealed class NotifierOptionsValidator :
 
     private static void ValidateCommon(ValidateOptionsResultBuilder result, AlertNotifierOptions options)
     {
-        if (options.AttemptTimeout <= TimeSpan.Zero || options.AttemptTimeout > TimeSpan.FromMinutes(10))
+        if (options.AttemptTimeout < MinAttemptTimeout || options.AttemptTimeout > TimeSpan.FromMinutes(10))
         {
-            result.AddError("must be positive and at most 10 minutes.", nameof(AlertNotifierOptions.AttemptTimeout));
+            result.AddError("must be between 10 milliseconds and 10 minutes.", nameof(AlertNotifierOptions.AttemptTimeout));
         }
 
         if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromHours(1))

@@ -7,6 +7,8 @@ namespace MLOps.Monitoring.Alerting.Internal;
 internal sealed class SlackNotifier(string name, IOptionsMonitor<SlackNotifierOptions> optionsMonitor, HttpAlertClient http, TimeProvider timeProvider, ILogger logger)
     : IAlertNotifier, IDisposable
 {
+    private readonly DeliveryPipeline _delivery = new(name, HttpAlertClient.IsTransient, timeProvider, logger);
+
     public string Name { get; } = name;
 
     public Task NotifyAsync(AlertNotification notification, CancellationToken cancellationToken = default)
@@ -15,8 +17,7 @@ internal sealed class SlackNotifier(string name, IOptionsMonitor<SlackNotifierOp
         SlackNotifierOptions options = optionsMonitor.Get(Name); // read here, not in the constructor, so startup validation reports every error
         byte[] body = AlertPayloads.Slack(notification);
         Uri url = options.WebhookUrl!;
-        return DeliveryRetry.RunAsync(
-            Name, options, timeProvider, logger, ct => http.PostAsync(url, body, signature: null, ct), HttpAlertClient.IsTransient, cancellationToken);
+        return _delivery.RunAsync(options, ct => http.PostAsync(url, body, signature: null, ct), cancellationToken);
     }
 
     public void Dispose() => http.Dispose();

@@ -11,6 +11,8 @@ internal sealed class WebhookNotifier(string name, IOptionsMonitor<WebhookNotifi
 {
     public const string SignatureHeader = "X-MLOps-Signature";
 
+    private readonly DeliveryPipeline _delivery = new(name, HttpAlertClient.IsTransient, timeProvider, logger);
+
     public string Name { get; } = name;
 
     public static string Sign(string secret, byte[] body) =>
@@ -23,8 +25,7 @@ internal sealed class WebhookNotifier(string name, IOptionsMonitor<WebhookNotifi
         byte[] body = AlertPayloads.Webhook(notification);
         string? signature = string.IsNullOrEmpty(options.Secret) ? null : Sign(options.Secret, body);
         Uri url = options.Url!;
-        return DeliveryRetry.RunAsync(
-            Name, options, timeProvider, logger, ct => http.PostAsync(url, body, signature, ct), HttpAlertClient.IsTransient, cancellationToken);
+        return _delivery.RunAsync(options, ct => http.PostAsync(url, body, signature, ct), cancellationToken);
     }
 
     public void Dispose() => http.Dispose();

@@ -8,7 +8,7 @@ namespace MLOps.Monitoring.Tests.Alerting.Support;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 and a free port (<see cref="HttpListener"/>), answering each request with the
 /// status <see cref="Respond"/> returns for its 1-based number; <see cref="HangForever"/> never answers. Records every
-/// request's headers and body.
+/// request's headers and body. <see cref="Headers"/>, when set, adds response headers by request number.
 /// </summary>
 internal sealed class LoopbackHttpServer : IDisposable
 {
@@ -19,9 +19,10 @@ internal sealed class LoopbackHttpServer : IDisposable
     private readonly Task _loop;
     private int _count;
 
-    public LoopbackHttpServer(Func<int, int> respond)
+    public LoopbackHttpServer(Func<int, int> respond, Func<int, IReadOnlyDictionary<string, string>>? headers = null)
     {
         Respond = respond;
+        Headers = headers;
         for (int attempt = 0; ; attempt++)
         {
             int port = FreePort();
@@ -42,6 +43,8 @@ internal sealed class LoopbackHttpServer : IDisposable
     }
 
     public Func<int, int> Respond { get; }
+
+    public Func<int, IReadOnlyDictionary<string, string>>? Headers { get; }
 
     public Uri Url { get; } = null!;
 
@@ -113,6 +116,11 @@ internal sealed class LoopbackHttpServer : IDisposable
         }
 
         context.Response.StatusCode = status;
+        foreach ((string name, string value) in Headers?.Invoke(number) ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
         context.Response.Close();
     }
 
