@@ -6,8 +6,15 @@ namespace MLOps.Monitoring.Retraining;
 /// </summary>
 public interface IRetrainCoordinator
 {
-    /// <summary>Raised on the retrain loop's thread after every attempt (successful or not).</summary>
-    event EventHandler<RetrainRun>? RunCompleted;
+    /// <summary>
+    /// Subscribes to completed attempts (successful or not), the same idiom as <see cref="IModelRegistry.Subscribe"/>. The
+    /// handler runs on the retrain loop's thread after every attempt; one that throws is logged (event 457) and the other
+    /// handlers still run.
+    /// </summary>
+    /// <param name="handler">Called with each completed attempt.</param>
+    /// <returns>Dispose it to unsubscribe.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
+    IDisposable Subscribe(Action<RetrainRun> handler);
 
     /// <summary>Gets the names of the models that have a retrain policy.</summary>
     IReadOnlyCollection<string> Models { get; }

@@ -77,7 +77,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         var drift = _host.Services.GetRequiredService<IDriftMonitor>();
         var quality = _host.Services.GetRequiredService<IModelQualityMonitor>();
         var runs = new List<RetrainRun>();
-        coordinator.RunCompleted += (_, run) => { lock (runs) { runs.Add(run); } };
+        using var subscription = coordinator.Subscribe(run => { lock (runs) { runs.Add(run); } });
         int created = 0;
         drift.ReportCreated += (_, _) => Interlocked.Increment(ref created);
         var driftReports = new System.Collections.Concurrent.ConcurrentQueue<MLOps.Monitoring.Drift.DriftReport>();

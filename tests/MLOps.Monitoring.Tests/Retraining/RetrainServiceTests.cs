@@ -29,6 +29,43 @@ public class RetrainServiceTests
     }
 
     [Fact]
+    public async Task Subscribe_ThrowingHandler_IsLoggedAndTheOthersStillRun()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<RetrainRun>();
+        using var throwing = loop.Service.Subscribe(_ => throw new InvalidOperationException("broken subscriber"));
+        using var after = loop.Service.Subscribe(seen.Enqueue);
+
+        loop.Service.RequestRetrain("taxi", "first");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !seen.IsEmpty, "the run delivered to every subscriber");
+
+        Assert.Single(seen);
+        var logged = Assert.Single(loop.Logger.Collector.GetSnapshot(), r => r.Id.Id == 457);
+        Assert.Equal("broken subscriber", logged.Exception!.Message);
+    }
+
+    [Fact]
+    public async Task Subscribe_Disposed_NoLongerReceivesRuns()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+        int received = 0;
+        var subscription = loop.Service.Subscribe(_ => Interlocked.Increment(ref received));
+
+        loop.Service.RequestRetrain("taxi", "first");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus("taxi")!.IsRunning, "first run");
+        subscription.Dispose();
+        subscription.Dispose();   // twice is harmless
+        loop.Service.RequestRetrain("taxi", "second");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 2, "second run");
+
+        Assert.Equal(1, Volatile.Read(ref received));
+    }
+
+    [Fact]
     public async Task Triggers_InCooldown_AreIgnoredButManualRequestsRun()
     {
         using var dir = new TempDir();

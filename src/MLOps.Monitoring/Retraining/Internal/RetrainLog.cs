@@ -33,7 +33,7 @@ internal static partial class RetrainLog
     public static partial void LoopError(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 457, EventName = "RetrainRunEventHandlerFailed", Level = LogLevel.Warning,
-        Message = "A RunCompleted handler threw for model '{ModelName}'.")]
+        Message = "A retrain-run subscriber (IRetrainCoordinator.Subscribe) threw for model '{ModelName}'; the other subscribers still ran.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string modelName);
 
     [LoggerMessage(EventId = 458, EventName = "RetrainCooldownSkip", Level = LogLevel.Information,

@@ -32,6 +32,8 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly IDriftMonitor? _drift;
     private readonly MLOps.Monitoring.Quality.IModelQualityMonitor? _quality;
     private readonly ConcurrentDictionary<string, long> _labelledRows = new(StringComparer.Ordinal);
+    private readonly Lock _subscribersLock = new();
+    private Action<RetrainRun>[] _subscribers = [];
 
     public RetrainService(
         IEnumerable<ModelRetrainer> retrainers,
@@ -83,7 +85,16 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         base.Dispose();
     }
 
-    public event EventHandler<RetrainRun>? RunCompleted;
+    public IDisposable Subscribe(Action<RetrainRun> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers, handler];
+        }
+
+        return new Subscription(this, handler);
+    }
 
     public IReadOnlyCollection<string> Models => _models.Keys;
 
@@ -373,15 +384,30 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
 
         _metrics.RunCompleted(run);
-        try
+        foreach (var handler in Volatile.Read(ref _subscribers))
         {
-            RunCompleted?.Invoke(this, run);
-        }
-#pragma warning disable CA1031 // a subscriber's bug must not stop the retrain loop
-        catch (Exception e)
+            try
+            {
+                handler(run);
+            }
+#pragma warning disable CA1031 // a subscriber's bug must not stop the retrain loop or the other subscribers
+            catch (Exception e)
 #pragma warning restore CA1031
+            {
+                RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName);
+            }
+        }
+    }
+
+    private void Unsubscribe(Action<RetrainRun> handler)
+    {
+        lock (_subscribersLock)
         {
-            RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName);
+            int index = Array.IndexOf(_subscribers, handler);
+            if (index >= 0)
+            {
+                _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
+            }
         }
     }
 
@@ -481,6 +507,19 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName);
+        }
+    }
+
+    private sealed class Subscription(RetrainService service, Action<RetrainRun> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                service.Unsubscribe(handler);
+            }
         }
     }
 
