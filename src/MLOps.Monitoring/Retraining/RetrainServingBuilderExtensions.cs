@@ -32,7 +32,7 @@ public static class RetrainServingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var policy = new RetrainPolicyBuilder<TIn>(builder.Name.Value);
+        var policy = new RetrainPolicyBuilder<TIn>(builder.Name);
         configure(policy);
         policy.Validate();
 

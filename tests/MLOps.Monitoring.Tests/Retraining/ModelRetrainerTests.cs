@@ -166,9 +166,9 @@ public sealed class ModelRetrainerTests : IAsyncLifetime
         Assert.Contains("TrainWith", e.Message, StringComparison.Ordinal);
         Assert.Contains("TrainOn", e.Message, StringComparison.Ordinal);
         Assert.Contains("EvaluateRegression", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").EvaluateRegression("auc"));
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").OnSchedule("every monday"));
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").PromoteWhenBetter(margin: double.NaN));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).EvaluateRegression("auc"));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).OnSchedule("every monday"));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).PromoteWhenBetter(margin: double.NaN));
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class ModelRetrainerTests : IAsyncLifetime
 
     private ModelRetrainer<Trip, TripEstimate> Create(Action<RetrainPolicyBuilder<Trip>> configure, List<Trip>? data = null, IExperimentTracker? tracker = null)
     {
-        var policy = new RetrainPolicyBuilder<Trip>("taxi").TrainOn(_ => new ListSource(data ?? TripData.B(1875, 5))).EvaluateRegression("r2").HoldOut(0.2, seed: 3);
+        var policy = new RetrainPolicyBuilder<Trip>(Taxi).TrainOn(_ => new ListSource(data ?? TripData.B(1875, 5))).EvaluateRegression("r2").HoldOut(0.2, seed: 3);
         configure(policy);
         policy.Validate();
         return new ModelRetrainer<Trip, TripEstimate>(
@@ -245,7 +245,7 @@ public sealed class ModelRetrainerTests : IAsyncLifetime
     }
 
     private static RetrainTrigger Trigger() =>
-        new("taxi", RetrainTriggerKind.DatasetDrift, "dataset drift detected", DateTimeOffset.UtcNow, "drift:test");
+        new(Taxi, RetrainTriggerKind.DatasetDrift, "dataset drift detected", DateTimeOffset.UtcNow, "drift:test");
 
     private sealed class ListSource(List<Trip> rows) : ITrainingDataSource<Trip>
     {

@@ -10,7 +10,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 
 /// <summary>A retrain step the loop tests script: each attempt returns the next scripted outcome (or blocks).</summary>
 internal sealed class ScriptedRetrainer(string modelName, RetrainPolicySettings settings, params RetrainOutcome[] outcomes)
-    : ModelRetrainer(modelName, settings)
+    : ModelRetrainer(ModelName.Parse(modelName), settings)
 {
     private int _calls;
 

@@ -45,13 +45,13 @@ public sealed class TrainingPathsAgreementTests : IAsyncLifetime
                 Seed = 3,
             },
             rows);
-        var policy = new RetrainPolicyBuilder<Trip>("by-retrainer").TrainOn(_ => new ListSource(rows)).EvaluateRegression("r2").HoldOut(0.2, seed: 3)
+        var policy = new RetrainPolicyBuilder<Trip>(ModelName.Parse("by-retrainer")).TrainOn(_ => new ListSource(rows)).EvaluateRegression("r2").HoldOut(0.2, seed: 3)
             .TrainWith(TripData.Pipeline);
         policy.Validate();
         var tracker = _services.GetRequiredService<IExperimentTracker>();
         RetrainRun run = await new ModelRetrainer<Trip, TripEstimate>(
                 policy, registry, tracker, _services, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
-            .RunAsync(new RetrainTrigger("by-retrainer", RetrainTriggerKind.DatasetDrift, "test", DateTimeOffset.UtcNow, "drift:test"), 1, CancellationToken.None);
+            .RunAsync(new RetrainTrigger(ModelName.Parse("by-retrainer"), RetrainTriggerKind.DatasetDrift, "test", DateTimeOffset.UtcNow, "drift:test"), 1, CancellationToken.None);
         var retrained = await registry.GetVersionAsync(ModelName.Parse("by-retrainer"), run.CandidateVersion!.Value);
 
         Assert.Equal(RetrainOutcome.Promoted, run.Outcome);

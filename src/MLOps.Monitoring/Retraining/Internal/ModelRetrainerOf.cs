@@ -75,7 +75,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     public override async Task<RetrainRun> RunAsync(RetrainTrigger trigger, int attempt, CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
-        var name = MLOps.ModelName.Parse(ModelName);
+        var name = ModelName;
         ModelVersion? championVersion = null;
         ModelVersion? candidateVersion = null;
         string? runId = null;
@@ -156,7 +156,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                         ["mlops.retrain.trigger"] = trigger.TagValue,
                         ["mlops.retrain.metric"] = _evaluator.Metric,
                     },
-                    DatasetName = ModelName + "/retrain/" + trigger.TagValue,
+                    DatasetName = ModelName.Value + "/retrain/" + trigger.TagValue,
                     Trigger = trigger.TagValue,
                     Reason = trigger.Reason,
                     Description = "Retrained: " + trigger.Reason,
@@ -241,7 +241,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            RetrainLog.RunNotTagged(_logger, e, runId, ModelName);
+            RetrainLog.RunNotTagged(_logger, e, runId, ModelName.Value);
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 {
     private static readonly TimeSpan MaxScheduleSleep = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<string, ModelEntry> _models;
+    private readonly Dictionary<ModelName, ModelEntry> _models;
     private readonly Channel<RetrainTrigger> _queue = Channel.CreateBounded<RetrainTrigger>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<Task, byte> _running = new();
@@ -50,7 +50,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _startedAt = _time.GetUtcNow();
-        _models = new(StringComparer.Ordinal);
+        _models = [];
         foreach (var retrainer in retrainers)
         {
             _models[retrainer.ModelName] = new ModelEntry(retrainer, LoadState(retrainer.ModelName));
@@ -96,9 +96,9 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         return new Subscription(this, handler);
     }
 
-    public IReadOnlyCollection<string> Models => _models.Keys;
+    public IReadOnlyCollection<ModelName> Models => _models.Keys;
 
-    public RetrainTrigger RequestRetrain(string modelName, string reason)
+    public RetrainTrigger RequestRetrain(ModelName modelName, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var entry = Find(modelName);
@@ -108,7 +108,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         return trigger;
     }
 
-    public RetrainStatus? GetStatus(string modelName)
+    public RetrainStatus? GetStatus(ModelName modelName)
     {
         if (!_models.TryGetValue(modelName, out var entry))
         {
@@ -129,12 +129,12 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>A closed drift window of <paramref name="modelName"/>; triggers when the policy retrains on dataset drift.</summary>
     public void ReportDatasetDrift(string modelName, bool drifted, DateTimeOffset windowEnd, string? detail = null)
     {
-        if (!drifted || !_models.TryGetValue(modelName, out var entry) || !entry.Retrainer.Settings.OnDatasetDrift)
+        if (!drifted || !TryFind(modelName, out var entry) || !entry.Retrainer.Settings.OnDatasetDrift)
         {
             return;
         }
 
-        Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.DatasetDrift,
+        Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.DatasetDrift,
             "dataset drift detected" + (detail is null ? "" : ": " + detail), windowEnd,
             "drift:" + windowEnd.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
     }
@@ -142,7 +142,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>A closed quality window of <paramref name="modelName"/>; triggers when a rule held for its window count.</summary>
     public void ReportQualityWindow(string modelName, IReadOnlyDictionary<string, double> metrics, DateTimeOffset windowEnd)
     {
-        if (!_models.TryGetValue(modelName, out var entry))
+        if (!TryFind(modelName, out var entry))
         {
             return;
         }
@@ -168,7 +168,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
             if (streak >= rule.ConsecutiveWindows)
             {
-                Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.QualityDecay,
+                Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.QualityDecay,
                     string.Create(CultureInfo.InvariantCulture, $"{rule.Metric} = {value:G4}: {rule}"), windowEnd,
                     "quality:" + rule.Metric + ":" + windowEnd.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
             }
@@ -178,7 +178,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>The total number of labelled predictions of <paramref name="modelName"/> so far (monotonic).</summary>
     public void ReportLabelledRows(string modelName, long totalLabelledRows)
     {
-        if (!_models.TryGetValue(modelName, out var entry) || entry.Retrainer.Settings.LabelledRowsThreshold is not { } threshold)
+        if (!TryFind(modelName, out var entry) || entry.Retrainer.Settings.LabelledRowsThreshold is not { } threshold)
         {
             return;
         }
@@ -199,7 +199,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
         if (since >= threshold)
         {
-            Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.NewLabelledData,
+            Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.NewLabelledData,
                 string.Create(CultureInfo.InvariantCulture, $"{since} new labelled rows (threshold {threshold})"), _time.GetUtcNow(),
                 string.Create(CultureInfo.InvariantCulture, $"rows:{entry.State.LabelledRowsAtLastRun}+{threshold}")));
         }
@@ -260,7 +260,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         if (!_queue.Writer.TryWrite(trigger))
         {
             _metrics.Trigger(trigger, "dropped");
-            RetrainLog.TriggerIgnored(_logger, trigger.ModelName, "dropped", "the trigger queue is full");
+            RetrainLog.TriggerIgnored(_logger, trigger.ModelName.Value, "dropped", "the trigger queue is full");
         }
     }
 
@@ -306,11 +306,11 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
             // Drift and quality windows keep firing through a cooldown: say so once per cooldown, not once per window.
             if (firstInCooldown)
             {
-                RetrainLog.CooldownStarted(_logger, trigger.ModelName, until, trigger.Reason);
+                RetrainLog.CooldownStarted(_logger, trigger.ModelName.Value, until, trigger.Reason);
             }
             else
             {
-                RetrainLog.IgnoredInCooldown(_logger, trigger.ModelName, until, trigger.Reason);
+                RetrainLog.IgnoredInCooldown(_logger, trigger.ModelName.Value, until, trigger.Reason);
             }
 
             return;
@@ -318,7 +318,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
         if (refusal is not null)
         {
-            RetrainLog.TriggerIgnored(_logger, trigger.ModelName, refusal, trigger.Reason);
+            RetrainLog.TriggerIgnored(_logger, trigger.ModelName.Value, refusal, trigger.Reason);
             return;
         }
 
@@ -334,7 +334,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         {
             for (int attempt = 1; attempt <= settings.MaxAttempts; attempt++)
             {
-                RetrainLog.Started(_logger, trigger.ModelName, attempt, trigger.Reason);
+                RetrainLog.Started(_logger, trigger.ModelName.Value, attempt, trigger.Reason);
                 RetrainRun run;
                 _metrics.AttemptStarted(trigger.ModelName);
                 try
@@ -352,7 +352,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
                     return;
                 }
 
-                RetrainLog.Failed(_logger, trigger.ModelName, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
+                RetrainLog.Failed(_logger, trigger.ModelName.Value, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
                 if (attempt < settings.MaxAttempts)
                 {
                     var delay = settings.RetryBackoff * Math.Pow(2, attempt - 1);
@@ -394,7 +394,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName);
+                RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName.Value);
             }
         }
     }
@@ -477,15 +477,21 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
-    private ModelEntry Find(string modelName)
+    /// <summary>Finds the entry of a model named by a monitoring signal (drift and quality events carry the name as a string).</summary>
+    private bool TryFind(string modelName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelEntry? entry)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        entry = null;
+        return ModelName.TryParse(modelName, out var name) && _models.TryGetValue(name, out entry);
+    }
+
+    private ModelEntry Find(ModelName modelName)
+    {
         return _models.TryGetValue(modelName, out var entry)
             ? entry
             : throw new ArgumentException($"Model '{modelName}' has no retrain policy (configure it with WithRetrainPolicy).", nameof(modelName));
     }
 
-    private RetrainState LoadState(string modelName)
+    private RetrainState LoadState(ModelName modelName)
     {
         try
         {
@@ -493,7 +499,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
         {
-            RetrainLog.StateUnreadable(_logger, e, modelName);
+            RetrainLog.StateUnreadable(_logger, e, modelName.Value);
             return new RetrainState();
         }
     }
@@ -506,7 +512,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName);
+            RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName.Value);
         }
     }
 
