@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Monitoring.Retraining;
 using MLOps.Monitoring.Retraining.Internal;
@@ -27,6 +28,23 @@ public class RetrainServiceTests
         Assert.Equal("drift", counted.Tags[RetrainMetrics.TriggerTag]);
         Assert.Equal("promoted", counted.Tags[RetrainMetrics.OutcomeTag]);
         Assert.Equal("taxi", counted.Tags[MLOpsTelemetry.Tags.ModelName]);
+    }
+
+    [Fact]
+    public async Task RetrainService_FromDI_UsesTheRegisteredTimeProvider()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
+        services.Configure<RetrainOptions>(o => o.StateDirectory = dir.Path);
+        services.AddLogging().AddMLOps()
+            .AddFileSystemRegistry(o => o.RootPath = System.IO.Path.Combine(dir.Path, "registry"))
+            .AddModel<Trip, TripEstimate>("taxi", m => m.FromRegistry().WithRetrainPolicy(r => r.TrainWith(TripData.Pipeline).TrainOn(_ => null!).EvaluateRegression()));
+        await using var provider = services.BuildServiceProvider();
+
+        var trigger = provider.GetRequiredService<IRetrainCoordinator>().RequestRetrain(Taxi, "clock check");
+
+        Assert.Equal(Start, trigger.RaisedAt);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// become <see cref="RetrainTrigger"/>s; a trigger runs a retrain unless its key was handled before (also before a
 /// restart), the model is in its cooldown (manual requests skip the cooldown), or a retrain of that model is running
 /// (at most one per model at a time). A failed attempt is retried with exponential backoff up to the policy's
-/// attempt count. All timing goes through <see cref="TimeProvider"/>.
+/// attempt count. All timing goes through the <see cref="TimeProvider"/> from DI (registered once by <c>AddMLOps</c>,
+/// <see cref="TimeProvider.System"/> unless the application registers another, such as a <c>FakeTimeProvider</c> in tests).
 /// </summary>
 internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 {
@@ -39,7 +40,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         IEnumerable<ModelRetrainer> retrainers,
         IOptions<RetrainOptions> options,
         RetrainMetrics metrics,
-        TimeProvider? time = null,
+        TimeProvider time,
         ILogger<RetrainService>? logger = null,
         IDriftMonitor? drift = null,
         MLOps.Monitoring.Quality.IModelQualityMonitor? quality = null)
@@ -47,7 +48,8 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         _options = options.Value;
         _store = new RetrainStateStore(_options.StateDirectory);
         _metrics = metrics;
-        _time = time ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _startedAt = _time.GetUtcNow();
         _models = [];
