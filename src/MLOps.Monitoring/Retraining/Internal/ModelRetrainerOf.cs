@@ -94,14 +94,12 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             double candidateValue = double.NaN;
             double championValue = double.NaN;
             bool better = false;
-            long testRows = 0;
 
             // Evaluates the champion on the candidate's hold-out and decides, before the candidate is registered (the
             // decision is recorded in its tags and in the run's).
             async Task<TrainingAdditions> CompareWithChampionAsync(TrainingCandidate candidate, CancellationToken ct)
             {
                 candidateMetrics = candidate.Metrics;
-                testRows = DatasetDigest.Count(candidate.TestSet);
                 var champion = await _registry.ResolveAsync(ModelReference.ForAlias(name, _champion), ct).ConfigureAwait(false);
                 if (champion is not null)
                 {
@@ -174,7 +172,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             }
 
             string reason = string.Create(CultureInfo.InvariantCulture,
-                $"retrain ({trigger.TagValue}: {trigger.Reason}): {_evaluator.Metric} {candidateValue:G6} vs champion {(championVersion is null ? "none" : championValue.ToString("G6", CultureInfo.InvariantCulture))} on {testRows} hold-out rows");
+                $"retrain ({trigger.TagValue}: {trigger.Reason}): {_evaluator.Metric} {candidateValue:G6} vs champion {(championVersion is null ? "none" : championValue.ToString("G6", CultureInfo.InvariantCulture))} on {trained.TestRowCount} hold-out rows");
             RetrainOutcome outcome;
             if (!better)
             {
