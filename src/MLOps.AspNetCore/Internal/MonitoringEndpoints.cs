@@ -114,7 +114,8 @@ internal static class MonitoringEndpoints
                         return Problems.Invalid(body.Errors);
                     }
 
-                    if (coordinator.GetStatus(name) is null)
+                    // An invalid name cannot have a retrain policy: 404, as for an unknown one.
+                    if (!ModelName.TryParse(name, out var model) || coordinator.GetStatus(model) is null)
                     {
                         return Results.Problem(
                             statusCode: StatusCodes.Status404NotFound,
@@ -122,9 +123,9 @@ internal static class MonitoringEndpoints
                             detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy.");
                     }
 
-                    var trigger = coordinator.RequestRetrain(name, reason!);
+                    var trigger = coordinator.RequestRetrain(model, reason!);
                     return Results.Json(
-                        new { trigger.Key, trigger.ModelName, Kind = trigger.TagValue, trigger.Reason, trigger.RaisedAt, Status = coordinator.GetStatus(name) },
+                        new { trigger.Key, ModelName = trigger.ModelName.Value, Kind = trigger.TagValue, trigger.Reason, trigger.RaisedAt, Status = coordinator.GetStatus(model) },
                         ModelEndpoint.OutputJson,
                         statusCode: StatusCodes.Status202Accepted);
                 }
@@ -136,7 +137,7 @@ internal static class MonitoringEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/models/{name}/retrain", (string name) =>
-                coordinator.GetStatus(name) is { } status
+                ModelName.TryParse(name, out var model) && coordinator.GetStatus(model) is { } status
                     ? Results.Json(status, ModelEndpoint.OutputJson)
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No retrain policy",
                         detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy."))

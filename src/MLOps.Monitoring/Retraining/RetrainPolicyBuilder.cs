@@ -30,9 +30,9 @@ public sealed class RetrainPolicyBuilder<TIn>
 
     private readonly List<QualityRule> _qualityRules = [];
 
-    internal RetrainPolicyBuilder(string modelName) => ModelName = modelName;
+    internal RetrainPolicyBuilder(ModelName modelName) => ModelName = modelName;
 
-    internal string ModelName { get; }
+    internal ModelName ModelName { get; }
 
     internal bool OnDrift { get; private set; }
 

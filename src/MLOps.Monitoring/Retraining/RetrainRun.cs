@@ -21,4 +21,11 @@ public sealed record RetrainRun(
     ModelVersion? ChampionVersion,
     IReadOnlyDictionary<string, double> CandidateMetrics,
     IReadOnlyDictionary<string, double> ChampionMetrics,
-    string? Error);
+    string? Error)
+{
+    /// <summary>
+    /// Gets the experiment-tracker run that recorded the attempt (also the candidate's <see cref="ModelLineage.RunId"/>),
+    /// or <see langword="null"/> when no <see cref="IExperimentTracker"/> is registered or the attempt failed before the run started.
+    /// </summary>
+    public string? RunId { get; init; }
+}

@@ -32,7 +32,7 @@ public static class RetrainServingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var policy = new RetrainPolicyBuilder<TIn>(builder.Name.Value);
+        var policy = new RetrainPolicyBuilder<TIn>(builder.Name);
         configure(policy);
         policy.Validate();
 
@@ -61,7 +61,16 @@ public static class RetrainServingBuilderExtensions
 
             // Each retrained version gets the reference profile of the rows it was trained on, so drift monitoring
             // compares live traffic with what the serving version learned from (not with the first model's data).
-            return new ModelRetrainer<TIn, TOut>(policy, registry, sp, sp.GetRequiredService<TimeProvider>(),
+            // Each attempt is a run of the experiment tracker when one is registered (AddFileSystemTracking or
+            // AddPostgresTracking); without one it is not tracked and the version's lineage has no run id.
+            return new ModelRetrainer<TIn, TOut>(
+                policy,
+                registry,
+                sp.GetService<IExperimentTracker>(),
+                sp,
+                sp.GetRequiredService<TimeProvider>(),
+                (Microsoft.Extensions.Logging.ILogger?)sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("MLOps.Training")
+                    ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
                 (name, version, rows, ct) => registry.SetReferenceProfileAsync(
                     name, version, RegistryReferenceProfileProvider.ToBlob(ReferenceProfile.Create(rows)), ModelRetrainer<TIn, TOut>.Actor, ct));
         });

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using MLOps.Monitoring.Retraining.Internal;
+
 namespace MLOps.Monitoring.Retraining;
 
 /// <summary>One reason to retrain a model.</summary>
@@ -9,7 +12,9 @@ namespace MLOps.Monitoring.Retraining;
 /// Identifies the trigger for deduplication: a trigger whose key was already handled (also before a restart) does not
 /// retrain again. For example <c>drift:2026-11-26T07:00:00Z</c> for the drift window that ended then.
 /// </param>
-public sealed record RetrainTrigger(string ModelName, RetrainTriggerKind Kind, string Reason, DateTimeOffset RaisedAt, string Key)
+public sealed record RetrainTrigger(
+    [property: JsonConverter(typeof(ModelNameJsonConverter))] ModelName ModelName,
+    RetrainTriggerKind Kind, string Reason, DateTimeOffset RaisedAt, string Key)
 {
     /// <summary>Gets the value of the <c>mlops.retrain.trigger</c> tag for this trigger.</summary>
     public string TagValue => Kind switch

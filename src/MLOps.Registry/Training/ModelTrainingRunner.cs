@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
@@ -10,7 +8,7 @@ using Log = MLOps.Registry.Internal.Log;
 namespace MLOps;
 
 /// <summary>
-/// Train → evaluate → track → register in one call: fits an ML.NET pipeline on a split of the data, evaluates it on the
+/// Train → evaluate → track → register in one call (the same pipeline the retrain policy of MLOps.Monitoring runs): fits an ML.NET pipeline on a split of the data, evaluates it on the
 /// hold-out, records everything in an <see cref="IExperimentTracker"/> run (parameters, metrics, the dataset with its
 /// digest, the model zip) and registers the model as a new version whose lineage points at the run. Added by
 /// <c>AddFileSystemTracking</c>; or create one directly.
@@ -32,8 +30,7 @@ namespace MLOps;
 public sealed class ModelTrainingRunner
 {
     /// <summary>The parameter names the runner logs itself; <see cref="ModelTrainingRequest.Params"/> must not use them.</summary>
-    public static readonly IReadOnlyList<string> ReservedParams = Array.AsReadOnly(
-        ["holdout_fraction", "seed", "task", "label_column", "dataset_rows", "train_rows", "test_rows"]);
+    public static readonly IReadOnlyList<string> ReservedParams = TrainingPipeline.ReservedParams;
 
     private readonly IModelRegistry _registry;
     private readonly IExperimentTracker _tracker;
@@ -134,162 +131,51 @@ public sealed class ModelTrainingRunner
 
     private async Task<ModelTrainingResult> RunAsync(ModelTrainingRequest request, MLContext ml, IDataView data, CancellationToken cancellationToken)
     {
-        string modelName = request.ModelName.Value;
-        var runTags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach ((string key, string value) in request.Tags ?? new Dictionary<string, string>())
-        {
-            runTags[key] = value;
-        }
-
-        runTags["mlops.model.name"] = modelName;
-        runTags["mlops.trigger"] = request.Trigger;
-        TrackedRun run = await _tracker.StartRunAsync(request.ExperimentName ?? modelName, request.RunName, runTags, cancellationToken).ConfigureAwait(false);
-        string runId = run.RunId;
-        RegisteredModelVersion registered;
-        ModelTrainingResult result;
-        try
-        {
-            (string digest, long rowCount) = DatasetDigest.Compute(ml, data);
-            var dataset = new DatasetInput(request.DatasetName ?? modelName + "-training", digest)
+        TrainingPipelineResult trained = await TrainingPipeline.RunAsync(
+            new TrainingJob
             {
-                Source = request.DatasetSource,
-                RowCount = rowCount,
-                Schema = ModelSignature.FromSchema(data.Schema, data.Schema).Inputs,
-                Context = DatasetInput.TrainingContext,
-            };
-            await _tracker.LogDatasetInputAsync(runId, dataset, cancellationToken).ConfigureAwait(false);
-            Log.TrainingStarted(_logger, modelName, runId, rowCount, dataset.Name, digest);
-
-            DataOperationsCatalog.TrainTestData split = ml.Data.TrainTestSplit(data, request.HoldOutFraction, seed: request.Seed);
-            long trainRows = DatasetDigest.Count(split.TrainSet);
-            long testRows = DatasetDigest.Count(split.TestSet);
-            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
-            {
-                parameters[key] = value;
-            }
-
-            parameters["holdout_fraction"] = request.HoldOutFraction.ToString("R", CultureInfo.InvariantCulture);
-            parameters["seed"] = request.Seed.ToString(CultureInfo.InvariantCulture);
-            parameters["task"] = request.TrainingTask.ToString();
-            parameters["label_column"] = request.LabelColumnName;
-            parameters["dataset_rows"] = rowCount.ToString(CultureInfo.InvariantCulture);
-            parameters["train_rows"] = trainRows.ToString(CultureInfo.InvariantCulture);
-            parameters["test_rows"] = testRows.ToString(CultureInfo.InvariantCulture);
-            await _tracker.LogParamsAsync(runId, parameters, cancellationToken).ConfigureAwait(false);
-
-            cancellationToken.ThrowIfCancellationRequested();
-            // Fit is CPU-bound and ignores cancellation; it runs on the thread pool so an async caller is not blocked.
-            ITransformer model = await Task.Run(() => request.Pipeline.Fit(split.TrainSet), cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("The pipeline returned no model.");
-            cancellationToken.ThrowIfCancellationRequested();
-
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach ((string key, double value) in Evaluate(ml, request, model.Transform(split.TestSet)))
-            {
-                if (double.IsFinite(value))
+                ModelName = request.ModelName,
+                MLContext = ml,
+                Data = data,
+                Task = request.TrainingTask switch
                 {
-                    metrics[key] = value;
-                }
-                else
-                {
-                    Log.TrainingMetricNotFinite(_logger, key, runId, value);
-                }
-            }
-
-            await _tracker.LogMetricsAsync(runId, metrics, step: 0, cancellationToken).ConfigureAwait(false);
-
-            byte[] zip;
-            using (var buffer = new MemoryStream())
-            {
-                ml.Model.Save(model, data.Schema, buffer);
-                zip = buffer.ToArray();
-            }
-
-            await _tracker.LogArtifactAsync(runId, ModelArtifact.DefaultPath, zip, cancellationToken).ConfigureAwait(false);
-
-            ModelVersion? parent = request.ParentVersion;
-            if (parent is null && request.ParentAlias is { } parentAlias)
-            {
-                parent = (await _registry.ResolveAsync(ModelReference.ForAlias(request.ModelName, parentAlias), cancellationToken).ConfigureAwait(false))?.Version;
-            }
-
-            var versionTags = new Dictionary<string, string>(runTags, StringComparer.Ordinal)
-            {
-                ["mlops.experiment"] = run.ExperimentName,
-                ["mlops.run_id"] = runId,
-            };
-            versionTags.Remove("mlops.model.name");
-            registered = await _registry.RegisterVersionAsync(
-                new RegisterVersionRequest(request.ModelName, [ModelArtifact.FromBytes(zip)])
-                {
-                    Description = request.Description,
-                    Metrics = metrics,
-                    Params = parameters,
-                    Tags = versionTags,
-                    Signature = ModelSignature.FromSchema(data.Schema, model.GetOutputSchema(data.Schema)),
-                    Lineage = new ModelLineage
-                    {
-                        RunId = runId,
-                        DatasetName = dataset.Name,
-                        DatasetDigest = digest,
-                        DatasetRowCount = rowCount,
-                        ParentVersion = parent,
-                        CodeVersion = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-                        Trigger = request.Trigger,
-                        Reason = request.Reason,
-                    },
-                    Actor = request.Actor,
+                    ModelTrainingTask.Regression => TrainingEvaluationTask.Regression,
+                    ModelTrainingTask.BinaryClassification => TrainingEvaluationTask.Binary,
+                    _ => TrainingEvaluationTask.Multiclass,
                 },
-                cancellationToken).ConfigureAwait(false);
+                LabelColumn = request.LabelColumnName,
+                HoldOutFraction = request.HoldOutFraction,
+                Seed = request.Seed,
+                Fit = (train, _) => Task.FromResult(request.Pipeline.Fit(train) ?? throw new InvalidOperationException("The pipeline returned no model.")),
+                ExperimentName = request.ExperimentName,
+                RunName = request.RunName,
+                Params = request.Params,
+                Tags = request.Tags,
+                DatasetName = request.DatasetName ?? request.ModelName.Value + "-training",
+                DatasetSource = request.DatasetSource,
+                ParentVersion = request.ParentVersion,
+                ParentAlias = request.ParentAlias,
+                Trigger = request.Trigger,
+                Reason = request.Reason,
+                Description = request.Description,
+                Actor = request.Actor,
+            },
+            _registry,
+            _tracker,
+            _logger,
+            cancellationToken).ConfigureAwait(false);
 
-            result = new ModelTrainingResult
-            {
-                RunId = runId,
-                Version = registered,
-                Metrics = metrics,
-                Model = model,
-                Dataset = dataset,
-                TrainRowCount = trainRows,
-                TestRowCount = testRows,
-            };
-        }
-        catch (Exception ex)
+        string runId = trained.RunId!;
+        var result = new ModelTrainingResult
         {
-            RunStatus status = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? RunStatus.Killed : RunStatus.Failed;
-            Log.TrainingFailed(_logger, ex, modelName, runId, status);
-            try
-            {
-                await _tracker.EndRunAsync(runId, status, ex.GetType().Name + ": " + ex.Message, CancellationToken.None).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // the training failure is what the caller needs; a failure to record it is only logged
-            catch (Exception endFailure)
-#pragma warning restore CA1031
-            {
-                Log.TrainingRunNotFinalized(_logger, endFailure, runId, status);
-            }
-
-            throw;
-        }
-
-        // The version is registered: from here on a tracking failure must not hide it, so it is logged, not thrown.
-        try
-        {
-            await _tracker.SetTagsAsync(
-                runId,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["mlops.registered_version"] = registered.Version.ToString() },
-                CancellationToken.None).ConfigureAwait(false);
-            await _tracker.EndRunAsync(runId, RunStatus.Finished, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031
-        catch (Exception endFailure)
-#pragma warning restore CA1031
-        {
-            Log.TrainingRunNotFinalized(_logger, endFailure, runId, RunStatus.Finished);
-        }
-
-        Log.TrainingRegistered(_logger, runId, registered.Version, modelName);
-
+            RunId = runId,
+            Version = trained.Version,
+            Metrics = trained.Metrics,
+            Model = trained.Model,
+            Dataset = trained.Dataset,
+            TrainRowCount = trained.TrainRowCount,
+            TestRowCount = trained.TestRowCount,
+        };
         if (request.PromoteTo is not { } alias)
         {
             return result;
@@ -298,7 +184,7 @@ public sealed class ModelTrainingRunner
         try
         {
             AliasHistoryEntry promotion = await _registry.PromoteAsync(
-                new PromoteRequest(request.ModelName, registered.Version, alias)
+                new PromoteRequest(request.ModelName, trained.Version.Version, alias)
                 {
                     Reason = request.Reason ?? $"trained in run {runId}",
                     Gates = request.PromotionGates,
@@ -309,20 +195,8 @@ public sealed class ModelTrainingRunner
         }
         catch (PromotionRejectedException ex)
         {
-            Log.TrainingPromotionRejected(_logger, registered.Version, modelName, alias.Value, ex.Message);
+            Log.TrainingPromotionRejected(_logger, trained.Version.Version, request.ModelName.Value, alias.Value, ex.Message);
             return result with { PromotionFailure = ex.Message };
         }
     }
-
-    private static Dictionary<string, double> Evaluate(MLContext ml, ModelTrainingRequest request, IDataView scored) =>
-        TrainingEvaluation.Evaluate(
-            ml,
-            request.TrainingTask switch
-            {
-                ModelTrainingTask.Regression => TrainingEvaluationTask.Regression,
-                ModelTrainingTask.BinaryClassification => TrainingEvaluationTask.Binary,
-                _ => TrainingEvaluationTask.Multiclass,
-            },
-            scored,
-            request.LabelColumnName);
 }

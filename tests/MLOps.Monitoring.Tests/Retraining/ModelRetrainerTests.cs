@@ -166,21 +166,86 @@ public sealed class ModelRetrainerTests : IAsyncLifetime
         Assert.Contains("TrainWith", e.Message, StringComparison.Ordinal);
         Assert.Contains("TrainOn", e.Message, StringComparison.Ordinal);
         Assert.Contains("EvaluateRegression", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").EvaluateRegression("auc"));
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").OnSchedule("every monday"));
-        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>("taxi").PromoteWhenBetter(margin: double.NaN));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).EvaluateRegression("auc"));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).OnSchedule("every monday"));
+        Assert.Throws<ArgumentException>(() => new RetrainPolicyBuilder<Trip>(Taxi).PromoteWhenBetter(margin: double.NaN));
     }
 
-    private ModelRetrainer<Trip, TripEstimate> Create(Action<RetrainPolicyBuilder<Trip>> configure, List<Trip>? data = null)
+    [Fact]
+    public async Task RunAsync_WithTracker_RecordsTheAttemptAsARunThatTheLineageNames()
     {
-        var policy = new RetrainPolicyBuilder<Trip>("taxi").TrainOn(_ => new ListSource(data ?? TripData.B(1875, 5))).EvaluateRegression("r2").HoldOut(0.2, seed: 3);
+        var tracker = new FileSystemExperimentTracker(new FileSystemTrackingOptions { RootPath = Path.Combine(_dir.Path, "tracking") });
+        var retrainer = Create(p => p.TrainWith(TripData.Pipeline), tracker: tracker);
+
+        var run = await retrainer.RunAsync(Trigger(), 1, CancellationToken.None);
+
+        Assert.Equal(RetrainOutcome.Promoted, run.Outcome);
+        var version = await _registry.GetVersionAsync(Taxi, run.CandidateVersion!.Value);
+        Assert.NotNull(run.RunId);
+        Assert.Equal(run.RunId, version!.Lineage!.RunId);
+        Assert.Equal(run.RunId, version.Tags["mlops.run_id"]);
+        var tracked = await tracker.GetRunAsync(run.RunId);
+        Assert.NotNull(tracked);
+        Assert.Equal(RunStatus.Finished, tracked.Status);
+        Assert.Equal("taxi", tracked.ExperimentName);
+        Assert.Equal(run.CandidateMetrics["r2"], tracked.Metrics["r2"]);
+        Assert.Equal(["mae", "mse", "r2", "rmse"], tracked.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("0.2", tracked.Params["holdout_fraction"]);
+        Assert.Equal("1875", tracked.Params["dataset_rows"]);
+        Assert.Equal("Regression", tracked.Params["task"]);
+        var dataset = Assert.Single(tracked.Datasets);
+        Assert.Equal(version.Lineage.DatasetDigest, dataset.Digest);
+        Assert.Equal(1875, dataset.RowCount);
+        Assert.Equal("drift", tracked.Tags["mlops.trigger"]);
+        Assert.Equal("2", tracked.Tags["mlops.registered_version"]);
+        Assert.Equal("true", tracked.Tags["mlops.retrain.better_than_champion"]);
+        Assert.Equal(run.ChampionMetrics["r2"].ToString("R", System.Globalization.CultureInfo.InvariantCulture), tracked.Tags["mlops.retrain.champion.r2"]);
+        Assert.Equal("promoted", tracked.Tags["mlops.retrain.outcome"]);
+        Assert.Contains(await tracker.ListArtifactsAsync(run.RunId), a => a.Path == ModelArtifact.DefaultPath);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithTrackerTrainerThrows_EndsTheRunFailed()
+    {
+        var tracker = new FileSystemExperimentTracker(new FileSystemTrackingOptions { RootPath = Path.Combine(_dir.Path, "tracking") });
+        var retrainer = Create(p => p.TrainWith(_ => throw new InvalidOperationException("feature store unreachable")), tracker: tracker);
+
+        var run = await retrainer.RunAsync(Trigger(), 1, CancellationToken.None);
+
+        Assert.Equal(RetrainOutcome.Failed, run.Outcome);
+        var tracked = await tracker.GetRunAsync(run.RunId!);
+        Assert.Equal(RunStatus.Failed, tracked!.Status);
+        Assert.Contains("feature store unreachable", tracked.Error, StringComparison.Ordinal);
+        Assert.Equal("failed", tracked.Tags["mlops.retrain.outcome"]);
+        Assert.Single(await _registry.ListVersionsAsync(Taxi));
+    }
+
+    [Fact]
+    public async Task RunAsync_WithoutTracker_LineageHasNoRunId()
+    {
+        // Regression test: the retrainer used to write a made-up "retrain-<guid>" run id that named no run.
+        var retrainer = Create(p => p.TrainWith(TripData.Pipeline));
+
+        var run = await retrainer.RunAsync(Trigger(), 1, CancellationToken.None);
+
+        var version = await _registry.GetVersionAsync(Taxi, run.CandidateVersion!.Value);
+        Assert.Null(run.RunId);
+        Assert.Null(version!.Lineage!.RunId);
+        Assert.False(version.Tags.ContainsKey("mlops.run_id"));
+        Assert.Equal("drift", version.Lineage.Trigger);
+    }
+
+    private ModelRetrainer<Trip, TripEstimate> Create(Action<RetrainPolicyBuilder<Trip>> configure, List<Trip>? data = null, IExperimentTracker? tracker = null)
+    {
+        var policy = new RetrainPolicyBuilder<Trip>(Taxi).TrainOn(_ => new ListSource(data ?? TripData.B(1875, 5))).EvaluateRegression("r2").HoldOut(0.2, seed: 3);
         configure(policy);
         policy.Validate();
-        return new ModelRetrainer<Trip, TripEstimate>(policy, _registry, _services, TimeProvider.System);
+        return new ModelRetrainer<Trip, TripEstimate>(
+            policy, _registry, tracker, _services, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
     private static RetrainTrigger Trigger() =>
-        new("taxi", RetrainTriggerKind.DatasetDrift, "dataset drift detected", DateTimeOffset.UtcNow, "drift:test");
+        new(Taxi, RetrainTriggerKind.DatasetDrift, "dataset drift detected", DateTimeOffset.UtcNow, "drift:test");
 
     private sealed class ListSource(List<Trip> rows) : ITrainingDataSource<Trip>
     {

@@ -46,6 +46,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         builder.Services.Configure<RetrainOptions>(o => o.StateDirectory = Path.Combine(_dir.Path, "retrain"));
         builder.Services.AddMLOps(o => o.ReloadDelay = TimeSpan.Zero)
             .AddFileSystemRegistry(o => o.RootPath = _dir.Path)
+            .AddFileSystemTracking(o => o.RootPath = Path.Combine(_dir.Path, "tracking"))
             .AddModel<Trip, TripEstimate>("taxi", m => m
                 .FromRegistry(alias: "champion")
                 .WithDriftMonitoring(d => d.WindowSize(200))
@@ -77,7 +78,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         var drift = _host.Services.GetRequiredService<IDriftMonitor>();
         var quality = _host.Services.GetRequiredService<IModelQualityMonitor>();
         var runs = new List<RetrainRun>();
-        coordinator.RunCompleted += (_, run) => { lock (runs) { runs.Add(run); } };
+        using var subscription = coordinator.Subscribe(run => { lock (runs) { runs.Add(run); } });
         int created = 0;
         drift.ReportCreated += (_, _) => Interlocked.Increment(ref created);
         var driftReports = new System.Collections.Concurrent.ConcurrentQueue<MLOps.Monitoring.Drift.DriftReport>();
@@ -114,6 +115,15 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         Assert.True(errorAfter < errorOnA * 3, $"mean absolute error: {errorOnA:F1} on A with v1, {errorAfter:F1} on B with v{run.CandidateVersion}");
         var lineage = (await _host.Services.GetRequiredService<IModelRegistry>().GetVersionAsync(Taxi, run.CandidateVersion!.Value))!.Lineage!;
         Assert.Equal(new ModelVersion(1), lineage.ParentVersion);
+
+        // The retrain is a run of the experiment tracker like any other, and the lineage names it.
+        Assert.Equal(run.RunId, lineage.RunId);
+        var tracked = await _host.Services.GetRequiredService<IExperimentTracker>().GetRunAsync(lineage.RunId!);
+        Assert.NotNull(tracked);
+        Assert.Equal(RunStatus.Finished, tracked.Status);
+        Assert.Equal(run.CandidateMetrics["r2"], tracked.Metrics["r2"]);
+        Assert.Equal(lineage.DatasetDigest, Assert.Single(tracked.Datasets).Digest);
+        Assert.Equal("promoted", tracked.Tags["mlops.retrain.outcome"]);
         Assert.NotNull(await _host.Services.GetRequiredService<IModelRegistry>().GetReferenceProfileAsync(Taxi, run.CandidateVersion!.Value));
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Monitoring.Retraining;
 using MLOps.Monitoring.Retraining.Internal;
@@ -7,6 +8,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 public class RetrainServiceTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+    private static readonly ModelName Taxi = ModelName.Parse("taxi");
 
     [Fact]
     public async Task ReportDatasetDrift_Drifted_RetrainsOnceAndCountsTheRun()
@@ -29,6 +31,76 @@ public class RetrainServiceTests
     }
 
     [Fact]
+    public async Task RetrainService_FromDI_UsesTheRegisteredTimeProvider()
+    {
+        using var dir = new TempDir();
+        var time = new FakeTimeProvider(Start);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
+        services.Configure<RetrainOptions>(o => o.StateDirectory = dir.Path);
+        services.AddLogging().AddMLOps()
+            .AddFileSystemRegistry(o => o.RootPath = System.IO.Path.Combine(dir.Path, "registry"))
+            .AddModel<Trip, TripEstimate>("taxi", m => m.FromRegistry().WithRetrainPolicy(r => r.TrainWith(TripData.Pipeline).TrainOn(_ => null!).EvaluateRegression()));
+        await using var provider = services.BuildServiceProvider();
+
+        var trigger = provider.GetRequiredService<IRetrainCoordinator>().RequestRetrain(Taxi, "clock check");
+
+        Assert.Equal(Start, trigger.RaisedAt);
+    }
+
+    [Fact]
+    public void RetrainStatus_Json_WritesModelNamesAsStrings()
+    {
+        // The /models/{name}/retrain responses kept their shape when the model names became ModelName.
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var trigger = new RetrainTrigger(Taxi, RetrainTriggerKind.Manual, "why", Start, "manual:1");
+        var status = new RetrainStatus(Taxi, false, null, null,
+            [new RetrainRun(trigger, 1, RetrainOutcome.Rejected, Start, Start, null, null, new Dictionary<string, double>(), new Dictionary<string, double>(), null)]);
+
+        string json = System.Text.Json.JsonSerializer.Serialize(status, web);
+
+        Assert.StartsWith("{\"modelName\":\"taxi\",", json, StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":{\"modelName\":\"taxi\",", json, StringComparison.Ordinal);
+        Assert.Equal(Taxi, System.Text.Json.JsonSerializer.Deserialize<RetrainStatus>(json, web)!.RecentRuns[0].Trigger.ModelName);
+    }
+
+    [Fact]
+    public async Task Subscribe_ThrowingHandler_IsLoggedAndTheOthersStillRun()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<RetrainRun>();
+        using var throwing = loop.Service.Subscribe(_ => throw new InvalidOperationException("broken subscriber"));
+        using var after = loop.Service.Subscribe(seen.Enqueue);
+
+        loop.Service.RequestRetrain(Taxi, "first");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !seen.IsEmpty, "the run delivered to every subscriber");
+
+        Assert.Single(seen);
+        var logged = Assert.Single(loop.Logger.Collector.GetSnapshot(), r => r.Id.Id == 457);
+        Assert.Equal("broken subscriber", logged.Exception!.Message);
+    }
+
+    [Fact]
+    public async Task Subscribe_Disposed_NoLongerReceivesRuns()
+    {
+        using var dir = new TempDir();
+        var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
+        await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
+        int received = 0;
+        var subscription = loop.Service.Subscribe(_ => Interlocked.Increment(ref received));
+
+        loop.Service.RequestRetrain(Taxi, "first");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus(Taxi)!.IsRunning, "first run");
+        subscription.Dispose();
+        subscription.Dispose();   // twice is harmless
+        loop.Service.RequestRetrain(Taxi, "second");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 2, "second run");
+
+        Assert.Equal(1, Volatile.Read(ref received));
+    }
+
+    [Fact]
     public async Task Triggers_InCooldown_AreIgnoredButManualRequestsRun()
     {
         using var dir = new TempDirectory();
@@ -37,16 +109,16 @@ public class RetrainServiceTests
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
 
         loop.Service.ReportDatasetDrift("taxi", true, Start);
-        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus("taxi")!.IsRunning, "first run");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus(Taxi)!.IsRunning, "first run");
         time.Advance(TimeSpan.FromHours(5));
         loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());
         await loop.DecisionsAsync(2);
-        loop.Service.RequestRetrain("taxi", "on-call asked");
+        loop.Service.RequestRetrain(Taxi, "on-call asked");
         await RetrainLoop.Wait(() => loop.Completed.Count == 2, "manual run");
 
         Assert.Equal(["accepted", "cooldown", "accepted"], loop.DecisionValues());
         Assert.Equal(RetrainTriggerKind.Manual, retrainer.Calls.Last().Trigger.Kind);
-        var status = loop.Service.GetStatus("taxi")!;
+        var status = loop.Service.GetStatus(Taxi)!;
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromHours(6), status.CooldownEndsAt);
     }
 
@@ -60,7 +132,7 @@ public class RetrainServiceTests
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
 
         loop.Service.ReportDatasetDrift("taxi", true, Start);
-        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus("taxi")!.IsRunning, "first run");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus(Taxi)!.IsRunning, "first run");
         for (int window = 1; window <= 5; window++)
         {
             time.Advance(TimeSpan.FromMinutes(5));
@@ -72,7 +144,7 @@ public class RetrainServiceTests
         time.Advance(TimeSpan.FromHours(1));
         loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
         loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // after the cooldown: runs
-        await RetrainLoop.Wait(() => loop.Completed.Count == 2 && !loop.Service.GetStatus("taxi")!.IsRunning, "second run");
+        await RetrainLoop.Wait(() => loop.Completed.Count == 2 && !loop.Service.GetStatus(Taxi)!.IsRunning, "second run");
         time.Advance(TimeSpan.FromMinutes(5));
         loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
         loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // the next cooldown: logged once again
@@ -110,11 +182,11 @@ public class RetrainServiceTests
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
         loop.Service.ReportDatasetDrift("taxi", true, Start);
-        await RetrainLoop.Wait(() => loop.Service.GetStatus("taxi")!.IsRunning, "a running retrain");
-        loop.Service.RequestRetrain("taxi", "impatient");
+        await RetrainLoop.Wait(() => loop.Service.GetStatus(Taxi)!.IsRunning, "a running retrain");
+        loop.Service.RequestRetrain(Taxi, "impatient");
         await loop.DecisionsAsync(2);
         retrainer.Gate.SetResult();
-        await RetrainLoop.Wait(() => !loop.Service.GetStatus("taxi")!.IsRunning, "the run to end");
+        await RetrainLoop.Wait(() => !loop.Service.GetStatus(Taxi)!.IsRunning, "the run to end");
 
         Assert.Equal(["accepted", "running"], loop.DecisionValues());
         Assert.Single(retrainer.Calls);
@@ -130,7 +202,7 @@ public class RetrainServiceTests
 
         retrainer.Time = time;
         loop.Service.ReportDatasetDrift("taxi", true, Start);
-        for (int step = 0; step < 200 && !(retrainer.Calls.Count == 3 && !loop.Service.GetStatus("taxi")!.IsRunning); step++)
+        for (int step = 0; step < 200 && !(retrainer.Calls.Count == 3 && !loop.Service.GetStatus(Taxi)!.IsRunning); step++)
         {
             await Task.Delay(10);
             time.Advance(TimeSpan.FromSeconds(10));   // fake time in small steps: each backoff is observed to within a step
@@ -247,9 +319,9 @@ public class RetrainServiceTests
         using var dir = new TempDirectory();
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), new ScriptedRetrainer("taxi", Settings.Create()));
 
-        Assert.Equal("modelName", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain("other", "why")).ParamName);
-        Assert.Equal("reason", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain("taxi", " ")).ParamName);
-        Assert.Null(loop.Service.GetStatus("other"));
+        Assert.Equal("modelName", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain(ModelName.Parse("other"), "why")).ParamName);
+        Assert.Equal("reason", Assert.Throws<ArgumentException>(() => loop.Service.RequestRetrain(Taxi, " ")).ParamName);
+        Assert.Null(loop.Service.GetStatus(ModelName.Parse("other")));
     }
 
     [Fact]

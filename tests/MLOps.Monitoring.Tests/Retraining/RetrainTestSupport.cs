@@ -10,7 +10,7 @@ namespace MLOps.Monitoring.Tests.Retraining;
 
 /// <summary>A retrain step the loop tests script: each attempt returns the next scripted outcome (or blocks).</summary>
 internal sealed class ScriptedRetrainer(string modelName, RetrainPolicySettings settings, params RetrainOutcome[] outcomes)
-    : ModelRetrainer(modelName, settings)
+    : ModelRetrainer(ModelName.Parse(modelName), settings)
 {
     private int _calls;
 
@@ -72,7 +72,7 @@ internal sealed class RetrainLoop : IAsyncDisposable
         Triggers = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Triggers);
         Active = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Active);
         Service = new RetrainService(retrainers, Options.Create(new RetrainOptions { StateDirectory = stateDirectory }), new RetrainMetrics(meterFactory), time, Logger);
-        Service.RunCompleted += (_, run) => Completed.Add(run);
+        Service.Subscribe(Completed.Add);
         Service.StartAsync(_stop.Token).GetAwaiter().GetResult();
     }
 

@@ -45,11 +45,13 @@ public sealed class TrainingPathsAgreementTests : IAsyncLifetime
                 Seed = 3,
             },
             rows);
-        var policy = new RetrainPolicyBuilder<Trip>("by-retrainer").TrainOn(_ => new ListSource(rows)).EvaluateRegression("r2").HoldOut(0.2, seed: 3)
+        var policy = new RetrainPolicyBuilder<Trip>(ModelName.Parse("by-retrainer")).TrainOn(_ => new ListSource(rows)).EvaluateRegression("r2").HoldOut(0.2, seed: 3)
             .TrainWith(TripData.Pipeline);
         policy.Validate();
-        RetrainRun run = await new ModelRetrainer<Trip, TripEstimate>(policy, registry, _services, TimeProvider.System)
-            .RunAsync(new RetrainTrigger("by-retrainer", RetrainTriggerKind.DatasetDrift, "test", DateTimeOffset.UtcNow, "drift:test"), 1, CancellationToken.None);
+        var tracker = _services.GetRequiredService<IExperimentTracker>();
+        RetrainRun run = await new ModelRetrainer<Trip, TripEstimate>(
+                policy, registry, tracker, _services, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            .RunAsync(new RetrainTrigger(ModelName.Parse("by-retrainer"), RetrainTriggerKind.DatasetDrift, "test", DateTimeOffset.UtcNow, "drift:test"), 1, CancellationToken.None);
         var retrained = await registry.GetVersionAsync(ModelName.Parse("by-retrainer"), run.CandidateVersion!.Value);
 
         Assert.Equal(RetrainOutcome.Promoted, run.Outcome);
@@ -57,6 +59,14 @@ public sealed class TrainingPathsAgreementTests : IAsyncLifetime
         Assert.Equal(trained.Metrics.Keys.Order(StringComparer.Ordinal), run.CandidateMetrics.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(trained.Version.Lineage!.DatasetDigest, retrained!.Lineage!.DatasetDigest);
         Assert.Equal(trained.Version.Lineage.DatasetRowCount, retrained.Lineage.DatasetRowCount);
+
+        // Both are tracked the same way: a finished run with the same parameter names, named by the lineage.
+        TrackedRun byRunner = (await tracker.GetRunAsync(trained.RunId))!;
+        TrackedRun byRetrainer = (await tracker.GetRunAsync(retrained.Lineage.RunId!))!;
+        Assert.Equal(RunStatus.Finished, byRetrainer.Status);
+        Assert.Equal(byRunner.Params.Keys.Order(StringComparer.Ordinal), byRetrainer.Params.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(byRunner.Metrics.Keys.Order(StringComparer.Ordinal), byRetrainer.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(byRunner.Datasets.Single().Digest, byRetrainer.Datasets.Single().Digest);
     }
 
     [Fact]

@@ -3,13 +3,13 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// <summary>One model's retrain policy, as the (non-generic) retrain loop sees it.</summary>
 internal abstract class ModelRetrainer
 {
-    protected ModelRetrainer(string modelName, RetrainPolicySettings settings)
+    protected ModelRetrainer(ModelName modelName, RetrainPolicySettings settings)
     {
         ModelName = modelName;
         Settings = settings;
     }
 
-    public string ModelName { get; }
+    public ModelName ModelName { get; }
 
     public RetrainPolicySettings Settings { get; }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Reflection;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MLOps.Internal;
 
@@ -7,10 +7,12 @@ namespace MLOps.Monitoring.Retraining.Internal;
 
 /// <summary>
 /// One retrain attempt for a model served as <typeparamref name="TIn"/> → <typeparamref name="TOut"/>: load the rows,
-/// split off the hold-out, train (with a timeout), check the candidate serves <typeparamref name="TIn"/> →
-/// <typeparamref name="TOut"/>, evaluate candidate and champion on the same hold-out, register the candidate with its
-/// lineage and both sets of metrics, and decide: promote / challenger / request approval when it beats the champion by
-/// the margin; otherwise leave it registered and unpromoted. A worse model is never promoted.
+/// then the shared <see cref="TrainingPipeline"/> (the one <c>ModelTrainingRunner</c> runs): split off the hold-out,
+/// train (with a timeout) and check the candidate serves <typeparamref name="TIn"/> → <typeparamref name="TOut"/>,
+/// evaluate it, evaluate the champion on the same hold-out, record the attempt as a run of the experiment tracker (when
+/// one is registered), register the candidate with its lineage (pointing at the run) and both sets of metrics; then
+/// decide: promote / challenger / request approval when it beats the champion by the margin; otherwise leave it
+/// registered and unpromoted. A worse model is never promoted.
 /// </summary>
 internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     where TIn : class
@@ -31,12 +33,23 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly Func<ModelName, ModelVersion, IReadOnlyList<TIn>, CancellationToken, Task>? _afterRegister;
+    private readonly IExperimentTracker? _tracker;
+    private readonly ILogger _logger;
 
+    /// <param name="policy">The validated policy.</param>
+    /// <param name="registry">Where candidates are registered.</param>
+    /// <param name="tracker">Where each attempt is recorded as a run, or <see langword="null"/> (no tracker registered: the attempt is not tracked and the lineage has no run id).</param>
+    /// <param name="services">Resolves the trainer and the data source.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The training pipeline's logger (category <c>MLOps.Training</c>).</param>
+    /// <param name="afterRegister">Runs after the candidate is registered (the reference profile), or <see langword="null"/>.</param>
     public ModelRetrainer(
         RetrainPolicyBuilder<TIn> policy,
         IModelRegistry registry,
+        IExperimentTracker? tracker,
         IServiceProvider services,
         TimeProvider time,
+        ILogger logger,
         Func<ModelName, ModelVersion, IReadOnlyList<TIn>, CancellationToken, Task>? afterRegister = null)
         : base(policy.ModelName, new RetrainPolicySettings(
             policy.OnDrift, policy.QualityRules.ToArray(), policy.ScheduleInterval, policy.ScheduleCron, policy.LabelledRowsThreshold,
@@ -55,14 +68,17 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         _timeout = policy.TrainingTimeoutValue;
         _time = time;
         _afterRegister = afterRegister;
+        _tracker = tracker;
+        _logger = logger;
     }
 
     public override async Task<RetrainRun> RunAsync(RetrainTrigger trigger, int attempt, CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
-        var name = MLOps.ModelName.Parse(ModelName);
+        var name = ModelName;
         ModelVersion? championVersion = null;
         ModelVersion? candidateVersion = null;
+        string? runId = null;
         IReadOnlyDictionary<string, double> candidateMetrics = new Dictionary<string, double>();
         IReadOnlyDictionary<string, double> championMetrics = new Dictionary<string, double>();
         try
@@ -75,36 +91,80 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
 
             var ml = new MLContext(_seed);
             var all = ml.Data.LoadFromEnumerable(rows);
-            var split = ml.Data.TrainTestSplit(all, _holdOut, seed: _seed);
+            double candidateValue = double.NaN;
+            double championValue = double.NaN;
+            bool better = false;
 
-            ITransformer candidate = await TrainAsync(new ModelTrainingContext(ml, split.TrainSet, trigger), cancellationToken).ConfigureAwait(false);
-            EnsureServes(ml, candidate, all.Schema);
-            candidateMetrics = _evaluator.Evaluate(ml, candidate, split.TestSet);
-
-            var champion = await _registry.ResolveAsync(ModelReference.ForAlias(name, _champion), cancellationToken).ConfigureAwait(false);
-            if (champion is not null)
+            // Evaluates the champion on the candidate's hold-out and decides, before the candidate is registered (the
+            // decision is recorded in its tags and in the run's).
+            async Task<TrainingAdditions> CompareWithChampionAsync(TrainingCandidate candidate, CancellationToken ct)
             {
-                championVersion = champion.Version;
-                ITransformer championModel;
-                var stream = await _registry.OpenArtifactAsync(name, champion.Version, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
+                candidateMetrics = candidate.Metrics;
+                var champion = await _registry.ResolveAsync(ModelReference.ForAlias(name, _champion), ct).ConfigureAwait(false);
+                if (champion is not null)
                 {
-                    championModel = ml.Model.Load(await Buffer(stream, cancellationToken).ConfigureAwait(false), out _);
+                    championVersion = champion.Version;
+                    ITransformer championModel;
+                    var stream = await _registry.OpenArtifactAsync(name, champion.Version, cancellationToken: ct).ConfigureAwait(false);
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        championModel = candidate.MLContext.Model.Load(await Buffer(stream, ct).ConfigureAwait(false), out _);
+                    }
+
+                    championMetrics = _evaluator.Evaluate(candidate.MLContext, championModel, candidate.TestSet);
                 }
 
-                championMetrics = _evaluator.Evaluate(ml, championModel, split.TestSet);
+                candidateValue = Value(candidateMetrics);
+                championValue = champion is null ? double.NaN : Value(championMetrics);
+                if (!double.IsFinite(candidateValue))
+                {
+                    throw new InvalidOperationException($"The candidate's {_evaluator.Metric} on the hold-out is {candidateValue}.");
+                }
+
+                better = _evaluator.Beats(candidateValue, championValue, _margin);
+                var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["mlops.retrain.better_than_champion"] = better ? "true" : "false",
+                };
+                foreach (var (metric, value) in championMetrics)
+                {
+                    tags["mlops.retrain.champion." + metric] = value.ToString("R", CultureInfo.InvariantCulture);
+                }
+
+                return new TrainingAdditions(tags, championVersion);
             }
 
-            double candidateValue = Value(candidateMetrics);
-            double championValue = champion is null ? double.NaN : Value(championMetrics);
-            if (!double.IsFinite(candidateValue))
-            {
-                throw new InvalidOperationException($"The candidate's {_evaluator.Metric} on the hold-out is {candidateValue}.");
-            }
-
-            bool better = _evaluator.Beats(candidateValue, championValue, _margin);
-            var registered = await RegisterAsync(name, ml, candidate, all, rows.Count, trigger, championVersion, candidateMetrics, championMetrics, better, cancellationToken)
-                .ConfigureAwait(false);
+            var trained = await TrainingPipeline.RunAsync(
+                new TrainingJob
+                {
+                    ModelName = name,
+                    MLContext = ml,
+                    Data = all,
+                    Task = _evaluator.EvaluationTask,
+                    LabelColumn = _evaluator.LabelColumn,
+                    ScoreColumn = _evaluator.ScoreColumn,
+                    HoldOutFraction = _holdOut,
+                    Seed = _seed,
+                    Fit = (train, ct) => TrainAsync(ml, all.Schema, new ModelTrainingContext(ml, train, trigger), ct),
+                    RunStarted = id => runId = id,
+                    BeforeRegister = CompareWithChampionAsync,
+                    RunName = "retrain " + trigger.TagValue + " attempt " + attempt.ToString(CultureInfo.InvariantCulture),
+                    Tags = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["mlops.retrain.trigger"] = trigger.TagValue,
+                        ["mlops.retrain.metric"] = _evaluator.Metric,
+                    },
+                    DatasetName = ModelName.Value + "/retrain/" + trigger.TagValue,
+                    Trigger = trigger.TagValue,
+                    Reason = trigger.Reason,
+                    Description = "Retrained: " + trigger.Reason,
+                    Actor = Actor,
+                },
+                _registry,
+                _tracker,
+                _logger,
+                cancellationToken).ConfigureAwait(false);
+            var registered = trained.Version;
             candidateVersion = registered.Version;
             if (_afterRegister is not null)
             {
@@ -112,7 +172,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             }
 
             string reason = string.Create(CultureInfo.InvariantCulture,
-                $"retrain ({trigger.TagValue}: {trigger.Reason}): {_evaluator.Metric} {candidateValue:G6} vs champion {(champion is null ? "none" : championValue.ToString("G6", CultureInfo.InvariantCulture))} on {Count(split.TestSet)} hold-out rows");
+                $"retrain ({trigger.TagValue}: {trigger.Reason}): {_evaluator.Metric} {candidateValue:G6} vs champion {(championVersion is null ? "none" : championValue.ToString("G6", CultureInfo.InvariantCulture))} on {trained.TestRowCount} hold-out rows");
             RetrainOutcome outcome;
             if (!better)
             {
@@ -137,7 +197,11 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                 outcome = RetrainOutcome.Promoted;
             }
 
-            return new RetrainRun(trigger, attempt, outcome, startedAt, _time.GetUtcNow(), candidateVersion, championVersion, candidateMetrics, championMetrics, null);
+            await TagOutcomeAsync(runId, outcome).ConfigureAwait(false);
+            return new RetrainRun(trigger, attempt, outcome, startedAt, _time.GetUtcNow(), candidateVersion, championVersion, candidateMetrics, championMetrics, null)
+            {
+                RunId = runId,
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -147,27 +211,58 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            await TagOutcomeAsync(runId, RetrainOutcome.Failed).ConfigureAwait(false);
             return new RetrainRun(trigger, attempt, RetrainOutcome.Failed, startedAt, _time.GetUtcNow(), candidateVersion, championVersion,
-                candidateMetrics, championMetrics, e.GetType().Name + ": " + e.Message);
+                candidateMetrics, championMetrics, e.GetType().Name + ": " + e.Message)
+            {
+                RunId = runId,
+            };
         }
     }
 
-    private async Task<ITransformer> TrainAsync(ModelTrainingContext context, CancellationToken cancellationToken)
+    /// <summary>Records the decision on the tracked run (tags can change after the run ended); a failure is only logged.</summary>
+    private async Task TagOutcomeAsync(string? runId, RetrainOutcome outcome)
+    {
+        if (_tracker is null || runId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _tracker.SetTagsAsync(
+                runId,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["mlops.retrain.outcome"] = RetrainMetrics.OutcomeValue(outcome) },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the retrain's outcome stands; the tag is bookkeeping
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            RetrainLog.RunNotTagged(_logger, e, runId, ModelName.Value);
+        }
+    }
+
+    private async Task<ITransformer> TrainAsync(MLContext ml, DataViewSchema inputSchema, ModelTrainingContext context, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         // The trainer runs on the thread pool: ML.NET's Fit ignores cancellation, so a hung trainer is abandoned
         // (and logged as a timeout) rather than awaited forever.
         Task<ITransformer> training = Task.Run(() => _trainer.TrainAsync(context, timeout.Token), timeout.Token);
+        ITransformer candidate;
         try
         {
-            return await training.WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false)
+            candidate = await training.WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The trainer returned no model.");
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new TimeoutException($"Training did not finish within {_timeout}.", e);
         }
+
+        EnsureServes(ml, candidate, inputSchema);
+        return candidate;
     }
 
     private static void EnsureServes(MLContext ml, ITransformer candidate, DataViewSchema inputSchema)
@@ -183,72 +278,8 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         }
     }
 
-    private async Task<RegisteredModelVersion> RegisterAsync(
-        ModelName name, MLContext ml, ITransformer candidate, IDataView all, long rowCount, RetrainTrigger trigger,
-        ModelVersion? championVersion, IReadOnlyDictionary<string, double> candidateMetrics, IReadOnlyDictionary<string, double> championMetrics,
-        bool better, CancellationToken cancellationToken)
-    {
-        DataViewSchema inputSchema = all.Schema;
-        byte[] artifact;
-        using (var buffer = new MemoryStream())
-        {
-            ml.Model.Save(candidate, inputSchema, buffer);
-            artifact = buffer.ToArray();
-        }
-
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["mlops.retrain.trigger"] = trigger.TagValue,
-            ["mlops.retrain.metric"] = _evaluator.Metric,
-            ["mlops.retrain.better_than_champion"] = better ? "true" : "false",
-        };
-        foreach (var (metric, value) in championMetrics)
-        {
-            tags["mlops.retrain.champion." + metric] = value.ToString("R", CultureInfo.InvariantCulture);
-        }
-
-        return await _registry.RegisterVersionAsync(
-            new RegisterVersionRequest(name, [ModelArtifact.FromBytes(artifact)])
-            {
-                Description = "Retrained: " + trigger.Reason,
-                Metrics = candidateMetrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
-                Tags = tags,
-                Lineage = new ModelLineage
-                {
-                    RunId = "retrain-" + Guid.NewGuid().ToString("N"),
-                    DatasetName = ModelName + "/retrain/" + trigger.TagValue,
-                    DatasetDigest = DatasetDigest.Compute(ml, all).Digest,
-                    DatasetRowCount = rowCount,
-                    ParentVersion = championVersion,
-                    CodeVersion = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-                    Trigger = trigger.TagValue,
-                    Reason = trigger.Reason,
-                },
-                Signature = ModelSignature.FromSchema(inputSchema, candidate.GetOutputSchema(inputSchema)),
-                Actor = Actor,
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
-
     private double Value(IReadOnlyDictionary<string, double> metrics) =>
         metrics.TryGetValue(_evaluator.Metric, out double v) ? v : double.NaN;
-
-    private static long Count(IDataView data)
-    {
-        if (data.GetRowCount() is long known)
-        {
-            return known;
-        }
-
-        long count = 0;
-        using var cursor = data.GetRowCursor([]);
-        while (cursor.MoveNext())
-        {
-            count++;
-        }
-
-        return count;
-    }
 
     private static async Task<MemoryStream> Buffer(Stream stream, CancellationToken cancellationToken)
     {

@@ -23,6 +23,9 @@ internal sealed class RetrainEvaluator
 
     public string Task { get; }
 
+    /// <summary>Gets the evaluation task of the shared training pipeline.</summary>
+    public TrainingEvaluationTask EvaluationTask => _task;
+
     /// <summary>Gets the metric that decides between candidate and champion (its name in the table; an alias is resolved).</summary>
     public string Metric { get; }
 

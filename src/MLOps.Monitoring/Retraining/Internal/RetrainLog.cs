@@ -33,7 +33,7 @@ internal static partial class RetrainLog
     public static partial void LoopError(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 457, EventName = "RetrainRunEventHandlerFailed", Level = LogLevel.Warning,
-        Message = "A RunCompleted handler threw for model '{ModelName}'.")]
+        Message = "A retrain-run subscriber (IRetrainCoordinator.Subscribe) threw for model '{ModelName}'; the other subscribers still ran.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string modelName);
 
     [LoggerMessage(EventId = 458, EventName = "RetrainCooldownSkip", Level = LogLevel.Information,
@@ -43,4 +43,8 @@ internal static partial class RetrainLog
     [LoggerMessage(EventId = 459, EventName = "RetrainCooldownSkipRepeated", Level = LogLevel.Debug,
         Message = "Retrain trigger for model '{ModelName}' ignored (cooldown until {CooldownEndsAt:u}): {Reason}")]
     public static partial void IgnoredInCooldown(ILogger logger, string modelName, DateTimeOffset cooldownEndsAt, string reason);
+
+    [LoggerMessage(EventId = 460, EventName = "RetrainRunNotTagged", Level = LogLevel.Warning,
+        Message = "Could not tag tracked run {RunId} of model '{ModelName}' with the retrain outcome; the outcome stands.")]
+    public static partial void RunNotTagged(ILogger logger, Exception exception, string runId, string modelName);
 }

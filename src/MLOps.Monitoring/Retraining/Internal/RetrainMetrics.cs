@@ -29,15 +29,15 @@ internal sealed class RetrainMetrics
         _active = meter.CreateUpDownCounter<long>(Active, "{run}", "Retrain attempts in progress (for an alert on a retrain that runs too long).");
     }
 
-    public void AttemptStarted(string modelName) => _active.Add(1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName));
+    public void AttemptStarted(ModelName modelName) => _active.Add(1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName.Value));
 
-    public void AttemptEnded(string modelName) => _active.Add(-1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName));
+    public void AttemptEnded(ModelName modelName) => _active.Add(-1, new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, modelName.Value));
 
     public void RunCompleted(RetrainRun run)
     {
         var tags = new TagList
         {
-            { MLOpsTelemetry.Tags.ModelName, run.Trigger.ModelName },
+            { MLOpsTelemetry.Tags.ModelName, run.Trigger.ModelName.Value },
             { TriggerTag, run.Trigger.TagValue },
             { OutcomeTag, OutcomeValue(run.Outcome) },
         };
@@ -48,7 +48,7 @@ internal sealed class RetrainMetrics
     public void Trigger(RetrainTrigger trigger, string decision) =>
         _triggers.Add(1, new TagList
         {
-            { MLOpsTelemetry.Tags.ModelName, trigger.ModelName },
+            { MLOpsTelemetry.Tags.ModelName, trigger.ModelName.Value },
             { TriggerTag, trigger.TagValue },
             { DecisionTag, decision },
         });

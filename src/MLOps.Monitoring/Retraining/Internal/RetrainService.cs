@@ -13,13 +13,14 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// become <see cref="RetrainTrigger"/>s; a trigger runs a retrain unless its key was handled before (also before a
 /// restart), the model is in its cooldown (manual requests skip the cooldown), or a retrain of that model is running
 /// (at most one per model at a time). A failed attempt is retried with exponential backoff up to the policy's
-/// attempt count. All timing goes through <see cref="TimeProvider"/>.
+/// attempt count. All timing goes through the <see cref="TimeProvider"/> from DI (registered once by <c>AddMLOps</c>,
+/// <see cref="TimeProvider.System"/> unless the application registers another, such as a <c>FakeTimeProvider</c> in tests).
 /// </summary>
 internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 {
     private static readonly TimeSpan MaxScheduleSleep = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<string, ModelEntry> _models;
+    private readonly Dictionary<ModelName, ModelEntry> _models;
     private readonly Channel<RetrainTrigger> _queue = Channel.CreateBounded<RetrainTrigger>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<Task, byte> _running = new();
@@ -32,12 +33,14 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly IDriftMonitor? _drift;
     private readonly MLOps.Monitoring.Quality.IModelQualityMonitor? _quality;
     private readonly ConcurrentDictionary<string, long> _labelledRows = new(StringComparer.Ordinal);
+    private readonly Lock _subscribersLock = new();
+    private Action<RetrainRun>[] _subscribers = [];
 
     public RetrainService(
         IEnumerable<ModelRetrainer> retrainers,
         IOptions<RetrainOptions> options,
         RetrainMetrics metrics,
-        TimeProvider? time = null,
+        TimeProvider time,
         ILogger<RetrainService>? logger = null,
         IDriftMonitor? drift = null,
         MLOps.Monitoring.Quality.IModelQualityMonitor? quality = null)
@@ -45,10 +48,11 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         _options = options.Value;
         _store = new RetrainStateStore(_options.StateDirectory);
         _metrics = metrics;
-        _time = time ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _startedAt = _time.GetUtcNow();
-        _models = new(StringComparer.Ordinal);
+        _models = [];
         foreach (var retrainer in retrainers)
         {
             _models[retrainer.ModelName] = new ModelEntry(retrainer, LoadState(retrainer.ModelName));
@@ -83,11 +87,20 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         base.Dispose();
     }
 
-    public event EventHandler<RetrainRun>? RunCompleted;
+    public IDisposable Subscribe(Action<RetrainRun> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers, handler];
+        }
 
-    public IReadOnlyCollection<string> Models => _models.Keys;
+        return new Subscription(this, handler);
+    }
 
-    public RetrainTrigger RequestRetrain(string modelName, string reason)
+    public IReadOnlyCollection<ModelName> Models => _models.Keys;
+
+    public RetrainTrigger RequestRetrain(ModelName modelName, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var entry = Find(modelName);
@@ -97,7 +110,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         return trigger;
     }
 
-    public RetrainStatus? GetStatus(string modelName)
+    public RetrainStatus? GetStatus(ModelName modelName)
     {
         if (!_models.TryGetValue(modelName, out var entry))
         {
@@ -118,12 +131,12 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>A closed drift window of <paramref name="modelName"/>; triggers when the policy retrains on dataset drift.</summary>
     public void ReportDatasetDrift(string modelName, bool drifted, DateTimeOffset windowEnd, string? detail = null)
     {
-        if (!drifted || !_models.TryGetValue(modelName, out var entry) || !entry.Retrainer.Settings.OnDatasetDrift)
+        if (!drifted || !TryFind(modelName, out var entry) || !entry.Retrainer.Settings.OnDatasetDrift)
         {
             return;
         }
 
-        Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.DatasetDrift,
+        Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.DatasetDrift,
             "dataset drift detected" + (detail is null ? "" : ": " + detail), windowEnd,
             "drift:" + windowEnd.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
     }
@@ -131,7 +144,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>A closed quality window of <paramref name="modelName"/>; triggers when a rule held for its window count.</summary>
     public void ReportQualityWindow(string modelName, IReadOnlyDictionary<string, double> metrics, DateTimeOffset windowEnd)
     {
-        if (!_models.TryGetValue(modelName, out var entry))
+        if (!TryFind(modelName, out var entry))
         {
             return;
         }
@@ -157,7 +170,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
             if (streak >= rule.ConsecutiveWindows)
             {
-                Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.QualityDecay,
+                Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.QualityDecay,
                     string.Create(CultureInfo.InvariantCulture, $"{rule.Metric} = {value:G4}: {rule}"), windowEnd,
                     "quality:" + rule.Metric + ":" + windowEnd.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
             }
@@ -167,7 +180,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     /// <summary>The total number of labelled predictions of <paramref name="modelName"/> so far (monotonic).</summary>
     public void ReportLabelledRows(string modelName, long totalLabelledRows)
     {
-        if (!_models.TryGetValue(modelName, out var entry) || entry.Retrainer.Settings.LabelledRowsThreshold is not { } threshold)
+        if (!TryFind(modelName, out var entry) || entry.Retrainer.Settings.LabelledRowsThreshold is not { } threshold)
         {
             return;
         }
@@ -188,7 +201,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
         if (since >= threshold)
         {
-            Enqueue(new RetrainTrigger(modelName, RetrainTriggerKind.NewLabelledData,
+            Enqueue(new RetrainTrigger(entry.Retrainer.ModelName, RetrainTriggerKind.NewLabelledData,
                 string.Create(CultureInfo.InvariantCulture, $"{since} new labelled rows (threshold {threshold})"), _time.GetUtcNow(),
                 string.Create(CultureInfo.InvariantCulture, $"rows:{entry.State.LabelledRowsAtLastRun}+{threshold}")));
         }
@@ -249,7 +262,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         if (!_queue.Writer.TryWrite(trigger))
         {
             _metrics.Trigger(trigger, "dropped");
-            RetrainLog.TriggerIgnored(_logger, trigger.ModelName, "dropped", "the trigger queue is full");
+            RetrainLog.TriggerIgnored(_logger, trigger.ModelName.Value, "dropped", "the trigger queue is full");
         }
     }
 
@@ -295,11 +308,11 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
             // Drift and quality windows keep firing through a cooldown: say so once per cooldown, not once per window.
             if (firstInCooldown)
             {
-                RetrainLog.CooldownStarted(_logger, trigger.ModelName, until, trigger.Reason);
+                RetrainLog.CooldownStarted(_logger, trigger.ModelName.Value, until, trigger.Reason);
             }
             else
             {
-                RetrainLog.IgnoredInCooldown(_logger, trigger.ModelName, until, trigger.Reason);
+                RetrainLog.IgnoredInCooldown(_logger, trigger.ModelName.Value, until, trigger.Reason);
             }
 
             return;
@@ -307,7 +320,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
         if (refusal is not null)
         {
-            RetrainLog.TriggerIgnored(_logger, trigger.ModelName, refusal, trigger.Reason);
+            RetrainLog.TriggerIgnored(_logger, trigger.ModelName.Value, refusal, trigger.Reason);
             return;
         }
 
@@ -323,7 +336,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         {
             for (int attempt = 1; attempt <= settings.MaxAttempts; attempt++)
             {
-                RetrainLog.Started(_logger, trigger.ModelName, attempt, trigger.Reason);
+                RetrainLog.Started(_logger, trigger.ModelName.Value, attempt, trigger.Reason);
                 RetrainRun run;
                 _metrics.AttemptStarted(trigger.ModelName);
                 try
@@ -341,7 +354,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
                     return;
                 }
 
-                RetrainLog.Failed(_logger, trigger.ModelName, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
+                RetrainLog.Failed(_logger, trigger.ModelName.Value, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
                 if (attempt < settings.MaxAttempts)
                 {
                     var delay = settings.RetryBackoff * Math.Pow(2, attempt - 1);
@@ -373,15 +386,30 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
 
         _metrics.RunCompleted(run);
-        try
+        foreach (var handler in Volatile.Read(ref _subscribers))
         {
-            RunCompleted?.Invoke(this, run);
-        }
-#pragma warning disable CA1031 // a subscriber's bug must not stop the retrain loop
-        catch (Exception e)
+            try
+            {
+                handler(run);
+            }
+#pragma warning disable CA1031 // a subscriber's bug must not stop the retrain loop or the other subscribers
+            catch (Exception e)
 #pragma warning restore CA1031
+            {
+                RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName.Value);
+            }
+        }
+    }
+
+    private void Unsubscribe(Action<RetrainRun> handler)
+    {
+        lock (_subscribersLock)
         {
-            RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName);
+            int index = Array.IndexOf(_subscribers, handler);
+            if (index >= 0)
+            {
+                _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
+            }
         }
     }
 
@@ -451,15 +479,21 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
-    private ModelEntry Find(string modelName)
+    /// <summary>Finds the entry of a model named by a monitoring signal (drift and quality events carry the name as a string).</summary>
+    private bool TryFind(string modelName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelEntry? entry)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        entry = null;
+        return ModelName.TryParse(modelName, out var name) && _models.TryGetValue(name, out entry);
+    }
+
+    private ModelEntry Find(ModelName modelName)
+    {
         return _models.TryGetValue(modelName, out var entry)
             ? entry
             : throw new ArgumentException($"Model '{modelName}' has no retrain policy (configure it with WithRetrainPolicy).", nameof(modelName));
     }
 
-    private RetrainState LoadState(string modelName)
+    private RetrainState LoadState(ModelName modelName)
     {
         try
         {
@@ -467,7 +501,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
         {
-            RetrainLog.StateUnreadable(_logger, e, modelName);
+            RetrainLog.StateUnreadable(_logger, e, modelName.Value);
             return new RetrainState();
         }
     }
@@ -480,7 +514,20 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName);
+            RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName.Value);
+        }
+    }
+
+    private sealed class Subscription(RetrainService service, Action<RetrainRun> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                service.Unsubscribe(handler);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ internal sealed class RetrainStateStore(string directory)
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
-    public RetrainState Load(string modelName)
+    public RetrainState Load(ModelName modelName)
     {
         string path = PathOf(modelName);
         if (!File.Exists(path))
@@ -31,7 +31,7 @@ internal sealed class RetrainStateStore(string directory)
         return state;
     }
 
-    public void Save(string modelName, RetrainState state)
+    public void Save(ModelName modelName, RetrainState state)
     {
         System.IO.Directory.CreateDirectory(Directory);
         string path = PathOf(modelName);
@@ -53,5 +53,5 @@ internal sealed class RetrainStateStore(string directory)
     }
 
     // Model names are validated by ModelName (letters, digits, '_', '.', '-'; no leading dot), so they are safe file names.
-    private string PathOf(string modelName) => Path.Combine(Directory, modelName + ".json");
+    private string PathOf(ModelName modelName) => Path.Combine(Directory, modelName.Value + ".json");
 }
