@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using MLOps.Internal;
 
 namespace MLOps;
 
@@ -11,6 +13,7 @@ namespace MLOps;
 /// <c>_</c>, <c>.</c> or <c>-</c> (<c>^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$</c>). The rule keeps names safe to use
 /// as file names, URL segments and metric tag values. Names are case-sensitive.
 /// </remarks>
+[JsonConverter(typeof(ModelNameJsonConverter))]
 public readonly partial struct ModelName : IEquatable<ModelName>, IComparable<ModelName>
 {
     /// <summary>The maximum length of a model name.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using MLOps.Monitoring.Retraining.Internal;
-
 namespace MLOps.Monitoring.Retraining;
 
 /// <summary>The retrain state of one model.</summary>
@@ -10,7 +7,7 @@ namespace MLOps.Monitoring.Retraining;
 /// <param name="CooldownEndsAt">Before this time new triggers are ignored (persisted across restarts).</param>
 /// <param name="RecentRuns">The last attempts of this process, newest last (bounded).</param>
 public sealed record RetrainStatus(
-    [property: JsonConverter(typeof(ModelNameJsonConverter))] ModelName ModelName,
+    ModelName ModelName,
     bool IsRunning,
     DateTimeOffset? LastRunAt,
     DateTimeOffset? CooldownEndsAt,

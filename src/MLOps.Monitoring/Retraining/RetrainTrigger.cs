@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using MLOps.Monitoring.Retraining.Internal;
-
 namespace MLOps.Monitoring.Retraining;
 
 /// <summary>One reason to retrain a model.</summary>
@@ -13,7 +10,7 @@ namespace MLOps.Monitoring.Retraining;
 /// retrain again. For example <c>drift:2026-11-26T07:00:00Z</c> for the drift window that ended then.
 /// </param>
 public sealed record RetrainTrigger(
-    [property: JsonConverter(typeof(ModelNameJsonConverter))] ModelName ModelName,
+    ModelName ModelName,
     RetrainTriggerKind Kind, string Reason, DateTimeOffset RaisedAt, string Key)
 {
     /// <summary>Gets the value of the <c>mlops.retrain.trigger</c> tag for this trigger.</summary>

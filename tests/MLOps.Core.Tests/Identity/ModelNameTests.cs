@@ -61,4 +61,34 @@ public class ModelNameTests
         Assert.NotEqual(ModelName.Parse("taxi"), ModelName.Parse("Taxi"));
         Assert.True(ModelName.Parse("a") < ModelName.Parse("b"));
     }
+    [Theory]
+    [InlineData("taxi")]
+    [InlineData("Taxi_Duration.v2")]
+    public void Json_IsAPlainString_AndReadsBack(string text)
+    {
+        ModelName name = ModelName.Parse(text);
+
+        string json = System.Text.Json.JsonSerializer.Serialize(new { ModelName = name, Nullable = (ModelName?)name });
+
+        Assert.Equal($"{{\"ModelName\":\"{text}\",\"Nullable\":\"{text}\"}}", json);
+        Assert.Equal(name, System.Text.Json.JsonSerializer.Deserialize<ModelName>($"\"{text}\""));
+    }
+
+    [Fact]
+    public void Json_DefaultIsTheEmptyString_AndNullReadsAsNoName()
+    {
+        Assert.Equal("\"\"", System.Text.Json.JsonSerializer.Serialize(default(ModelName)));
+        Assert.Equal(default, System.Text.Json.JsonSerializer.Deserialize<ModelName>("\"\""));
+        Assert.Null(System.Text.Json.JsonSerializer.Deserialize<ModelName?>("null"));
+    }
+
+    [Theory]
+    [InlineData("\"-taxi\"")]
+    [InlineData("\"taxi/1\"")]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("3")]
+    [InlineData("{\"value\":\"taxi\"}")]
+    [InlineData("[\"taxi\"]")]
+    public void Json_NotAName_ThrowsJsonException(string json) =>
+        Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<ModelName>(json));
 }

@@ -33,7 +33,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task RetrainService_FromDI_UsesTheRegisteredTimeProvider()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
         services.Configure<RetrainOptions>(o => o.StateDirectory = dir.Path);
@@ -66,7 +66,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Subscribe_ThrowingHandler_IsLoggedAndTheOthersStillRun()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
         var seen = new System.Collections.Concurrent.ConcurrentQueue<RetrainRun>();
@@ -84,7 +84,7 @@ public class RetrainServiceTests
     [Fact]
     public async Task Subscribe_Disposed_NoLongerReceivesRuns()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero));
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
         int received = 0;
