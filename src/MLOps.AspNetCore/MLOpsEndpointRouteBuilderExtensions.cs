@@ -94,7 +94,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
             MonitoringEndpoints.MapQuality(group, quality);
         }
 
-        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.IDriftMonitor>() is { } drift)
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Drift.IDriftMonitor>() is { } drift)
         {
             MonitoringEndpoints.MapDrift(group, drift);
         }

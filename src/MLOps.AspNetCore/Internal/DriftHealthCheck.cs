@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MLOps.Monitoring;
+using MLOps.Monitoring.Drift;
 
 namespace MLOps.AspNetCore.Internal;
 

@@ -146,7 +146,7 @@ internal static class MonitoringEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.IDriftMonitor monitor)
+    public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.Drift.IDriftMonitor monitor)
     {
         group.MapGet("/models/{name}/drift", (string name) =>
                 monitor.GetLatestReport(name) is { } report

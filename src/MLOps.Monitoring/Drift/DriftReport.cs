@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MLOps.Monitoring.DataQuality;
 using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Drift;

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MLOps.Monitoring.Profiles;
+
+namespace MLOps.Monitoring.Drift.Internal;
+
+/// <summary>
+/// The prediction observer registered by <c>WithDriftMonitoring</c>: feeds each input into the model's current
+/// <see cref="DriftWindow{TIn}"/>, and (re)loads the reference profile off the hot path when needed.
+/// </summary>
+internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
+    where TIn : class
+    where TOut : class, new()
+{
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
+
+    private readonly string _model;
+    private readonly DriftMonitoringBuilder _config;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly DriftMonitor _monitor;
+    private readonly DriftMetrics _metrics;
+    private readonly IReferenceProfileProvider? _provider;
+    private readonly bool _perVersion;
+    private volatile DriftWindow<TIn>? _window;
+    private int _resolving;
+    private long _retryAt = long.MinValue;
+
+    public DriftObserver(string model, DriftMonitoringBuilder config, IServiceProvider services)
+    {
+        _model = model;
+        _config = config;
+        _services = services;
+        _time = services.GetRequiredService<TimeProvider>();
+        _monitor = services.GetRequiredService<DriftMonitor>();
+        _metrics = services.GetRequiredService<DriftMetrics>();
+        _monitor.Register(model);
+        if (config.ReferenceInstance is null && config.ReferenceFactory is null && config.ReferencePath is null)
+        {
+            _provider = services.GetService<IReferenceProfileProvider>() ?? throw new InvalidOperationException(
+                $"Drift monitoring of model '{model}' has no reference profile: call UseReference(...) or UseReferenceFile(...) in WithDriftMonitoring, or register an IReferenceProfileProvider (the model registry does).");
+            _perVersion = true;
+            return;
+        }
+
+        // Instances and factories are resolved now (no I/O), so a wrong option fails when the client is resolved.
+        ReferenceProfile? profile = config.ReferenceInstance ?? config.ReferenceFactory?.Invoke(services);
+        if (profile is not null)
+        {
+            Start(profile, version: 0);
+        }
+        else if (config.ReferencePath is not null)
+        {
+            RequestReference(default);
+        }
+    }
+
+    internal DriftWindow<TIn>? Window => _window;
+
+    public void OnPrediction(in PredictionContext<TIn, TOut> context)
+    {
+        int version = context.Prediction.ModelVersion.Number;
+        DriftWindow<TIn>? window = _window;
+        if (window is not null && (!_perVersion || window.Version == version))
+        {
+            window.Add(context.Input, version);
+            return;
+        }
+
+        RequestReference(context.Prediction.ModelVersion);
+    }
+
+    private void RequestReference(ModelVersion version)
+    {
+        if (_time.GetTimestamp() < Volatile.Read(ref _retryAt) || Interlocked.CompareExchange(ref _resolving, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(() => ResolveAsync(version));
+    }
+
+    private async Task ResolveAsync(ModelVersion version)
+    {
+        try
+        {
+            ReferenceProfile? profile;
+            if (_provider is not null)
+            {
+                profile = await _provider.GetReferenceProfileAsync(_model, version).ConfigureAwait(false);
+            }
+            else if (_config.ReferencePath is { } path)
+            {
+                profile = await ReferenceProfile.LoadAsync(path).ConfigureAwait(false);
+            }
+            else
+            {
+                profile = _config.ReferenceFactory!(_services);
+            }
+
+            if (profile is null)
+            {
+                DriftLog.ReferenceUnavailable(_monitor.Logger, _model, version.Number);
+                DelayRetry();
+                return;
+            }
+
+            Start(profile, _perVersion ? version.Number : 0);
+        }
+#pragma warning disable CA1031 // Logged and retried; the prediction path must never see it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            DriftLog.ReferenceLoadFailed(_monitor.Logger, ex, _model);
+            DelayRetry();
+        }
+        finally
+        {
+            Volatile.Write(ref _resolving, 0);
+        }
+    }
+
+    private void DelayRetry() =>
+        Volatile.Write(ref _retryAt, _time.GetTimestamp() + (long)(RetryInterval.TotalSeconds * _time.TimestampFrequency));
+
+    private void Start(ReferenceProfile profile, int version)
+    {
+        var reference = new CompiledReference(profile, _config.Options);
+        var window = new DriftWindow<TIn>(_model, version, reference, _config, _time, _monitor, _metrics);
+        SchemaComparison schema = window.Schema;
+        if (schema.Missing.Count + schema.Unexpected.Count + schema.Mismatched.Count > 0)
+        {
+            DriftLog.SchemaMismatch(
+                _monitor.Logger, _model, string.Join(", ", schema.Missing), string.Join(", ", schema.Unexpected), string.Join(", ", schema.Mismatched));
+        }
+
+        DriftLog.ReferenceLoaded(_monitor.Logger, _model, profile.RowCount, reference.Features.Length, version);
+        _window = window;
+    }
+}
