@@ -1,4 +1,4 @@
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.AspNetCore;
 

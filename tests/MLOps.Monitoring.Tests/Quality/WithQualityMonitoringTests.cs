@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Tests.Quality.Support;
 

@@ -73,7 +73,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
     public async Task DriftAndDecay_OnDistributionB_RetrainPromoteServeAndErrorRecovers()
     {
         var client = _host.Services.GetRequiredService<IModelClient<Trip, TripEstimate>>();
-        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Feedback.IFeedbackSink>();
+        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>();
         var coordinator = _host.Services.GetRequiredService<IRetrainCoordinator>();
         var drift = _host.Services.GetRequiredService<IDriftMonitor>();
         var quality = _host.Services.GetRequiredService<IModelQualityMonitor>();
@@ -122,7 +122,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
     private async Task<double> ServeAsync(List<Trip> trips, bool completed = true)
     {
         var client = _host.Services.GetRequiredService<IModelClient<Trip, TripEstimate>>();
-        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Feedback.IFeedbackSink>();
+        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>();
         double error = 0;
         foreach (var trip in trips)
         {

@@ -1,5 +1,4 @@
-using MLOps.Monitoring.Feedback;
-using MLOps.Monitoring.Feedback.Internal;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.Monitoring.Quality.Internal;
 

@@ -2,11 +2,11 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Tests.Quality.Support;
 
-namespace MLOps.Monitoring.Tests.Feedback;
+namespace MLOps.Monitoring.Tests.Quality.Feedback;
 
 public class FeedbackJoinTests
 {
@@ -198,7 +198,7 @@ public class FeedbackJoinTests
         var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
         var sink = provider.GetRequiredService<IFeedbackSink>();
         Prediction<HousePrediction>[] p = client.PredictBatch(QualityTestModels.HouseInputs(4));
-        await provider.GetRequiredService<MLOps.Monitoring.Feedback.Internal.PredictionLogWriter>().DrainAsync();
+        await provider.GetRequiredService<MLOps.Monitoring.Quality.Internal.PredictionLogWriter>().DrainAsync();
 
         FeedbackResult fromLog = await sink.RecordAsync(p[0].PredictionId, p[0].Value.Score + 5.0);
         FeedbackResult duplicate = await sink.RecordAsync(p[0].PredictionId, p[0].Value.Score + 5.0);

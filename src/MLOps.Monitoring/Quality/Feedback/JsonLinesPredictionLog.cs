@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 using MLOps.Monitoring.Quality.Internal;
 using MLOps.Shared.FileSystem;
 
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>
 /// An <see cref="IPredictionLog"/> in JSON-lines files: one prediction per line, appended in batches to

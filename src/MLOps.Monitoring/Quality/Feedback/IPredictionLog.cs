@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>
 /// Durable storage of predictions, so feedback can be joined after a prediction left the in-memory store (evicted

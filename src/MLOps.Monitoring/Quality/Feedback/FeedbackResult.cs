@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>The answer to one <see cref="IFeedbackSink.RecordAsync"/> call.</summary>
 /// <param name="Outcome">What happened to the feedback.</param>

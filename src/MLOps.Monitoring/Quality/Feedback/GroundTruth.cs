@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>
 /// The actual outcome of a prediction (delayed ground truth): a number, a boolean or a class label. Which kinds a

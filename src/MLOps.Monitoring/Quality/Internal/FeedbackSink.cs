@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using MLOps.Monitoring.Quality.Internal;
+using MLOps.Monitoring.Quality.Feedback;
 
-namespace MLOps.Monitoring.Feedback.Internal;
+namespace MLOps.Monitoring.Quality.Internal;
 
 /// <summary>
 /// Joins feedback with predictions: first the in-memory stores of the monitored models, then the durable

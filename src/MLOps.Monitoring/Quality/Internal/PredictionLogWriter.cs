@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using MLOps.Monitoring.Quality.Internal;
+using MLOps.Monitoring.Quality.Feedback;
 
-namespace MLOps.Monitoring.Feedback.Internal;
+namespace MLOps.Monitoring.Quality.Internal;
 
 /// <summary>
 /// Queues predictions for the durable <see cref="IPredictionLog"/> (a bounded channel of structs: enqueuing allocates

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>Options of <see cref="JsonLinesPredictionLog"/>.</summary>
 public sealed class JsonLinesPredictionLogOptions

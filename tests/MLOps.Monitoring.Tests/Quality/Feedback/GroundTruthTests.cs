@@ -1,6 +1,6 @@
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 
-namespace MLOps.Monitoring.Tests.Feedback;
+namespace MLOps.Monitoring.Tests.Quality.Feedback;
 
 public class GroundTruthTests
 {

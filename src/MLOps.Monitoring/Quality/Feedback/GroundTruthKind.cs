@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>The kind of value a <see cref="GroundTruth"/> holds.</summary>
 public enum GroundTruthKind

@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>
 /// Receives delayed ground truth for predictions and joins it with them for model-quality monitoring. Registered by

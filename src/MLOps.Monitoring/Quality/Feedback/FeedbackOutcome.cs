@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>What happened to one piece of feedback. Also the <c>mlops.outcome</c> tag of <c>mlops.feedback.received</c> (snake case).</summary>
 public enum FeedbackOutcome

@@ -1,4 +1,4 @@
-namespace MLOps.Monitoring.Feedback;
+namespace MLOps.Monitoring.Quality.Feedback;
 
 /// <summary>One prediction as kept by the in-memory store and written to an <see cref="IPredictionLog"/>.</summary>
 /// <param name="PredictionId">The prediction id.</param>

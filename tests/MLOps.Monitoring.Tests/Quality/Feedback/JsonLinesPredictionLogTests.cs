@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Tests.Quality.Support;
 
-namespace MLOps.Monitoring.Tests.Feedback;
+namespace MLOps.Monitoring.Tests.Quality.Feedback;
 
 public class JsonLinesPredictionLogTests
 {
