@@ -77,7 +77,7 @@ public class DriftWindowBenchmark
         var config = new DriftMonitoringBuilder().WindowSize(int.MaxValue);   // no window boundary during the measurement
         var reference = new CompiledReference(profile, config.Options);
         _window = new DriftWindow<BenchRow>(
-            "bench", 0, reference, config, TimeProvider.System, new DriftMonitor(), new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
+            ModelName.Parse("bench"), 0, reference, config, TimeProvider.System, new DriftMonitor(), new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
 
         _meter = new Meter("MLOps.Benchmarks.DriftBaseline");
         _histogram = _meter.CreateHistogram<double>("bare.duration", "s");

@@ -16,9 +16,10 @@ internal sealed class DriftHealthCheck(IServiceProvider services) : IHealthCheck
 
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var drifted = new List<string>();
-        foreach (string model in monitor.Models)
+        foreach (ModelName name in monitor.Models)
         {
-            if (monitor.GetLatestReport(model) is { } report)
+            string model = name.Value;
+            if (monitor.GetLatestReport(name) is { } report)
             {
                 data[model] = $"{report.DriftedFeatures}/{report.EvaluatedFeatures} features drifted";
                 if (report.DatasetDrift)

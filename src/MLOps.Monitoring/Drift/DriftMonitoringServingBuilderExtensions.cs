@@ -40,7 +40,7 @@ public static class DriftMonitoringServingBuilderExtensions
         // there is no provider and a model without UseReference(...) fails when its client is resolved.
         services.TryAddSingleton<IReferenceProfileProvider>(sp =>
             sp.GetService<IModelRegistry>() is null ? null! : new RegistryReferenceProfileProvider(sp));
-        string model = builder.Name.Value;
+        ModelName model = builder.Name;
         return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(model, drift, sp));
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using MLOps.Shared.Json;
 using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Drift;
@@ -7,7 +9,8 @@ namespace MLOps.Monitoring.Drift;
 public sealed record DriftReport
 {
     /// <summary>Gets the model name, for reports of online monitoring (otherwise <see langword="null"/>).</summary>
-    public string? ModelName { get; init; }
+    [JsonConverter(typeof(ModelNameJsonConverter))]
+    public ModelName? ModelName { get; init; }
 
     /// <summary>Gets the model version that served the window, for reports of online monitoring.</summary>
     public int? ModelVersion { get; init; }

@@ -4,10 +4,10 @@ namespace MLOps.Monitoring.Drift;
 /// <summary>A drift report of one model's monitoring window.</summary>
 /// <param name="modelName">The model name.</param>
 /// <param name="report">The report.</param>
-public sealed class DriftReportEventArgs(string modelName, DriftReport report) : EventArgs
+public sealed class DriftReportEventArgs(ModelName modelName, DriftReport report) : EventArgs
 {
     /// <summary>Gets the model name.</summary>
-    public string ModelName { get; } = modelName;
+    public ModelName ModelName { get; } = modelName;
 
     /// <summary>Gets the report.</summary>
     public DriftReport Report { get; } = report;

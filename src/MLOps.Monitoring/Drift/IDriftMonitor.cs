@@ -15,10 +15,10 @@ public interface IDriftMonitor
     event EventHandler<DriftReportEventArgs>? DriftDetected;
 
     /// <summary>Gets the names of the models with drift monitoring whose observer has been created.</summary>
-    IReadOnlyCollection<string> Models { get; }
+    IReadOnlyCollection<ModelName> Models { get; }
 
     /// <summary>Returns the report of the latest evaluated window of a model.</summary>
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> before the first window closed (or if the model is not monitored).</returns>
-    DriftReport? GetLatestReport(string modelName);
+    DriftReport? GetLatestReport(ModelName modelName);
 }

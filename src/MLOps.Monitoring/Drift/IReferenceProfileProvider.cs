@@ -15,5 +15,5 @@ public interface IReferenceProfileProvider
     /// <param name="version">The version being served.</param>
     /// <param name="cancellationToken">A token that cancels the lookup.</param>
     /// <returns>The profile, or <see langword="null"/> if the version has none (monitoring then waits for the next version).</returns>
-    ValueTask<ReferenceProfile?> GetReferenceProfileAsync(string modelName, ModelVersion version, CancellationToken cancellationToken = default);
+    ValueTask<ReferenceProfile?> GetReferenceProfileAsync(ModelName modelName, ModelVersion version, CancellationToken cancellationToken = default);
 }

@@ -14,11 +14,10 @@ public interface IModelQualityMonitor
     event EventHandler<QualityWindowClosedEventArgs>? QualityWindowClosed;
 
     /// <summary>Gets the names of the monitored models.</summary>
-    IReadOnlyCollection<string> ModelNames { get; }
+    IReadOnlyCollection<ModelName> ModelNames { get; }
 
     /// <summary>Gets the latest quality of a model: the latest closed and the current window per version and variant.</summary>
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> if the model has no quality monitoring.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="modelName"/> is <see langword="null"/>.</exception>
-    ModelQualityReport? GetLatest(string modelName);
+    ModelQualityReport? GetLatest(ModelName modelName);
 }

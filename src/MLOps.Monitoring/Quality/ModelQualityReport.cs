@@ -1,10 +1,13 @@
+using System.Text.Json.Serialization;
+using MLOps.Shared.Json;
+
 namespace MLOps.Monitoring.Quality;
 
 /// <summary>The latest quality of one model: per version and variant, its latest closed window and its current partial window.</summary>
 public sealed class ModelQualityReport
 {
     internal ModelQualityReport(
-        string modelName,
+        ModelName modelName,
         QualityTask task,
         IReadOnlyList<QualityWindow> closed,
         IReadOnlyList<QualityWindow> current,
@@ -24,7 +27,8 @@ public sealed class ModelQualityReport
     }
 
     /// <summary>Gets the model name.</summary>
-    public string ModelName { get; }
+    [JsonConverter(typeof(ModelNameJsonConverter))]
+    public ModelName ModelName { get; }
 
     /// <summary>Gets the model's task.</summary>
     public QualityTask Task { get; }

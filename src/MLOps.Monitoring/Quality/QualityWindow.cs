@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using MLOps.Shared.Json;
+
 namespace MLOps.Monitoring.Quality;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace MLOps.Monitoring.Quality;
 public sealed class QualityWindow
 {
     internal QualityWindow(
-        string modelName,
+        ModelName modelName,
         ModelVersion modelVersion,
         string variant,
         QualityTask task,
@@ -39,7 +42,8 @@ public sealed class QualityWindow
     }
 
     /// <summary>Gets the model name.</summary>
-    public string ModelName { get; }
+    [JsonConverter(typeof(ModelNameJsonConverter))]
+    public ModelName ModelName { get; }
 
     /// <summary>Gets the model version whose predictions were scored.</summary>
     public ModelVersion ModelVersion { get; }

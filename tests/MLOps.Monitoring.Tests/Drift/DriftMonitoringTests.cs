@@ -36,8 +36,8 @@ public class DriftMonitoringTests
         ReportLog log = Subscribe(provider);
         var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
         IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
-        Assert.Null(monitor.GetLatestReport("house"));
-        Assert.Equal(["house"], monitor.Models);
+        Assert.Null(monitor.GetLatestReport(ModelName.Parse("house")));
+        Assert.Equal([ModelName.Parse("house")], monitor.Models);
 
         t_predicting = true;
         foreach (HouseInput house in TestModels.Houses(200, seed: 2))
@@ -49,7 +49,7 @@ public class DriftMonitoringTests
 
         await Eventually.HoldsAsync(() => log.Reports.Count == 1, "the first window's report");
         DriftReport calm = log.Reports.Single().Report;
-        Assert.Equal("house", calm.ModelName);
+        Assert.Equal(ModelName.Parse("house"), calm.ModelName);
         Assert.Equal(1, calm.ModelVersion);
         Assert.Equal(200, calm.CurrentRows);
         Assert.Equal(0, calm.DriftedFeatures);
@@ -58,7 +58,7 @@ public class DriftMonitoringTests
         client.PredictBatch(TestModels.Houses(200, seed: 3, sizeShift: 40, newDistrict: "harbour"));
 
         await Eventually.HoldsAsync(() => log.Reports.Count == 2 && log.Drifts.Count == 1, "the shifted window's report and drift event");
-        DriftReport shifted = monitor.GetLatestReport("house")!;
+        DriftReport shifted = monitor.GetLatestReport(ModelName.Parse("house"))!;
         Assert.Same(log.Drifts.Single().Report, shifted);
         Assert.True(shifted.Find("Size")!.Drifted);
         Assert.Equal(DriftMethod.KolmogorovSmirnov, shifted.Find("Size")!.Method);
@@ -354,9 +354,9 @@ public class DriftMonitoringTests
 
         public List<(string, int)> Calls => [.. CallQueue];
 
-        public ValueTask<ReferenceProfile?> GetReferenceProfileAsync(string modelName, ModelVersion version, CancellationToken cancellationToken = default)
+        public ValueTask<ReferenceProfile?> GetReferenceProfileAsync(ModelName modelName, ModelVersion version, CancellationToken cancellationToken = default)
         {
-            CallQueue.Enqueue((modelName, version.Number));
+            CallQueue.Enqueue((modelName.Value, version.Number));
             return ValueTask.FromResult<ReferenceProfile?>(profile);
         }
     }

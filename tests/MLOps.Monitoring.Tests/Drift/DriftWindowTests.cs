@@ -120,7 +120,7 @@ public sealed class DriftWindowTests : IDisposable
         DriftMonitoringBuilder config = new DriftMonitoringBuilder().WindowSize(windowSize);
         configure?.Invoke(config);
         return new DriftWindow<Row>(
-            "m", 0, new CompiledReference(profile, config.Options), config, TimeProvider.System, _monitor, new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
+            ModelName.Parse("m"), 0, new CompiledReference(profile, config.Options), config, TimeProvider.System, _monitor, new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
     }
 
     public sealed class Row

@@ -104,7 +104,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         var run = runs[0];
         Assert.Contains(driftReports, r => r.ModelVersion == 1 && r.DatasetDrift && r.Features.Any(f => f.Feature == nameof(Trip.Distance) && f.Drifted));
         Assert.DoesNotContain(driftReports, r => r.Features.Any(f => f.Feature == nameof(Trip.Duration)));   // the label is not a feature
-        Assert.Contains(quality.GetLatest("taxi")!.Closed, w => w.ModelVersion == new ModelVersion(1) && w.Metrics["r2"] < 0.5);   // quality decayed
+        Assert.Contains(quality.GetLatest(ModelName.Parse("taxi"))!.Closed, w => w.ModelVersion == new ModelVersion(1) && w.Metrics["r2"] < 0.5);   // quality decayed
         Assert.Equal(RetrainOutcome.Promoted, run.Outcome);
         Assert.Contains(run.Trigger.Kind, new[] { RetrainTriggerKind.DatasetDrift, RetrainTriggerKind.QualityDecay });
         Assert.True(run.CandidateMetrics["r2"] > run.ChampionMetrics["r2"]);

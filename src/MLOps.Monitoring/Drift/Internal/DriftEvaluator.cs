@@ -7,7 +7,7 @@ namespace MLOps.Monitoring.Drift.Internal;
 /// <summary>Compares the current data of a <see cref="Pane"/> with its compiled reference.</summary>
 internal static class DriftEvaluator
 {
-    public static DriftReport Evaluate(Pane current, SchemaComparison schema, DateTimeOffset createdAt, string? modelName = null, DateTimeOffset? windowStart = null)
+    public static DriftReport Evaluate(Pane current, SchemaComparison schema, DateTimeOffset createdAt, ModelName? modelName = null, DateTimeOffset? windowStart = null)
     {
         CompiledReference reference = current.Reference;
         DriftOptions options = reference.Options;

@@ -8,7 +8,7 @@ namespace MLOps.Monitoring.Drift.Internal;
 /// <summary>Holds the latest report per model and raises the drift events.</summary>
 internal sealed class DriftMonitor : IDriftMonitor
 {
-    private readonly ConcurrentDictionary<string, DriftReport?> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ModelName, DriftReport?> _latest = new();
     private readonly ILogger _logger;
 
     public DriftMonitor(ILoggerFactory? loggerFactory = null)
@@ -20,29 +20,25 @@ internal sealed class DriftMonitor : IDriftMonitor
 
     public event EventHandler<DriftReportEventArgs>? DriftDetected;
 
-    public IReadOnlyCollection<string> Models => [.. _latest.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyCollection<ModelName> Models => [.. _latest.Keys.Order()];
 
     internal ILogger Logger => _logger;
 
-    public DriftReport? GetLatestReport(string modelName)
-    {
-        ArgumentNullException.ThrowIfNull(modelName);
-        return _latest.GetValueOrDefault(modelName);
-    }
+    public DriftReport? GetLatestReport(ModelName modelName) => _latest.GetValueOrDefault(modelName);
 
-    internal void Register(string modelName) => _latest.TryAdd(modelName, null);
+    internal void Register(ModelName modelName) => _latest.TryAdd(modelName, null);
 
-    internal void Publish(string modelName, DriftReport report)
+    internal void Publish(ModelName modelName, DriftReport report)
     {
         _latest[modelName] = report;
-        DriftLog.WindowEvaluated(_logger, modelName, report.CurrentRows, report.DriftedFeatures, report.EvaluatedFeatures);
+        DriftLog.WindowEvaluated(_logger, modelName.Value, report.CurrentRows, report.DriftedFeatures, report.EvaluatedFeatures);
         var args = new DriftReportEventArgs(modelName, report);
         Raise(ReportCreated, args);
         if (report.DriftedFeatures > 0)
         {
             DriftLog.DriftDetected(
                 _logger,
-                modelName,
+                modelName.Value,
                 report.DriftedFeatures,
                 report.EvaluatedFeatures,
                 string.Join(", ", report.Features.Where(f => f.Drifted).Select(f => f.Feature)),
@@ -68,7 +64,7 @@ internal sealed class DriftMonitor : IDriftMonitor
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                DriftLog.HandlerFailed(_logger, ex, args.ModelName);
+                DriftLog.HandlerFailed(_logger, ex, args.ModelName.Value);
             }
         }
     }

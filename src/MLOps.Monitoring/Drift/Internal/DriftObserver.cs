@@ -14,7 +14,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
 {
     internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
-    private readonly string _model;
+    private readonly ModelName _model;
     private readonly DriftMonitoringBuilder _config;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
@@ -26,7 +26,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
     private int _resolving;
     private long _retryAt = long.MinValue;
 
-    public DriftObserver(string model, DriftMonitoringBuilder config, IServiceProvider services)
+    public DriftObserver(ModelName model, DriftMonitoringBuilder config, IServiceProvider services)
     {
         _model = model;
         _config = config;
@@ -100,7 +100,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
 
             if (profile is null)
             {
-                DriftLog.ReferenceUnavailable(_monitor.Logger, _model, version.Number);
+                DriftLog.ReferenceUnavailable(_monitor.Logger, _model.Value, version.Number);
                 DelayRetry();
                 return;
             }
@@ -111,7 +111,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            DriftLog.ReferenceLoadFailed(_monitor.Logger, ex, _model);
+            DriftLog.ReferenceLoadFailed(_monitor.Logger, ex, _model.Value);
             DelayRetry();
         }
         finally
@@ -131,10 +131,10 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         if (schema.Missing.Count + schema.Unexpected.Count + schema.Mismatched.Count > 0)
         {
             DriftLog.SchemaMismatch(
-                _monitor.Logger, _model, string.Join(", ", schema.Missing), string.Join(", ", schema.Unexpected), string.Join(", ", schema.Mismatched));
+                _monitor.Logger, _model.Value, string.Join(", ", schema.Missing), string.Join(", ", schema.Unexpected), string.Join(", ", schema.Mismatched));
         }
 
-        DriftLog.ReferenceLoaded(_monitor.Logger, _model, profile.RowCount, reference.Features.Length, version);
+        DriftLog.ReferenceLoaded(_monitor.Logger, _model.Value, profile.RowCount, reference.Features.Length, version);
         _window = window;
     }
 }

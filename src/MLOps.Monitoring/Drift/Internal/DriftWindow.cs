@@ -13,6 +13,7 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
 
     private readonly CompiledReference _reference;
     private readonly RowExtractor<TIn> _extractor;
+    private readonly ModelName _name;
     private readonly string _model;
     private readonly TimeProvider _time;
     private readonly DriftMonitor _monitor;
@@ -36,7 +37,7 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
     private int _scheduled;
 
     public DriftWindow(
-        string model,
+        ModelName model,
         int version,
         CompiledReference reference,
         DriftMonitoringBuilder config,
@@ -44,7 +45,8 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
         DriftMonitor monitor,
         DriftMetrics metrics)
     {
-        _model = model;
+        _name = model;
+        _model = model.Value;
         Version = version;
         _reference = reference;
         _extractor = new RowExtractor<TIn>(reference);
@@ -182,10 +184,10 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
                 }
             }
 
-            var report = DriftEvaluator.Evaluate(window, _extractor.Schema, _time.GetUtcNow(), _model, window.StartTime);
+            var report = DriftEvaluator.Evaluate(window, _extractor.Schema, _time.GetUtcNow(), _name, window.StartTime);
             _metrics.Publish(_model, report);
             _metrics.CountWindow(_model, "evaluated");
-            _monitor.Publish(_model, report);
+            _monitor.Publish(_name, report);
         }
 #pragma warning disable CA1031 // One failed evaluation must not stop monitoring.
         catch (Exception ex)

@@ -14,14 +14,14 @@ internal sealed class RegistryReferenceProfileProvider(IServiceProvider services
     /// <summary>The content type the SDK stores profiles under.</summary>
     public const string ContentType = "application/vnd.mlops.reference-profile+json";
 
-    public async ValueTask<ReferenceProfile?> GetReferenceProfileAsync(string modelName, ModelVersion version, CancellationToken cancellationToken = default)
+    public async ValueTask<ReferenceProfile?> GetReferenceProfileAsync(ModelName modelName, ModelVersion version, CancellationToken cancellationToken = default)
     {
         if (services.GetService<IModelRegistry>() is not { } registry)
         {
             return null;
         }
 
-        var blob = await registry.GetReferenceProfileAsync(ModelName.Parse(modelName), version, cancellationToken).ConfigureAwait(false);
+        var blob = await registry.GetReferenceProfileAsync(modelName, version, cancellationToken).ConfigureAwait(false);
         return blob is null ? null : ReferenceProfile.FromJson(Encoding.UTF8.GetString(blob.Content.Span));
     }
 

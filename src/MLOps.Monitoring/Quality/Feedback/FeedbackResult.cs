@@ -8,7 +8,7 @@ namespace MLOps.Monitoring.Quality.Feedback;
 /// <param name="Reason">Why the feedback was not joined (for <see cref="FeedbackOutcome.Invalid"/> and the other non-joined outcomes), safe to return to a client.</param>
 public readonly record struct FeedbackResult(
     FeedbackOutcome Outcome,
-    string? ModelName = null,
+    ModelName? ModelName = null,
     ModelVersion? ModelVersion = null,
     string? Variant = null,
     string? Reason = null);

@@ -310,12 +310,12 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             }
 
             // A complete record ends with its closing brace and nothing after it.
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || id.IsEmpty || model is null || variant is null || version < 1)
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || id.IsEmpty || !ModelName.TryParse(model, out ModelName modelName) || variant is null || version < 1)
             {
                 return false;
             }
 
-            record = new PredictionRecord(id, model, new ModelVersion(version), variant, timestamp, value, score, label, segment);
+            record = new PredictionRecord(id, modelName, new ModelVersion(version), variant, timestamp, value, score, label, segment);
             return true;
         }
         catch (JsonException)
@@ -338,7 +338,7 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         Span<char> id = stackalloc char[32];
         record.PredictionId.TryFormat(id, out _, "N", CultureInfo.InvariantCulture);
         writer.WriteString("id", id);
-        writer.WriteString("model", record.ModelName);
+        writer.WriteString("model", record.ModelName.Value);
         writer.WriteNumber("version", record.ModelVersion.Number);
         writer.WriteString("variant", record.Variant);
         writer.WriteString("ts", record.Timestamp.ToUniversalTime());

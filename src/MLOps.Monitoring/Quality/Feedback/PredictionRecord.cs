@@ -12,7 +12,7 @@ namespace MLOps.Monitoring.Quality.Feedback;
 /// <param name="Segment">The segment value chosen with <c>SegmentBy</c>, or <see langword="null"/>.</param>
 public readonly record struct PredictionRecord(
     PredictionId PredictionId,
-    string ModelName,
+    ModelName ModelName,
     ModelVersion ModelVersion,
     string Variant,
     DateTimeOffset Timestamp,

@@ -59,7 +59,7 @@ internal sealed class FeedbackSink : IFeedbackSink
                 found = null;
             }
 
-            if (found is { } record && _monitor.Find(record.ModelName) is { } tracker)
+            if (found is { } record && _monitor.Find(record.ModelName.Value) is { } tracker)
             {
                 // Remember it (as labelled once joined) so that repeated feedback is answered as a duplicate.
                 StoreLookup lookup = tracker.Store.IsExpired(record.Timestamp.UtcTicks, now) ? StoreLookup.Expired : StoreLookup.Live;
@@ -100,7 +100,7 @@ internal sealed class FeedbackSink : IFeedbackSink
         in StoredPrediction stored,
         in GroundTruth actual)
     {
-        string model = tracker.ModelName;
+        ModelName model = tracker.Name;
         string variant = stored.Variant;
         string? invalid = tracker.TryConvert(actual, out double actualNumber, out string? actualLabel);
         if (invalid is not null)
@@ -141,9 +141,9 @@ internal sealed class FeedbackSink : IFeedbackSink
         if (_instruments.FeedbackReceived.Enabled)
         {
             var tags = new TagList { { MLOpsTelemetry.Tags.Outcome, OutcomeTag(result.Outcome) } };
-            if (result.ModelName is not null)
+            if (result.ModelName is { } modelName)
             {
-                tags.Add(MLOpsTelemetry.Tags.ModelName, result.ModelName);
+                tags.Add(MLOpsTelemetry.Tags.ModelName, modelName.Value);
                 tags.Add(MLOpsTelemetry.Tags.ModelVersion, result.ModelVersion?.Number.ToString(CultureInfo.InvariantCulture));
                 tags.Add(MLOpsTelemetry.Tags.Variant, result.Variant);
             }

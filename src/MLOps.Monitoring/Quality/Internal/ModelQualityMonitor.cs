@@ -14,6 +14,7 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
     {
         _trackers = trackers.ToDictionary(t => t.ModelName, StringComparer.Ordinal);
         Trackers = [.. _trackers.Values];
+        ModelNames = [.. Trackers.Select(t => t.Name)];
         _events = events;
         _events.Sender = this;
         instruments.Meter.CreateObservableGauge(
@@ -34,15 +35,12 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
         remove => _events.Closed -= value;
     }
 
-    public IReadOnlyCollection<string> ModelNames => _trackers.Keys;
+    public IReadOnlyCollection<ModelName> ModelNames { get; }
 
     internal ModelQualityTracker[] Trackers { get; }
 
-    public ModelQualityReport? GetLatest(string modelName)
-    {
-        ArgumentNullException.ThrowIfNull(modelName);
-        return _trackers.TryGetValue(modelName, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
-    }
+    public ModelQualityReport? GetLatest(ModelName modelName) =>
+        _trackers.TryGetValue(modelName.Value, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
 
     internal ModelQualityTracker? Find(string modelName) => _trackers.GetValueOrDefault(modelName);
 
@@ -67,7 +65,7 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
 
                     measurements.Add(new Measurement<double>(metric.Value, new TagList
                     {
-                        { MLOpsTelemetry.Tags.ModelName, window.ModelName },
+                        { MLOpsTelemetry.Tags.ModelName, window.ModelName.Value },
                         { MLOpsTelemetry.Tags.ModelVersion, window.ModelVersion.Number.ToString(CultureInfo.InvariantCulture) },
                         { MLOpsTelemetry.Tags.Variant, window.Variant },
                         { QualityTelemetry.MetricNameTag, metric.Key },

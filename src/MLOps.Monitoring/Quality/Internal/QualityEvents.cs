@@ -27,7 +27,7 @@ internal sealed class QualityEvents(ILogger logger)
             }
             catch (Exception ex)
             {
-                Log.QualityWindowHandlerFailed(logger, ex, window.ModelName, window.ModelVersion, window.Variant);
+                Log.QualityWindowHandlerFailed(logger, ex, window.ModelName.Value, window.ModelVersion, window.Variant);
             }
         }
     }

@@ -52,7 +52,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
         {
             _log.TryEnqueue(new PredictionRecord(
                 stored.Id,
-                _tracker.ModelName,
+                _tracker.Name,
                 context.Prediction.ModelVersion,
                 stored.Variant,
                 new DateTimeOffset(stored.UtcTicks, TimeSpan.Zero),

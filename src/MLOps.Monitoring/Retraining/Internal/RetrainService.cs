@@ -234,15 +234,15 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
     private void OnDriftReport(object? sender, DriftReportEventArgs e) =>
         ReportDatasetDrift(
-            e.ModelName,
+            e.ModelName.Value,
             e.Report.DatasetDrift,
             e.Report.CreatedAt,
             string.Create(CultureInfo.InvariantCulture, $"{e.Report.DriftedFeatures} of {e.Report.EvaluatedFeatures} features drifted ({string.Join(", ", e.Report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
 
     private void OnQualityWindow(object? sender, MLOps.Monitoring.Quality.QualityWindowClosedEventArgs e)
     {
-        ReportQualityWindow(e.Window.ModelName, e.Window.Metrics, e.Window.End);
-        ReportLabelledRows(e.Window.ModelName, _labelledRows.AddOrUpdate(e.Window.ModelName, e.Window.Count, (_, total) => total + e.Window.Count));
+        ReportQualityWindow(e.Window.ModelName.Value, e.Window.Metrics, e.Window.End);
+        ReportLabelledRows(e.Window.ModelName.Value, _labelledRows.AddOrUpdate(e.Window.ModelName.Value, e.Window.Count, (_, total) => total + e.Window.Count));
     }
 
     private void Enqueue(RetrainTrigger trigger)

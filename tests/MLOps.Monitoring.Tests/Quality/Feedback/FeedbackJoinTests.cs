@@ -32,7 +32,7 @@ public class FeedbackJoinTests
         }
 
         Assert.All(results, r => Assert.Equal(FeedbackOutcome.Joined, r.Outcome));
-        Assert.All(results, r => Assert.Equal(("house", new ModelVersion(1), "primary"), (r.ModelName, r.ModelVersion, r.Variant)));
+        Assert.All(results, r => Assert.Equal(("house", new ModelVersion(1), "primary"), (r.ModelName?.Value, r.ModelVersion, r.Variant)));
         QualityWindow window = Assert.Single(closed);
         Assert.True(window.IsClosed);
         Assert.Equal(5, window.Count);
@@ -43,14 +43,14 @@ public class FeedbackJoinTests
         Assert.Equal(QualityMetrics.MeanAbsoluteError(truth, predicted), window.Metrics[QualityMetricNames.Mae], 12);
         Assert.Equal(QualityMetrics.MeanAbsolutePercentageError(truth, predicted), window.Metrics[QualityMetricNames.Mape], 12);
 
-        ModelQualityReport report = monitor.GetLatest("house")!;
+        ModelQualityReport report = monitor.GetLatest(ModelName.Parse("house"))!;
         Assert.Same(window, Assert.Single(report.Closed));
         QualityWindow current = Assert.Single(report.Current);
         Assert.False(current.IsClosed);
         Assert.Equal(2, current.Count);
         Assert.Equal(7, report.JoinedFeedback);
-        Assert.Null(monitor.GetLatest("other"));
-        Assert.Equal(["house"], monitor.ModelNames);
+        Assert.Null(monitor.GetLatest(ModelName.Parse("other")));
+        Assert.Equal([ModelName.Parse("house")], monitor.ModelNames);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class FeedbackJoinTests
         Assert.Equal(FeedbackOutcome.Invalid, nan.Outcome);
         Assert.Equal(FeedbackOutcome.Joined, valid.Outcome);
         Assert.Equal(FeedbackOutcome.Duplicate, again.Outcome);
-        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest("house")!;
+        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("house"))!;
         Assert.Equal((1, 3, 1), (report.JoinedFeedback, report.InvalidFeedback, report.DuplicateFeedback));
         Assert.Equal(1, Assert.Single(report.Current).Count);
     }
@@ -160,7 +160,7 @@ public class FeedbackJoinTests
         Assert.Equal(FeedbackOutcome.Late, late.Outcome);
         Assert.Equal(new ModelVersion(1), late.ModelVersion);
         Assert.Equal(FeedbackOutcome.Duplicate, lateAgain.Outcome);
-        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest("house")!;
+        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("house"))!;
         Assert.Equal(1, report.LateFeedback);
         QualityWindow current = Assert.Single(report.Current);
         Assert.Equal((1L, 1L), (current.Count, current.LateFeedback));
@@ -208,7 +208,7 @@ public class FeedbackJoinTests
         Assert.Equal(FeedbackOutcome.Joined, fromLog.Outcome);
         Assert.Equal(FeedbackOutcome.Duplicate, duplicate.Outcome);
         Assert.Equal(FeedbackOutcome.Late, late.Outcome);
-        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest("house")!;
+        ModelQualityReport report = provider.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("house"))!;
         QualityWindow current = Assert.Single(report.Current);
         Assert.Equal(5.0, current.Metrics[QualityMetricNames.Mae], 3);
         Assert.Equal(1, current.LateFeedback);
@@ -243,7 +243,7 @@ public class FeedbackJoinTests
             Assert.Equal(FeedbackOutcome.Joined, result.Outcome);
         }
 
-        QualityWindow current = Assert.Single(second.GetRequiredService<IModelQualityMonitor>().GetLatest("house")!.Current);
+        QualityWindow current = Assert.Single(second.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("house"))!.Current);
         Assert.Equal(3, current.Count);
         Assert.Equal(2.0, current.Metrics[QualityMetricNames.Mae], 3);
     }
@@ -269,9 +269,9 @@ public class FeedbackJoinTests
         }
 
         time.Advance(TimeSpan.FromSeconds(39));
-        Assert.Empty(monitor.GetLatest("house")!.Closed);
+        Assert.Empty(monitor.GetLatest(ModelName.Parse("house"))!.Closed);
         time.Advance(TimeSpan.FromSeconds(1));
-        ModelQualityReport report = monitor.GetLatest("house")!;
+        ModelQualityReport report = monitor.GetLatest(ModelName.Parse("house"))!;
 
         QualityWindow window = Assert.Single(report.Closed);
         Assert.Same(window, Assert.Single(closed));
@@ -323,7 +323,7 @@ public class FeedbackJoinTests
             Assert.Equal(FeedbackOutcome.Joined, (await sink.RecordAsync(predictions[i].PredictionId, truth)).Outcome);
         }
 
-        QualityWindow window = Assert.Single(provider.GetRequiredService<IModelQualityMonitor>().GetLatest("churn")!.Closed);
+        QualityWindow window = Assert.Single(provider.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("churn"))!.Closed);
         bool[] predicted = predictions.Select(p => p.Value.PredictedLabel).ToArray();
         double[] probabilities = predictions.Select(p => (double)p.Value.Probability).ToArray();
         Assert.Equal(QualityMetrics.Accuracy(actual, predicted), window.Metrics[QualityMetricNames.Accuracy], 12);
@@ -352,7 +352,7 @@ public class FeedbackJoinTests
             await sink.RecordAsync(predictions[i].PredictionId, predictions[i].Value.Score + error);
         }
 
-        QualityWindow window = Assert.Single(provider.GetRequiredService<IModelQualityMonitor>().GetLatest("house")!.Closed);
+        QualityWindow window = Assert.Single(provider.GetRequiredService<IModelQualityMonitor>().GetLatest(ModelName.Parse("house"))!.Closed);
         Assert.Equal(["north", "south"], window.Segments.Select(s => s.Segment).ToArray());
         Assert.Equal(10.0, window.Segments[0].Metrics[QualityMetricNames.Mae], 3);
         Assert.Equal(40.0, window.Segments[1].Metrics[QualityMetricNames.Mae], 3);

@@ -16,9 +16,9 @@ public class JsonLinesPredictionLogTests
         using var log = Create(dir.Path);
         PredictionRecord[] records =
         [
-            new(PredictionId.NewId(), "house", new ModelVersion(3), "primary", T0, 123.25, double.NaN, null, "north"),
-            new(PredictionId.NewId(), "churn", new ModelVersion(1), "canary", T0.AddSeconds(1), 1, 0.8125, null, null),
-            new(PredictionId.NewId(), "species", new ModelVersion(2), "primary", T0.AddSeconds(2), double.NaN, double.NaN, "set\"osa\n", "ü"),
+            new(PredictionId.NewId(), ModelName.Parse("house"), new ModelVersion(3), "primary", T0, 123.25, double.NaN, null, "north"),
+            new(PredictionId.NewId(), ModelName.Parse("churn"), new ModelVersion(1), "canary", T0.AddSeconds(1), 1, 0.8125, null, null),
+            new(PredictionId.NewId(), ModelName.Parse("species"), new ModelVersion(2), "primary", T0.AddSeconds(2), double.NaN, double.NaN, "set\"osa\n", "ü"),
         ];
 
         await log.AppendAsync(records);
@@ -36,7 +36,7 @@ public class JsonLinesPredictionLogTests
     public async Task ReadAllAsync_TornLastLineAfterCrash_IsSkippedAndTheNextWriterStartsAFreshLine()
     {
         using var dir = new TempDirectory();
-        var first = new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0, 1.5, double.NaN, null, null);
+        var first = new PredictionRecord(PredictionId.NewId(), ModelName.Parse("house"), new ModelVersion(1), "primary", T0, 1.5, double.NaN, null, null);
         using (var log = Create(dir.Path))
         {
             await log.AppendAsync([first]);
@@ -71,7 +71,7 @@ public class JsonLinesPredictionLogTests
         for (int batch = 0; batch < 10; batch++)
         {
             PredictionRecord[] records = Enumerable.Range(0, 20)
-                .Select(i => new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0.AddSeconds(i), i, double.NaN, null, null))
+                .Select(i => new PredictionRecord(PredictionId.NewId(), ModelName.Parse("house"), new ModelVersion(1), "primary", T0.AddSeconds(i), i, double.NaN, null, null))
                 .ToArray();
             all.AddRange(records);
             await log.AppendAsync(records);
@@ -92,7 +92,7 @@ public class JsonLinesPredictionLogTests
     {
         using var dir = new TempDirectory();
         using var log = Create(dir.Path);
-        var local = new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0, 1, double.NaN, null, null);
+        var local = new PredictionRecord(PredictionId.NewId(), ModelName.Parse("house"), new ModelVersion(1), "primary", T0, 1, double.NaN, null, null);
         await log.AppendAsync([local]);
         Assert.Equal(local, await log.FindAsync(local.PredictionId));   // builds the prefix set, then scans
         long scans = log.FileScans;
@@ -113,7 +113,7 @@ public class JsonLinesPredictionLogTests
     {
         // Issue 15 item 3: nothing read per prediction may be unbounded, a damaged or foreign log file included.
         using var dir = new TempDirectory();
-        var first = new PredictionRecord(PredictionId.NewId(), "house", new ModelVersion(1), "primary", T0, 1.5, double.NaN, null, "north");
+        var first = new PredictionRecord(PredictionId.NewId(), ModelName.Parse("house"), new ModelVersion(1), "primary", T0, 1.5, double.NaN, null, "north");
         var second = first with { PredictionId = PredictionId.NewId(), PredictedValue = 2.5 };
         using (var log = Create(dir.Path))
         {

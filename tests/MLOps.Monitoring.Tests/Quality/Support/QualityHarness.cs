@@ -66,7 +66,7 @@ public sealed class QualityHarness : IDisposable
 
     public FeedbackResult Feedback(PredictionId id, GroundTruth actual) => Sink.RecordAsync(id, actual).AsTask().GetAwaiter().GetResult();
 
-    public ModelQualityReport Report => Monitor.GetLatest("m")!;
+    public ModelQualityReport Report => Monitor.GetLatest(ModelName.Parse("m"))!;
 
     public void Dispose() => _services.Dispose();
 }
