@@ -59,7 +59,7 @@ public class DriftMonitoringTests
 
         await Eventually.HoldsAsync(() => log.Reports.Count == 2 && log.Drifts.Count == 1, "the shifted window's report and drift event");
         DriftReport shifted = monitor.GetLatestReport(ModelName.Parse("house"))!;
-        Assert.Same(log.Drifts.Single().Report, shifted);
+        Assert.Same(log.Drifts.Single(), shifted);
         Assert.True(shifted.Find("Size")!.Drifted);
         Assert.Equal(DriftMethod.KolmogorovSmirnov, shifted.Find("Size")!.Method);
         Assert.Equal(DriftMethod.ChiSquare, shifted.Find("District")!.Method);
@@ -339,13 +339,19 @@ public class DriftMonitoringTests
     {
         public ReportLog(IDriftMonitor monitor)
         {
-            monitor.ReportCreated += (_, e) => Reports.Enqueue((e.Report, t_predicting));
-            monitor.DriftDetected += (_, e) => Drifts.Enqueue(e);
+            monitor.Subscribe(report =>
+            {
+                Reports.Enqueue((report, t_predicting));
+                if (report.DriftedFeatures > 0)
+                {
+                    Drifts.Enqueue(report);
+                }
+            });
         }
 
         public ConcurrentQueue<(DriftReport Report, bool OnPredictingThread)> Reports { get; } = new();
 
-        public ConcurrentQueue<DriftReportEventArgs> Drifts { get; } = new();
+        public ConcurrentQueue<DriftReport> Drifts { get; } = new();
     }
 
     private sealed class RecordingProvider(ReferenceProfile profile) : IReferenceProfileProvider

@@ -23,13 +23,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] rows = Rows(1000, seed: 1);
         DriftWindow<Row> window = Window(rows, windowSize: 4 * PerThread);
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         using var start = new Barrier(4);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
@@ -53,13 +53,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] rows = Rows(100, seed: 2);
         DriftWindow<Row> window = Window(rows, windowSize: 10);
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         Assert.Throws<InvalidOperationException>(() => window.Add(new Row { Size = 1, Throws = true }, 1));
 
@@ -87,13 +87,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] reference = [.. Enumerable.Range(0, 500).Select(_ => new Row { Size = random.NextDouble() * 0.001, Rooms = 1, District = "a" })];
         DriftWindow<Row> window = Window(reference, windowSize: 50, c => c.Method(nameof(Row.Size), DriftMethod.Wasserstein));
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         for (int i = 0; i < 50; i++)
         {

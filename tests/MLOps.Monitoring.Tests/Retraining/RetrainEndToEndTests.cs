@@ -80,9 +80,15 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         var runs = new List<RetrainRun>();
         coordinator.RunCompleted += (_, run) => { lock (runs) { runs.Add(run); } };
         int created = 0;
-        drift.ReportCreated += (_, _) => Interlocked.Increment(ref created);
         var driftReports = new System.Collections.Concurrent.ConcurrentQueue<MLOps.Monitoring.Drift.DriftReport>();
-        drift.DriftDetected += (_, e) => driftReports.Enqueue(e.Report);
+        using IDisposable subscription = drift.Subscribe(report =>
+        {
+            Interlocked.Increment(ref created);
+            if (report.DriftedFeatures > 0)
+            {
+                driftReports.Enqueue(report);
+            }
+        });
 
         // Distribution A until drift monitoring runs (its reference loads in the background; predictions made before
         // that are not counted, by design).

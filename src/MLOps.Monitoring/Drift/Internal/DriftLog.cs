@@ -30,7 +30,7 @@ internal static partial class DriftLog
     public static partial void WindowDropped(ILogger logger, string modelName, int backlog);
 
     [LoggerMessage(EventId = 306, EventName = "DriftHandlerFailed", Level = LogLevel.Warning,
-        Message = "Model '{ModelName}': a drift event handler threw.")]
+        Message = "Model '{ModelName}': a drift report subscriber threw; the other subscribers still ran.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string modelName);
 
     [LoggerMessage(EventId = 307, EventName = "DriftSchemaMismatch", Level = LogLevel.Warning,

@@ -16,7 +16,6 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
         Trackers = [.. _trackers.Values];
         ModelNames = [.. Trackers.Select(t => t.Name)];
         _events = events;
-        _events.Sender = this;
         instruments.Meter.CreateObservableGauge(
             QualityTelemetry.ModelQuality,
             ObserveQuality,
@@ -29,11 +28,7 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
             description: "Worst-to-best segment ratio of each quality metric in the latest closed window.");
     }
 
-    public event EventHandler<QualityWindowClosedEventArgs>? QualityWindowClosed
-    {
-        add => _events.Closed += value;
-        remove => _events.Closed -= value;
-    }
+    public IDisposable Subscribe(Action<QualityWindow> handler) => _events.Subscribe(handler);
 
     public IReadOnlyCollection<ModelName> ModelNames { get; }
 

@@ -32,6 +32,8 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly DateTimeOffset _startedAt;
     private readonly IDriftMonitor? _drift;
     private readonly MLOps.Monitoring.Quality.IModelQualityMonitor? _quality;
+    private readonly IDisposable? _driftSubscription;
+    private readonly IDisposable? _qualitySubscription;
     private readonly ConcurrentDictionary<string, long> _labelledRows = new(StringComparer.Ordinal);
 
     public RetrainService(
@@ -58,29 +60,14 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         // The signals: drift windows and quality windows of the same process feed the triggers.
         _drift = drift;
         _quality = quality;
-        if (_drift is not null)
-        {
-            _drift.ReportCreated += OnDriftReport;
-        }
-
-        if (_quality is not null)
-        {
-            _quality.QualityWindowClosed += OnQualityWindow;
-        }
+        _driftSubscription = _drift?.Subscribe(OnDriftReport);
+        _qualitySubscription = _quality?.Subscribe(OnQualityWindow);
     }
 
     public override void Dispose()
     {
-        if (_drift is not null)
-        {
-            _drift.ReportCreated -= OnDriftReport;
-        }
-
-        if (_quality is not null)
-        {
-            _quality.QualityWindowClosed -= OnQualityWindow;
-        }
-
+        _driftSubscription?.Dispose();
+        _qualitySubscription?.Dispose();
         base.Dispose();
     }
 
@@ -232,17 +219,17 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         await schedule.ConfigureAwait(false);
     }
 
-    private void OnDriftReport(object? sender, DriftReportEventArgs e) =>
+    private void OnDriftReport(DriftReport report) =>
         ReportDatasetDrift(
-            e.ModelName.Value,
-            e.Report.DatasetDrift,
-            e.Report.CreatedAt,
-            string.Create(CultureInfo.InvariantCulture, $"{e.Report.DriftedFeatures} of {e.Report.EvaluatedFeatures} features drifted ({string.Join(", ", e.Report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
+            report.ModelName.GetValueOrDefault().Value,
+            report.DatasetDrift,
+            report.CreatedAt,
+            string.Create(CultureInfo.InvariantCulture, $"{report.DriftedFeatures} of {report.EvaluatedFeatures} features drifted ({string.Join(", ", report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
 
-    private void OnQualityWindow(object? sender, MLOps.Monitoring.Quality.QualityWindowClosedEventArgs e)
+    private void OnQualityWindow(MLOps.Monitoring.Quality.QualityWindow window)
     {
-        ReportQualityWindow(e.Window.ModelName.Value, e.Window.Metrics, e.Window.End);
-        ReportLabelledRows(e.Window.ModelName.Value, _labelledRows.AddOrUpdate(e.Window.ModelName.Value, e.Window.Count, (_, total) => total + e.Window.Count));
+        ReportQualityWindow(window.ModelName.Value, window.Metrics, window.End);
+        ReportLabelledRows(window.ModelName.Value, _labelledRows.AddOrUpdate(window.ModelName.Value, window.Count, (_, total) => total + window.Count));
     }
 
     private void Enqueue(RetrainTrigger trigger)

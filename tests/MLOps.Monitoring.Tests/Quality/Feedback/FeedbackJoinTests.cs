@@ -20,7 +20,7 @@ public class FeedbackJoinTests
         var sink = provider.GetRequiredService<IFeedbackSink>();
         var monitor = provider.GetRequiredService<IModelQualityMonitor>();
         var closed = new List<QualityWindow>();
-        monitor.QualityWindowClosed += (_, e) => closed.Add(e.Window);
+        using IDisposable subscription = monitor.Subscribe(closed.Add);
 
         HouseInput[] inputs = QualityTestModels.HouseInputs(7);
         Prediction<HousePrediction>[] predictions = client.PredictBatch(inputs);
@@ -261,7 +261,7 @@ public class FeedbackJoinTests
         var sink = provider.GetRequiredService<IFeedbackSink>();
         var monitor = provider.GetRequiredService<IModelQualityMonitor>();
         var closed = new List<QualityWindow>();
-        monitor.QualityWindowClosed += (_, e) => closed.Add(e.Window);
+        using IDisposable subscription = monitor.Subscribe(closed.Add);
 
         foreach (Prediction<HousePrediction> p in client.PredictBatch(QualityTestModels.HouseInputs(3)))
         {
@@ -291,7 +291,7 @@ public class FeedbackJoinTests
                 .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(TimeSpan.FromMinutes(5)))),
             s => s.AddSingleton<TimeProvider>(time));
         var closed = new TaskCompletionSource<QualityWindow>(TaskCreationOptions.RunContinuationsAsynchronously);
-        provider.GetRequiredService<IModelQualityMonitor>().QualityWindowClosed += (_, e) => closed.TrySetResult(e.Window);
+        using IDisposable subscription = provider.GetRequiredService<IModelQualityMonitor>().Subscribe(w => closed.TrySetResult(w));
         await QualityServices.StartAsync(provider);
         var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
         Prediction<HousePrediction> p = client.Predict(QualityTestModels.HouseInputs(1)[0]);
