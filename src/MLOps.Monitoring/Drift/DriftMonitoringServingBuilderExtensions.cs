@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MLOps;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Drift.Internal;
@@ -36,11 +38,24 @@ public static class DriftMonitoringServingBuilderExtensions
         services.TryAddSingleton<DriftMonitor>();
         services.TryAddSingleton<IDriftMonitor>(sp => sp.GetRequiredService<DriftMonitor>());
         services.TryAddSingleton<DriftMetrics>();
-        // With a model registry, the profile stored with the served version is the default reference; without one,
-        // there is no provider and a model without UseReference(...) fails when its client is resolved.
-        services.TryAddSingleton<IReferenceProfileProvider>(sp =>
-            sp.GetService<IModelRegistry>() is null ? null! : new RegistryReferenceProfileProvider(sp));
         ModelName model = builder.Name;
-        return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(model, drift, sp));
+        return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(
+            model,
+            drift,
+            drift.ReferenceFactory is { } factory ? () => factory(sp) : null,
+            drift.ReferenceInstance is null && drift.ReferenceFactory is null && drift.ReferencePath is null ? ReferenceProvider(sp) : null,
+            sp.GetRequiredService<DriftMonitor>(),
+            sp.GetRequiredService<DriftMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<DriftObserver<TIn, TOut>>>() ?? NullLogger<DriftObserver<TIn, TOut>>.Instance));
     }
+
+    /// <summary>
+    /// The reference profile provider, an optional dependency: a registered <see cref="IReferenceProfileProvider"/>;
+    /// otherwise, with a model registry, the profile stored with the served version; otherwise none, and a model
+    /// without UseReference(...) fails when its client is resolved.
+    /// </summary>
+    private static IReferenceProfileProvider? ReferenceProvider(IServiceProvider services) =>
+        services.GetService<IReferenceProfileProvider>()
+        ?? (services.GetService<IModelRegistry>() is { } registry ? new RegistryReferenceProfileProvider(registry) : null);
 }

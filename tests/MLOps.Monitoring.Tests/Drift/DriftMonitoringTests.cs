@@ -286,6 +286,16 @@ public class DriftMonitoringTests
     }
 
     [Fact]
+    public void WithDriftMonitoring_WithoutRegistry_RegistersNoReferenceProvider()
+    {
+        var services = new ServiceCollection();
+        services.AddMLOps().AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House).WithDriftMonitoring());
+
+        // Regression: the registration used to add an IReferenceProfileProvider factory that returned null!.
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IReferenceProfileProvider));
+    }
+
+    [Fact]
     public async Task WithDriftMonitoring_MethodThatDoesNotFit_FailsWhenTheClientIsResolved()
     {
         await using ServiceProvider provider = Build(d => d.UseReference(Reference).Method("District", DriftMethod.KolmogorovSmirnov));

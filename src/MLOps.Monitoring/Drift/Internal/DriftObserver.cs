@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MLOps.Monitoring.Profiles;
 
@@ -16,8 +15,9 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
 
     private readonly ModelName _model;
     private readonly DriftMonitoringBuilder _config;
-    private readonly IServiceProvider _services;
+    private readonly Func<ReferenceProfile?>? _referenceFactory;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly DriftMonitor _monitor;
     private readonly DriftMetrics _metrics;
     private readonly IReferenceProfileProvider? _provider;
@@ -26,25 +26,43 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
     private int _resolving;
     private long _retryAt = long.MinValue;
 
-    public DriftObserver(ModelName model, DriftMonitoringBuilder config, IServiceProvider services)
+    /// <summary>Creates the observer of one model.</summary>
+    /// <param name="model">The model name.</param>
+    /// <param name="config">The drift configuration of the model.</param>
+    /// <param name="referenceFactory">The configured reference factory (<c>UseReference(Func&lt;IServiceProvider, ReferenceProfile?&gt;)</c>) bound to the service provider, or <see langword="null"/>.</param>
+    /// <param name="provider">The reference profile provider; needed (and only used) when the configuration names no reference.</param>
+    /// <param name="monitor">The drift monitor.</param>
+    /// <param name="metrics">The drift instruments.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The observer's logger.</param>
+    public DriftObserver(
+        ModelName model,
+        DriftMonitoringBuilder config,
+        Func<ReferenceProfile?>? referenceFactory,
+        IReferenceProfileProvider? provider,
+        DriftMonitor monitor,
+        DriftMetrics metrics,
+        TimeProvider time,
+        ILogger<DriftObserver<TIn, TOut>> logger)
     {
         _model = model;
         _config = config;
-        _services = services;
-        _time = services.GetRequiredService<TimeProvider>();
-        _monitor = services.GetRequiredService<DriftMonitor>();
-        _metrics = services.GetRequiredService<DriftMetrics>();
+        _referenceFactory = referenceFactory;
+        _time = time;
+        _monitor = monitor;
+        _metrics = metrics;
+        _logger = logger;
         _monitor.Register(model);
-        if (config.ReferenceInstance is null && config.ReferenceFactory is null && config.ReferencePath is null)
+        if (config.ReferenceInstance is null && referenceFactory is null && config.ReferencePath is null)
         {
-            _provider = services.GetService<IReferenceProfileProvider>() ?? throw new InvalidOperationException(
+            _provider = provider ?? throw new InvalidOperationException(
                 $"Drift monitoring of model '{model}' has no reference profile: call UseReference(...) or UseReferenceFile(...) in WithDriftMonitoring, or register an IReferenceProfileProvider (the model registry does).");
             _perVersion = true;
             return;
         }
 
         // Instances and factories are resolved now (no I/O), so a wrong option fails when the client is resolved.
-        ReferenceProfile? profile = config.ReferenceInstance ?? config.ReferenceFactory?.Invoke(services);
+        ReferenceProfile? profile = config.ReferenceInstance ?? referenceFactory?.Invoke();
         if (profile is not null)
         {
             Start(profile, version: 0);
@@ -95,12 +113,12 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
             }
             else
             {
-                profile = _config.ReferenceFactory!(_services);
+                profile = _referenceFactory!();
             }
 
             if (profile is null)
             {
-                DriftLog.ReferenceUnavailable(_monitor.Logger, _model.Value, version.Number);
+                DriftLog.ReferenceUnavailable(_logger, _model.Value, version.Number);
                 DelayRetry();
                 return;
             }
@@ -111,7 +129,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            DriftLog.ReferenceLoadFailed(_monitor.Logger, ex, _model.Value);
+            DriftLog.ReferenceLoadFailed(_logger, ex, _model.Value);
             DelayRetry();
         }
         finally
@@ -131,10 +149,10 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         if (schema.Missing.Count + schema.Unexpected.Count + schema.Mismatched.Count > 0)
         {
             DriftLog.SchemaMismatch(
-                _monitor.Logger, _model.Value, string.Join(", ", schema.Missing), string.Join(", ", schema.Unexpected), string.Join(", ", schema.Mismatched));
+                _logger, _model.Value, string.Join(", ", schema.Missing), string.Join(", ", schema.Unexpected), string.Join(", ", schema.Mismatched));
         }
 
-        DriftLog.ReferenceLoaded(_monitor.Logger, _model.Value, profile.RowCount, reference.Features.Length, version);
+        DriftLog.ReferenceLoaded(_logger, _model.Value, profile.RowCount, reference.Features.Length, version);
         _window = window;
     }
 }
