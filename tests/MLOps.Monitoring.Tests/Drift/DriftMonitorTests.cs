@@ -44,6 +44,18 @@ public sealed class DriftMonitorTests
         Assert.Equal(1, calls);
     }
 
+    [Fact]
+    public void ToJson_ModelName_IsWrittenAsAStringAndReadBack()
+    {
+        DriftReport report = Report();
+
+        string json = report.ToJson();
+
+        Assert.Contains("\"modelName\":\"house\"", json, StringComparison.Ordinal);
+        Assert.Equal(House, DriftReport.FromJson(json).ModelName);
+        Assert.Null(DriftReport.FromJson((report with { ModelName = null }).ToJson()).ModelName);
+    }
+
     private static DriftReport Report()
     {
         double[] values = [.. Enumerable.Range(0, 100).Select(i => (double)i)];
