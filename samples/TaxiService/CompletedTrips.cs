@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using MLOps;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace TaxiService;
 

@@ -1,4 +1,4 @@
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.AspNetCore;
 
@@ -12,5 +12,5 @@ namespace MLOps.AspNetCore;
 public sealed record FeedbackInfo(string PredictionId, string Outcome, string? Model, int? ModelVersion, string? Variant, string? Reason)
 {
     internal static FeedbackInfo From(PredictionId id, FeedbackResult result) => new(
-        id.ToString(), result.Outcome.ToString().ToLowerInvariant(), result.ModelName, result.ModelVersion?.Number, result.Variant, result.Reason);
+        id.ToString(), result.Outcome.ToString().ToLowerInvariant(), result.ModelName?.Value, result.ModelVersion?.Number, result.Variant, result.Reason);
 }

@@ -84,7 +84,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Feedback.IFeedbackSink>() is { } feedback)
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>() is { } feedback)
         {
             MonitoringEndpoints.MapFeedback(group, feedback, options);
         }
@@ -94,7 +94,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
             MonitoringEndpoints.MapQuality(group, quality);
         }
 
-        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.IDriftMonitor>() is { } drift)
+        if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Drift.IDriftMonitor>() is { } drift)
         {
             MonitoringEndpoints.MapDrift(group, drift);
         }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MLOps.Monitoring;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MLOps.Monitoring;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
 

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MLOps.Monitoring;
 using MLOps.Monitoring.Drift;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Benchmarks.Drift;

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using MLOps.Monitoring;
 using MLOps.Monitoring.Drift;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -78,7 +77,7 @@ public class DriftWindowBenchmark
         var config = new DriftMonitoringBuilder().WindowSize(int.MaxValue);   // no window boundary during the measurement
         var reference = new CompiledReference(profile, config.Options);
         _window = new DriftWindow<BenchRow>(
-            "bench", 0, reference, config, TimeProvider.System, new DriftMonitor(), new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
+            ModelName.Parse("bench"), 0, reference, config, TimeProvider.System, new DriftMonitor(), new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
 
         _meter = new Meter("MLOps.Benchmarks.DriftBaseline");
         _histogram = _meter.CreateHistogram<double>("bare.duration", "s");

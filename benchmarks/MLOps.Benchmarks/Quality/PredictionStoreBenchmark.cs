@@ -3,9 +3,8 @@ using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using MLOps.Monitoring.Feedback.Internal;
-using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Internal;
+using MLOps.Monitoring.Quality;
 
 namespace MLOps.Benchmarks.Quality;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MLOps.Monitoring;
+using MLOps.Monitoring.Drift;
 
 namespace MLOps.AspNetCore.Internal;
 
@@ -16,9 +16,10 @@ internal sealed class DriftHealthCheck(IServiceProvider services) : IHealthCheck
 
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var drifted = new List<string>();
-        foreach (string model in monitor.Models)
+        foreach (ModelName name in monitor.Models)
         {
-            if (monitor.GetLatestReport(model) is { } report)
+            string model = name.Value;
+            if (monitor.GetLatestReport(name) is { } report)
             {
                 data[model] = $"{report.DriftedFeatures}/{report.EvaluatedFeatures} features drifted";
                 if (report.DatasetDrift)

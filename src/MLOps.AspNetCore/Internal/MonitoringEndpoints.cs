@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 
 namespace MLOps.AspNetCore.Internal;
@@ -83,7 +83,7 @@ internal static class MonitoringEndpoints
     public static void MapQuality(RouteGroupBuilder group, IModelQualityMonitor monitor)
     {
         group.MapGet("/models/{name}/quality", (string name) =>
-                monitor.GetLatest(name) is { } report
+                ModelName.TryParse(name, out ModelName model) && monitor.GetLatest(model) is { } report
                     ? Results.Json(report, ModelEndpoint.OutputJson)
                     : Results.Problem(
                         statusCode: StatusCodes.Status404NotFound,
@@ -147,10 +147,10 @@ internal static class MonitoringEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.IDriftMonitor monitor)
+    public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.Drift.IDriftMonitor monitor)
     {
         group.MapGet("/models/{name}/drift", (string name) =>
-                monitor.GetLatestReport(name) is { } report
+                ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
                     ? Results.Text(report.ToJson(), "application/json")
                     : Results.Problem(
                         statusCode: StatusCodes.Status404NotFound,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MLOps.Monitoring.DataQuality;
 using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Drift;
@@ -8,7 +7,7 @@ namespace MLOps.Monitoring.Drift;
 public sealed record DriftReport
 {
     /// <summary>Gets the model name, for reports of online monitoring (otherwise <see langword="null"/>).</summary>
-    public string? ModelName { get; init; }
+    public ModelName? ModelName { get; init; }
 
     /// <summary>Gets the model version that served the window, for reports of online monitoring.</summary>
     public int? ModelVersion { get; init; }

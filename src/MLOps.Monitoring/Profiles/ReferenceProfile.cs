@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Profiles.Internal;
 
 namespace MLOps.Monitoring.Profiles;
 

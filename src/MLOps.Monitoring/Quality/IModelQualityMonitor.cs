@@ -7,18 +7,20 @@ namespace MLOps.Monitoring.Quality;
 public interface IModelQualityMonitor
 {
     /// <summary>
-    /// Raised after a quality window closes (count reached, or time interval over), once per window, on the thread
-    /// that closed it (a feedback call or the background sweep). Handlers must be quick; an exception thrown by a
-    /// handler is logged and does not affect the others. Retrain policies and alert rules subscribe here.
+    /// Subscribes to closed quality windows: the handler is called after a window closes (count reached, or time
+    /// interval over), once per window, with the window (<see cref="QualityWindow.ModelName"/> says which model).
+    /// Retrain policies subscribe here.
     /// </summary>
-    event EventHandler<QualityWindowClosedEventArgs>? QualityWindowClosed;
+    /// <param name="handler">Called on the thread that closed the window (a feedback call or the background sweep); must be quick. An exception it throws is logged and does not affect the other handlers.</param>
+    /// <returns>A subscription; dispose it to unsubscribe.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
+    IDisposable Subscribe(Action<QualityWindow> handler);
 
     /// <summary>Gets the names of the monitored models.</summary>
-    IReadOnlyCollection<string> ModelNames { get; }
+    IReadOnlyCollection<ModelName> ModelNames { get; }
 
     /// <summary>Gets the latest quality of a model: the latest closed and the current window per version and variant.</summary>
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> if the model has no quality monitoring.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="modelName"/> is <see langword="null"/>.</exception>
-    ModelQualityReport? GetLatest(string modelName);
+    ModelQualityReport? GetLatest(ModelName modelName);
 }

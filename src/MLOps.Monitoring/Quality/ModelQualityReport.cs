@@ -4,7 +4,7 @@ namespace MLOps.Monitoring.Quality;
 public sealed class ModelQualityReport
 {
     internal ModelQualityReport(
-        string modelName,
+        ModelName modelName,
         QualityTask task,
         IReadOnlyList<QualityWindow> closed,
         IReadOnlyList<QualityWindow> current,
@@ -24,7 +24,7 @@ public sealed class ModelQualityReport
     }
 
     /// <summary>Gets the model name.</summary>
-    public string ModelName { get; }
+    public ModelName ModelName { get; }
 
     /// <summary>Gets the model's task.</summary>
     public QualityTask Task { get; }

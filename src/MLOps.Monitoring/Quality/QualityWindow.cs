@@ -7,7 +7,7 @@ namespace MLOps.Monitoring.Quality;
 public sealed class QualityWindow
 {
     internal QualityWindow(
-        string modelName,
+        ModelName modelName,
         ModelVersion modelVersion,
         string variant,
         QualityTask task,
@@ -39,7 +39,7 @@ public sealed class QualityWindow
     }
 
     /// <summary>Gets the model name.</summary>
-    public string ModelName { get; }
+    public ModelName ModelName { get; }
 
     /// <summary>Gets the model version whose predictions were scored.</summary>
     public ModelVersion ModelVersion { get; }

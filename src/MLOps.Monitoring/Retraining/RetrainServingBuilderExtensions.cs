@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Monitoring.Retraining;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Retraining.Internal;
 
@@ -48,7 +48,7 @@ public static class RetrainServingBuilderExtensions
                 sp.GetRequiredService<RetrainMetrics>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>(),
-                sp.GetService<MLOps.Monitoring.IDriftMonitor>(),
+                sp.GetService<MLOps.Monitoring.Drift.IDriftMonitor>(),
                 sp.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>()));
             services.AddSingleton<IRetrainCoordinator>(sp => sp.GetRequiredService<RetrainService>());
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RetrainService>());

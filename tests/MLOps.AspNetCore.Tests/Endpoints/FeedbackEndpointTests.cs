@@ -38,6 +38,8 @@ public class FeedbackEndpointTests
             return q.GetProperty("closed").GetArrayLength() > 0 ? q : (JsonElement?)null;
         }, "a closed quality window");
         Assert.Equal(TestModels.Inputs.Length, quality.GetProperty("joinedFeedback").GetInt64());
+        Assert.Equal("house", quality.GetProperty("modelName").GetString());   // a ModelName is written as a string
+        Assert.Equal("house", quality.GetProperty("closed")[0].GetProperty("modelName").GetString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
@@ -16,6 +17,17 @@ public class DriftDetectorTests
 
     private static DriftReport CompareNumeric(ReferenceProfile reference, int rows, int seed, double mean = 0, double sd = 1, DriftOptions? options = null) =>
         DriftDetector.CompareColumns(reference, [new("x", Synthetic.Normal(rows, seed, mean, sd))], options: options);
+
+    [Fact]
+    public void Compare_WithTimeProvider_StampsCreatedAtFromIt()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 5, 4, 3, 2, 1, TimeSpan.Zero));
+        ReferenceProfile reference = Numeric(200, seed: 1);
+
+        // Regression: Compare read DateTimeOffset.UtcNow, so a report's time could not be controlled in tests.
+        Assert.Equal(time.GetUtcNow(), DriftDetector.Compare(reference, reference, timeProvider: time).CreatedAt);
+        Assert.Equal(time.GetUtcNow(), DriftDetector.CompareColumns(reference, [new("x", Synthetic.Normal(50, 2))], timeProvider: time).CreatedAt);
+    }
 
     [Fact]
     public void Compare_NoDriftKolmogorovSmirnov_FalsePositivesWithinTheBinomialBoundOfAlpha()

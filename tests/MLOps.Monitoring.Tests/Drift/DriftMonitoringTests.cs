@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Monitoring.Drift;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Tests.Support;
 
@@ -36,8 +36,8 @@ public class DriftMonitoringTests
         ReportLog log = Subscribe(provider);
         var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
         IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
-        Assert.Null(monitor.GetLatestReport("house"));
-        Assert.Equal(["house"], monitor.Models);
+        Assert.Null(monitor.GetLatestReport(ModelName.Parse("house")));
+        Assert.Equal([ModelName.Parse("house")], monitor.Models);
 
         t_predicting = true;
         foreach (HouseInput house in TestModels.Houses(200, seed: 2))
@@ -49,7 +49,7 @@ public class DriftMonitoringTests
 
         await Eventually.HoldsAsync(() => log.Reports.Count == 1, "the first window's report");
         DriftReport calm = log.Reports.Single().Report;
-        Assert.Equal("house", calm.ModelName);
+        Assert.Equal(ModelName.Parse("house"), calm.ModelName);
         Assert.Equal(1, calm.ModelVersion);
         Assert.Equal(200, calm.CurrentRows);
         Assert.Equal(0, calm.DriftedFeatures);
@@ -58,8 +58,8 @@ public class DriftMonitoringTests
         client.PredictBatch(TestModels.Houses(200, seed: 3, sizeShift: 40, newDistrict: "harbour"));
 
         await Eventually.HoldsAsync(() => log.Reports.Count == 2 && log.Drifts.Count == 1, "the shifted window's report and drift event");
-        DriftReport shifted = monitor.GetLatestReport("house")!;
-        Assert.Same(log.Drifts.Single().Report, shifted);
+        DriftReport shifted = monitor.GetLatestReport(ModelName.Parse("house"))!;
+        Assert.Same(log.Drifts.Single(), shifted);
         Assert.True(shifted.Find("Size")!.Drifted);
         Assert.Equal(DriftMethod.KolmogorovSmirnov, shifted.Find("Size")!.Method);
         Assert.Equal(DriftMethod.ChiSquare, shifted.Find("District")!.Method);
@@ -286,6 +286,16 @@ public class DriftMonitoringTests
     }
 
     [Fact]
+    public void WithDriftMonitoring_WithoutRegistry_RegistersNoReferenceProvider()
+    {
+        var services = new ServiceCollection();
+        services.AddMLOps().AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House).WithDriftMonitoring());
+
+        // Regression: the registration used to add an IReferenceProfileProvider factory that returned null!.
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IReferenceProfileProvider));
+    }
+
+    [Fact]
     public async Task WithDriftMonitoring_MethodThatDoesNotFit_FailsWhenTheClientIsResolved()
     {
         await using ServiceProvider provider = Build(d => d.UseReference(Reference).Method("District", DriftMethod.KolmogorovSmirnov));
@@ -339,13 +349,19 @@ public class DriftMonitoringTests
     {
         public ReportLog(IDriftMonitor monitor)
         {
-            monitor.ReportCreated += (_, e) => Reports.Enqueue((e.Report, t_predicting));
-            monitor.DriftDetected += (_, e) => Drifts.Enqueue(e);
+            monitor.Subscribe(report =>
+            {
+                Reports.Enqueue((report, t_predicting));
+                if (report.DriftedFeatures > 0)
+                {
+                    Drifts.Enqueue(report);
+                }
+            });
         }
 
         public ConcurrentQueue<(DriftReport Report, bool OnPredictingThread)> Reports { get; } = new();
 
-        public ConcurrentQueue<DriftReportEventArgs> Drifts { get; } = new();
+        public ConcurrentQueue<DriftReport> Drifts { get; } = new();
     }
 
     private sealed class RecordingProvider(ReferenceProfile profile) : IReferenceProfileProvider
@@ -354,9 +370,9 @@ public class DriftMonitoringTests
 
         public List<(string, int)> Calls => [.. CallQueue];
 
-        public ValueTask<ReferenceProfile?> GetReferenceProfileAsync(string modelName, ModelVersion version, CancellationToken cancellationToken = default)
+        public ValueTask<ReferenceProfile?> GetReferenceProfileAsync(ModelName modelName, ModelVersion version, CancellationToken cancellationToken = default)
         {
-            CallQueue.Enqueue((modelName, version.Number));
+            CallQueue.Enqueue((modelName.Value, version.Number));
             return ValueTask.FromResult<ReferenceProfile?>(profile);
         }
     }

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MLOps.Monitoring.Drift;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Tests.Support;
 
@@ -23,13 +23,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] rows = Rows(1000, seed: 1);
         DriftWindow<Row> window = Window(rows, windowSize: 4 * PerThread);
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         using var start = new Barrier(4);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
@@ -53,13 +53,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] rows = Rows(100, seed: 2);
         DriftWindow<Row> window = Window(rows, windowSize: 10);
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         Assert.Throws<InvalidOperationException>(() => window.Add(new Row { Size = 1, Throws = true }, 1));
 
@@ -87,13 +87,13 @@ public sealed class DriftWindowTests : IDisposable
         Row[] reference = [.. Enumerable.Range(0, 500).Select(_ => new Row { Size = random.NextDouble() * 0.001, Rooms = 1, District = "a" })];
         DriftWindow<Row> window = Window(reference, windowSize: 50, c => c.Method(nameof(Row.Size), DriftMethod.Wasserstein));
         var reports = new List<DriftReport>();
-        _monitor.ReportCreated += (_, e) =>
+        using IDisposable subscription = _monitor.Subscribe(report =>
         {
             lock (reports)
             {
-                reports.Add(e.Report);
+                reports.Add(report);
             }
-        };
+        });
 
         for (int i = 0; i < 50; i++)
         {
@@ -120,7 +120,7 @@ public sealed class DriftWindowTests : IDisposable
         DriftMonitoringBuilder config = new DriftMonitoringBuilder().WindowSize(windowSize);
         configure?.Invoke(config);
         return new DriftWindow<Row>(
-            "m", 0, new CompiledReference(profile, config.Options), config, TimeProvider.System, _monitor, new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
+            ModelName.Parse("m"), 0, new CompiledReference(profile, config.Options), config, TimeProvider.System, _monitor, new DriftMetrics(_services.GetRequiredService<IMeterFactory>()));
     }
 
     public sealed class Row

@@ -1,5 +1,5 @@
 using MLOps.Monitoring.Drift;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Statistics;
 using MLOps.Monitoring.Tests.Support;

@@ -1,4 +1,4 @@
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Profiles.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Statistics;
 using MLOps.Monitoring.Tests.Support;

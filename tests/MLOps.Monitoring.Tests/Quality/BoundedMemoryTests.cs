@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Internal;
 using MLOps.Monitoring.Tests.Quality.Support;
@@ -116,7 +116,7 @@ public class BoundedMemoryTests(ITestOutputHelper output)
     {
         var log = new OneRecordLog();
         using var harness = new QualityHarness(q => q.Regression(o => o.Value).SegmentBy(i => i.Region), log);
-        log.Record = new PredictionRecord(PredictionId.NewId(), "m", new ModelVersion(1), "primary", harness.Time.GetUtcNow(), 1e308, double.NaN, null, new string('v', 1 << 20));
+        log.Record = new PredictionRecord(PredictionId.NewId(), ModelName.Parse("m"), new ModelVersion(1), "primary", harness.Time.GetUtcNow(), 1e308, double.NaN, null, new string('v', 1 << 20));
 
         FeedbackResult result = harness.Feedback(log.Record.Value.PredictionId, 10.0);
 

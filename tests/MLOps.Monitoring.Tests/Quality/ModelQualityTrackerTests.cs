@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Internal;
 
@@ -17,7 +17,7 @@ public class ModelQualityTrackerTests
     {
         ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 2);
         var closed = new List<QualityWindow>();
-        tracker.EventsForTest.Closed += (_, e) => closed.Add(e.Window);
+        using IDisposable subscription = tracker.EventsForTest.Subscribe(closed.Add);
 
         tracker.Join(V1, "primary", 1, double.NaN, null, null, 2, null);
         tracker.Join(V2, "primary", 1, double.NaN, null, null, 4, null);
@@ -52,7 +52,7 @@ public class ModelQualityTrackerTests
     {
         ModelQualityTracker tracker = Create(QualityTask.MulticlassClassification, windowSize: 4);
         var closed = new List<QualityWindow>();
-        tracker.EventsForTest.Closed += (_, e) => closed.Add(e.Window);
+        using IDisposable subscription = tracker.EventsForTest.Subscribe(closed.Add);
         string[] predicted = ["cat", "dog", "dog", "bird"];
         string[] actual = ["cat", "dog", "cat", "bird"];
 
@@ -112,14 +112,14 @@ public class ModelQualityTrackerTests
     }
 
     [Fact]
-    public void QualityWindowClosed_HandlerThrows_OtherHandlersRunAndFailureIsLogged()
+    public void Subscribe_HandlerThrows_OtherHandlersRunAndFailureIsLogged()
     {
         var logs = new FakeLogCollector();
         var logger = new FakeLogger(logs);
         ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 1, logger: logger);
         int calls = 0;
-        tracker.EventsForTest.Closed += (_, _) => throw new InvalidOperationException("subscriber bug");
-        tracker.EventsForTest.Closed += (_, _) => calls++;
+        using IDisposable failing = tracker.EventsForTest.Subscribe(_ => throw new InvalidOperationException("subscriber bug"));
+        using IDisposable counting = tracker.EventsForTest.Subscribe(_ => calls++);
 
         tracker.Join(V1, "primary", 1, double.NaN, null, null, 1, null);
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Tests.Quality.Support;
 
@@ -236,7 +236,7 @@ public class PoisonedMetricsTests
         using var gauge = new MetricCollector<double>(harness.MeterFactory, MLOpsTelemetry.Name, QualityTelemetry.ModelQuality);
         using var ratios = new MetricCollector<double>(harness.MeterFactory, MLOpsTelemetry.Name, QualityTelemetry.SegmentRatio);
         var closed = new List<QualityWindow>();
-        harness.Monitor.QualityWindowClosed += (_, e) => closed.Add(e.Window);
+        using IDisposable subscription = harness.Monitor.Subscribe(closed.Add);
         const double Bound = QualityMonitoringBuilder<HouseInput, AnyOutput>.MaximumValueMagnitude;
         for (int i = 0; i < 1000; i++)
         {

@@ -2,9 +2,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MLOps.Monitoring.Feedback.Internal;
-using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Internal;
+using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Tests.Quality.Support;
 
 namespace MLOps.Monitoring.Tests.Quality;

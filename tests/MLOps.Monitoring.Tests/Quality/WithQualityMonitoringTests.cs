@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Tests.Quality.Support;
 
@@ -54,10 +54,10 @@ public class WithQualityMonitoringTests
 
         FeedbackResult result = await sink.RecordAsync(churn.PredictionId, false);
 
-        Assert.Equal((FeedbackOutcome.Joined, "churn"), (result.Outcome, result.ModelName));
-        Assert.Equal(["churn", "house"], monitor.ModelNames.Order().ToArray());
+        Assert.Equal((FeedbackOutcome.Joined, "churn"), (result.Outcome, result.ModelName?.Value));
+        Assert.Equal(["churn", "house"], monitor.ModelNames.Select(n => n.Value).Order().ToArray());
         Assert.Single(provider.GetServices<IPredictionLog>());
-        Assert.Equal(1, monitor.GetLatest("churn")!.JoinedFeedback);
-        Assert.Equal(0, monitor.GetLatest("house")!.JoinedFeedback);
+        Assert.Equal(1, monitor.GetLatest(ModelName.Parse("churn"))!.JoinedFeedback);
+        Assert.Equal(0, monitor.GetLatest(ModelName.Parse("house"))!.JoinedFeedback);
     }
 }

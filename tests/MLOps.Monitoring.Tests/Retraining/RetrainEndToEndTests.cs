@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML;
-using MLOps.Monitoring.Internal;
+using MLOps.Monitoring.Drift;
+using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Retraining;
@@ -73,16 +74,22 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
     public async Task DriftAndDecay_OnDistributionB_RetrainPromoteServeAndErrorRecovers()
     {
         var client = _host.Services.GetRequiredService<IModelClient<Trip, TripEstimate>>();
-        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Feedback.IFeedbackSink>();
+        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>();
         var coordinator = _host.Services.GetRequiredService<IRetrainCoordinator>();
         var drift = _host.Services.GetRequiredService<IDriftMonitor>();
         var quality = _host.Services.GetRequiredService<IModelQualityMonitor>();
         var runs = new List<RetrainRun>();
-        using var subscription = coordinator.Subscribe(run => { lock (runs) { runs.Add(run); } });
+        using IDisposable runSubscription = coordinator.Subscribe(run => { lock (runs) { runs.Add(run); } });
         int created = 0;
-        drift.ReportCreated += (_, _) => Interlocked.Increment(ref created);
         var driftReports = new System.Collections.Concurrent.ConcurrentQueue<MLOps.Monitoring.Drift.DriftReport>();
-        drift.DriftDetected += (_, e) => driftReports.Enqueue(e.Report);
+        using IDisposable driftSubscription = drift.Subscribe(report =>
+        {
+            Interlocked.Increment(ref created);
+            if (report.DriftedFeatures > 0)
+            {
+                driftReports.Enqueue(report);
+            }
+        });
 
         // Distribution A until drift monitoring runs (its reference loads in the background; predictions made before
         // that are not counted, by design).
@@ -104,7 +111,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
         var run = runs[0];
         Assert.Contains(driftReports, r => r.ModelVersion == 1 && r.DatasetDrift && r.Features.Any(f => f.Feature == nameof(Trip.Distance) && f.Drifted));
         Assert.DoesNotContain(driftReports, r => r.Features.Any(f => f.Feature == nameof(Trip.Duration)));   // the label is not a feature
-        Assert.Contains(quality.GetLatest("taxi")!.Closed, w => w.ModelVersion == new ModelVersion(1) && w.Metrics["r2"] < 0.5);   // quality decayed
+        Assert.Contains(quality.GetLatest(ModelName.Parse("taxi"))!.Closed, w => w.ModelVersion == new ModelVersion(1) && w.Metrics["r2"] < 0.5);   // quality decayed
         Assert.Equal(RetrainOutcome.Promoted, run.Outcome);
         Assert.Contains(run.Trigger.Kind, new[] { RetrainTriggerKind.DatasetDrift, RetrainTriggerKind.QualityDecay });
         Assert.True(run.CandidateMetrics["r2"] > run.ChampionMetrics["r2"]);
@@ -131,7 +138,7 @@ public sealed class RetrainEndToEndTests : IAsyncLifetime
     private async Task<double> ServeAsync(List<Trip> trips, bool completed = true)
     {
         var client = _host.Services.GetRequiredService<IModelClient<Trip, TripEstimate>>();
-        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Feedback.IFeedbackSink>();
+        var feedback = _host.Services.GetRequiredService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>();
         double error = 0;
         foreach (var trip in trips)
         {

@@ -17,8 +17,8 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create());
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", drifted: false, Start);
-        loop.Service.ReportDatasetDrift("taxi", drifted: true, Start.AddMinutes(1), "4 of 6 features");
+        loop.Service.ReportDatasetDrift(Taxi, drifted: false, Start);
+        loop.Service.ReportDatasetDrift(Taxi, drifted: true, Start.AddMinutes(1), "4 of 6 features");
         await RetrainLoop.Wait(() => loop.Completed.Count == 1, "one run");
 
         var run = Assert.Single(loop.Completed);
@@ -108,10 +108,10 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(6)));
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus(Taxi)!.IsRunning, "first run");
         time.Advance(TimeSpan.FromHours(5));
-        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());
+        loop.Service.ReportDatasetDrift(Taxi, true, time.GetUtcNow());
         await loop.DecisionsAsync(2);
         loop.Service.RequestRetrain(Taxi, "on-call asked");
         await RetrainLoop.Wait(() => loop.Completed.Count == 2, "manual run");
@@ -131,23 +131,23 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         await RetrainLoop.Wait(() => loop.Completed.Count == 1 && !loop.Service.GetStatus(Taxi)!.IsRunning, "first run");
         for (int window = 1; window <= 5; window++)
         {
             time.Advance(TimeSpan.FromMinutes(5));
-            loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
-            loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());
+            loop.Service.ReportDatasetDrift(Taxi, false, time.GetUtcNow());
+            loop.Service.ReportDatasetDrift(Taxi, true, time.GetUtcNow());
         }
 
         await loop.DecisionsAsync(6);
         time.Advance(TimeSpan.FromHours(1));
-        loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
-        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // after the cooldown: runs
+        loop.Service.ReportDatasetDrift(Taxi, false, time.GetUtcNow());
+        loop.Service.ReportDatasetDrift(Taxi, true, time.GetUtcNow());   // after the cooldown: runs
         await RetrainLoop.Wait(() => loop.Completed.Count == 2 && !loop.Service.GetStatus(Taxi)!.IsRunning, "second run");
         time.Advance(TimeSpan.FromMinutes(5));
-        loop.Service.ReportDatasetDrift("taxi", false, time.GetUtcNow());
-        loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // the next cooldown: logged once again
+        loop.Service.ReportDatasetDrift(Taxi, false, time.GetUtcNow());
+        loop.Service.ReportDatasetDrift(Taxi, true, time.GetUtcNow());   // the next cooldown: logged once again
         await loop.DecisionsAsync(8);
 
         Assert.Equal(["accepted", "cooldown", "cooldown", "cooldown", "cooldown", "cooldown", "accepted", "cooldown"], loop.DecisionValues());
@@ -164,7 +164,7 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         await RetrainLoop.Wait(() => loop.Active.GetMeasurementSnapshot().Count == 1, "the attempt to start");
         Assert.Equal(1, loop.Active.GetMeasurementSnapshot().Sum(m => m.Value));
         retrainer.Gate.SetResult();
@@ -181,7 +181,7 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.Zero)) { Gate = new TaskCompletionSource() };
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         await RetrainLoop.Wait(() => loop.Service.GetStatus(Taxi)!.IsRunning, "a running retrain");
         loop.Service.RequestRetrain(Taxi, "impatient");
         await loop.DecisionsAsync(2);
@@ -201,7 +201,7 @@ public class RetrainServiceTests
         await using var loop = new RetrainLoop(dir.Path, time, retrainer);
 
         retrainer.Time = time;
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         for (int step = 0; step < 200 && !(retrainer.Calls.Count == 3 && !loop.Service.GetStatus(Taxi)!.IsRunning); step++)
         {
             await Task.Delay(10);
@@ -230,12 +230,12 @@ public class RetrainServiceTests
         double[] r2 = [0.7, 0.75, 0.9, 0.7, 0.6];                       // a good window breaks the streak
         for (int i = 0; i < r2.Length; i++)
         {
-            loop.Service.ReportQualityWindow("taxi", new Dictionary<string, double> { ["r2"] = r2[i], ["rmse"] = 3 }, Start.AddMinutes(i));
+            loop.Service.ReportQualityWindow(Taxi, new Dictionary<string, double> { ["r2"] = r2[i], ["rmse"] = 3 }, Start.AddMinutes(i));
         }
 
         await Task.Delay(100);
         Assert.Empty(retrainer.Calls);
-        loop.Service.ReportQualityWindow("taxi", new Dictionary<string, double> { ["r2"] = 0.65 }, Start.AddMinutes(9));
+        loop.Service.ReportQualityWindow(Taxi, new Dictionary<string, double> { ["r2"] = 0.65 }, Start.AddMinutes(9));
         await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the quality retrain");
 
         var trigger = retrainer.Calls.Single().Trigger;
@@ -250,10 +250,10 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create(onDrift: false, rows: 1000));
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
-        loop.Service.ReportLabelledRows("taxi", 999);
+        loop.Service.ReportLabelledRows(Taxi, 999);
         await Task.Delay(50);
         Assert.Empty(retrainer.Calls);
-        loop.Service.ReportLabelledRows("taxi", 1000);
+        loop.Service.ReportLabelledRows(Taxi, 1000);
         await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the data retrain");
 
         Assert.Equal(RetrainTriggerKind.NewLabelledData, retrainer.Calls.Single().Trigger.Kind);
@@ -290,7 +290,7 @@ public class RetrainServiceTests
         var first = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(1)));
         await using (var loop = new RetrainLoop(dir.Path, time, first))
         {
-            loop.Service.ReportDatasetDrift("taxi", true, Start);
+            loop.Service.ReportDatasetDrift(Taxi, true, Start);
             await RetrainLoop.Wait(() => loop.Completed.Count == 1, "the first run");
         }
 
@@ -298,7 +298,7 @@ public class RetrainServiceTests
         await using (var loop = new RetrainLoop(dir.Path, time, second))
         {
             time.Advance(TimeSpan.FromHours(2));                   // the cooldown is over: only the key stops the replay
-            loop.Service.ReportDatasetDrift("taxi", true, Start);  // the same window, reported again after the restart
+            loop.Service.ReportDatasetDrift(Taxi, true, Start);  // the same window, reported again after the restart
             await loop.DecisionsAsync(1);
             Assert.Equal(["duplicate"], loop.DecisionValues());
             Assert.Empty(second.Calls);
@@ -307,7 +307,7 @@ public class RetrainServiceTests
         var third = new ScriptedRetrainer("taxi", Settings.Create(cooldown: TimeSpan.FromHours(3)));
         await using (var loop = new RetrainLoop(dir.Path, time, third))
         {
-            loop.Service.ReportDatasetDrift("taxi", true, time.GetUtcNow());   // a new window, 2 h after the last run
+            loop.Service.ReportDatasetDrift(Taxi, true, time.GetUtcNow());   // a new window, 2 h after the last run
             await loop.DecisionsAsync(1);
             Assert.Equal(["cooldown"], loop.DecisionValues());
         }
@@ -333,7 +333,7 @@ public class RetrainServiceTests
         var retrainer = new ScriptedRetrainer("taxi", Settings.Create());
         await using var loop = new RetrainLoop(dir.Path, new FakeTimeProvider(Start), retrainer);
 
-        loop.Service.ReportDatasetDrift("taxi", true, Start);
+        loop.Service.ReportDatasetDrift(Taxi, true, Start);
         await RetrainLoop.Wait(() => loop.Completed.Count == 1, "a run");
         Assert.Contains("drift:", await File.ReadAllTextAsync(Path.Combine(dir.Path, "taxi.json")), StringComparison.Ordinal);
     }

@@ -7,10 +7,10 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 350, EventName = "FeedbackNotJoined", Level = LogLevel.Debug,
         Message = "Feedback for prediction {PredictionId} was not joined: {Outcome}.")]
-    public static partial void FeedbackNotJoined(ILogger logger, PredictionId predictionId, MLOps.Monitoring.Feedback.FeedbackOutcome outcome);
+    public static partial void FeedbackNotJoined(ILogger logger, PredictionId predictionId, MLOps.Monitoring.Quality.Feedback.FeedbackOutcome outcome);
 
     [LoggerMessage(EventId = 351, EventName = "QualityWindowHandlerFailed", Level = LogLevel.Warning,
-        Message = "A QualityWindowClosed handler threw for model '{ModelName}' version {Version} ({Variant}); other handlers still ran.")]
+        Message = "A quality window subscriber threw for model '{ModelName}' version {Version} ({Variant}); the other subscribers still ran.")]
     public static partial void QualityWindowHandlerFailed(ILogger logger, Exception exception, string modelName, ModelVersion version, string variant);
 
     [LoggerMessage(EventId = 352, EventName = "QualityWindowClosed", Level = LogLevel.Debug,

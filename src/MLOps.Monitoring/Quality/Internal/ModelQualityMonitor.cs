@@ -14,8 +14,8 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
     {
         _trackers = trackers.ToDictionary(t => t.ModelName, StringComparer.Ordinal);
         Trackers = [.. _trackers.Values];
+        ModelNames = [.. Trackers.Select(t => t.Name)];
         _events = events;
-        _events.Sender = this;
         instruments.Meter.CreateObservableGauge(
             QualityTelemetry.ModelQuality,
             ObserveQuality,
@@ -28,21 +28,14 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
             description: "Worst-to-best segment ratio of each quality metric in the latest closed window.");
     }
 
-    public event EventHandler<QualityWindowClosedEventArgs>? QualityWindowClosed
-    {
-        add => _events.Closed += value;
-        remove => _events.Closed -= value;
-    }
+    public IDisposable Subscribe(Action<QualityWindow> handler) => _events.Subscribe(handler);
 
-    public IReadOnlyCollection<string> ModelNames => _trackers.Keys;
+    public IReadOnlyCollection<ModelName> ModelNames { get; }
 
     internal ModelQualityTracker[] Trackers { get; }
 
-    public ModelQualityReport? GetLatest(string modelName)
-    {
-        ArgumentNullException.ThrowIfNull(modelName);
-        return _trackers.TryGetValue(modelName, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
-    }
+    public ModelQualityReport? GetLatest(ModelName modelName) =>
+        _trackers.TryGetValue(modelName.Value, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
 
     internal ModelQualityTracker? Find(string modelName) => _trackers.GetValueOrDefault(modelName);
 
@@ -67,7 +60,7 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
 
                     measurements.Add(new Measurement<double>(metric.Value, new TagList
                     {
-                        { MLOpsTelemetry.Tags.ModelName, window.ModelName },
+                        { MLOpsTelemetry.Tags.ModelName, window.ModelName.Value },
                         { MLOpsTelemetry.Tags.ModelVersion, window.ModelVersion.Number.ToString(CultureInfo.InvariantCulture) },
                         { MLOpsTelemetry.Tags.Variant, window.Variant },
                         { QualityTelemetry.MetricNameTag, metric.Key },

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using MLOps.Monitoring.Feedback;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
@@ -33,6 +33,7 @@ internal sealed class ModelQualityTracker
     public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger, QualityInstruments? instruments = null)
     {
         Settings = settings;
+        Name = MLOps.ModelName.Parse(settings.ModelName);
         _timeProvider = timeProvider;
         _events = events;
         _logger = logger;
@@ -45,6 +46,9 @@ internal sealed class ModelQualityTracker
     public QualitySettings Settings { get; }
 
     public string ModelName => Settings.ModelName;
+
+    /// <summary>The model name as the public reports carry it.</summary>
+    public ModelName Name { get; }
 
     public PredictionStore Store { get; }
 
@@ -269,7 +273,7 @@ internal sealed class ModelQualityTracker
         }
 
         return new ModelQualityReport(
-            ModelName,
+            Name,
             Settings.Task,
             Order(closed),
             Order(current),
@@ -335,7 +339,7 @@ internal sealed class ModelQualityTracker
         }
 
         return new QualityWindow(
-            ModelName,
+            Name,
             window.Version,
             window.Variant,
             Settings.Task,

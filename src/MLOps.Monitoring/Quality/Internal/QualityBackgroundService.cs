@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MLOps.Monitoring.Feedback.Internal;
 
 namespace MLOps.Monitoring.Quality.Internal;
 

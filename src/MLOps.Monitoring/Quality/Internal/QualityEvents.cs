@@ -1,34 +1,15 @@
 using Microsoft.Extensions.Logging;
+using MLOps.Shared.Events;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
-/// <summary>Holds the subscribers of <see cref="IModelQualityMonitor.QualityWindowClosed"/> and raises it, isolating failing handlers.</summary>
+/// <summary>Holds the subscribers of <see cref="IModelQualityMonitor.Subscribe"/> and delivers closed windows, isolating failing handlers.</summary>
 internal sealed class QualityEvents(ILogger logger)
 {
-    public event EventHandler<QualityWindowClosedEventArgs>? Closed;
+    private readonly Subscribers<QualityWindow> _subscribers = new(
+        (ex, window) => Log.QualityWindowHandlerFailed(logger, ex, window.ModelName.Value, window.ModelVersion, window.Variant));
 
-    /// <summary>The sender passed to handlers: the <see cref="IModelQualityMonitor"/>.</summary>
-    public object? Sender { get; set; }
+    public IDisposable Subscribe(Action<QualityWindow> handler) => _subscribers.Subscribe(handler);
 
-    public void Raise(QualityWindow window)
-    {
-        EventHandler<QualityWindowClosedEventArgs>? handlers = Closed;
-        if (handlers is null)
-        {
-            return;
-        }
-
-        var args = new QualityWindowClosedEventArgs(window);
-        foreach (Delegate handler in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((EventHandler<QualityWindowClosedEventArgs>)handler)(Sender, args);
-            }
-            catch (Exception ex)
-            {
-                Log.QualityWindowHandlerFailed(logger, ex, window.ModelName, window.ModelVersion, window.Variant);
-            }
-        }
-    }
+    public void Raise(QualityWindow window) => _subscribers.Raise(window);
 }

@@ -1,5 +1,4 @@
-using MLOps.Monitoring.Feedback;
-using MLOps.Monitoring.Feedback.Internal;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
@@ -53,7 +52,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
         {
             _log.TryEnqueue(new PredictionRecord(
                 stored.Id,
-                _tracker.ModelName,
+                _tracker.Name,
                 context.Prediction.ModelVersion,
                 stored.Variant,
                 new DateTimeOffset(stored.UtcTicks, TimeSpan.Zero),

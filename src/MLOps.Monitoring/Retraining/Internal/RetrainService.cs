@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MLOps.Monitoring.Drift;
 
 namespace MLOps.Monitoring.Retraining.Internal;
 
@@ -32,7 +33,9 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly DateTimeOffset _startedAt;
     private readonly IDriftMonitor? _drift;
     private readonly MLOps.Monitoring.Quality.IModelQualityMonitor? _quality;
-    private readonly ConcurrentDictionary<string, long> _labelledRows = new(StringComparer.Ordinal);
+    private readonly IDisposable? _driftSubscription;
+    private readonly IDisposable? _qualitySubscription;
+    private readonly ConcurrentDictionary<ModelName, long> _labelledRows = new();
     private readonly Lock _subscribersLock = new();
     private Action<RetrainRun>[] _subscribers = [];
 
@@ -61,29 +64,14 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         // The signals: drift windows and quality windows of the same process feed the triggers.
         _drift = drift;
         _quality = quality;
-        if (_drift is not null)
-        {
-            _drift.ReportCreated += OnDriftReport;
-        }
-
-        if (_quality is not null)
-        {
-            _quality.QualityWindowClosed += OnQualityWindow;
-        }
+        _driftSubscription = _drift?.Subscribe(OnDriftReport);
+        _qualitySubscription = _quality?.Subscribe(OnQualityWindow);
     }
 
     public override void Dispose()
     {
-        if (_drift is not null)
-        {
-            _drift.ReportCreated -= OnDriftReport;
-        }
-
-        if (_quality is not null)
-        {
-            _quality.QualityWindowClosed -= OnQualityWindow;
-        }
-
+        _driftSubscription?.Dispose();
+        _qualitySubscription?.Dispose();
         base.Dispose();
     }
 
@@ -129,7 +117,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     }
 
     /// <summary>A closed drift window of <paramref name="modelName"/>; triggers when the policy retrains on dataset drift.</summary>
-    public void ReportDatasetDrift(string modelName, bool drifted, DateTimeOffset windowEnd, string? detail = null)
+    public void ReportDatasetDrift(ModelName modelName, bool drifted, DateTimeOffset windowEnd, string? detail = null)
     {
         if (!drifted || !TryFind(modelName, out var entry) || !entry.Retrainer.Settings.OnDatasetDrift)
         {
@@ -142,7 +130,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     }
 
     /// <summary>A closed quality window of <paramref name="modelName"/>; triggers when a rule held for its window count.</summary>
-    public void ReportQualityWindow(string modelName, IReadOnlyDictionary<string, double> metrics, DateTimeOffset windowEnd)
+    public void ReportQualityWindow(ModelName modelName, IReadOnlyDictionary<string, double> metrics, DateTimeOffset windowEnd)
     {
         if (!TryFind(modelName, out var entry))
         {
@@ -178,7 +166,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     }
 
     /// <summary>The total number of labelled predictions of <paramref name="modelName"/> so far (monotonic).</summary>
-    public void ReportLabelledRows(string modelName, long totalLabelledRows)
+    public void ReportLabelledRows(ModelName modelName, long totalLabelledRows)
     {
         if (!TryFind(modelName, out var entry) || entry.Retrainer.Settings.LabelledRowsThreshold is not { } threshold)
         {
@@ -244,17 +232,17 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         await schedule.ConfigureAwait(false);
     }
 
-    private void OnDriftReport(object? sender, DriftReportEventArgs e) =>
+    private void OnDriftReport(DriftReport report) =>
         ReportDatasetDrift(
-            e.ModelName,
-            e.Report.DatasetDrift,
-            e.Report.CreatedAt,
-            string.Create(CultureInfo.InvariantCulture, $"{e.Report.DriftedFeatures} of {e.Report.EvaluatedFeatures} features drifted ({string.Join(", ", e.Report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
+            report.ModelName.GetValueOrDefault(),
+            report.DatasetDrift,
+            report.CreatedAt,
+            string.Create(CultureInfo.InvariantCulture, $"{report.DriftedFeatures} of {report.EvaluatedFeatures} features drifted ({string.Join(", ", report.Features.Where(f => f.Drifted).Select(f => f.Feature))})"));
 
-    private void OnQualityWindow(object? sender, MLOps.Monitoring.Quality.QualityWindowClosedEventArgs e)
+    private void OnQualityWindow(MLOps.Monitoring.Quality.QualityWindow window)
     {
-        ReportQualityWindow(e.Window.ModelName, e.Window.Metrics, e.Window.End);
-        ReportLabelledRows(e.Window.ModelName, _labelledRows.AddOrUpdate(e.Window.ModelName, e.Window.Count, (_, total) => total + e.Window.Count));
+        ReportQualityWindow(window.ModelName, window.Metrics, window.End);
+        ReportLabelledRows(window.ModelName, _labelledRows.AddOrUpdate(window.ModelName, window.Count, (_, total) => total + window.Count));
     }
 
     private void Enqueue(RetrainTrigger trigger)
@@ -479,12 +467,9 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
-    /// <summary>Finds the entry of a model named by a monitoring signal (drift and quality events carry the name as a string).</summary>
-    private bool TryFind(string modelName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelEntry? entry)
-    {
-        entry = null;
-        return ModelName.TryParse(modelName, out var name) && _models.TryGetValue(name, out entry);
-    }
+    /// <summary>Finds the entry of a model named by a monitoring signal; a model without a retrain policy has none.</summary>
+    private bool TryFind(ModelName modelName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelEntry? entry) =>
+        _models.TryGetValue(modelName, out entry);
 
     private ModelEntry Find(ModelName modelName)
     {

@@ -2,10 +2,9 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MLOps.Monitoring.Feedback;
-using MLOps.Monitoring.Feedback.Internal;
-using MLOps.Monitoring.Quality;
+using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality.Internal;
+using MLOps.Monitoring.Quality;
 
 namespace MLOps.Monitoring.Tests.Quality.Support;
 
@@ -67,7 +66,7 @@ public sealed class QualityHarness : IDisposable
 
     public FeedbackResult Feedback(PredictionId id, GroundTruth actual) => Sink.RecordAsync(id, actual).AsTask().GetAwaiter().GetResult();
 
-    public ModelQualityReport Report => Monitor.GetLatest("m")!;
+    public ModelQualityReport Report => Monitor.GetLatest(ModelName.Parse("m"))!;
 
     public void Dispose() => _services.Dispose();
 }

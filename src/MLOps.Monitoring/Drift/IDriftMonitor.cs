@@ -1,0 +1,27 @@
+
+namespace MLOps.Monitoring.Drift;
+
+/// <summary>
+/// The results of online drift monitoring (<c>WithDriftMonitoring</c>): the latest report per model and a subscription
+/// to every new report, for HTTP endpoints, health checks, retrain policies and alerts. A singleton service.
+/// </summary>
+public interface IDriftMonitor
+{
+    /// <summary>
+    /// Subscribes to the report of every evaluated window of every monitored model (<see cref="DriftReport.ModelName"/>
+    /// says which; a window in which features drifted has <see cref="DriftReport.DriftedFeatures"/> &gt; 0, and
+    /// <see cref="DriftReport.DatasetDrift"/> for dataset drift).
+    /// </summary>
+    /// <param name="handler">Called on a background thread (never a prediction's thread) for each report; must be thread-safe and quick. An exception it throws is logged and does not stop the other handlers or monitoring.</param>
+    /// <returns>A subscription; dispose it to unsubscribe.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
+    IDisposable Subscribe(Action<DriftReport> handler);
+
+    /// <summary>Gets the names of the models with drift monitoring whose observer has been created.</summary>
+    IReadOnlyCollection<ModelName> Models { get; }
+
+    /// <summary>Returns the report of the latest evaluated window of a model.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>The report, or <see langword="null"/> before the first window closed (or if the model is not monitored).</returns>
+    DriftReport? GetLatestReport(ModelName modelName);
+}
