@@ -78,7 +78,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo[]>();
 
         group.MapGet("/models/{name}", (string name) =>
-                catalog.Find(name) is { } m ? Results.Json(Describe(m, models), ModelEndpoint.OutputJson) : Problems.UnknownModel(name))
+                ModelName.TryParse(name, out ModelName modelName) && catalog.Find(modelName) is { } m ? Results.Json(Describe(m, models), ModelEndpoint.OutputJson) : Problems.UnknownModel(name))
             .WithName("MLOps.GetModel")
             .WithSummary("Describe a served model: version per variant, load state and input signature.")
             .Produces<ModelInfo>()
@@ -167,9 +167,9 @@ public static class MLOpsEndpointRouteBuilderExtensions
 
     private static ModelInfo Describe(ServedModel model, ModelEndpoints endpoints)
     {
-        InputSchema schema = endpoints.Find(model.Name)?.Schema ?? InputSchema.For(model.InputType);
+        InputSchema schema = endpoints.Find(model.Name.Value)?.Schema ?? InputSchema.For(model.InputType);
         return new ModelInfo(
-            model.Name,
+            model.Name.Value,
             model.Variant,
             model.Version?.Number,
             model.LoadedAt,

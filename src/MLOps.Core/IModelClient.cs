@@ -15,7 +15,7 @@ public interface IModelClient<TIn, TOut>
     where TOut : class, new()
 {
     /// <summary>Gets the name of the served model.</summary>
-    string ModelName { get; }
+    ModelName ModelName { get; }
 
     /// <summary>Predicts one output.</summary>
     /// <param name="input">The model input.</param>

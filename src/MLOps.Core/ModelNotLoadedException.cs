@@ -31,12 +31,12 @@ public sealed class ModelNotLoadedException : InvalidOperationException
     /// <param name="modelName">The model's name.</param>
     /// <param name="reason">Why no version is loaded.</param>
     /// <param name="lastLoadError">The last load error, if any.</param>
-    internal ModelNotLoadedException(string modelName, string reason, Exception? lastLoadError)
+    internal ModelNotLoadedException(ModelName modelName, string reason, Exception? lastLoadError)
         : base($"Model '{modelName}' has no loaded version: {reason}", lastLoadError)
     {
         ModelName = modelName;
     }
 
     /// <summary>Gets the name of the model, when known.</summary>
-    public string? ModelName { get; }
+    public ModelName? ModelName { get; }
 }

@@ -34,7 +34,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     private long _loadFailures;
 
     public ModelRuntime(
-        string name,
+        ModelName name,
         string variant,
         ModelSource source,
         MLOpsMetrics metrics,
@@ -54,7 +54,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         _mlContext = new MLContext();
     }
 
-    public string Name { get; }
+    public ModelName Name { get; }
 
     public string Variant { get; }
 
@@ -177,7 +177,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
                 loaded = await _source.LoadAsync(context, cancellationToken).ConfigureAwait(false);
                 if (loaded is null)
                 {
-                    Log.ModelUnchanged(_logger, Name, _source.Description);
+                    Log.ModelUnchanged(_logger, Name.Value, _source.Description);
                     return false;
                 }
 
@@ -190,7 +190,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
                 _lastLoadErrorAt = _timeProvider.GetUtcNow();
                 Interlocked.Increment(ref _loadFailures);
                 RecordLoad(success: false, error);
-                Log.ModelReloadFailed(_logger, error, Name, _source.Description, current is null ? "(none)" : current.VersionText);
+                Log.ModelReloadFailed(_logger, error, Name.Value, _source.Description, current is null ? "(none)" : current.VersionText);
                 if (throwOnFailure)
                 {
                     throw error;
@@ -202,7 +202,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
             ModelHandle<TIn, TOut>? previous = Interlocked.Exchange(ref _current, handle);
             _lastLoadError = null;
             RecordLoad(success: true, error: null);
-            Log.ModelLoaded(_logger, Name, handle.Version, _source.Description, Variant);
+            Log.ModelLoaded(_logger, Name.Value, handle.Version, _source.Description, Variant);
             previous?.Retire();
             return true;
         }
@@ -242,7 +242,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
 
         var tags = new System.Diagnostics.TagList
         {
-            { MLOpsTelemetry.Tags.ModelName, Name },
+            { MLOpsTelemetry.Tags.ModelName, Name.Value },
             { MLOpsTelemetry.Tags.Variant, Variant },
             { MLOpsTelemetry.Tags.Outcome, success ? "success" : "failure" },
         };

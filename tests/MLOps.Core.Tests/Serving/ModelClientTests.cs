@@ -24,7 +24,7 @@ public class ModelClientTests
             Assert.False(prediction.PredictionId.IsEmpty);
         }
 
-        Assert.Equal("house", client.ModelName);
+        Assert.Equal("house", client.ModelName.Value);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class ModelClientTests
 
         var ex = Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
         Assert.Contains("house", ex.Message, StringComparison.Ordinal);
     }
 
@@ -109,7 +109,7 @@ public class ModelClientTests
 
         var ex = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
         Assert.IsType<FileNotFoundException>(ex.InnerException);
     }
@@ -126,7 +126,7 @@ public class ModelClientTests
 
         var ex = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
     }
 
     [Fact]
