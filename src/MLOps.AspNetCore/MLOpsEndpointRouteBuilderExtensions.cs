@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.AspNetCore;
 using MLOps.AspNetCore.Internal;
@@ -139,8 +141,9 @@ public static class MLOpsEndpointRouteBuilderExtensions
     /// </summary>
     private static bool? ManagementAccess(IServiceProvider services, MLOpsEndpointOptions options)
     {
-        var schemes = services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
-        bool authenticated = schemes is not null && schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
+        // The configured schemes, read without blocking: the default IAuthenticationSchemeProvider is built from these
+        // options (AddAuthentication().AddJwtBearer(…), AddCookie(…), … each add one).
+        bool authenticated = services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes.Any() == true;
         var logger = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("MLOps.AspNetCore");
         if (authenticated)
         {

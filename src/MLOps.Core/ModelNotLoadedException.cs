@@ -2,7 +2,7 @@ namespace MLOps;
 
 /// <summary>
 /// Thrown when a prediction is requested before any version of the model has been loaded (for example because the
-/// first load failed or the model's source has no version yet).
+/// first load failed or is still in progress, or the model's source has no version yet).
 /// </summary>
 public sealed class ModelNotLoadedException : InvalidOperationException
 {
