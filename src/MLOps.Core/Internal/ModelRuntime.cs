@@ -139,7 +139,10 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
             return current;
         }
 
-        if (!start.IsCompleted)
+        // A failed load records its error before its task completes: report the error as soon as it is known.
+        Exception? startError = start.IsCompleted ? start.Exception?.InnerException : null;   // also observes a failed start
+        Exception? error = _lastLoadError ?? startError;
+        if (error is null && !start.IsCompleted)
         {
             throw new ModelNotLoadedException(
                 Name,
@@ -148,8 +151,6 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
                 lastLoadError: null);
         }
 
-        Exception? startError = start.Exception?.InnerException;   // also observes a failed start
-        Exception? error = _lastLoadError ?? startError;
         throw new ModelNotLoadedException(
             Name,
             error is not null ? $"the last load from {_source.Description} failed."
