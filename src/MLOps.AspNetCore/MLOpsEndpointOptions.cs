@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.RateLimiting;
+
 namespace MLOps.AspNetCore;
 
 /// <summary>Limits and behaviour of the endpoints mapped by <c>MapMLOps()</c>.</summary>
@@ -33,7 +35,7 @@ public sealed class MLOpsEndpointOptions
 
     /// <summary>
     /// Gets or sets the name of a rate-limiting policy (registered with ASP.NET Core's <c>AddRateLimiter</c>) applied to
-    /// the predict endpoints, or <see langword="null"/> for none. <c>AddMLOpsPredictRateLimiter()</c> registers a
+    /// the predict endpoints, or <see langword="null"/> for none. <c>AddMLOpsPredictPolicy()</c> registers a
     /// default policy named <see cref="MLOpsRateLimiting.PredictPolicyName"/>.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.AspNetCore;
 using MLOps.AspNetCore.Internal;
@@ -78,7 +80,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo[]>();
 
         group.MapGet("/models/{name}", (string name) =>
-                catalog.Find(name) is { } m ? Results.Json(Describe(m, models), ModelEndpoint.OutputJson) : Problems.UnknownModel(name))
+                ModelName.TryParse(name, out ModelName modelName) && catalog.Find(modelName) is { } m ? Results.Json(Describe(m, models), ModelEndpoint.OutputJson) : Problems.UnknownModel(name))
             .WithName("MLOps.GetModel")
             .WithSummary("Describe a served model: version per variant, load state and input signature.")
             .Produces<ModelInfo>()
@@ -139,8 +141,9 @@ public static class MLOpsEndpointRouteBuilderExtensions
     /// </summary>
     private static bool? ManagementAccess(IServiceProvider services, MLOpsEndpointOptions options)
     {
-        var schemes = services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
-        bool authenticated = schemes is not null && schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
+        // The configured schemes, read without blocking: the default IAuthenticationSchemeProvider is built from these
+        // options (AddAuthentication().AddJwtBearer(…), AddCookie(…), … each add one).
+        bool authenticated = services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes.Any() == true;
         var logger = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("MLOps.AspNetCore");
         if (authenticated)
         {
@@ -167,9 +170,9 @@ public static class MLOpsEndpointRouteBuilderExtensions
 
     private static ModelInfo Describe(ServedModel model, ModelEndpoints endpoints)
     {
-        InputSchema schema = endpoints.Find(model.Name)?.Schema ?? InputSchema.For(model.InputType);
+        InputSchema schema = endpoints.Find(model.Name.Value)?.Schema ?? InputSchema.For(model.InputType);
         return new ModelInfo(
-            model.Name,
+            model.Name.Value,
             model.Variant,
             model.Version?.Number,
             model.LoadedAt,

@@ -1,10 +1,8 @@
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
+using MLOps.AspNetCore.Internal;
 
-namespace MLOps.AspNetCore;
+namespace Microsoft.AspNetCore.RateLimiting;
 
-/// <summary>A default rate-limiting policy for the predict endpoints, built on ASP.NET Core's rate limiter.</summary>
+/// <summary>A default rate-limiting policy for the MLOps predict endpoints, built on ASP.NET Core's rate limiter.</summary>
 public static class MLOpsRateLimiting
 {
     /// <summary>The name of the policy registered by <see cref="AddMLOpsPredictPolicy"/>: <c>MLOps.Predict</c>.</summary>
@@ -15,8 +13,10 @@ public static class MLOpsRateLimiting
 
     /// <summary>
     /// Adds the <c>MLOps.Predict</c> policy: a token bucket per client IP address refilled with
-    /// <paramref name="permitsPerSecond"/> tokens each second (bursts up to the same number), no queueing; rejected
-    /// requests get 429 with a <c>Retry-After</c> header. Use it with
+    /// <paramref name="permitsPerSecond"/> tokens each second (bursts up to the same number), no queueing. Requests the
+    /// policy rejects get 429 with RFC 7807 ProblemDetails and a <c>Retry-After</c> header, through the policy's own
+    /// rejection handler: the application-wide <see cref="RateLimiterOptions.RejectionStatusCode"/> and
+    /// <see cref="RateLimiterOptions.OnRejected"/> are left as they are. Use it with
     /// <c>MapMLOps(o =&gt; o.PredictRateLimitPolicy = MLOpsRateLimiting.PredictPolicyName)</c> and <c>app.UseRateLimiter()</c>.
     /// </summary>
     /// <param name="options">The rate limiter options (from <c>services.AddRateLimiter(o =&gt; …)</c>).</param>
@@ -28,22 +28,7 @@ public static class MLOpsRateLimiting
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(permitsPerSecond, 1);
-        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.OnRejected ??= static (context, _) =>
-        {
-            context.HttpContext.Response.Headers.RetryAfter = "1";
-            return ValueTask.CompletedTask;
-        };
-        options.AddPolicy(PredictPolicyName, http => RateLimitPartition.GetTokenBucketLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = permitsPerSecond,
-                TokensPerPeriod = permitsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        options.AddPolicy(PredictPolicyName, new PredictRateLimiterPolicy(permitsPerSecond));
         return options;
     }
 }

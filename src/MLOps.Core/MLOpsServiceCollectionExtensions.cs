@@ -78,7 +78,7 @@ public static class MLOpsServiceCollectionExtensions
         {
             if (descriptor.ServiceType == typeof(ModelRegistration)
                 && descriptor.ImplementationInstance is ModelRegistration existing
-                && existing.Name == modelName.Value)
+                && existing.Name == modelName)
             {
                 throw new InvalidOperationException($"A model named '{modelName}' is already registered; model names must be unique.");
             }
@@ -96,7 +96,7 @@ public static class MLOpsServiceCollectionExtensions
         {
             MLOpsOptions options = sp.GetRequiredService<IOptions<MLOpsOptions>>().Value;
             return new ModelRuntime<TIn, TOut>(
-                key,
+                modelName,
                 variant,
                 sourceFactory(sp),
                 sp.GetRequiredService<MLOpsMetrics>(),
@@ -122,7 +122,7 @@ public static class MLOpsServiceCollectionExtensions
                 options.ObserverErrorLogInterval);
         });
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IModelClient<TIn, TOut>>(key));
-        services.AddSingleton(new ModelRegistration(key, sp => sp.GetRequiredKeyedService<ModelRuntime<TIn, TOut>>(key)));
+        services.AddSingleton(new ModelRegistration(modelName, sp => sp.GetRequiredKeyedService<ModelRuntime<TIn, TOut>>(key)));
         return builder;
     }
 

@@ -7,4 +7,4 @@ namespace MLOps;
 /// <param name="MLContext">The ML.NET context to load with.</param>
 /// <param name="CurrentVersion">The version currently served, or <see langword="null"/> before the first load.</param>
 /// <param name="CurrentFingerprint">The fingerprint of the model currently served, or <see langword="null"/>.</param>
-public sealed record ModelLoadContext(string ModelName, MLContext MLContext, ModelVersion? CurrentVersion, string? CurrentFingerprint);
+public sealed record ModelLoadContext(ModelName ModelName, MLContext MLContext, ModelVersion? CurrentVersion, string? CurrentFingerprint);

@@ -27,7 +27,7 @@ public sealed class ModelLoadException : Exception
     {
     }
 
-    internal ModelLoadException(string modelName, string source, Exception innerException)
+    internal ModelLoadException(ModelName modelName, string source, Exception innerException)
         : base($"Model '{modelName}' could not be loaded from {source}: {innerException.Message}", innerException)
     {
         ModelName = modelName;
@@ -35,7 +35,7 @@ public sealed class ModelLoadException : Exception
     }
 
     /// <summary>Gets the name of the model, when known.</summary>
-    public string? ModelName { get; }
+    public ModelName? ModelName { get; }
 
     /// <summary>Gets a description of where the model was loaded from, when known.</summary>
     public string? SourceDescription { get; }

@@ -2,7 +2,7 @@ namespace MLOps;
 
 /// <summary>
 /// Thrown when a prediction is requested before any version of the model has been loaded (for example because the
-/// first load failed or the model's source has no version yet).
+/// first load failed or is still in progress, or the model's source has no version yet).
 /// </summary>
 public sealed class ModelNotLoadedException : InvalidOperationException
 {
@@ -31,12 +31,12 @@ public sealed class ModelNotLoadedException : InvalidOperationException
     /// <param name="modelName">The model's name.</param>
     /// <param name="reason">Why no version is loaded.</param>
     /// <param name="lastLoadError">The last load error, if any.</param>
-    internal ModelNotLoadedException(string modelName, string reason, Exception? lastLoadError)
+    internal ModelNotLoadedException(ModelName modelName, string reason, Exception? lastLoadError)
         : base($"Model '{modelName}' has no loaded version: {reason}", lastLoadError)
     {
         ModelName = modelName;
     }
 
     /// <summary>Gets the name of the model, when known.</summary>
-    public string? ModelName { get; }
+    public ModelName? ModelName { get; }
 }

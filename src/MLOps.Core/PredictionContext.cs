@@ -6,4 +6,4 @@ namespace MLOps;
 /// <param name="ModelName">The name of the model that made the prediction.</param>
 /// <param name="Input">The input.</param>
 /// <param name="Prediction">The prediction.</param>
-public readonly record struct PredictionContext<TIn, TOut>(string ModelName, TIn Input, Prediction<TOut> Prediction);
+public readonly record struct PredictionContext<TIn, TOut>(ModelName ModelName, TIn Input, Prediction<TOut> Prediction);

@@ -4,7 +4,7 @@ namespace MLOps;
 public sealed record ServedModel
 {
     /// <summary>Gets the name the model is served under.</summary>
-    public required string Name { get; init; }
+    public required ModelName Name { get; init; }
 
     /// <summary>Gets the deployment variant (for example <c>primary</c>).</summary>
     public required string Variant { get; init; }

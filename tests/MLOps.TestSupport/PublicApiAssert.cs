@@ -18,7 +18,7 @@ public static class PublicApiAssert
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
             // Our DI, OpenTelemetry and endpoint extensions live in Microsoft.* and OpenTelemetry.* namespaces by design.
-            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder", "OpenTelemetry"],
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.RateLimiting", "OpenTelemetry"],
         }).ReplaceLineEndings("\n");
         string directory = Path.Combine(FindTestProjectDirectory(), "PublicApi");
         Directory.CreateDirectory(directory);

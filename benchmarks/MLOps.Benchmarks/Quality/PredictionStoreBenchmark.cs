@@ -67,7 +67,7 @@ public class PredictionStoreBenchmark
     [Benchmark(Description = "QualityObserver.OnPrediction")]
     public void Observer()
     {
-        var context = new PredictionContext<Input, Output>("bench", Input.Instance, new Prediction<Output>(Output.Instance, PredictionId.NewId(), new ModelVersion(1), "primary"));
+        var context = new PredictionContext<Input, Output>(ModelName.Parse("bench"), Input.Instance, new Prediction<Output>(Output.Instance, PredictionId.NewId(), new ModelVersion(1), "primary"));
         _observer.OnPrediction(in context);
     }
 

@@ -62,11 +62,11 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             }
             catch (ModelNotLoadedException)
             {
-                return Problems.NotLoaded(http, client.ModelName);
+                return Problems.NotLoaded(http, client.ModelName.Value);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.PredictionFailed(logger, ex, client.ModelName);
+                Log.PredictionFailed(logger, ex, client.ModelName.Value);
                 return Problems.PredictionFailed(http);
             }
 
@@ -130,11 +130,11 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             }
             catch (ModelNotLoadedException)
             {
-                return Problems.NotLoaded(http, client.ModelName);
+                return Problems.NotLoaded(http, client.ModelName.Value);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.PredictionFailed(logger, ex, client.ModelName);
+                Log.PredictionFailed(logger, ex, client.ModelName.Value);
                 return Problems.PredictionFailed(http);
             }
 

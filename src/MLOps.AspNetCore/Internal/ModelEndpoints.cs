@@ -19,14 +19,14 @@ internal sealed class ModelEndpoints(IServiceProvider services, IModelCatalog ca
             return endpoint;
         }
 
-        ServedModel? model = catalog.Find(name);
+        ServedModel? model = ModelName.TryParse(name, out ModelName modelName) ? catalog.Find(modelName) : null;
         return model is null ? null : _endpoints.GetOrAdd(name, _ => Create(model));
     }
 
     private ModelEndpoint Create(ServedModel model)
     {
         Type clientType = typeof(IModelClient<,>).MakeGenericType(model.InputType, model.OutputType);
-        object client = services.GetRequiredKeyedService(clientType, model.Name);
+        object client = services.GetRequiredKeyedService(clientType, model.Name.Value);
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger("MLOps.AspNetCore") ?? NullLogger.Instance;
         Type endpointType = typeof(ModelEndpoint<,>).MakeGenericType(model.InputType, model.OutputType);
         return (ModelEndpoint)Activator.CreateInstance(endpointType, client, logger)!;

@@ -12,14 +12,14 @@ internal sealed class ModelsHealthCheck(IModelCatalog catalog) : IHealthCheck
         var failing = new List<string>();
         foreach (ServedModel model in models)
         {
-            data[model.Name] = model.Version?.ToString() ?? "not loaded";
+            data[model.Name.Value] = model.Version?.ToString() ?? "not loaded";
             if (!model.IsLoaded)
             {
-                notLoaded.Add(model.Name);
+                notLoaded.Add(model.Name.Value);
             }
             else if (model.LastLoadError is not null)
             {
-                failing.Add(model.Name);
+                failing.Add(model.Name.Value);
             }
         }
 

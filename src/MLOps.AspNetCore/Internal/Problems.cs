@@ -49,6 +49,12 @@ internal static class Problems
             detail: $"Model '{name}' has no loaded version yet; retry later.");
     }
 
+    public static IResult TooManyRequests() =>
+        Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            detail: "The predict rate limit of this client is exhausted; retry after the time in the Retry-After header.");
+
     public static IResult PredictionFailed(HttpContext http) =>
         Results.Problem(
             statusCode: StatusCodes.Status500InternalServerError,

@@ -30,7 +30,25 @@ internal sealed class FileModelSource : ModelSource
 
     public override string Description => $"file '{_path}'";
 
-    public override async ValueTask<LoadedModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Loading a model file is file and CPU work, done synchronously: the returned task is already complete, so a
+    /// prediction that starts the first load without a host (see <see cref="ModelRuntime{TIn, TOut}"/>) is served by
+    /// it without waiting on a task.
+    /// </remarks>
+    public override ValueTask<LoadedModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(Load(context));
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<LoadedModel?>(ex);
+        }
+    }
+
+    private LoadedModel? Load(ModelLoadContext context)
     {
         _signal?.MarkObserved();
         if (!File.Exists(_path))
@@ -38,7 +56,7 @@ internal sealed class FileModelSource : ModelSource
             throw new FileNotFoundException($"The model file '{_path}' does not exist.", _path);
         }
 
-        byte[] bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+        byte[] bytes = File.ReadAllBytes(_path);
         string fingerprint = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (fingerprint == context.CurrentFingerprint)
         {

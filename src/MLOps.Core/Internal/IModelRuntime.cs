@@ -3,7 +3,7 @@ namespace MLOps.Internal;
 /// <summary>The type-erased view of a served model that the catalog, the hosted service and the gauge use.</summary>
 internal interface IModelRuntime
 {
-    string Name { get; }
+    ModelName Name { get; }
 
     string Variant { get; }
 

@@ -14,7 +14,10 @@ internal sealed class MLOpsHostedService(ModelCatalog catalog) : IHostedService
         Task[] starts = new Task[runtimes.Count];
         for (int i = 0; i < starts.Length; i++)
         {
-            starts[i] = runtimes[i].StartAsync(cancellationToken);
+            // Sources such as files load synchronously (file and CPU work): run each start on the thread pool so the
+            // models still load concurrently.
+            IModelRuntime runtime = runtimes[i];
+            starts[i] = Task.Run(() => runtime.StartAsync(cancellationToken), CancellationToken.None);
         }
 
         Task all = Task.WhenAll(starts);

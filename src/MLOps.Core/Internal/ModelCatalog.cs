@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MLOps.Internal;
 
 /// <summary>Describes one <c>AddModel</c> registration so the catalog and the hosted service can find its runtime.</summary>
-internal sealed record ModelRegistration(string Name, Func<IServiceProvider, IModelRuntime> Resolve);
+internal sealed record ModelRegistration(ModelName Name, Func<IServiceProvider, IModelRuntime> Resolve);
 
 internal sealed class ModelCatalog : IModelCatalog
 {
@@ -14,28 +14,26 @@ internal sealed class ModelCatalog : IModelCatalog
     {
         // Resolved lazily: runtimes depend on the metrics, whose gauge depends on this catalog.
         _runtimes = new Lazy<IModelRuntime[]>(
-            () => registrations.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Resolve(services)).ToArray());
+            () => registrations.OrderBy(r => r.Name).Select(r => r.Resolve(services)).ToArray());
     }
 
     internal IReadOnlyList<IModelRuntime> Runtimes => _runtimes.Value;
 
     public IReadOnlyList<ServedModel> GetModels() => Array.ConvertAll(_runtimes.Value, r => r.Describe());
 
-    public ServedModel? Find(string name)
+    public ServedModel? Find(ModelName name)
     {
-        ArgumentNullException.ThrowIfNull(name);
         return FindRuntime(name)?.Describe();
     }
 
-    public Task<bool> ReloadAsync(string name, CancellationToken cancellationToken = default)
+    public Task<bool> ReloadAsync(ModelName name, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(name);
         IModelRuntime runtime = FindRuntime(name) ?? throw new KeyNotFoundException($"No model is served under the name '{name}'.");
         return runtime.ReloadAsync(cancellationToken);
     }
 
-    private IModelRuntime? FindRuntime(string name) =>
-        Array.Find(_runtimes.Value, r => string.Equals(r.Name, name, StringComparison.Ordinal));
+    private IModelRuntime? FindRuntime(ModelName name) =>
+        Array.Find(_runtimes.Value, r => r.Name == name);
 
     internal IEnumerable<Measurement<long>> ObserveLoadedVersions()
     {
@@ -46,7 +44,7 @@ internal sealed class ModelCatalog : IModelCatalog
             {
                 yield return new Measurement<long>(
                     version.Number,
-                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, model.Name),
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, model.Name.Value),
                     new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, model.Variant));
             }
         }

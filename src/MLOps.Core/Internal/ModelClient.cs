@@ -27,10 +27,10 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         _metrics = metrics;
         _observers = observers;
         _observerErrors = new ObserverErrorLog(logger, timeProvider, observerErrorLogInterval);
-        _activityName = "mlops.predict " + runtime.Name;
+        _activityName = "mlops.predict " + runtime.Name.Value;
     }
 
-    public string ModelName => _runtime.Name;
+    public ModelName ModelName => _runtime.Name;
 
     public Prediction<TOut> Predict(TIn input)
     {
@@ -130,7 +130,7 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
     {
         var tags = new TagList
         {
-            { MLOpsTelemetry.Tags.ModelName, _runtime.Name },
+            { MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value },
             { MLOpsTelemetry.Tags.ModelVersion, handle.VersionText },
             { MLOpsTelemetry.Tags.Variant, handle.Variant },
         };
@@ -147,7 +147,7 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         Activity? activity = MLOpsMetrics.ActivitySource.StartActivity(_activityName, ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(MLOpsTelemetry.Tags.ModelName, _runtime.Name);
+            activity.SetTag(MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value);
             activity.SetTag(MLOpsTelemetry.Tags.ModelVersion, handle.VersionText);
             activity.SetTag(MLOpsTelemetry.Tags.Variant, handle.Variant);
         }
@@ -178,11 +178,11 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         {
             _metrics.ObserverErrors.Add(
                 1,
-                new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, _runtime.Name),
+                new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value),
                 new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Observer, observerName),
                 new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ErrorType, exception.GetType().FullName));
         }
 
-        _observerErrors.Report(exception, observerName, _runtime.Name);
+        _observerErrors.Report(exception, observerName, _runtime.Name.Value);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     private long _loadFailures;
 
     public ModelRuntime(
-        string name,
+        ModelName name,
         string variant,
         ModelSource source,
         MLOpsMetrics metrics,
@@ -54,7 +54,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         _mlContext = new MLContext();
     }
 
-    public string Name { get; }
+    public ModelName Name { get; }
 
     public string Variant { get; }
 
@@ -62,13 +62,36 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
 
     internal ModelHandle<TIn, TOut>? Current => Volatile.Read(ref _current);
 
+    /// <summary>
+    /// Starts watching the source and loads the first version, once; later calls return the same task. A source that
+    /// completes synchronously has loaded when this method returns.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Task start;
         lock (_startLock)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-            return _startTask ??= StartCoreAsync(cancellationToken);
+            if (_startTask is not null)
+            {
+                return _startTask;
+            }
+
+            start = _startTask = StartCoreAsync(cancellationToken);
         }
+
+        if (!start.IsCompleted)
+        {
+            // A first use that does not wait (see AcquireSlow) must not leave a failure unobserved; the error is kept
+            // in _lastLoadError and reported by the next prediction, health check and catalog.
+            _ = start.ContinueWith(
+                static t => _ = t.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return start;
     }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
@@ -106,32 +129,34 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
 
-        // Used without a host (no hosted service started the models): load on first use.
-        bool started;
-        lock (_startLock)
+        // Without a host nothing has started the model: its first use starts the first load. A prediction never waits
+        // for a task. A source that completes synchronously (a file or an in-memory transformer: file and CPU work) has
+        // loaded when StartAsync returns; an asynchronous source (a registry) keeps loading in the background and this
+        // call reports that the load is in progress.
+        Task start = StartAsync(CancellationToken.None);
+        if (Volatile.Read(ref _current) is { } current)
         {
-            started = _startTask is not null;
+            return current;
         }
 
-        if (!started)
+        // A failed load records its error before its task completes: report the error as soon as it is known.
+        Exception? startError = start.IsCompleted ? start.Exception?.InnerException : null;   // also observes a failed start
+        Exception? error = _lastLoadError ?? startError;
+        if (error is null && !start.IsCompleted)
         {
-            try
-            {
-                StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new ModelNotLoadedException(Name, $"the first load from {_source.Description} failed.", ex);
-            }
-        }
-
-        return Volatile.Read(ref _current)
-            ?? throw new ModelNotLoadedException(
+            throw new ModelNotLoadedException(
                 Name,
-                _lastLoadError is null
-                    ? $"{_source.Description} has not provided a model yet."
-                    : $"the last load from {_source.Description} failed.",
-                _lastLoadError);
+                $"its first load from {_source.Description} is still in progress. Start the host (the MLOps hosted " +
+                "service loads every model at startup) or await IModelCatalog.ReloadAsync before the first prediction.",
+                lastLoadError: null);
+        }
+
+        throw new ModelNotLoadedException(
+            Name,
+            error is not null ? $"the last load from {_source.Description} failed."
+                : start.IsCanceled ? $"the first load from {_source.Description} was canceled."
+                : $"{_source.Description} has not provided a model yet.",
+            error);
     }
 
     public Task<bool> ReloadAsync(CancellationToken cancellationToken) => LoadAsync(throwOnFailure: false, cancellationToken);
@@ -177,7 +202,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
                 loaded = await _source.LoadAsync(context, cancellationToken).ConfigureAwait(false);
                 if (loaded is null)
                 {
-                    Log.ModelUnchanged(_logger, Name, _source.Description);
+                    Log.ModelUnchanged(_logger, Name.Value, _source.Description);
                     return false;
                 }
 
@@ -190,7 +215,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
                 _lastLoadErrorAt = _timeProvider.GetUtcNow();
                 Interlocked.Increment(ref _loadFailures);
                 RecordLoad(success: false, error);
-                Log.ModelReloadFailed(_logger, error, Name, _source.Description, current is null ? "(none)" : current.VersionText);
+                Log.ModelReloadFailed(_logger, error, Name.Value, _source.Description, current is null ? "(none)" : current.VersionText);
                 if (throwOnFailure)
                 {
                     throw error;
@@ -202,7 +227,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
             ModelHandle<TIn, TOut>? previous = Interlocked.Exchange(ref _current, handle);
             _lastLoadError = null;
             RecordLoad(success: true, error: null);
-            Log.ModelLoaded(_logger, Name, handle.Version, _source.Description, Variant);
+            Log.ModelLoaded(_logger, Name.Value, handle.Version, _source.Description, Variant);
             previous?.Retire();
             return true;
         }
@@ -242,7 +267,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
 
         var tags = new System.Diagnostics.TagList
         {
-            { MLOpsTelemetry.Tags.ModelName, Name },
+            { MLOpsTelemetry.Tags.ModelName, Name.Value },
             { MLOpsTelemetry.Tags.Variant, Variant },
             { MLOpsTelemetry.Tags.Outcome, success ? "success" : "failure" },
         };

@@ -28,7 +28,7 @@ public static class RegistryModelServingBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Both <paramref name="alias"/> and <paramref name="version"/> are given, or one is invalid.</exception>
     public static ModelServingBuilder<TIn, TOut> FromRegistry<TIn, TOut>(
-        this ModelServingBuilder<TIn, TOut> builder, string? alias = null, int? version = null, string? registeredModel = null)
+        this ModelServingBuilder<TIn, TOut> builder, string? alias = null, int? version = null, ModelName? registeredModel = null)
         where TIn : class
         where TOut : class, new()
     {
@@ -38,7 +38,7 @@ public static class RegistryModelServingBuilderExtensions
             throw new ArgumentException("Give an alias or a version, not both.", nameof(version));
         }
 
-        ModelName name = registeredModel is null ? builder.Name : ModelName.Parse(registeredModel, nameof(registeredModel));
+        ModelName name = registeredModel ?? builder.Name;
         ModelReference reference = alias is not null
             ? ModelReference.ForAlias(name, ModelAlias.Parse(alias, nameof(alias)))
             : version is { } v

@@ -28,7 +28,7 @@ public sealed record Experiment
     /// <param name="paramName">The parameter name to report.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> breaks the naming rule; the message names the rule.</exception>
-    public static void ValidateName(string? name, string paramName)
+    internal static void ValidateName(string? name, string paramName)
     {
         ArgumentNullException.ThrowIfNull(name, paramName);
         if (!IsValidName(name))

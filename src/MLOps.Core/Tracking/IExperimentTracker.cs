@@ -7,7 +7,7 @@ namespace MLOps;
 /// </summary>
 /// <remarks>
 /// <para>Invalid arguments throw <see cref="ArgumentException"/> naming the parameter before anything is written:
-/// experiment names follow <see cref="Experiment.ValidateName"/>; run identifiers are 32 lowercase hexadecimal digits;
+/// experiment names follow <see cref="Experiment.IsValidName"/>; run identifiers are 32 lowercase hexadecimal digits;
 /// parameter, metric and tag keys are 1 to 250 printable characters; metric values must be finite; artifact paths follow
 /// <see cref="ModelArtifact.ValidatePath"/>.</para>
 /// <para>Failures of the store throw <see cref="ModelRegistryException"/> with an <see cref="RegistryErrorCode"/>:
@@ -19,7 +19,7 @@ namespace MLOps;
 public interface IExperimentTracker
 {
     /// <summary>Creates an experiment.</summary>
-    /// <param name="name">The unique name (<see cref="Experiment.ValidateName"/>).</param>
+    /// <param name="name">The unique name (<see cref="Experiment.IsValidName"/>).</param>
     /// <param name="tags">The tags, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">A token that cancels the call.</param>
     /// <returns>The experiment.</returns>
@@ -38,7 +38,7 @@ public interface IExperimentTracker
     Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Starts a <see cref="RunStatus.Running"/> run; a missing experiment is created.</summary>
-    /// <param name="experimentName">The experiment (<see cref="Experiment.ValidateName"/>).</param>
+    /// <param name="experimentName">The experiment (<see cref="Experiment.IsValidName"/>).</param>
     /// <param name="runName">A human-readable name (at most 250 printable characters), or <see langword="null"/>.</param>
     /// <param name="tags">The initial tags, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">A token that cancels the call.</param>

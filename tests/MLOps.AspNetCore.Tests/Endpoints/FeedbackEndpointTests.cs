@@ -43,6 +43,15 @@ public class FeedbackEndpointTests
     }
 
     [Fact]
+    public async Task OpenApi_Feedback_DescribesItsResponseRecord()
+    {
+        await using var app = await StartAsync();
+
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.FeedbackInfo), ApiResponses.TypeOf(app, "MLOps.Feedback", 200));
+        Assert.Contains("predictionId", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.FeedbackInfo)));
+    }
+
+    [Fact]
     public async Task Feedback_Twice_IsReportedAsDuplicate()
     {
         await using var app = await StartAsync();

@@ -232,7 +232,7 @@ public class PredictEndpointTests
         }
 
         source.SetNext(TestModels.Distinct[0], 1);
-        await app.Services.GetRequiredService<IModelCatalog>().ReloadAsync("house");
+        await app.Services.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house"));
 
         using var readyAfter = await app.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);

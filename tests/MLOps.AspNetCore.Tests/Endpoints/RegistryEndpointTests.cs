@@ -207,6 +207,30 @@ public sealed class RegistryEndpointTests : IAsyncLifetime
         await WaitForServedVersion(app, 3);
     }
 
+    [Fact]
+    public async Task OpenApi_RegistryAndModelEndpoints_DescribeTheirResponseRecords()
+    {
+        await using TestApp app = await StartAsync(open: true);
+
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.ModelInfo[]), ApiResponses.TypeOf(app, "MLOps.ListModels", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.ModelInfo), ApiResponses.TypeOf(app, "MLOps.GetModel", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.VersionInfo[]), ApiResponses.TypeOf(app, "MLOps.ListVersions", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.AliasChangeInfo[]), ApiResponses.TypeOf(app, "MLOps.AliasHistory", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.AliasChangeInfo), ApiResponses.TypeOf(app, "MLOps.Promote", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.AliasChangeInfo), ApiResponses.TypeOf(app, "MLOps.Rollback", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.ApprovalInfo[]), ApiResponses.TypeOf(app, "MLOps.ListApprovals", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.ApprovalInfo), ApiResponses.TypeOf(app, "MLOps.DecideApproval", 200));
+        Assert.Equal(typeof(MLOps.AspNetCore.Internal.AuditEventInfo[]), ApiResponses.TypeOf(app, "MLOps.Audit", 200));
+
+        // The schemas an OpenAPI document is built from still list the fields, though the records are internal.
+        Assert.Contains("input", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.ModelInfo[])));
+        Assert.Contains("lineage", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.VersionInfo[])));
+        Assert.Contains("datasetDigest", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.LineageInfo)));
+        Assert.Contains("previousVersion", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.AliasChangeInfo)));
+        Assert.Contains("decidedBy", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.ApprovalInfo)));
+        Assert.Contains("target", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.AuditEventInfo)));
+    }
+
     private sealed class Rows(List<HouseInput> rows) : MLOps.Monitoring.Retraining.ITrainingDataSource<HouseInput>
     {
         public ValueTask<IReadOnlyList<HouseInput>> LoadAsync(MLOps.Monitoring.Retraining.RetrainTrigger trigger, CancellationToken cancellationToken) =>

@@ -54,6 +54,7 @@ public sealed class TestApp : IAsyncDisposable
         IMLOpsBuilder mlops = builder.Services.AddMLOps();
         (models ?? (b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.Distinct[0]))))(mlops);
         builder.Services.AddHealthChecks().AddMLOpsHealthChecks();
+        builder.Services.AddEndpointsApiExplorer();   // what an OpenAPI generator reads (see ApiResponses)
         services?.Invoke(builder.Services);
         WebApplication web = builder.Build();
         app?.Invoke(web);

@@ -112,12 +112,12 @@ public class AddMLOpsTests
 
         var models = catalog.GetModels();
 
-        Assert.Equal(["a", "b"], models.Select(m => m.Name));
+        Assert.Equal(["a", "b"], models.Select(m => m.Name.Value));
         Assert.False(models[0].IsLoaded);
         Assert.True(models[1].IsLoaded);
         Assert.Equal(typeof(HouseInput), models[1].InputType);
-        Assert.Null(catalog.Find("missing"));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => catalog.ReloadAsync("missing"));
+        Assert.Null(catalog.Find(ModelName.Parse("missing")));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => catalog.ReloadAsync(ModelName.Parse("missing")));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class FileModelSourceTests
 
         await Eventually.HoldsAsync(() => client.Predict(input).ModelVersion == new ModelVersion(2), "version 2 served");
         Assert.Equal(TestModels.RawScore(TestModels.Distinct[1], input), client.Predict(input).Value.Score);
-        Assert.StartsWith("sha256:", provider.GetRequiredService<IModelCatalog>().Find("house")!.Fingerprint, StringComparison.Ordinal);
+        Assert.StartsWith("sha256:", provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.Fingerprint, StringComparison.Ordinal);
     }
 
     // Microsoft.Extensions.ML's file loader stopped reloading after one failed reload (a half-written file).
@@ -38,17 +38,17 @@ public class FileModelSourceTests
 
         // A writer that has written only half of the file, in place.
         await File.WriteAllBytesAsync(path, next.AsSpan(0, next.Length / 2).ToArray());
-        await Eventually.HoldsAsync(() => catalog.Find("house")!.LoadFailures >= 1, "the half-written file fails to load");
+        await Eventually.HoldsAsync(() => catalog.Find(ModelName.Parse("house"))!.LoadFailures >= 1, "the half-written file fails to load");
         Assert.Equal(new ModelVersion(1), client.Predict(input).ModelVersion);
         Assert.Equal(TestModels.RawScore(TestModels.Distinct[0], input), client.Predict(input).Value.Score);
-        Assert.NotNull(catalog.Find("house")!.LastLoadError);
+        Assert.NotNull(catalog.Find(ModelName.Parse("house"))!.LastLoadError);
 
         // The writer finishes.
         await File.WriteAllBytesAsync(path, next);
 
         await Eventually.HoldsAsync(() => client.Predict(input).ModelVersion == new ModelVersion(2), "the completed file is served");
         Assert.Equal(TestModels.RawScore(TestModels.Distinct[2], input), client.Predict(input).Value.Score);
-        Assert.Null(catalog.Find("house")!.LastLoadError);
+        Assert.Null(catalog.Find(ModelName.Parse("house"))!.LastLoadError);
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public class FileModelSourceTests
         var catalog = provider.GetRequiredService<IModelCatalog>();
 
         await File.WriteAllBytesAsync(path, await File.ReadAllBytesAsync(path));
-        Assert.False(await catalog.ReloadAsync("house"));
+        Assert.False(await catalog.ReloadAsync(ModelName.Parse("house")));
 
-        Assert.Equal(new ModelVersion(1), catalog.Find("house")!.Version);
+        Assert.Equal(new ModelVersion(1), catalog.Find(ModelName.Parse("house"))!.Version);
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public class FileModelSourceTests
         var catalog = provider.GetRequiredService<IModelCatalog>();
 
         await ReplaceAtomicallyAsync(path, TestModels.Serialize(TestModels.Distinct[3]));
-        Assert.True(await catalog.ReloadAsync("house"));
+        Assert.True(await catalog.ReloadAsync(ModelName.Parse("house")));
 
-        Assert.Equal(new ModelVersion(2), catalog.Find("house")!.Version);
+        Assert.Equal(new ModelVersion(2), catalog.Find(ModelName.Parse("house"))!.Version);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class HotSwapTests
         {
             source.SetNext(models[v % models.Count], v);
             reloadStart[v] = Stopwatch.GetTimestamp();
-            Assert.True(await catalog.ReloadAsync("house"));
+            Assert.True(await catalog.ReloadAsync(ModelName.Parse("house")));
             reloadEnd[v] = Stopwatch.GetTimestamp();
             await Task.Delay(1);
         }
@@ -112,7 +112,7 @@ public class HotSwapTests
             }
         }
 
-        Assert.Equal(new ModelVersion(Swaps + 1), catalog.Find("house")!.Version);
+        Assert.Equal(new ModelVersion(Swaps + 1), catalog.Find(ModelName.Parse("house"))!.Version);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public class HotSwapTests
         client.Predict(TestModels.Inputs[0]);
 
         source.SetNext(TestModels.Distinct[1], 2);
-        await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house");
+        await provider.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house"));
 
         Assert.True(first.Disposed);
         Assert.Equal(2, client.Predict(TestModels.Inputs[0]).ModelVersion.Number);
@@ -200,8 +200,8 @@ public class HotSwapTests
         await Services.StartAsync(provider);
         source.SetNext(ctx => ctx.CurrentFingerprint == "v1" ? null : throw new InvalidOperationException("should see the current fingerprint"));
 
-        Assert.False(await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house"));
-        Assert.Null(provider.GetRequiredService<IModelCatalog>().Find("house")!.LastLoadError);
+        Assert.False(await provider.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house")));
+        Assert.Null(provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LastLoadError);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public class HotSwapTests
             source.SetNext(TestModels.Distinct[v % 4], v);
             source.FireChange();
             int expected = v;
-            await Eventually.HoldsAsync(() => catalog.Find("house")!.Version == new ModelVersion(expected), $"version {expected} served");
+            await Eventually.HoldsAsync(() => catalog.Find(ModelName.Parse("house"))!.Version == new ModelVersion(expected), $"version {expected} served");
         }
     }
 

@@ -24,7 +24,7 @@ public class ModelClientTests
             Assert.False(prediction.PredictionId.IsEmpty);
         }
 
-        Assert.Equal("house", client.ModelName);
+        Assert.Equal("house", client.ModelName.Value);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class ModelClientTests
 
         var ex = Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
         Assert.Contains("house", ex.Message, StringComparison.Ordinal);
     }
 
@@ -79,6 +79,62 @@ public class ModelClientTests
 
         var ex = Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
 
+        var load = Assert.IsType<ModelLoadException>(ex.InnerException);
+        Assert.IsType<InvalidDataException>(load.InnerException);
+    }
+
+    [Fact]
+    public async Task Predict_WithoutHostFromFile_LoadsTheFileWithinTheFirstCall()
+    {
+        using var dir = new TempDirectory();
+        string path = TestModels.SaveToFile(TestModels.Distinct[1], Path.Combine(dir.Path, "model.zip"));
+        await using var provider = Services.Build(b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromFile(path, watchForChanges: false)));
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+
+        Prediction<HousePrediction> prediction = client.Predict(TestModels.Inputs[0]);
+
+        Assert.Equal(new ModelVersion(1), prediction.ModelVersion);
+        Assert.Equal(TestModels.RawScore(TestModels.Distinct[1], TestModels.Inputs[0]), prediction.Value.Score);
+    }
+
+    // Regression: the first prediction without a host blocked on the source's load task (sync-over-async).
+    [Fact]
+    public async Task Predict_WithoutHostWhileAnAsynchronousSourceLoads_ThrowsModelNotLoadedExceptionWithoutWaiting_ThenServes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new AsynchronousModelSource(release.Task, TestModels.Distinct[2]);
+        await using var provider = Services.Build(b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromSource(_ => source)));
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+
+        var ex = Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
+        Assert.Contains("in progress", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
+        Assert.Equal(1, source.Loads);
+
+        release.SetResult();
+
+        await Eventually.HoldsAsync(
+            () => provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.IsLoaded,
+            "the background load completes");
+        Assert.Equal(TestModels.RawScore(TestModels.Distinct[2], TestModels.Inputs[0]), client.Predict(TestModels.Inputs[0]).Value.Score);
+        Assert.Equal(1, source.Loads);
+    }
+
+    [Fact]
+    public async Task Predict_WithoutHostWhenAnAsynchronousFirstLoadFailed_ThrowsModelNotLoadedExceptionWithTheLoadError()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new AsynchronousModelSource(release.Task, model: null);
+        await using var provider = Services.Build(b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromSource(_ => source)));
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
+
+        release.SetException(new InvalidDataException("corrupt"));
+
+        await Eventually.HoldsAsync(
+            () => provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LoadFailures == 1,
+            "the background load fails");
+        var ex = Assert.Throws<ModelNotLoadedException>(() => client.Predict(TestModels.Inputs[0]));
         var load = Assert.IsType<ModelLoadException>(ex.InnerException);
         Assert.IsType<InvalidDataException>(load.InnerException);
     }
@@ -109,7 +165,7 @@ public class ModelClientTests
 
         var ex = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
         Assert.IsType<FileNotFoundException>(ex.InnerException);
     }
@@ -126,7 +182,7 @@ public class ModelClientTests
 
         var ex = await Assert.ThrowsAsync<ModelLoadException>(() => host.StartAsync());
 
-        Assert.Equal("house", ex.ModelName);
+        Assert.Equal("house", ex.ModelName?.Value);
     }
 
     [Fact]
@@ -144,5 +200,22 @@ public class ModelClientTests
     public sealed class WrongInput
     {
         public string Text { get; set; } = "";
+    }
+
+    /// <summary>A source whose load completes only when the test releases it, like a registry read.</summary>
+    private sealed class AsynchronousModelSource(Task release, Microsoft.ML.ITransformer? model) : ModelSource
+    {
+        private int _loads;
+
+        public int Loads => Volatile.Read(ref _loads);
+
+        public override string Description => "asynchronous test source";
+
+        public override async ValueTask<LoadedModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _loads);
+            await release.WaitAsync(cancellationToken);
+            return model is null ? null : new LoadedModel(model, new ModelVersion(1), "async", ownsModel: false);
+        }
     }
 }

@@ -27,10 +27,10 @@ public class PredictionObserverTests
         var pb = b.PredictBatch(TestModels.Inputs);
 
         Assert.Equal(1 + TestModels.Inputs.Length, global.Seen.Count);
-        Assert.Equal(("a", pa.PredictionId), (global.Seen[0].ModelName, global.Seen[0].Prediction.PredictionId));
+        Assert.Equal(("a", pa.PredictionId), (global.Seen[0].ModelName.Value, global.Seen[0].Prediction.PredictionId));
         Assert.Same(TestModels.Inputs[0], global.Seen[0].Input);
         Assert.Equal(pb.Select(p => p.PredictionId), onlyB.Seen.Select(c => c.Prediction.PredictionId));
-        Assert.All(onlyB.Seen, c => Assert.Equal("b", c.ModelName));
+        Assert.All(onlyB.Seen, c => Assert.Equal("b", c.ModelName.Value));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class PredictionObserverTests
 
         Assert.Equal(1, created);
         Assert.Equal(2, recorded.Seen.Count);
-        Assert.All(recorded.Seen, c => Assert.Equal("b", c.ModelName));
+        Assert.All(recorded.Seen, c => Assert.Equal("b", c.ModelName.Value));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public class PredictionMetricsTests
         Assert.Equal("canary", collector.LastMeasurement.Tags[MLOpsTelemetry.Tags.Variant]);
 
         source.SetNext(TestModels.Distinct[1], 7);
-        await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house");
+        await provider.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house"));
         collector.RecordObservableInstruments();
 
         Assert.Equal(7, collector.LastMeasurement!.Value);
@@ -83,14 +83,14 @@ public class PredictionMetricsTests
         await Services.StartAsync(provider);
 
         source.SetNext(_ => throw new InvalidDataException("truncated"));
-        Assert.False(await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house"));
+        Assert.False(await provider.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house")));
 
         var measurements = collector.GetMeasurementSnapshot();
         Assert.Equal(2, measurements.Count);
         Assert.Equal("success", measurements[0].Tags[MLOpsTelemetry.Tags.Outcome]);
         Assert.Equal("failure", measurements[1].Tags[MLOpsTelemetry.Tags.Outcome]);
         Assert.Equal(typeof(InvalidDataException).FullName, measurements[1].Tags[MLOpsTelemetry.Tags.ErrorType]);
-        Assert.Equal(new ModelVersion(1), provider.GetRequiredService<IModelCatalog>().Find("house")!.Version);
+        Assert.Equal(new ModelVersion(1), provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.Version);
     }
 
     [Fact]

@@ -221,7 +221,7 @@ public class DriftMonitoringTests
         await Eventually.HoldsAsync(() => Window(provider)?.Version == 1, "the version 1 reference");
         client.PredictBatch(TestModels.Houses(20, seed: 13));   // an unfinished window of version 1
         source.Publish(2);
-        Assert.True(await catalog.ReloadAsync("house"));
+        Assert.True(await catalog.ReloadAsync(ModelName.Parse("house")));
         client.Predict(house);
         await Eventually.HoldsAsync(() => Window(provider)?.Version == 2, "the version 2 reference");
         client.PredictBatch(TestModels.Houses(30, seed: 14));
@@ -327,7 +327,7 @@ public class DriftMonitoringTests
         await using ServiceProvider provider = Build(d => d.WindowSize(1_000_000).UseReference(Reference));
         var observer = (DriftObserver<HouseInput, HousePrediction>)provider.GetRequiredKeyedService<IEnumerable<IPredictionObserver<HouseInput, HousePrediction>>>("house").Single();
         HouseInput[] houses = TestModels.Houses(1000, seed: 11);
-        var contexts = houses.Select(h => new PredictionContext<HouseInput, HousePrediction>("house", h, new Prediction<HousePrediction>(new HousePrediction(), default, new ModelVersion(1), "primary"))).ToArray();
+        var contexts = houses.Select(h => new PredictionContext<HouseInput, HousePrediction>(ModelName.Parse("house"), h, new Prediction<HousePrediction>(new HousePrediction(), default, new ModelVersion(1), "primary"))).ToArray();
         for (int i = 0; i < 2000; i++)
         {
             observer.OnPrediction(in contexts[i % contexts.Length]);   // warm-up (JIT, tiered compilation)

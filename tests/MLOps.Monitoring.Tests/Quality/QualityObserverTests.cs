@@ -24,7 +24,7 @@ public class QualityObserverTests
         var input = new HouseInput { Region = "north" };
         var output = new ChurnPrediction { PredictedLabel = true, Probability = 0.75f };
         var contexts = Enumerable.Range(0, 3000)
-            .Select(_ => new PredictionContext<HouseInput, ChurnPrediction>("churn", input, new Prediction<ChurnPrediction>(output, PredictionId.NewId(), new ModelVersion(2), "canary")))
+            .Select(_ => new PredictionContext<HouseInput, ChurnPrediction>(ModelName.Parse("churn"), input, new Prediction<ChurnPrediction>(output, PredictionId.NewId(), new ModelVersion(2), "canary")))
             .ToArray();
         for (int i = 0; i < 2000; i++)
         {

@@ -73,7 +73,7 @@ public sealed class RegistryServingTests : IDisposable
         await using ServiceProvider provider = BuildProvider(m => m.FromRegistry(alias: "champion"), watch: true, pollInterval: TimeSpan.Zero);
         await StartAsync(provider);
         Assert.True(Serves(provider, version: 2, model: 1));
-        Assert.StartsWith("registry:house/2:sha256:", provider.GetRequiredService<IModelCatalog>().Find("house")!.Fingerprint, StringComparison.Ordinal);
+        Assert.StartsWith("registry:house/2:sha256:", provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.Fingerprint, StringComparison.Ordinal);
 
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(3), ModelAlias.Champion));   // another instance: seen through the watcher
         await Eventually.HoldsAsync(() => Serves(provider, version: 3, model: 2), "version 3 served after promotion");
@@ -140,7 +140,7 @@ public sealed class RegistryServingTests : IDisposable
         await StartAsync(provider);
 
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
-        await provider.GetRequiredService<IModelCatalog>().ReloadAsync("house");
+        await provider.GetRequiredService<IModelCatalog>().ReloadAsync(ModelName.Parse("house"));
 
         Assert.True(Serves(provider, 1, 0));
     }
@@ -174,7 +174,7 @@ public sealed class RegistryServingTests : IDisposable
         await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
 
         ServedModel? served = null;
-        await Eventually.HoldsAsync(() => (served = provider.GetRequiredService<IModelCatalog>().Find("house"))!.LoadFailures >= 1, "the tampered version fails to load");
+        await Eventually.HoldsAsync(() => (served = provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house")))!.LoadFailures >= 1, "the tampered version fails to load");
         Assert.IsType<ArtifactIntegrityException>(served!.LastLoadError?.InnerException ?? served.LastLoadError);
         Assert.True(Serves(provider, 1, 0));
     }
@@ -287,7 +287,7 @@ public sealed class RegistryServingTests : IDisposable
         faults.FailReads = 1;
         await admin.PromoteAsync(new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion));
         time.Advance(MLOpsOptions.DefaultPollInterval);
-        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures == 1, "the first reload fails to read the artifact");
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LoadFailures == 1, "the first reload fails to read the artifact");
         Assert.True(Serves(provider, 1, 0));
 
         // Each iteration lets one more poll interval pass; the first poll after the failure must retry.
@@ -298,7 +298,7 @@ public sealed class RegistryServingTests : IDisposable
                 return Serves(provider, 2, 1);
             },
             "a later poll retries the read and version 2 is served");
-        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LoadFailures);
     }
 
     [Fact]
@@ -318,14 +318,14 @@ public sealed class RegistryServingTests : IDisposable
 
         await admin.PromoteAsync(new PromoteRequest(House, bad, ModelAlias.Champion));
         time.Advance(MLOpsOptions.DefaultPollInterval);
-        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures >= 1, "the tampered version fails to load");
+        await Eventually.HoldsAsync(() => provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LoadFailures >= 1, "the tampered version fails to load");
         for (int i = 0; i < 5; i++)
         {
             time.Advance(MLOpsOptions.DefaultPollInterval);
             await Task.Delay(50);
         }
 
-        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find("house")!.LoadFailures);
+        Assert.Equal(1, provider.GetRequiredService<IModelCatalog>().Find(ModelName.Parse("house"))!.LoadFailures);
         Assert.True(Serves(provider, 1, 0));
     }
 

@@ -57,7 +57,7 @@ public sealed class QualityHarness : IDisposable
     public PredictionId Predict(AnyOutput output, string? region = null, int version = 1)
     {
         var context = new PredictionContext<HouseInput, AnyOutput>(
-            "m", new HouseInput { Region = region }, new Prediction<AnyOutput>(output, PredictionId.NewId(), new ModelVersion(version), "primary"));
+            ModelName.Parse("m"), new HouseInput { Region = region }, new Prediction<AnyOutput>(output, PredictionId.NewId(), new ModelVersion(version), "primary"));
         _observer.OnPrediction(in context);
         return context.Prediction.PredictionId;
     }

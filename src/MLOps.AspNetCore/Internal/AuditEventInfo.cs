@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>One audit event.</summary>
 /// <param name="Timestamp">When.</param>
@@ -8,7 +8,7 @@ namespace MLOps.AspNetCore;
 /// <param name="Before">The state before, if any.</param>
 /// <param name="After">The state after, if any.</param>
 /// <param name="Reason">Why.</param>
-public sealed record AuditEventInfo(DateTimeOffset Timestamp, string Actor, string Action, string Target, string? Before, string? After, string? Reason)
+internal sealed record AuditEventInfo(DateTimeOffset Timestamp, string Actor, string Action, string Target, string? Before, string? After, string? Reason)
 {
     internal static AuditEventInfo From(AuditEvent e) => new(e.Timestamp, e.Actor, e.Action, e.Target, e.Before, e.After, e.Reason);
 }

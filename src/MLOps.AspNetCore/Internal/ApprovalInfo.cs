@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>A promotion approval.</summary>
 /// <param name="Id">Its id (used to approve or reject it).</param>
@@ -11,7 +11,7 @@ namespace MLOps.AspNetCore;
 /// <param name="DecidedBy">Who decided.</param>
 /// <param name="DecidedAt">When.</param>
 /// <param name="DecisionReason">Why.</param>
-public sealed record ApprovalInfo(
+internal sealed record ApprovalInfo(
     string Id, int Version, string Alias, string State, string RequestedBy, DateTimeOffset RequestedAt, string? Reason,
     string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason)
 {

@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>One registered version, as <c>GET /models/{name}/versions</c> returns it.</summary>
 /// <param name="Version">The version number.</param>
@@ -11,7 +11,7 @@ namespace MLOps.AspNetCore;
 /// <param name="Sha256">The SHA-256 of the primary artifact.</param>
 /// <param name="CreatedAt">When it was registered.</param>
 /// <param name="CreatedBy">Who registered it.</param>
-public sealed record VersionInfo(
+internal sealed record VersionInfo(
     int Version,
     string Status,
     IReadOnlyList<string> Aliases,

@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>A version's lineage.</summary>
 /// <param name="RunId">The training run.</param>
@@ -9,5 +9,5 @@ namespace MLOps.AspNetCore;
 /// <param name="CodeVersion">The code version that trained it.</param>
 /// <param name="Trigger">What triggered the training.</param>
 /// <param name="Reason">Why.</param>
-public sealed record LineageInfo(
+internal sealed record LineageInfo(
     string? RunId, string? DatasetName, string? DatasetDigest, long? DatasetRowCount, int? ParentVersion, string? CodeVersion, string? Trigger, string? Reason);

@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>What <c>GET /models</c> and <c>GET /models/{name}</c> return for one served model.</summary>
 /// <param name="Name">The model name.</param>
@@ -11,7 +11,7 @@ namespace MLOps.AspNetCore;
 /// <param name="LastLoadError">The message of the last failed load, if the last attempt failed.</param>
 /// <param name="Input">The input signature: the JSON fields the predict endpoint accepts.</param>
 /// <param name="OutputType">The name of the output type.</param>
-public sealed record ModelInfo(
+internal sealed record ModelInfo(
     string Name,
     string Variant,
     int? Version,
@@ -27,4 +27,4 @@ public sealed record ModelInfo(
 /// <param name="Name">The JSON field name.</param>
 /// <param name="Type">The .NET type name of the field.</param>
 /// <param name="Required">Whether the field must be sent.</param>
-public sealed record InputFieldInfo(string Name, string Type, bool Required);
+internal sealed record InputFieldInfo(string Name, string Type, bool Required);

@@ -1,4 +1,4 @@
-namespace MLOps.AspNetCore;
+namespace MLOps.AspNetCore.Internal;
 
 /// <summary>One alias change (promotion, rollback, removal).</summary>
 /// <param name="Alias">The alias.</param>
@@ -9,7 +9,7 @@ namespace MLOps.AspNetCore;
 /// <param name="Actor">Who.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="Timestamp">When.</param>
-public sealed record AliasChangeInfo(
+internal sealed record AliasChangeInfo(
     string Alias, long Revision, string Action, int? Version, int? PreviousVersion, string Actor, string? Reason, DateTimeOffset Timestamp)
 {
     internal static AliasChangeInfo From(AliasHistoryEntry e) => new(
