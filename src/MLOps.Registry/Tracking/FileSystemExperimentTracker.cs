@@ -29,7 +29,7 @@ namespace MLOps;
 /// its newline, and the next append cuts it off. A writer killed while storing an artifact leaves only a temporary file
 /// under <c>.tmp</c>, never a listed artifact.</para>
 /// </remarks>
-public sealed class FileSystemExperimentTracker : IExperimentTracker
+public sealed partial class FileSystemExperimentTracker : IExperimentTracker
 {
     private const string RunFileName = "run.json";
     private const string RunLockName = "run.lock";
@@ -300,130 +300,12 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
         await UpdateRunAsync(runId, requireRunning: true, d => d.Datasets.Add(copy), cancellationToken).ConfigureAwait(false);
     }
 
-    // ---------------------------------------------------------------- artifacts
-
-    /// <inheritdoc/>
-    public async Task<RunArtifact> LogArtifactAsync(string runId, string path, Stream content, CancellationToken cancellationToken = default)
-    {
-        ValidateRunId(runId, nameof(runId));
-        ModelArtifact.ValidatePath(path, nameof(path));
-        ArgumentNullException.ThrowIfNull(content);
-        string target = ArtifactFile(runId, path);
-        RunDocument current = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        EnsureCanLog(current, path);
-
-        string tempDir = Path.Combine(RunDir(runId), TempDirName);
-        Directory.CreateDirectory(tempDir);
-        string temp = Path.Combine(tempDir, Guid.NewGuid().ToString("N"));
-        try
-        {
-            string sha256;
-            long length;
-            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
-            {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                byte[] buffer = new byte[81920];
-                int n;
-                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                }
-
-                file.Flush(flushToDisk: true);
-                length = file.Length;
-                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            }
-
-            RunArtifact artifact = new(path, sha256, length, _time.GetUtcNow());
-            await UpdateRunAsync(runId, requireRunning: true, d =>
-            {
-                EnsureCanLog(d, path);
-                Fault?.Invoke("artifact-uploaded");
-                DirectorySync.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Move(temp, target, overwrite: true);
-                DirectorySync.Flush(Path.GetDirectoryName(target)!);
-                Fault?.Invoke("artifact-moved");
-                d.Artifacts.Add(artifact);
-            }, cancellationToken).ConfigureAwait(false);
-            return artifact;
-        }
-        finally
-        {
-            AtomicFile.TryDelete(temp);
-        }
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<RunArtifact>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        ValidateRunId(runId, nameof(runId));
-        RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        return [.. document.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal)];
-    }
-
-    /// <inheritdoc/>
-    public async Task<Stream> OpenArtifactAsync(string runId, string path, CancellationToken cancellationToken = default)
-    {
-        ValidateRunId(runId, nameof(runId));
-        ModelArtifact.ValidatePath(path, nameof(path));
-        RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        RunArtifact artifact = document.Artifacts.FirstOrDefault(a => string.Equals(a.Path, path, StringComparison.Ordinal))
-            ?? throw TrackingValidation.ArtifactNotFound(runId, path);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(ArtifactFile(runId, path), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ArtifactIntegrityException($"Artifact '{path}' of run {runId} is recorded but its file is missing.", ex);
-        }
-
-        return new VerifyingReadStream(stream, new ArtifactDescriptor(path, artifact.Sha256, artifact.Length));
-    }
-
     // ---------------------------------------------------------------- internals
 
-    /// <summary>The file a metric key's points are appended to.</summary>
-    internal string MetricFile(string runId, string key) => Path.Combine(RunDir(runId), MetricsDirName, MetricFileName(key));
 
-    /// <summary>The file an artifact is stored in.</summary>
-    internal string ArtifactFile(string runId, string path)
-    {
-        string root = Path.Combine(RunDir(runId), ArtifactsDirName);
-        string full = Path.GetFullPath(Path.Combine(root, path.Replace('/', Path.DirectorySeparatorChar)));
-        if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The artifact path '{path}' leaves the run's directory.", nameof(path));
-        }
-
-        return full;
-    }
 
     internal string RunFile(string runId) => Path.Combine(RunDir(runId), RunFileName);
 
-    internal static string MetricFileName(string key)
-    {
-        var name = new StringBuilder(key.Length + 6);
-        foreach (byte b in Encoding.UTF8.GetBytes(key))
-        {
-            char c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '-' || (c == '.' && name.Length > 0))
-            {
-                name.Append(c);
-            }
-            else
-            {
-                name.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return name.Length <= 200
-            ? name.Append(".jsonl").ToString()
-            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".jsonl";
-    }
 
     private static void ValidateRunId(string? runId, string paramName) => TrackingValidation.RunId(runId, paramName);
 
@@ -509,109 +391,6 @@ public sealed class FileSystemExperimentTracker : IExperimentTracker
             await WriteJsonAsync(RunFile(runId), document, cancellationToken).ConfigureAwait(false);
             return document;
         }
-    }
-
-    private async Task AppendMetricsAsync(string runId, List<MetricLine> lines, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(RunDir(runId)))
-        {
-            throw TrackingValidation.RunNotFound(runId);
-        }
-
-        using (await LockAsync(Path.Combine(RunDir(runId), RunLockName), cancellationToken).ConfigureAwait(false))
-        {
-            RunDocument document = await RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
-            if (document.Status != RunStatus.Running)
-            {
-                throw Ended(document);
-            }
-
-            DirectorySync.CreateDirectory(Path.Combine(RunDir(runId), MetricsDirName));
-            foreach (IGrouping<string, MetricLine> group in lines.GroupBy(l => MetricFileName(l.Key), StringComparer.Ordinal))
-            {
-                using var buffer = new MemoryStream();
-                foreach (MetricLine line in group)
-                {
-                    JsonSerializer.Serialize(buffer, line, RegistryJson.Compact);
-                    buffer.WriteByte((byte)'\n');
-                }
-
-                var stream = new FileStream(
-                    Path.Combine(RunDir(runId), MetricsDirName, group.Key), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 4096, FileOptions.None);
-                await using (stream.ConfigureAwait(false))
-                {
-                    JsonLines.RepairTornTail(stream);
-                    stream.Seek(0, SeekOrigin.End);
-                    await stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    private static async Task<List<MetricLine>> ReadMetricFileAsync(string path, CancellationToken cancellationToken)
-    {
-        byte[] content;
-        try
-        {
-            content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return [];
-        }
-
-        var lines = new List<MetricLine>();
-        string fileName = Path.GetFileName(path);
-        int start = 0;
-        int lineNumber = 0;
-        while (start < content.Length)
-        {
-            int end = Array.IndexOf(content, (byte)'\n', start);
-            if (end < 0)
-            {
-                break; // a torn (or still being written) last line is ignored; the next append cuts it
-            }
-
-            lineNumber++;
-            MetricLine? line;
-            try
-            {
-                line = JsonSerializer.Deserialize<MetricLine>(content.AsSpan(start, end - start), RegistryJson.Compact);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or NotSupportedException or ArgumentException)
-            {
-                throw TrackingFileCheck.Corrupt(path, $"line {lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a metric point ({ex.Message})", ex);
-            }
-
-            lines.Add(TrackingFileCheck.Metric(line, path, lineNumber, fileName, MetricFileName));
-            start = end + 1;
-        }
-
-        return lines;
-    }
-
-    private async Task<IReadOnlyDictionary<string, double>> ReadLatestMetricsAsync(string runId, CancellationToken cancellationToken)
-    {
-        var latest = new Dictionary<string, MetricLine>(StringComparer.Ordinal);
-        string dir = Path.Combine(RunDir(runId), MetricsDirName);
-        if (Directory.Exists(dir))
-        {
-            foreach (string file in Directory.EnumerateFiles(dir, "*.jsonl"))
-            {
-                foreach (MetricLine line in await ReadMetricFileAsync(file, cancellationToken).ConfigureAwait(false))
-                {
-                    if (!latest.TryGetValue(line.Key, out MetricLine? current)
-                        || line.Step > current.Step
-                        || (line.Step == current.Step && line.Timestamp >= current.Timestamp))
-                    {
-                        latest[line.Key] = line;
-                    }
-                }
-            }
-        }
-
-        return latest.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
     }
 
     // The lock timeout is a wall-clock budget, as in the registry: the injected TimeProvider only stamps runs and metrics.
