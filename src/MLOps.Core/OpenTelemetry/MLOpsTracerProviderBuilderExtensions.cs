@@ -1,6 +1,5 @@
 using MLOps;
 using MLOps.Internal;
-using OpenTelemetry.Resources;
 
 namespace OpenTelemetry.Trace;
 

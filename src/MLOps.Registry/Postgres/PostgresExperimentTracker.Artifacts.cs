@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using System.Data;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -8,7 +6,6 @@ using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tracking;
 using Npgsql;
-using NpgsqlTypes;
 using SharedLog = MLOps.Registry.Internal.Log;
 
 namespace MLOps;

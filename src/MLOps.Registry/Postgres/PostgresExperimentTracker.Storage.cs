@@ -1,17 +1,13 @@
 using System.Buffers.Binary;
-using System.ComponentModel.DataAnnotations;
 using System.Data;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tracking;
 using Npgsql;
-using NpgsqlTypes;
 using SharedLog = MLOps.Registry.Internal.Log;
 
 namespace MLOps;
