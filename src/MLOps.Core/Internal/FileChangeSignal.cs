@@ -12,7 +12,7 @@ internal sealed class FileChangeSignal : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer? _pollTimer;
     private readonly object _lock = new();
-    private CancellationTokenSource _cts = new();
+    private readonly ChangeSignal _changes = new();
     private (long Length, DateTime LastWriteUtc) _observed;
     private bool _disposed;
 
@@ -49,13 +49,7 @@ internal sealed class FileChangeSignal : IDisposable
         }
     }
 
-    public IChangeToken GetToken()
-    {
-        lock (_lock)
-        {
-            return new CancellationChangeToken(_cts.Token);
-        }
-    }
+    public IChangeToken GetToken() => _changes.GetToken();
 
     /// <summary>Records the file's current state as seen by a load attempt, so the poll fires only on later changes.</summary>
     public void MarkObserved()
@@ -84,23 +78,7 @@ internal sealed class FileChangeSignal : IDisposable
         }
     }
 
-    private void Signal()
-    {
-        CancellationTokenSource fired;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            fired = _cts;
-            _cts = new CancellationTokenSource();
-        }
-
-        // Not disposed: consumers may still register on the fired token, which then runs their callback at once.
-        fired.Cancel();
-    }
+    private void Signal() => _changes.Signal();
 
     private (long, DateTime) Stat()
     {
@@ -129,6 +107,6 @@ internal sealed class FileChangeSignal : IDisposable
 
         _pollTimer?.Dispose();
         _watcher?.Dispose();
-        _cts.Dispose();
+        _changes.Dispose();
     }
 }

@@ -25,10 +25,9 @@ internal sealed class RegistryModelSource : ModelSource
     private readonly ITimer? _pollTimer;
     private readonly ILogger _logger;
     private readonly object _lock = new();
-    private CancellationTokenSource _cts = new();
+    private readonly ChangeSignal _changes = new();
     private string? _settled;
     private int _polling;
-    private bool _disposed;
 
     public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider, ILogger? logger = null)
     {
@@ -104,13 +103,7 @@ internal sealed class RegistryModelSource : ModelSource
         ex is OperationCanceledException or IOException or TimeoutException or UnauthorizedAccessException
         || ex is ModelRegistryException { ErrorCode: RegistryErrorCode.Storage or RegistryErrorCode.LockTimeout };
 
-    public override IChangeToken? Watch()
-    {
-        lock (_lock)
-        {
-            return new CancellationChangeToken(_cts.Token);
-        }
-    }
+    public override IChangeToken? Watch() => _changes.GetToken();
 
     private string NotFoundMessage() => _reference switch
     {
@@ -159,32 +152,13 @@ internal sealed class RegistryModelSource : ModelSource
         }
     }
 
-    private void Signal()
-    {
-        CancellationTokenSource fired;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            fired = _cts;
-            _cts = new CancellationTokenSource();
-        }
-
-        fired.Cancel();
-    }
+    private void Signal() => _changes.Signal();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            lock (_lock)
-            {
-                _disposed = true;
-            }
-
+            _changes.Dispose();
             _pollTimer?.Dispose();
             _subscription.Dispose();
         }
