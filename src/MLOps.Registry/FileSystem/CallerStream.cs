@@ -1,33 +1,22 @@
+using MLOps.Registry.Internal;
+
 namespace MLOps.Registry.FileSystem;
 
 /// <summary>
 /// The caller's artifact content, read through: remembers an exception its reads throw, so that a failure of the caller's
-/// own stream is rethrown as it is rather than reported as a storage failure of the registry.
+/// own stream is rethrown as it is rather than reported as a storage failure of the registry. The caller's stream stays
+/// open (it is the caller's to dispose).
 /// </summary>
-internal sealed class CallerStream(Stream inner) : Stream
+internal sealed class CallerStream(Stream inner) : ReadOnlyWrapperStream(inner, leaveOpen: true)
 {
     /// <summary>Gets the exception a read of the caller's stream threw, if any.</summary>
     public Exception? Failure { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
         try
         {
-            return inner.Read(buffer, offset, count);
+            return Inner.Read(buffer);
         }
         catch (Exception ex)
         {
@@ -40,7 +29,7 @@ internal sealed class CallerStream(Stream inner) : Stream
     {
         try
         {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -48,17 +37,4 @@ internal sealed class CallerStream(Stream inner) : Stream
             throw;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,42 +6,30 @@ namespace MLOps.Registry.Internal;
 /// Reads an artifact and checks its length and SHA-256 against what was recorded: more bytes than recorded fail at once,
 /// and at the end of the stream fewer bytes or a different hash throw <see cref="ArtifactIntegrityException"/>.
 /// </summary>
-internal sealed class VerifyingReadStream : Stream
+internal sealed class VerifyingReadStream : ReadOnlyWrapperStream
 {
-    private readonly Stream _inner;
     private readonly ArtifactDescriptor _expected;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
     private bool _verified;
 
     public VerifyingReadStream(Stream inner, ArtifactDescriptor expected)
+        : base(inner)
     {
-        _inner = inner;
         _expected = expected;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _expected.Length;
 
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override long Position { get => _read; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer) => Account(buffer, _inner.Read(buffer));
+    public override int Read(Span<byte> buffer) => Account(buffer, Inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span, n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Account(ReadOnlySpan<byte> buffer, int n)
     {
@@ -75,21 +63,10 @@ internal sealed class VerifyingReadStream : Stream
         return 0;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _inner.Dispose();
             _hash.Dispose();
         }
 
@@ -98,7 +75,6 @@ internal sealed class VerifyingReadStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        await _inner.DisposeAsync().ConfigureAwait(false);
         _hash.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,20 +1,16 @@
+using MLOps.Registry.Internal;
+
 namespace MLOps.Registry.Postgres.Internal;
 
 /// <summary>
 /// Wraps an artifact store's verifying stream so an integrity failure names the run's artifact path (what the caller
 /// asked for) rather than the store key it is kept under.
 /// </summary>
-internal sealed class ArtifactPathStream(Stream inner, string path, string runId) : Stream
+internal sealed class ArtifactPathStream(Stream inner, string path, string runId) : ReadOnlyWrapperStream(inner)
 {
-    public override bool CanRead => inner.CanRead;
+    public override long Length => Inner.Length;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => inner.Length;
-
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+    public override long Position { get => Inner.Position; }
 
     /// <summary>The same failure, reported for <paramref name="path"/> (the store key stays in the message).</summary>
     public static ArtifactIntegrityException Rename(ArtifactIntegrityException ex, string path, string runId)
@@ -34,13 +30,11 @@ internal sealed class ArtifactPathStream(Stream inner, string path, string runId
         return new ArtifactIntegrityException(path, reason);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         try
         {
-            return inner.Read(buffer);
+            return Inner.Read(buffer);
         }
         catch (ArtifactIntegrityException ex)
         {
@@ -52,40 +46,11 @@ internal sealed class ArtifactPathStream(Stream inner, string path, string runId
     {
         try
         {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (ArtifactIntegrityException ex)
         {
             throw Rename(ex, path, runId);
         }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }
