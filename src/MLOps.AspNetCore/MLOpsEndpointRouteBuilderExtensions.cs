@@ -49,24 +49,14 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .WithName("MLOps.Predict")
             .WithSummary("Predict with a served model.")
             .WithDescription("Send one input as a JSON object with the model's input fields; the response carries the prediction id (send it back with the ground truth) and the model version, also in the X-Prediction-Id and X-Model-Version headers.")
-            .Produces(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithPredictResponses();
 
         RouteHandlerBuilder batch = group.MapPost("/models/{name}/predict/batch", (string name, HttpContext http) =>
                 models.Find(name) is { } model ? model.PredictBatchAsync(http, options) : Task.FromResult(Problems.UnknownModel(name)))
             .WithName("MLOps.PredictBatch")
             .WithSummary("Predict a batch with a served model.")
             .WithDescription("Send a JSON array of inputs (at most MaxBatchSize); all are predicted by the same model version.")
-            .Produces(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithPredictResponses();
 
         if (options.PredictRateLimitPolicy is { } policy)
         {
@@ -139,6 +129,15 @@ public static class MLOpsEndpointRouteBuilderExtensions
     /// <see langword="true"/>: map the management endpoints behind the policy (authentication is configured);
     /// <see langword="false"/>: map them open (no authentication, and the host opted in); <see langword="null"/>: do not map them.
     /// </summary>
+    /// <summary>The responses a predict endpoint documents: 200, 400 (validation), 404, 413, 415 and 503.</summary>
+    private static RouteHandlerBuilder WithPredictResponses(this RouteHandlerBuilder builder) => builder
+        .Produces(StatusCodes.Status200OK)
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
     private static bool? ManagementAccess(IServiceProvider services, MLOpsEndpointOptions options)
     {
         // The configured schemes, read without blocking: the default IAuthenticationSchemeProvider is built from these

@@ -85,10 +85,7 @@ internal static class MonitoringEndpoints
         group.MapGet("/models/{name}/quality", (string name) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatest(model) is { } report
                     ? Results.Json(report, ModelEndpoint.OutputJson)
-                    : Results.Problem(
-                        statusCode: StatusCodes.Status404NotFound,
-                        title: "No quality monitoring",
-                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithQualityMonitoring."))
+                    : Problems.NotMonitored("No quality monitoring", name, "is not served with WithQualityMonitoring."))
             .WithName("MLOps.Quality")
             .WithSummary("The model's quality: closed windows and the current one per version and variant, metrics by segment, feedback counts.")
             .Produces<ModelQualityReport>()
@@ -117,10 +114,7 @@ internal static class MonitoringEndpoints
                     // An invalid name cannot have a retrain policy: 404, as for an unknown one.
                     if (!ModelName.TryParse(name, out var model) || coordinator.GetStatus(model) is null)
                     {
-                        return Results.Problem(
-                            statusCode: StatusCodes.Status404NotFound,
-                            title: "No retrain policy",
-                            detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy.");
+                        return Problems.NotMonitored("No retrain policy", name, "is not served with WithRetrainPolicy.");
                     }
 
                     var trigger = coordinator.RequestRetrain(model, reason!);
@@ -139,8 +133,7 @@ internal static class MonitoringEndpoints
         group.MapGet("/models/{name}/retrain", (string name) =>
                 ModelName.TryParse(name, out var model) && coordinator.GetStatus(model) is { } status
                     ? Results.Json(status, ModelEndpoint.OutputJson)
-                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No retrain policy",
-                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' is not served with WithRetrainPolicy."))
+                    : Problems.NotMonitored("No retrain policy", name, "is not served with WithRetrainPolicy."))
             .WithName("MLOps.RetrainStatus")
             .WithSummary("The retrain state of a model: running, last run, cooldown, recent runs with metrics of candidate and champion.")
             .Produces<MLOps.Monitoring.Retraining.RetrainStatus>()
@@ -152,10 +145,7 @@ internal static class MonitoringEndpoints
         group.MapGet("/models/{name}/drift", (string name) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
                     ? Results.Text(report.ToJson(), "application/json")
-                    : Results.Problem(
-                        statusCode: StatusCodes.Status404NotFound,
-                        title: "No drift report",
-                        detail: $"Model '{(name.Length <= 64 ? name : name[..64])}' has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed)."))
+                    : Problems.NotMonitored("No drift report", name, "has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed)."))
             .WithName("MLOps.Drift")
             .WithSummary("The latest drift report of a model: per feature method, statistic, p-value or distance, threshold, drifted; dataset drift; data quality.")
             .Produces<MLOps.Monitoring.Drift.DriftReport>()

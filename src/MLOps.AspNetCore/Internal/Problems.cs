@@ -40,6 +40,10 @@ internal static class Problems
     public static IResult UnknownModel(string name) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model is served under the name '{Truncate(name)}'.");
 
+    /// <summary>404: the model (named in the route, echoed shortened) has no <paramref name="title"/>; <paramref name="why"/> completes "Model 'x' …".</summary>
+    public static IResult NotMonitored(string title, string name, string why) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: $"Model '{Shorten(name)}' {why}");
+
     public static IResult NotLoaded(HttpContext http, string name)
     {
         http.Response.Headers.RetryAfter = "5";
@@ -61,6 +65,9 @@ internal static class Problems
             title: "Prediction failed",
             detail: "The model failed to make a prediction; the error was logged.",
             extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
+
+    /// <summary>A client's value echoed in a message, cut to 64 characters (with an ellipsis) so a 10 MB value is not echoed back.</summary>
+    public static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 
     private static string Truncate(string value) => value.Length <= 128 ? value : string.Concat(value.AsSpan(0, 128), "…");
 }

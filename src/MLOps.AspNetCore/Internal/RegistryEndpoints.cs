@@ -75,12 +75,12 @@ internal static class RegistryEndpoints
                     var errors = body.Errors;
                     if (!ModelName.TryParse(name, out var model))
                     {
-                        errors["name"] = [$"'{Shorten(name)}' is not a valid model name."];
+                        errors["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."];
                     }
 
                     if (!ModelAlias.TryParse(alias, out var target))
                     {
-                        errors["alias"] = [$"'{Shorten(alias)}' is not a valid alias (letters, digits, '_' and '-'; 'latest' and 'v<number>' are reserved)."];
+                        errors["alias"] = [$"'{Problems.Shorten(alias)}' is not a valid alias (letters, digits, '_' and '-'; 'latest' and 'v<number>' are reserved)."];
                     }
 
                     if (errors.Count > 0)
@@ -117,12 +117,12 @@ internal static class RegistryEndpoints
                     var errors = body.Errors;
                     if (!ModelName.TryParse(name, out var model))
                     {
-                        errors["name"] = [$"'{Shorten(name)}' is not a valid model name."];
+                        errors["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."];
                     }
 
                     if (!ModelAlias.TryParse(alias, out var target))
                     {
-                        errors["alias"] = [$"'{Shorten(alias)}' is not a valid alias."];
+                        errors["alias"] = [$"'{Problems.Shorten(alias)}' is not a valid alias."];
                     }
 
                     if (errors.Count > 0)
@@ -173,12 +173,12 @@ internal static class RegistryEndpoints
                     var errors = body.Errors;
                     if (!ModelName.TryParse(name, out var model))
                     {
-                        errors["name"] = [$"'{Shorten(name)}' is not a valid model name."];
+                        errors["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."];
                     }
 
                     if (!IsApprovalId(id))
                     {
-                        errors["id"] = [$"'{Shorten(id)}' is not an approval id: 1 to {MaxApprovalIdLength} printable characters, as GET …/approvals lists them."];
+                        errors["id"] = [$"'{Problems.Shorten(id)}' is not an approval id: 1 to {MaxApprovalIdLength} printable characters, as GET …/approvals lists them."];
                     }
 
                     if (errors.Count > 0)
@@ -270,10 +270,10 @@ internal static class RegistryEndpoints
         : "anonymous (http)";
 
     private static IResult InvalidName(string name) =>
-        Problems.Invalid(new Dictionary<string, string[]> { ["name"] = [$"'{Shorten(name)}' is not a valid model name."] });
+        Problems.Invalid(new Dictionary<string, string[]> { ["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."] });
 
     private static IResult UnknownRegisteredModel(string name) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model named '{Shorten(name)}' is registered.");
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model named '{Problems.Shorten(name)}' is registered.");
 
     /// <summary>The longest approval id accepted from a route (the registries make 16 or 32 hexadecimal digits).</summary>
     private const int MaxApprovalIdLength = 128;
@@ -284,6 +284,4 @@ internal static class RegistryEndpoints
     /// </summary>
     private static bool IsApprovalId(string id) =>
         id.Length is > 0 and <= MaxApprovalIdLength && !string.IsNullOrWhiteSpace(id) && !id.Any(char.IsControl);
-
-    private static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 }
