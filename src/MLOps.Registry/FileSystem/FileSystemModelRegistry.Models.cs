@@ -1,0 +1,154 @@
+using MLOps.Registry.FileSystem;
+using MLOps.Registry.Internal;
+using MLOps.Shared.FileSystem;
+
+namespace MLOps;
+
+public sealed partial class FileSystemModelRegistry
+{
+    /// <inheritdoc/>
+    public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Tags(request.Tags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        RegisteredModel model;
+        try
+        {
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (File.Exists(ModelFile(name)))
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
+                }
+
+                DateTimeOffset now = _time.GetUtcNow();
+                model = new RegisteredModel
+                {
+                    Name = name,
+                    Description = request.Description,
+                    Tags = Copy(request.Tags),
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    CreatedBy = actor,
+                };
+                await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Creating model '{name}'", ex);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+        return model;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        return (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A model whose <c>model.json</c> is corrupt fails the search with <see cref="RegistryErrorCode.CorruptData"/>
+    /// naming the file: a listing never leaves a model out silently.</remarks>
+    public async Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
+        var result = new List<RegisteredModel>();
+        foreach (ModelName name in EnumerateModelNames())
+        {
+            if (query?.NamePrefix is { } prefix && !name.Value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            RegisteredModel? model = (await ReadModelAsync(name, cancellationToken).ConfigureAwait(false))?.Model;
+            if (model is null
+                || (query?.TagKey is { } key && (!model.Tags.TryGetValue(key, out string? value) || (query.TagValue is { } expected && value != expected)))
+                || (query?.Alias is { } alias && !model.Aliases.ContainsKey(alias))
+                || (query?.CreatedAfter is { } after && model.CreatedAt <= after))
+            {
+                continue;
+            }
+
+            result.Add(model);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        RegisteredModel updated;
+        try
+        {
+            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+            using (await LockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                RegisteredModel before = document.Model;
+                DateTimeOffset now = _time.GetUtcNow();
+                updated = before with
+                {
+                    Description = request.Description ?? before.Description,
+                    Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
+                    UpdatedAt = now,
+                };
+                document.Model = updated;
+                await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelUpdated, name, name.Value,
+                    Summary(new { before.Description, before.Tags }), Summary(new { updated.Description, updated.Tags }), request.Reason)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StorageFailure($"Updating model '{name}'", ex);
+        }
+
+        Raise(new RegistryChange(RegistryChangeKind.ModelUpdated, name));
+        return updated;
+    }
+
+    private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
+    {
+        // "Taxi" and "taxi" are one directory on Windows and macOS: the second would write into the first's files. Refused
+        // on every OS, so a registry directory can be copied between operating systems.
+        if (await CaseVariantAsync(model.Name).ConfigureAwait(false) is { } existing)
+        {
+            throw new ModelRegistryException(
+                RegistryErrorCode.AlreadyExists,
+                $"A registered model named '{existing}' already exists; model names that differ only in case cannot both be stored in a " +
+                "file-system registry (Windows and macOS keep them in one directory).");
+        }
+
+        string directory = ModelDir(model.Name);
+        bool created = !Directory.Exists(directory);
+        DirectorySync.CreateDirectory(directory);
+        var document = new ModelDocument { Model = model };
+        try
+        {
+            await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (created && IsStorageFailure(ex))
+        {
+            TryDeleteEmptyDirectory(directory);   // leave nothing behind
+            throw;
+        }
+
+        return document;
+    }
+}
