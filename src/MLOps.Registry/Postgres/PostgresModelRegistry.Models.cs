@@ -1,13 +1,15 @@
 using System.Text;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Registered models.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
+    /// <inheritdoc/>
     public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,6 +31,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -42,6 +45,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new ModelSearchQuery();
@@ -96,6 +100,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

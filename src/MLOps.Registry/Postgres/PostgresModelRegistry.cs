@@ -1,21 +1,33 @@
 using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <summary>
-/// The PostgreSQL <see cref="IModelRegistry"/>. Every mutation is one READ COMMITTED transaction that first locks the
-/// model's row (<c>SELECT … FOR UPDATE</c> or <c>UPDATE … RETURNING</c>), so mutations of one model are serialized
-/// across all connections and replicas while different models proceed in parallel; after the lock every statement sees
-/// everything committed before it. The audit event, the <c>change_seq</c> bump and the <c>pg_notify</c> are part of the
-/// same transaction, so they happen exactly when the change commits. Reads are single statements (one snapshot each).
+/// A model registry in PostgreSQL, shared by every process and replica that points at the database. Register it with
+/// <c>AddPostgresRegistry(…)</c>, or create one directly for scripts and tools (and dispose it).
 /// </summary>
-internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable, IAsyncDisposable
+/// <remarks>
+/// <para>Every mutation is one READ COMMITTED transaction that first locks the model's row (<c>SELECT … FOR UPDATE</c>
+/// or <c>UPDATE … RETURNING</c>), so mutations of one model are serialized across all connections and replicas while
+/// different models proceed in parallel; after the lock every statement sees everything committed before it. The audit
+/// event, the <c>change_seq</c> bump and the <c>pg_notify</c> are part of the same transaction, so they happen exactly
+/// when the change commits. Reads are single statements (one snapshot each).</para>
+/// <para>Changes made by other processes reach <see cref="Subscribe"/> through <c>LISTEN</c>/<c>NOTIFY</c>, with polling
+/// (<see cref="PostgresRegistryOptions.PollInterval"/>) as the fallback. The schema is created or migrated on first use
+/// (<see cref="PostgresRegistryOptions.MigrateOnStart"/>).</para>
+/// </remarks>
+public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable, IAsyncDisposable
 {
+    internal const string LoggerCategory = "MLOps.Registry.Postgres";
+
     private const string ModelColumns =
         "m.name, m.description, m.tags::text, m.last_version, m.created_at, m.updated_at, m.created_by, " +
         "(SELECT coalesce(jsonb_object_agg(a.alias, a.version), '{}')::text FROM __schema__.aliases a WHERE a.model_name = m.name AND a.version IS NOT NULL), " +
@@ -51,7 +63,33 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private volatile bool _pollBaselined;
     private int _pollPasses;
 
-    public PostgresModelRegistry(
+    /// <summary>Opens a registry over the database and schema of <paramref name="options"/>; the schema is migrated on first use.</summary>
+    /// <param name="options">
+    /// The PostgreSQL options: <see cref="PostgresRegistryOptions.ConnectionString"/> or
+    /// <see cref="PostgresRegistryOptions.DataSource"/> (not disposed with the registry), the schema, the artifact store,
+    /// the default actor, the change feed and the timeouts.
+    /// </param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public PostgresModelRegistry(PostgresRegistryOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(PostgresRegistryDataSource.Open(options), options, timeProvider, loggerFactory)
+    {
+    }
+
+    private PostgresModelRegistry(PostgresRegistryDataSource source, PostgresRegistryOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+        : this(
+            source.Value,
+            source.Owned,
+            options,
+            DefaultActorOf(options),
+            timeProvider ?? TimeProvider.System,
+            (ILogger?)loggerFactory?.CreateLogger(LoggerCategory) ?? NullLogger.Instance)
+    {
+    }
+
+    internal PostgresModelRegistry(
         NpgsqlDataSource dataSource,
         bool ownsDataSource,
         PostgresRegistryOptions options,
@@ -78,7 +116,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     }
 
     /// <summary>Gets the NOTIFY channel of this registry's schema.</summary>
-    public string Channel { get; }
+    internal string Channel { get; }
 
     /// <summary>Gets the id this instance puts in its notifications, to recognise its own.</summary>
     internal string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -94,12 +132,18 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     /// </summary>
     internal Func<CancellationToken, Task>? BeforeChangeFeedStarts { get; set; }
 
+    internal static string DefaultActorOf(PostgresRegistryOptions options) =>
+        options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
+
     internal static string ChannelFor(string schema) => "mlops_registry_" + schema;
 
     /// <summary>Migrates (or verifies) the schema once; a failed attempt is retried by the next call.</summary>
-    public Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
+    internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
         _migrator.EnsurePreparedAsync(_migrateOnStart, "registry", cancellationToken);
 
+    /// <inheritdoc/>
+    /// <remarks>Changes made by other processes and replicas arrive through <c>LISTEN</c>/<c>NOTIFY</c> or polling; the
+    /// first subscription starts that feed.</remarks>
     public IDisposable Subscribe(Action<RegistryChange> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -112,8 +156,11 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     /// <summary>Gets the change listener once the change feed runs (tests terminate its connection).</summary>
     internal PostgresChangeListener? Listener => _listener;
 
+    /// <summary>Stops the change feed and releases the data source if the registry opened it.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Stops the change feed and releases the data source if the registry opened it.</summary>
+    /// <returns>A task that completes when the registry is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -1,19 +1,21 @@
 using System.Text;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
 using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Aliases, promotions, approvals and the audit trail.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
     private const string HistoryColumns = "h.model_name, h.alias, h.revision, h.action, h.version, h.previous_version, h.actor, h.reason, h.at";
 
     private const string ApprovalColumns =
         "p.id, p.model_name, p.version, p.alias, p.state, p.requested_by, p.requested_at, p.reason, p.decided_by, p.decided_at, p.decision_reason";
 
+    /// <inheritdoc/>
     public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -77,6 +79,7 @@ internal sealed partial class PostgresModelRegistry
         }
     }
 
+    /// <inheritdoc/>
     public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,6 +121,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken).ConfigureAwait(false));
     }
 
+    /// <inheritdoc/>
     public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -147,6 +151,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken).ConfigureAwait(false));
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -162,6 +167,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -210,6 +216,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
@@ -253,6 +260,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -265,6 +273,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new AuditQuery();

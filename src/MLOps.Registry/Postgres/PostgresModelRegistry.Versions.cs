@@ -1,16 +1,19 @@
 using System.Globalization;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Versions, artifacts and reference profiles.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
     private const string ProfileKeyName = "reference-profile";
 
+    /// <inheritdoc/>
     public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         // The same argument rules as every backend (shared with the file-system registry).
@@ -102,6 +105,7 @@ internal sealed partial class PostgresModelRegistry
         }
     }
 
+    /// <inheritdoc/>
     public Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -116,6 +120,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
@@ -141,6 +146,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -154,6 +160,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -226,6 +233,7 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -253,6 +261,7 @@ internal sealed partial class PostgresModelRegistry
         return await _store.OpenReadAsync(new ArtifactDescriptor(artifact.Key, artifact.Sha256, artifact.Length), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
         ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
     {
@@ -317,6 +326,7 @@ internal sealed partial class PostgresModelRegistry
         }
     }
 
+    /// <inheritdoc/>
     public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegisteredModelVersion? found = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using MLOps.Registry.Postgres.Internal;
 using Npgsql;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Change events from other processes: notifications and the poll fallback.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
     /// <summary>Gets how many poll passes completed (tests wait for the baseline pass).</summary>
     internal int PollPasses => Volatile.Read(ref _pollPasses);
