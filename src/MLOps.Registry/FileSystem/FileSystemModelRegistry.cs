@@ -40,46 +40,29 @@ public sealed partial class FileSystemModelRegistry : IModelRegistry, IDisposabl
     public const int CurrentSchemaVersion = 1;
 
     private const string ModelFileName = "model.json";
-
     private const string ApprovalsFileName = "approvals.json";
-
     private const string AuditFileName = "audit.jsonl";
-
     private const string PendingAuditProperty = "pendingAudit";
 
     /// <summary>The longest wait between two attempts to take a contended lock file.</summary>
     private static readonly TimeSpan LockMaxBackoff = TimeSpan.FromMilliseconds(50);
 
     private readonly string _modelsDir;
-
     private readonly string _lockPath;
-
     private readonly string _schemaPath;
-
     private readonly FileSystemArtifactStore _artifacts;
-
     private readonly TimeProvider _time;
-
     private readonly ILogger _logger;
-
     private readonly TimeSpan _lockTimeout;
-
     private readonly string _defaultActor;
-
     private readonly bool _watchForChanges;
-
     private readonly SemaphoreSlim _inProcess = new(1, 1);
-
     private readonly object _subscribersLock = new();
-
     private ImmutableArray<Action<RegistryChange>> _subscribers = [];
-
     private FileSystemWatcher? _watcher;
-
     private Action<string>? _fault;
-
     private volatile bool _schemaChecked;
-
+    private readonly RegistryCore _core;
     private bool _disposed;
 
     /// <summary>Opens (or, on first write, creates) a registry directory.</summary>
@@ -107,6 +90,7 @@ public sealed partial class FileSystemModelRegistry : IModelRegistry, IDisposabl
         _lockTimeout = options.LockTimeout;
         _defaultActor = options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
         _watchForChanges = options.WatchForChanges;
+        _core = new RegistryCore(new Store(this), _defaultActor, _logger);
     }
 
     /// <summary>Gets the full path of the registry directory.</summary>

@@ -16,140 +16,16 @@ public sealed partial class PostgresModelRegistry
         "p.id, p.model_name, p.version, p.alias, p.state, p.requested_by, p.requested_at, p.reason, p.decided_by, p.decided_at, p.decision_reason";
 
     /// <inheritdoc/>
-    public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireVersion(request.Version, nameof(request));
-        RequireAlias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = Actor(request.Actor);
-        try
-        {
-            return Logged(await MutateAsync(
-                async m =>
-                {
-                    // The model row lock serializes every alias move and approval decision of this model: the gates below
-                    // are evaluated against exactly the state the move is applied to.
-                    if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw NotFound($"Model '{request.Name}' does not exist.");
-                    }
-
-                    RegisteredModelVersion candidate = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                        ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                    if (candidate.Status != ModelVersionStatus.Ready)
-                    {
-                        throw InvalidState($"Version {request.Version} of model '{request.Name}' is {candidate.Status}; only ready versions can be promoted.");
-                    }
-
-                    (int? current, long revision) = await ReadAliasAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
-                    CheckRevision(request.Name, request.Alias, request.ExpectedRevision, revision);
-                    if (request.Gates is { Count: > 0 } gates)
-                    {
-                        RegisteredModelVersion? holder = current is { } held
-                            ? await ReadVersionAsync(m, request.Name, new ModelVersion(held), cancellationToken).ConfigureAwait(false)
-                            : null;
-                        // As documented on PromotionGateContext.Approvals (and as the file-system registry does): only the
-                        // requests for this candidate version and this alias, in request order.
-                        IReadOnlyList<PromotionApproval> approvals = await ReadCandidateApprovalsAsync(m, request.Name, request.Version, request.Alias, cancellationToken)
-                            .ConfigureAwait(false);
-                        var context = new PromotionGateContext(request.Alias, candidate, holder, approvals);
-                        List<string> failures = AliasRules.EvaluateGates(gates, context);
-                        if (failures.Count > 0)
-                        {
-                            await m.AuditAsync(
-                                actor, AuditActions.PromotionRejected, request.Name, AliasTarget(request.Name, request.Alias), current?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                                request.Version.ToString(), string.Join("; ", failures), cancellationToken).ConfigureAwait(false);
-                            m.ThrowAfterCommit = new PromotionRejectedException(ModelReference.ForVersion(request.Name, request.Version), request.Alias, failures);
-                            return null!;
-                        }
-                    }
-
-                    return await MoveAliasAsync(
-                        m, request.Name, request.Alias, AliasAction.Promote, request.Version.Number, current, revision, actor, request.Reason, AuditActions.AliasPromoted, cancellationToken)
-                        .ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false));
-        }
-        catch (PromotionRejectedException ex)
-        {
-            SharedLog.PromotionRejected(_logger, request.Name.Value, request.Version, request.Alias.Value, string.Join("; ", ex.Failures));
-            throw;
-        }
-    }
+    public Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default) =>
+        _core.PromoteAsync(request, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireAlias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = Actor(request.Actor);
-        return Logged(await MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                (int? current, long revision) = await ReadAliasAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
-                if (revision == 0)
-                {
-                    throw NotFound($"Model '{request.Name}' has no alias '{request.Alias}'.");
-                }
-
-                CheckRevision(request.Name, request.Alias, request.ExpectedRevision, revision);
-                int? previous = await RollbackTargetAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
-                if (previous is not { } target)
-                {
-                    throw InvalidState($"Alias '{request.Alias}' of model '{request.Name}' has no previous holder to roll back to.");
-                }
-
-                RegisteredModelVersion? version = await ReadVersionAsync(m, request.Name, new ModelVersion(target), cancellationToken).ConfigureAwait(false);
-                if (version is not { Status: ModelVersionStatus.Ready })
-                {
-                    throw InvalidState($"Alias '{request.Alias}' of model '{request.Name}' cannot roll back to version {target}: it is {version?.Status.ToString() ?? "missing"}.");
-                }
-
-                return await MoveAliasAsync(
-                    m, request.Name, request.Alias, AliasAction.Rollback, target, current, revision, actor, request.Reason, AuditActions.AliasRolledBack, cancellationToken)
-                    .ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false));
-    }
+    public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
+        _core.RollbackAsync(request, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireAlias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = Actor(request.Actor);
-        return Logged(await MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                (int? current, long revision) = await ReadAliasAsync(m, request.Name, request.Alias, cancellationToken).ConfigureAwait(false);
-                if (current is null)
-                {
-                    throw NotFound($"Model '{request.Name}' has no alias '{request.Alias}'.");
-                }
-
-                CheckRevision(request.Name, request.Alias, request.ExpectedRevision, revision);
-                return await MoveAliasAsync(
-                    m, request.Name, request.Alias, AliasAction.Remove, null, current, revision, actor, request.Reason, AuditActions.AliasRemoved, cancellationToken)
-                    .ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false));
-    }
+    public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default) =>
+        _core.RemoveAliasAsync(request, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
@@ -337,56 +213,6 @@ public sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    private static async Task<AliasHistoryEntry> MoveAliasAsync(
-        Mutation m, ModelName name, ModelAlias alias, AliasAction action, int? version, int? previous, long revision, string actor, string? reason, string auditAction,
-        CancellationToken cancellationToken)
-    {
-        long next = revision + 1;
-        using (NpgsqlCommand upsert = m.Command(
-            """
-            INSERT INTO __schema__.aliases (model_name, alias, version, revision, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version, revision = excluded.revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-            """)
-            .With(name.Value).With(alias.Value).WithInteger(version).With(next).With(m.Now).With(actor))
-        {
-            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using (NpgsqlCommand history = m.Command(
-            """
-            INSERT INTO __schema__.alias_history (model_name, alias, revision, action, version, previous_version, actor, reason, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """)
-            .With(name.Value).With(alias.Value).With(next).With((short)action).WithInteger(version).WithInteger(previous).With(actor).WithText(reason).With(m.Now))
-        {
-            await history.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await m.AuditAsync(actor, auditAction, name, AliasTarget(name, alias), VersionText(previous), VersionText(version), reason, cancellationToken).ConfigureAwait(false);
-        await m.ChangedAsync(
-            new RegistryChange(RegistryChangeKind.AliasChanged, name, version is { } v ? new ModelVersion(v) : null, alias), cancellationToken).ConfigureAwait(false);
-        return new AliasHistoryEntry
-        {
-            Name = name,
-            Alias = alias,
-            Revision = next,
-            Action = action,
-            Version = version is { } moved ? new ModelVersion(moved) : null,
-            PreviousVersion = previous is { } before ? new ModelVersion(before) : null,
-            Actor = actor,
-            Reason = reason,
-            Timestamp = m.Now,
-        };
-    }
-
-    /// <summary>The holder a rollback returns to (the shared stack rule: a promotion or removal pushes, a rollback pops).</summary>
-    private static async Task<int?> RollbackTargetAsync(Mutation m, ModelName name, ModelAlias alias, CancellationToken cancellationToken)
-    {
-        using NpgsqlCommand command = m.Command($"SELECT {HistoryColumns} FROM __schema__.alias_history h WHERE h.model_name = $1 AND h.alias = $2 ORDER BY h.revision")
-            .With(name.Value).With(alias.Value);
-        return AliasRules.RollbackTarget(await ReadHistoryAsync(command, cancellationToken).ConfigureAwait(false))?.Number;
-    }
-
     /// <summary>Reads an alias's current version (null if unassigned or removed) and revision (0 if never assigned).</summary>
     private static async Task<(int? Version, long Revision)> ReadAliasAsync(Mutation m, ModelName name, ModelAlias alias, CancellationToken cancellationToken)
     {
@@ -424,21 +250,6 @@ public sealed partial class PostgresModelRegistry
         }
 
         return entries;
-    }
-
-    private AliasHistoryEntry Logged(AliasHistoryEntry entry)
-    {
-        SharedLog.AliasMoved(_logger, entry.Name.Value, entry.Alias.Value, entry.PreviousVersion, entry.Version, entry.Action, entry.Actor, entry.Reason);
-        return entry;
-    }
-
-    private static void CheckRevision(ModelName name, ModelAlias alias, long? expected, long actual)
-    {
-        if (expected is { } wanted && wanted != actual)
-        {
-            throw new RegistryConflictException(
-                $"Alias '{alias}' of model '{name}' is at revision {actual}, not the expected {wanted}: it was moved concurrently. Re-read it and retry.");
-        }
     }
 
     private static async Task<List<PromotionApproval>> ReadApprovalsAsync(Mutation m, ModelName name, CancellationToken cancellationToken, string? id = null)
@@ -486,8 +297,6 @@ public sealed partial class PostgresModelRegistry
         return approvals;
     }
 
-    private static string AliasTarget(ModelName name, ModelAlias alias) => AliasRules.Target(name, alias);
-
     private static string ApprovalTarget(PromotionApproval approval) => AliasRules.ApprovalTarget(approval);
 
     /// <summary>
@@ -500,8 +309,6 @@ public sealed partial class PostgresModelRegistry
         long remainder = ticks % 10;
         return new DateTimeOffset(remainder == 0 ? ticks : ticks + (10 - remainder), TimeSpan.Zero);
     }
-
-    private static string? VersionText(int? version) => version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void RequireAlias(ModelAlias alias, string paramName) => RegistryValidation.Alias(alias, paramName);
 }

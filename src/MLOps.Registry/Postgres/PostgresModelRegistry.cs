@@ -58,6 +58,7 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
     private readonly bool _migrateOnStart;
     private readonly PostgresSchemaMigrator _migrator;
     private readonly RegistryChangeHub _changes;
+    private readonly RegistryCore _core;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pollGate = new(1, 1);   // never disposed: a late read may still take the baseline (no wait handle is created)
     private volatile bool _pollBaselined;
@@ -112,6 +113,7 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
         _migrateOnStart = options.MigrateOnStart;
         _migrator = new PostgresSchemaMigrator(dataSource, options.Schema, logger);
         _changes = new RegistryChangeHub(logger);
+        _core = new RegistryCore(new Store(this), defaultActor, logger);
         Channel = ChannelFor(options.Schema);
     }
 
@@ -356,11 +358,6 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
             _changes.Raise(change);
         }
 
-        if (mutation.ThrowAfterCommit is { } deferred)
-        {
-            throw deferred;
-        }
-
         return result;
     }
 
@@ -375,9 +372,6 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
     private sealed class Mutation(PostgresModelRegistry registry, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         public List<(RegistryChange Change, long Sequence)> Changes { get; } = [];
-
-        /// <summary>Gets or sets an exception to throw after the transaction committed (a rejection that is audited).</summary>
-        public Exception? ThrowAfterCommit { get; set; }
 
         public DateTimeOffset Now { get; } = registry.Now();
 
@@ -394,6 +388,9 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
             using NpgsqlCommand command = Command("SELECT 1 FROM __schema__.models WHERE name = $1 FOR NO KEY UPDATE").With(name.Value);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }
+
+        public Task AuditAsync(AuditEvent audit, CancellationToken cancellationToken) =>
+            AuditAsync(audit.Actor, audit.Action, audit.Model, audit.Target, audit.Before, audit.After, audit.Reason, cancellationToken);
 
         public async Task AuditAsync(
             string actor, string action, ModelName model, string target, string? before, string? after, string? reason, CancellationToken cancellationToken)

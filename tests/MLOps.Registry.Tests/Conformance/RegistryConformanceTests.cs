@@ -756,11 +756,25 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rollback_UnassignedAlias_ThrowsInvalidStateOrNotFound()
+    public async Task Rollback_NeverAssignedAlias_ThrowsInvalidState()
     {
+        // As documented on IModelRegistry.RollbackAsync: no previous holder is InvalidState (PostgreSQL said NotFound).
         await RegisterAsync();
         var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Registry.RollbackAsync(new RollbackRequest(Name(), Alias())));
-        Assert.True(ex.ErrorCode is RegistryErrorCode.InvalidState or RegistryErrorCode.NotFound, ex.ErrorCode.ToString());
+        Assert.Equal(RegistryErrorCode.InvalidState, ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task RemoveAlias_UnassignedAliasAndStaleExpectedRevision_ThrowsConflict()
+    {
+        // The revision is checked first, as by PromoteAsync and RollbackAsync (PostgreSQL said NotFound).
+        await RegisterAsync();
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        await Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()));
+
+        await Assert.ThrowsAsync<RegistryConflictException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { ExpectedRevision = 1 }));
+        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { ExpectedRevision = 2 }));
+        Assert.Equal(RegistryErrorCode.NotFound, ex.ErrorCode);
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+using MLOps.Registry.FileSystem;
+using MLOps.Registry.Internal;
+
+namespace MLOps;
+
+public sealed partial class FileSystemModelRegistry
+{
+    /// <summary>The registry directory as the store of <see cref="RegistryCore"/>: a unit of work holds the registry lock.</summary>
+    private sealed class Store(FileSystemModelRegistry registry) : IRegistryStore
+    {
+        public async Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken)
+        {
+            T result;
+            UnitOfWork uow;
+            try
+            {
+                await registry.EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+                using (await registry.LockAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ModelDocument document = await registry.RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
+                    uow = new UnitOfWork(registry, document);
+                    result = await work(uow).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                throw registry.StorageFailure(operation, ex);
+            }
+
+            foreach (RegistryChange change in uow.Changes)
+            {
+                registry.Raise(change);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>One model's <c>model.json</c>, read under the lock; every write is an atomic replace with its audit event.</summary>
+    private sealed class UnitOfWork(FileSystemModelRegistry registry, ModelDocument document) : IRegistryUnitOfWork
+    {
+        public List<RegistryChange> Changes { get; } = [];
+
+        public ModelName Name => document.Model.Name;
+
+        public DateTimeOffset Now => registry._time.GetUtcNow();
+
+        public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
+            registry.ReadVersionAsync(Name, version.Number, cancellationToken);
+
+        public Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken) =>
+            Task.FromResult(new AliasState(
+                document.Model.Aliases.TryGetValue(alias, out ModelVersion held) ? held : null,
+                document.AliasHistory.LongCount(h => h.Alias == alias)));
+
+        public Task<IReadOnlyList<AliasHistoryEntry>> ReadAliasHistoryAsync(ModelAlias alias, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AliasHistoryEntry>>([.. document.AliasHistory.Where(h => h.Alias == alias)]);
+
+        public async Task<IReadOnlyList<PromotionApproval>> ReadApprovalsAsync(ModelVersion version, ModelAlias alias, CancellationToken cancellationToken) =>
+            [.. (await registry.ReadApprovalsAsync(Name, cancellationToken).ConfigureAwait(false)).Where(a => a.Version == version && a.Alias == alias)];
+
+        public async Task MoveAliasAsync(AliasHistoryEntry entry, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            var aliases = new Dictionary<ModelAlias, ModelVersion>(document.Model.Aliases);
+            if (entry.Version is { } target)
+            {
+                aliases[entry.Alias] = target;
+            }
+            else
+            {
+                aliases.Remove(entry.Alias);
+            }
+
+            document.Model = document.Model with { Aliases = aliases, UpdatedAt = entry.Timestamp };
+            document.AliasHistory.Add(entry);
+            await registry.CommitModelAsync(document, audit).ConfigureAwait(false);
+        }
+
+        public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => registry.AppendAuditOnlyAsync(Name, audit);
+
+        public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken)
+        {
+            Changes.Add(change);
+            return Task.CompletedTask;
+        }
+    }
+}

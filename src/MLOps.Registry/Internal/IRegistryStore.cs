@@ -1,0 +1,53 @@
+namespace MLOps.Registry.Internal;
+
+/// <summary>
+/// The storage under <see cref="RegistryCore"/>: the file system or PostgreSQL. It keeps the data; the core owns the
+/// rules (validation, revisions, gates, audit events, change events) and applies them through a unit of work.
+/// </summary>
+internal interface IRegistryStore
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one unit of work over the existing model <paramref name="name"/>: mutations of the
+    /// model are serialized for its duration, and what it writes commits when it returns (nothing when it throws). The
+    /// changes the work recorded are published after the commit.
+    /// </summary>
+    /// <param name="name">The model; <see cref="RegistryErrorCode.NotFound"/> if it does not exist.</param>
+    /// <param name="operation">What is done, for the message of a <see cref="RegistryErrorCode.Storage"/> failure.</param>
+    /// <param name="work">The reads, checks and writes.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken);
+}
+
+/// <summary>One unit of work over one model, begun by <see cref="IRegistryStore.WriteModelAsync{T}"/>.</summary>
+internal interface IRegistryUnitOfWork
+{
+    /// <summary>Gets the model.</summary>
+    ModelName Name { get; }
+
+    /// <summary>Gets the time to stamp what this unit of work writes (in the store's precision).</summary>
+    DateTimeOffset Now { get; }
+
+    /// <summary>Reads a version, or <see langword="null"/> if it does not exist.</summary>
+    Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken);
+
+    /// <summary>Reads an alias: its holder (<see langword="null"/> if unassigned) and its revision (0 if never assigned).</summary>
+    Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken);
+
+    /// <summary>Reads the history of one alias, oldest first.</summary>
+    Task<IReadOnlyList<AliasHistoryEntry>> ReadAliasHistoryAsync(ModelAlias alias, CancellationToken cancellationToken);
+
+    /// <summary>Reads the approval requests for <paramref name="version"/> to <paramref name="alias"/>, in request order.</summary>
+    Task<IReadOnlyList<PromotionApproval>> ReadApprovalsAsync(ModelVersion version, ModelAlias alias, CancellationToken cancellationToken);
+
+    /// <summary>Moves (or removes) the alias as <paramref name="entry"/> says, appends it to the history, and records <paramref name="audit"/> with it.</summary>
+    Task MoveAliasAsync(AliasHistoryEntry entry, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Records an audit event that goes with no change of state (a rejected promotion).</summary>
+    Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Records a change to publish once the unit of work commits.</summary>
+    Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken);
+}
+
+/// <summary>An alias's holder (<see langword="null"/> if unassigned) and revision (the number of moves; 0 if never assigned).</summary>
+internal readonly record struct AliasState(ModelVersion? Holder, long Revision);

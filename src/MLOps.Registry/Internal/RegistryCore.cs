@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+
+namespace MLOps.Registry.Internal;
+
+/// <summary>
+/// The registry's rules, written once for every backend: argument validation, optimistic concurrency on alias revisions,
+/// promotion gates (with <see cref="PromotionGateContext.Approvals"/> filtered to the candidate version and alias),
+/// audit events and change events. The backend supplies an <see cref="IRegistryStore"/>.
+/// </summary>
+internal sealed class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
+{
+    /// <summary>Promotes a ready version to an alias, if every gate passes; a rejection is audited.</summary>
+    public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        (AliasHistoryEntry? entry, List<string>? failures) = await store.WriteModelAsync(
+            name,
+            $"Promoting version {version} of model '{name}' to '{alias}'",
+            async uow =>
+            {
+                RegisteredModelVersion candidate = await uow.ReadVersionAsync(version, cancellationToken).ConfigureAwait(false)
+                    ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                if (candidate.Status != ModelVersionStatus.Ready)
+                {
+                    throw InvalidState($"Version {version} of model '{name}' is {candidate.Status}; only ready versions can be promoted.");
+                }
+
+                AliasState state = await uow.ReadAliasAsync(alias, cancellationToken).ConfigureAwait(false);
+                CheckRevision(name, alias, request.ExpectedRevision, state.Revision);
+                RegisteredModelVersion? holder = state.Holder is { } held
+                    ? await uow.ReadVersionAsync(held, cancellationToken).ConfigureAwait(false)
+                    : null;
+
+                // As documented on PromotionGateContext.Approvals: only the requests for this candidate and this alias.
+                IReadOnlyList<PromotionApproval> approvals = await uow.ReadApprovalsAsync(version, alias, cancellationToken).ConfigureAwait(false);
+                List<string> failures = AliasRules.EvaluateGates(request.Gates, new PromotionGateContext(alias, candidate, holder, approvals));
+                DateTimeOffset now = uow.Now;
+                if (failures.Count > 0)
+                {
+                    await uow.AppendAuditAsync(
+                        Audit(now, actor, AuditActions.PromotionRejected, name, AliasRules.Target(name, alias), state.Holder?.ToString(), version.ToString(),
+                            string.Join("; ", failures)),
+                        cancellationToken).ConfigureAwait(false);
+                    return ((AliasHistoryEntry?)null, failures);
+                }
+
+                AliasHistoryEntry moved = await MoveAsync(uow, alias, AliasAction.Promote, version, state, actor, request.Reason, now, AuditActions.AliasPromoted, cancellationToken)
+                    .ConfigureAwait(false);
+                return (moved, (List<string>?)null);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (failures is not null)
+        {
+            Log.PromotionRejected(logger, name.Value, version, alias.Value, string.Join("; ", failures));
+            throw new PromotionRejectedException(ModelReference.ForVersion(name, version), alias, failures);
+        }
+
+        return Logged(entry!);
+    }
+
+    /// <summary>Moves an alias back to its previous holder (the history replayed as a stack).</summary>
+    public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        AliasHistoryEntry entry = await store.WriteModelAsync(
+            name,
+            $"Rolling back alias '{alias}' of model '{name}'",
+            async uow =>
+            {
+                AliasState state = await uow.ReadAliasAsync(alias, cancellationToken).ConfigureAwait(false);
+                CheckRevision(name, alias, request.ExpectedRevision, state.Revision);
+                ModelVersion target = AliasRules.RollbackTarget(await uow.ReadAliasHistoryAsync(alias, cancellationToken).ConfigureAwait(false))
+                    ?? throw InvalidState($"Alias '{alias}' of model '{name}' has no previous holder to roll back to.");
+                RegisteredModelVersion? version = await uow.ReadVersionAsync(target, cancellationToken).ConfigureAwait(false);
+                if (version is not { Status: ModelVersionStatus.Ready })
+                {
+                    throw InvalidState($"Alias '{alias}' of model '{name}' cannot roll back to version {target}: it is {version?.Status.ToString() ?? "missing"}.");
+                }
+
+                return await MoveAsync(uow, alias, AliasAction.Rollback, target, state, actor, request.Reason, uow.Now, AuditActions.AliasRolledBack, cancellationToken)
+                    .ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return Logged(entry);
+    }
+
+    /// <summary>Unassigns an alias, keeping its history.</summary>
+    public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        AliasHistoryEntry entry = await store.WriteModelAsync(
+            name,
+            $"Removing alias '{alias}' of model '{name}'",
+            async uow =>
+            {
+                AliasState state = await uow.ReadAliasAsync(alias, cancellationToken).ConfigureAwait(false);
+                CheckRevision(name, alias, request.ExpectedRevision, state.Revision);
+                if (state.Holder is null)
+                {
+                    throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.");
+                }
+
+                return await MoveAsync(uow, alias, AliasAction.Remove, null, state, actor, request.Reason, uow.Now, AuditActions.AliasRemoved, cancellationToken)
+                    .ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return Logged(entry);
+    }
+
+    /// <summary>Builds an audit event (the one shape every backend stores).</summary>
+    public static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
+        new()
+        {
+            Timestamp = now,
+            Actor = actor,
+            Action = action,
+            Model = model,
+            Target = target,
+            Before = before,
+            After = after,
+            Reason = reason,
+        };
+
+    private static async Task<AliasHistoryEntry> MoveAsync(
+        IRegistryUnitOfWork uow, ModelAlias alias, AliasAction action, ModelVersion? version, AliasState state, string actor, string? reason, DateTimeOffset now,
+        string auditAction, CancellationToken cancellationToken)
+    {
+        var entry = new AliasHistoryEntry
+        {
+            Name = uow.Name,
+            Alias = alias,
+            Revision = state.Revision + 1,
+            Action = action,
+            Version = version,
+            PreviousVersion = state.Holder,
+            Actor = actor,
+            Reason = reason,
+            Timestamp = now,
+        };
+        await uow.MoveAliasAsync(
+            entry,
+            Audit(now, actor, auditAction, uow.Name, AliasRules.Target(uow.Name, alias), state.Holder?.ToString(), version?.ToString(), reason),
+            cancellationToken).ConfigureAwait(false);
+        await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.AliasChanged, uow.Name, version, alias), cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    private static void CheckRevision(ModelName name, ModelAlias alias, long? expected, long actual)
+    {
+        if (expected is { } wanted && wanted != actual)
+        {
+            throw new RegistryConflictException(
+                $"Alias '{alias}' of model '{name}' is at revision {actual}, but revision {wanted} was expected: it moved concurrently. Re-read and retry.");
+        }
+    }
+
+    private AliasHistoryEntry Logged(AliasHistoryEntry entry)
+    {
+        Log.AliasMoved(logger, entry.Name.Value, entry.Alias.Value, entry.PreviousVersion, entry.Version, entry.Action, entry.Actor, entry.Reason);
+        return entry;
+    }
+
+    private static ModelRegistryException NotFound(string message) => new(RegistryErrorCode.NotFound, message);
+
+    private static ModelRegistryException InvalidState(string message) => new(RegistryErrorCode.InvalidState, message);
+}

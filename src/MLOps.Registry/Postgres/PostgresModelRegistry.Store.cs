@@ -1,0 +1,84 @@
+using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
+using Npgsql;
+
+namespace MLOps;
+
+public sealed partial class PostgresModelRegistry
+{
+    /// <summary>The database as the store of <see cref="RegistryCore"/>: a unit of work is one transaction holding the model's row lock.</summary>
+    private sealed class Store(PostgresModelRegistry registry) : IRegistryStore
+    {
+        public Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken) =>
+            registry.MutateAsync(
+                async m =>
+                {
+                    // The model row lock serializes every alias move and approval decision of this model: the rules are
+                    // checked against exactly the state the change is applied to.
+                    if (!await m.LockModelAsync(name, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw NotFound($"Model '{name}' does not exist.");
+                    }
+
+                    return await work(new UnitOfWork(m, name)).ConfigureAwait(false);
+                },
+                cancellationToken);
+    }
+
+    /// <summary>One transaction over one locked model.</summary>
+    private sealed class UnitOfWork(Mutation m, ModelName name) : IRegistryUnitOfWork
+    {
+        public ModelName Name => name;
+
+        public DateTimeOffset Now => m.Now;
+
+        public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
+            PostgresModelRegistry.ReadVersionAsync(m, name, version, cancellationToken);
+
+        public async Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken)
+        {
+            (int? holder, long revision) = await PostgresModelRegistry.ReadAliasAsync(m, name, alias, cancellationToken).ConfigureAwait(false);
+            return new AliasState(holder is { } held ? new ModelVersion(held) : null, revision);
+        }
+
+        public async Task<IReadOnlyList<AliasHistoryEntry>> ReadAliasHistoryAsync(ModelAlias alias, CancellationToken cancellationToken)
+        {
+            using NpgsqlCommand command = m.Command($"SELECT {HistoryColumns} FROM __schema__.alias_history h WHERE h.model_name = $1 AND h.alias = $2 ORDER BY h.revision")
+                .With(name.Value).With(alias.Value);
+            return await ReadHistoryAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<IReadOnlyList<PromotionApproval>> ReadApprovalsAsync(ModelVersion version, ModelAlias alias, CancellationToken cancellationToken) =>
+            await ReadCandidateApprovalsAsync(m, name, version, alias, cancellationToken).ConfigureAwait(false);
+
+        public async Task MoveAliasAsync(AliasHistoryEntry entry, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            using (NpgsqlCommand upsert = m.Command(
+                """
+                INSERT INTO __schema__.aliases (model_name, alias, version, revision, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version, revision = excluded.revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """)
+                .With(name.Value).With(entry.Alias.Value).WithInteger(entry.Version?.Number).With(entry.Revision).With(entry.Timestamp).With(entry.Actor))
+            {
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using (NpgsqlCommand history = m.Command(
+                """
+                INSERT INTO __schema__.alias_history (model_name, alias, revision, action, version, previous_version, actor, reason, at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """)
+                .With(name.Value).With(entry.Alias.Value).With(entry.Revision).With((short)entry.Action).WithInteger(entry.Version?.Number)
+                .WithInteger(entry.PreviousVersion?.Number).With(entry.Actor).WithText(entry.Reason).With(entry.Timestamp))
+            {
+                await history.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => m.AuditAsync(audit, cancellationToken);
+
+        public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken) => m.ChangedAsync(change, cancellationToken);
+    }
+}
