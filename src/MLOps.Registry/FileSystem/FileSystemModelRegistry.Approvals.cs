@@ -9,103 +9,12 @@ namespace MLOps;
 public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
-    public async Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
-        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        PromotionApproval approval;
-        try
-        {
-            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-            using (await LockAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-                await RequireVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-                (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ReadApprovalsForWriteAsync(name, cancellationToken).ConfigureAwait(false);
-                DateTimeOffset now = _time.GetUtcNow();
-                approval = new PromotionApproval
-                {
-                    Id = Guid.NewGuid().ToString("N")[..16],
-                    Name = name,
-                    Version = version,
-                    Alias = alias,
-                    State = ApprovalState.Pending,
-                    RequestedBy = actor,
-                    RequestedAt = now,
-                    Reason = request.Reason,
-                };
-                approvals.Add(approval);
-                await CommitApprovalsAsync(name, approvals, carried, approvals.Count - 1, Audit(now, actor, AuditActions.ApprovalRequested, name, AliasRules.ApprovalTarget(approval),
-                    null, nameof(ApprovalState.Pending), request.Reason)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StorageFailure($"Requesting approval to promote version {version} of model '{name}' to '{alias}'", ex);
-        }
-
-        Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, version, alias));
-        return approval;
-    }
+    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
+        _core.RequestApprovalAsync(request, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        ModelName name = RegistryValidation.Name(decision.Name, nameof(decision));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
-        RegistryValidation.Text(decision.Reason, nameof(decision));
-        string actor = RegistryValidation.Actor(decision.Actor, _defaultActor, nameof(decision));
-        PromotionApproval decided;
-        try
-        {
-            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-            using (await LockAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-                (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ReadApprovalsForWriteAsync(name, cancellationToken).ConfigureAwait(false);
-                int index = approvals.FindIndex(a => a.Id == decision.ApprovalId);
-                if (index < 0)
-                {
-                    throw NotFound($"Model '{name}' has no approval request '{decision.ApprovalId}'.");
-                }
-
-                PromotionApproval current = approvals[index];
-                if (current.State != ApprovalState.Pending)
-                {
-                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"Approval request '{current.Id}' was already {current.State.ToString().ToLowerInvariant()} by {current.DecidedBy}.");
-                }
-
-                if (string.Equals(current.RequestedBy, actor, StringComparison.Ordinal))
-                {
-                    throw new ModelRegistryException(RegistryErrorCode.InvalidState, $"'{actor}' requested approval '{current.Id}' and cannot decide it; another actor must.");
-                }
-
-                DateTimeOffset now = _time.GetUtcNow();
-                decided = current with
-                {
-                    State = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected,
-                    DecidedBy = actor,
-                    DecidedAt = now,
-                    DecisionReason = decision.Reason,
-                };
-                approvals[index] = decided;
-                await CommitApprovalsAsync(name, approvals, carried, index, Audit(now, actor, AuditActions.ApprovalDecided, name, AliasRules.ApprovalTarget(current),
-                    nameof(ApprovalState.Pending), decided.State.ToString(), decision.Reason)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StorageFailure($"Deciding approval '{decision.ApprovalId}' of model '{name}'", ex);
-        }
-
-        Raise(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, decided.Version, decided.Alias));
-        return decided;
-    }
+    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default) =>
+        _core.DecideApprovalAsync(decision, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)

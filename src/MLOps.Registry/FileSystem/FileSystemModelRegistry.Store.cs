@@ -39,6 +39,8 @@ public sealed partial class FileSystemModelRegistry
     /// <summary>One model's <c>model.json</c>, read under the lock; every write is an atomic replace with its audit event.</summary>
     private sealed class UnitOfWork(FileSystemModelRegistry registry, ModelDocument document) : IRegistryUnitOfWork
     {
+        private (List<PromotionApproval> Approvals, List<PendingAuditEvent> Carried)? _approvals;
+
         public List<RegistryChange> Changes { get; } = [];
 
         public ModelName Name => document.Model.Name;
@@ -76,6 +78,24 @@ public sealed partial class FileSystemModelRegistry
             await registry.CommitModelAsync(document, audit).ConfigureAwait(false);
         }
 
+        public async Task<PromotionApproval?> ReadApprovalAsync(string id, CancellationToken cancellationToken) =>
+            (await ApprovalsForWriteAsync(cancellationToken).ConfigureAwait(false)).Approvals.Find(a => a.Id == id);
+
+        public async Task AddApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ApprovalsForWriteAsync(cancellationToken).ConfigureAwait(false);
+            approvals.Add(approval);
+            await registry.CommitApprovalsAsync(Name, approvals, carried, approvals.Count - 1, audit).ConfigureAwait(false);
+        }
+
+        public async Task UpdateApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            (List<PromotionApproval> approvals, List<PendingAuditEvent> carried) = await ApprovalsForWriteAsync(cancellationToken).ConfigureAwait(false);
+            int index = approvals.FindIndex(a => a.Id == approval.Id);
+            approvals[index] = approval;
+            await registry.CommitApprovalsAsync(Name, approvals, carried, index, audit).ConfigureAwait(false);
+        }
+
         public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => registry.AppendAuditOnlyAsync(Name, audit);
 
         public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken)
@@ -83,5 +103,9 @@ public sealed partial class FileSystemModelRegistry
             Changes.Add(change);
             return Task.CompletedTask;
         }
+
+        /// <summary><c>approvals.json</c> with the audit events it carries, read once per unit of work.</summary>
+        private async Task<(List<PromotionApproval> Approvals, List<PendingAuditEvent> Carried)> ApprovalsForWriteAsync(CancellationToken cancellationToken) =>
+            _approvals ??= await registry.ReadApprovalsForWriteAsync(Name, cancellationToken).ConfigureAwait(false);
     }
 }

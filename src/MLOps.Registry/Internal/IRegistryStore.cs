@@ -42,6 +42,15 @@ internal interface IRegistryUnitOfWork
     /// <summary>Moves (or removes) the alias as <paramref name="entry"/> says, appends it to the history, and records <paramref name="audit"/> with it.</summary>
     Task MoveAliasAsync(AliasHistoryEntry entry, AuditEvent audit, CancellationToken cancellationToken);
 
+    /// <summary>Reads one approval request of the model, or <see langword="null"/> if it has none with <paramref name="id"/>.</summary>
+    Task<PromotionApproval?> ReadApprovalAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds a new approval request, with <paramref name="audit"/>.</summary>
+    Task AddApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the approval request with the id of <paramref name="approval"/> (its decision), with <paramref name="audit"/>.</summary>
+    Task UpdateApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken);
+
     /// <summary>Records an audit event that goes with no change of state (a rejected promotion).</summary>
     Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken);
 

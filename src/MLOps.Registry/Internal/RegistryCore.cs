@@ -120,6 +120,91 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         return Logged(entry);
     }
 
+    /// <summary>Records a pending request to promote a version to an alias.</summary>
+    public async Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        return await store.WriteModelAsync(
+            name,
+            $"Requesting approval to promote version {version} of model '{name}' to '{alias}'",
+            async uow =>
+            {
+                if (await uow.ReadVersionAsync(version, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    throw NotFound($"Version {version} of model '{name}' does not exist.");
+                }
+
+                DateTimeOffset now = uow.Now;
+                var approval = new PromotionApproval
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Name = name,
+                    Version = version,
+                    Alias = alias,
+                    State = ApprovalState.Pending,
+                    RequestedBy = actor,
+                    RequestedAt = now,
+                    Reason = request.Reason,
+                };
+                await uow.AddApprovalAsync(
+                    approval,
+                    Audit(now, actor, AuditActions.ApprovalRequested, name, AliasRules.ApprovalTarget(approval), null, nameof(ApprovalState.Pending), request.Reason),
+                    cancellationToken).ConfigureAwait(false);
+                await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, version, alias), cancellationToken).ConfigureAwait(false);
+                return approval;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Approves or rejects a pending request; the requester cannot decide their own.</summary>
+    public async Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ModelName name = RegistryValidation.Name(decision.Name, nameof(decision));
+        ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
+        RegistryValidation.Text(decision.Reason, nameof(decision));
+        string actor = RegistryValidation.Actor(decision.Actor, defaultActor, nameof(decision));
+        return await store.WriteModelAsync(
+            name,
+            $"Deciding approval '{decision.ApprovalId}' of model '{name}'",
+            async uow =>
+            {
+                PromotionApproval current = await uow.ReadApprovalAsync(decision.ApprovalId, cancellationToken).ConfigureAwait(false)
+                    ?? throw NotFound($"Model '{name}' has no approval request '{decision.ApprovalId}'.");
+                if (current.State != ApprovalState.Pending)
+                {
+                    throw InvalidState($"Approval request '{current.Id}' of model '{name}' was already {current.State.ToString().ToLowerInvariant()} by {current.DecidedBy}.");
+                }
+
+                if (string.Equals(current.RequestedBy, actor, StringComparison.Ordinal))
+                {
+                    throw InvalidState($"'{actor}' requested approval '{current.Id}' and cannot decide it; another actor must.");
+                }
+
+                DateTimeOffset now = uow.Now;
+                PromotionApproval decided = current with
+                {
+                    State = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected,
+                    DecidedBy = actor,
+                    DecidedAt = now,
+                    DecisionReason = decision.Reason,
+                };
+                await uow.UpdateApprovalAsync(
+                    decided,
+                    Audit(now, actor, AuditActions.ApprovalDecided, name, AliasRules.ApprovalTarget(current), nameof(ApprovalState.Pending), decided.State.ToString(),
+                        decision.Reason),
+                    cancellationToken).ConfigureAwait(false);
+                await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.ApprovalChanged, name, decided.Version, decided.Alias), cancellationToken).ConfigureAwait(false);
+                return decided;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Builds an audit event (the one shape every backend stores).</summary>
     public static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
         new()

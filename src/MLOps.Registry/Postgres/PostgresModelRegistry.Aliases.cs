@@ -44,97 +44,12 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireVersion(request.Version, nameof(request));
-        RequireAlias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                if (await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false) is null)
-                {
-                    throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                }
-
-                var approval = new PromotionApproval
-                {
-                    Id = Guid.NewGuid().ToString("N"),
-                    Name = request.Name,
-                    Version = request.Version,
-                    Alias = request.Alias,
-                    State = ApprovalState.Pending,
-                    RequestedBy = actor,
-                    RequestedAt = m.Now,
-                    Reason = request.Reason,
-                };
-                using (NpgsqlCommand insert = m.Command(
-                    "INSERT INTO __schema__.approvals (id, model_name, version, alias, state, requested_by, requested_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .With(approval.Id).With(request.Name.Value).With(request.Version.Number).With(request.Alias.Value).With((short)ApprovalState.Pending)
-                    .With(actor).With(m.Now).WithText(request.Reason))
-                {
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(actor, AuditActions.ApprovalRequested, request.Name, ApprovalTarget(approval), null, nameof(ApprovalState.Pending), request.Reason, cancellationToken)
-                    .ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ApprovalChanged, request.Name, request.Version, request.Alias), cancellationToken).ConfigureAwait(false);
-                return approval;
-            },
-            cancellationToken);
-    }
+    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
+        _core.RequestApprovalAsync(request, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        RequireName(decision.Name, nameof(decision));
-        ArgumentException.ThrowIfNullOrWhiteSpace(decision.ApprovalId, nameof(decision));
-        RegistryValidation.Text(decision.Reason, nameof(decision));
-        string actor = Actor(decision.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(decision.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{decision.Name}' does not exist.");
-                }
-
-                PromotionApproval approval = (await ReadApprovalsAsync(m, decision.Name, cancellationToken, decision.ApprovalId).ConfigureAwait(false)).FirstOrDefault()
-                    ?? throw NotFound($"Model '{decision.Name}' has no approval request '{decision.ApprovalId}'.");
-                if (approval.State != ApprovalState.Pending)
-                {
-                    throw InvalidState($"Approval request '{approval.Id}' of model '{decision.Name}' was already {approval.State.ToString().ToLowerInvariant()} by {approval.DecidedBy}.");
-                }
-
-                if (string.Equals(actor, approval.RequestedBy, StringComparison.Ordinal))
-                {
-                    throw InvalidState($"'{actor}' requested approval '{approval.Id}' and cannot decide it; another person must approve or reject it.");
-                }
-
-                ApprovalState state = decision.Approve ? ApprovalState.Approved : ApprovalState.Rejected;
-                using (NpgsqlCommand update = m.Command(
-                    "UPDATE __schema__.approvals SET state = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1")
-                    .With(approval.Id).With((short)state).With(actor).With(m.Now).WithText(decision.Reason))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(actor, AuditActions.ApprovalDecided, decision.Name, ApprovalTarget(approval), nameof(ApprovalState.Pending), state.ToString(), decision.Reason, cancellationToken)
-                    .ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ApprovalChanged, decision.Name, approval.Version, approval.Alias), cancellationToken).ConfigureAwait(false);
-                return approval with { State = state, DecidedBy = actor, DecidedAt = m.Now, DecisionReason = decision.Reason };
-            },
-            cancellationToken);
-    }
+    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default) =>
+        _core.DecideApprovalAsync(decision, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
@@ -297,8 +212,6 @@ public sealed partial class PostgresModelRegistry
         return approvals;
     }
 
-    private static string ApprovalTarget(PromotionApproval approval) => AliasRules.ApprovalTarget(approval);
-
     /// <summary>
     /// PostgreSQL keeps microseconds and Npgsql truncates finer times; rounding bounds up keeps <c>at &gt;= from</c> and
     /// <c>at &lt; to</c> exact for stored (microsecond) timestamps.
@@ -309,6 +222,4 @@ public sealed partial class PostgresModelRegistry
         long remainder = ticks % 10;
         return new DateTimeOffset(remainder == 0 ? ticks : ticks + (10 - remainder), TimeSpan.Zero);
     }
-
-    private static void RequireAlias(ModelAlias alias, string paramName) => RegistryValidation.Alias(alias, paramName);
 }

@@ -77,6 +77,34 @@ public sealed partial class PostgresModelRegistry
             await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
         }
 
+        public async Task<PromotionApproval?> ReadApprovalAsync(string id, CancellationToken cancellationToken) =>
+            (await PostgresModelRegistry.ReadApprovalsAsync(m, name, cancellationToken, id).ConfigureAwait(false)).FirstOrDefault();
+
+        public async Task AddApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            using (NpgsqlCommand insert = m.Command(
+                "INSERT INTO __schema__.approvals (id, model_name, version, alias, state, requested_by, requested_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .With(approval.Id).With(name.Value).With(approval.Version.Number).With(approval.Alias.Value).With((short)approval.State)
+                .With(approval.RequestedBy).With(approval.RequestedAt).WithText(approval.Reason))
+            {
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task UpdateApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            using (NpgsqlCommand update = m.Command(
+                "UPDATE __schema__.approvals SET state = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1")
+                .With(approval.Id).With((short)approval.State).With(approval.DecidedBy!).With(approval.DecidedAt!.Value).WithText(approval.DecisionReason))
+            {
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
         public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => m.AuditAsync(audit, cancellationToken);
 
         public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken) => m.ChangedAsync(change, cancellationToken);

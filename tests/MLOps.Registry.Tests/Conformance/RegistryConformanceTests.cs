@@ -849,6 +849,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
 
         PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "ready" });
         Assert.Equal(ApprovalState.Pending, requested.State);
+        Assert.Matches("^[0-9a-f]{32}$", requested.Id);   // one id format on every backend (the file system used 16 digits)
         await Assert.ThrowsAsync<PromotionRejectedException>(() => Registry.PromoteAsync(gated));
 
         var self = await Assert.ThrowsAsync<ModelRegistryException>(() =>
