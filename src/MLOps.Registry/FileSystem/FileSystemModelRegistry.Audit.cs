@@ -194,5 +194,4 @@ public sealed partial class FileSystemModelRegistry
             Reason = reason,
         };
 
-    private static string Summary<T>(T value) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Compact));
 }

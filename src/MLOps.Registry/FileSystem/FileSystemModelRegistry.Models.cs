@@ -85,43 +85,8 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        RegisteredModel updated;
-        try
-        {
-            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-            using (await LockAsync(cancellationToken).ConfigureAwait(false))
-            {
-                ModelDocument document = await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-                RegisteredModel before = document.Model;
-                DateTimeOffset now = _time.GetUtcNow();
-                updated = before with
-                {
-                    Description = request.Description ?? before.Description,
-                    Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
-                    UpdatedAt = now,
-                };
-                document.Model = updated;
-                await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelUpdated, name, name.Value,
-                    Summary(new { before.Description, before.Tags }), Summary(new { updated.Description, updated.Tags }), request.Reason)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StorageFailure($"Updating model '{name}'", ex);
-        }
-
-        Raise(new RegistryChange(RegistryChangeKind.ModelUpdated, name));
-        return updated;
-    }
+    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default) =>
+        _core.UpdateModelAsync(request, cancellationToken);
 
     private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
     {
@@ -141,7 +106,8 @@ public sealed partial class FileSystemModelRegistry
         var document = new ModelDocument { Model = model };
         try
         {
-            await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null, model.Description, null)).ConfigureAwait(false);
+            await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null,
+                RegistryCore.ModelState(model.Description, model.Tags), null)).ConfigureAwait(false);
         }
         catch (Exception ex) when (created && IsStorageFailure(ex))
         {

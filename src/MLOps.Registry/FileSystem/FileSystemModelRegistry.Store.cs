@@ -47,6 +47,15 @@ public sealed partial class FileSystemModelRegistry
 
         public DateTimeOffset Now => registry._time.GetUtcNow();
 
+        public Task<RegisteredModel> ReadModelAsync(CancellationToken cancellationToken) => Task.FromResult(document.Model);
+
+        public async Task<RegisteredModel> UpdateModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            document.Model = model;
+            await registry.CommitModelAsync(document, audit).ConfigureAwait(false);
+            return model;
+        }
+
         public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
             registry.ReadVersionAsync(Name, version.Number, cancellationToken);
 

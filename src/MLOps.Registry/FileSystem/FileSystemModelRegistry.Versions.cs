@@ -296,14 +296,14 @@ public sealed partial class FileSystemModelRegistry
                 updated = current with
                 {
                     Description = request.Description ?? current.Description,
-                    Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
+                    Tags = RegistryCore.ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
                     Metrics = metrics,
                     Params = parameters,
                     UpdatedAt = now,
                 };
                 await CommitVersionAsync(updated, carried, Audit(now, actor, AuditActions.VersionUpdated, name, AliasRules.Target(name, version),
-                    Summary(new { current.Description, current.Tags, current.Metrics, current.Params }),
-                    Summary(new { updated.Description, updated.Tags, updated.Metrics, updated.Params }),
+                    RegistryCore.VersionState(current.Description, current.Tags, current.Metrics, current.Params),
+                    RegistryCore.VersionState(updated.Description, updated.Tags, updated.Metrics, updated.Params),
                     request.Reason)).ConfigureAwait(false);
             }
         }
@@ -338,22 +338,6 @@ public sealed partial class FileSystemModelRegistry
 
     private static Dictionary<string, TValue> Copy<TValue>(IReadOnlyDictionary<string, TValue>? source) =>
         source is null ? [] : new Dictionary<string, TValue>(source, StringComparer.Ordinal);
-
-    private static Dictionary<string, string> ApplyTags(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string>? set, IReadOnlyList<string>? remove)
-    {
-        var tags = new Dictionary<string, string>(current, StringComparer.Ordinal);
-        foreach (string key in remove ?? [])
-        {
-            tags.Remove(key);
-        }
-
-        foreach ((string key, string value) in set ?? new Dictionary<string, string>())
-        {
-            tags[key] = value;
-        }
-
-        return tags;
-    }
 
     private async Task TryDeleteArtifactAsync(ModelName name, ModelVersion version, string relative)
     {

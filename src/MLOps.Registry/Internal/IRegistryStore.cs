@@ -27,6 +27,12 @@ internal interface IRegistryUnitOfWork
     /// <summary>Gets the time to stamp what this unit of work writes (in the store's precision).</summary>
     DateTimeOffset Now { get; }
 
+    /// <summary>Reads the model.</summary>
+    Task<RegisteredModel> ReadModelAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores the model's new description and tags (and update time), with <paramref name="audit"/>; returns the model as stored.</summary>
+    Task<RegisteredModel> UpdateModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken);
+
     /// <summary>Reads a version, or <see langword="null"/> if it does not exist.</summary>
     Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken);
 

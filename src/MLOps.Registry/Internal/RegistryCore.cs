@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace MLOps.Registry.Internal;
@@ -9,6 +11,40 @@ namespace MLOps.Registry.Internal;
 /// </summary>
 internal sealed class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
 {
+    /// <summary>Updates a model's description and tags.</summary>
+    public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        return await store.WriteModelAsync(
+            name,
+            $"Updating model '{name}'",
+            async uow =>
+            {
+                RegisteredModel before = await uow.ReadModelAsync(cancellationToken).ConfigureAwait(false);
+                DateTimeOffset now = uow.Now;
+                RegisteredModel updated = before with
+                {
+                    Description = request.Description ?? before.Description,
+                    Tags = ApplyTags(before.Tags, request.SetTags, request.RemoveTags),
+                    UpdatedAt = now,
+                };
+                RegisteredModel stored = await uow.UpdateModelAsync(
+                    updated,
+                    Audit(now, actor, AuditActions.ModelUpdated, name, name.Value, ModelState(before.Description, before.Tags), ModelState(updated.Description, updated.Tags),
+                        request.Reason),
+                    cancellationToken).ConfigureAwait(false);
+                await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelUpdated, name), cancellationToken).ConfigureAwait(false);
+                return stored;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Promotes a ready version to an alias, if every gate passes; a rejection is audited.</summary>
     public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
@@ -219,6 +255,35 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
             Reason = reason,
         };
 
+    /// <summary>The audit description of a model's state (after <see cref="AuditActions.ModelCreated"/>, before and after <see cref="AuditActions.ModelUpdated"/>).</summary>
+    public static string ModelState(string? description, IReadOnlyDictionary<string, string>? tags) =>
+        Summary(new ModelStateJson { Description = description, Tags = tags ?? new Dictionary<string, string>() });
+
+    /// <summary>The audit description of a version's editable state (before and after <see cref="AuditActions.VersionUpdated"/>).</summary>
+    public static string VersionState(
+        string? description, IReadOnlyDictionary<string, string> tags, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, string> parameters) =>
+        Summary(new VersionStateJson { Description = description, Tags = tags, Metrics = metrics, Params = parameters });
+
+    /// <summary>A compact JSON description of a state, for <see cref="AuditEvent.Before"/> and <see cref="AuditEvent.After"/>.</summary>
+    public static string Summary<T>(T value) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, RegistryJson.Compact));
+
+    /// <summary>The tags after removing <paramref name="remove"/>, then setting <paramref name="set"/>.</summary>
+    public static Dictionary<string, string> ApplyTags(IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string>? set, IReadOnlyList<string>? remove)
+    {
+        var tags = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        foreach (string key in remove ?? [])
+        {
+            tags.Remove(key);
+        }
+
+        foreach ((string key, string value) in set ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
+        return tags;
+    }
+
     private static async Task<AliasHistoryEntry> MoveAsync(
         IRegistryUnitOfWork uow, ModelAlias alias, AliasAction action, ModelVersion? version, AliasState state, string actor, string? reason, DateTimeOffset now,
         string auditAction, CancellationToken cancellationToken)
@@ -261,4 +326,24 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     private static ModelRegistryException NotFound(string message) => new(RegistryErrorCode.NotFound, message);
 
     private static ModelRegistryException InvalidState(string message) => new(RegistryErrorCode.InvalidState, message);
+
+    // Classes with init accessors, not anonymous types: RegistryJson leaves read-only properties out (and so dropped the
+    // description of anonymous summaries).
+    private sealed class ModelStateJson
+    {
+        public string? Description { get; init; }
+
+        public required IReadOnlyDictionary<string, string> Tags { get; init; }
+    }
+
+    private sealed class VersionStateJson
+    {
+        public string? Description { get; init; }
+
+        public required IReadOnlyDictionary<string, string> Tags { get; init; }
+
+        public required IReadOnlyDictionary<string, double> Metrics { get; init; }
+
+        public required IReadOnlyDictionary<string, string> Params { get; init; }
+    }
 }

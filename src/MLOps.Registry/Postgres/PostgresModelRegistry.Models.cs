@@ -101,50 +101,8 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                RegisteredModel before = await ReadModelAsync(m, request.Name, cancellationToken, forUpdate: true).ConfigureAwait(false)
-                    ?? throw NotFound($"Model '{request.Name}' does not exist.");
-                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
-                foreach (string key in request.RemoveTags ?? [])
-                {
-                    tags.Remove(key);
-                }
-
-                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
-                {
-                    tags[tag.Key] = tag.Value;
-                }
-
-                string? description = request.Description ?? before.Description;
-                using (NpgsqlCommand update = m.Command("UPDATE __schema__.models SET description = $2, tags = $3, updated_at = $4 WHERE name = $1")
-                    .With(request.Name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(
-                    actor, AuditActions.ModelUpdated, request.Name, request.Name.Value,
-                    ModelState(before.Description, before.Tags), ModelState(description, tags), request.Reason, cancellationToken).ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelUpdated, request.Name), cancellationToken).ConfigureAwait(false);
-                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The updated model disappeared.");
-            },
-            cancellationToken);
-    }
-
-    private static string ModelState(string? description, IReadOnlyDictionary<string, string> tags) =>
-        PostgresJson.Serialize(new { description, tags });
+    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default) =>
+        _core.UpdateModelAsync(request, cancellationToken);
 
     /// <summary>Inserts the model unless it exists (audited, raises <see cref="RegistryChangeKind.ModelCreated"/>); returns whether it did.</summary>
     private static async Task<bool> InsertModelAsync(
@@ -163,7 +121,7 @@ public sealed partial class PostgresModelRegistry
             }
         }
 
-        await m.AuditAsync(actor, AuditActions.ModelCreated, name, name.Value, null, ModelState(description, tags ?? new Dictionary<string, string>()), null, cancellationToken)
+        await m.AuditAsync(actor, AuditActions.ModelCreated, name, name.Value, null, RegistryCore.ModelState(description, tags), null, cancellationToken)
             .ConfigureAwait(false);
         await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, name), cancellationToken).ConfigureAwait(false);
         return true;

@@ -32,6 +32,23 @@ public sealed partial class PostgresModelRegistry
 
         public DateTimeOffset Now => m.Now;
 
+        public async Task<RegisteredModel> ReadModelAsync(CancellationToken cancellationToken) =>
+            await PostgresModelRegistry.ReadModelAsync(m, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The locked model disappeared.");
+
+        public async Task<RegisteredModel> UpdateModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            using (NpgsqlCommand update = m.Command("UPDATE __schema__.models SET description = $2, tags = $3, updated_at = $4 WHERE name = $1")
+                .With(name.Value).WithText(model.Description).WithJson(PostgresJson.Dictionary(model.Tags)).With(model.UpdatedAt))
+            {
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            return await PostgresModelRegistry.ReadModelAsync(m, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The updated model disappeared.");
+        }
+
         public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
             PostgresModelRegistry.ReadVersionAsync(m, name, version, cancellationToken);
 

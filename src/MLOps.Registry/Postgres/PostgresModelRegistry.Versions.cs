@@ -224,7 +224,7 @@ public sealed partial class PostgresModelRegistry
 
                 await m.AuditAsync(
                     actor, AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
-                    VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(description, tags, metrics, parameters),
+                    RegistryCore.VersionState(before.Description, before.Tags, before.Metrics, before.Params), RegistryCore.VersionState(description, tags, metrics, parameters),
                     request.Reason, cancellationToken).ConfigureAwait(false);
                 await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
                 return await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
@@ -345,10 +345,6 @@ public sealed partial class PostgresModelRegistry
     }
 
     private static string Target(ModelName name, ModelVersion version) => $"{name}/{version}";
-
-    private static string VersionState(
-        string? description, IReadOnlyDictionary<string, string> tags, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, string> parameters) =>
-        PostgresJson.Serialize(new { description, tags, metrics, @params = parameters });
 
     private async Task DeleteUploadsAsync(ModelName name, IEnumerable<string> keys, string? profileKey)
     {

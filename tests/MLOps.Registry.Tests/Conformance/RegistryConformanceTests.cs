@@ -1026,6 +1026,28 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_ModelAndVersionStates_AreDescribedAlikeOnEveryBackend()
+    {
+        // The file system described a created model by its description alone and dropped every description from update
+        // summaries; PostgreSQL wrote {description, tags} with nulls. One description now: compact JSON, nulls left out.
+        await Registry.CreateModelAsync(new CreateModelRequest(Name()) { Tags = new Dictionary<string, string> { ["team"] = "fares" } });
+        await Registry.UpdateModelAsync(new UpdateModelRequest(Name()) { Description = "d" });
+        await RegisterAsync();
+        await Registry.UpdateVersionAsync(new UpdateVersionRequest(Name(), new ModelVersion(1)) { Description = "v", Metrics = new Dictionary<string, double> { ["r2"] = 0.5 } });
+
+        IReadOnlyList<AuditEvent> events = await Registry.QueryAuditAsync(new AuditQuery { Model = Name() });
+
+        AuditEvent created = Assert.Single(events, e => e.Action == AuditActions.ModelCreated);
+        AuditEvent updated = Assert.Single(events, e => e.Action == AuditActions.ModelUpdated);
+        Assert.Equal("""{"tags":{"team":"fares"}}""", created.After);
+        Assert.Equal(created.After, updated.Before);
+        Assert.Equal("""{"description":"d","tags":{"team":"fares"}}""", updated.After);
+        AuditEvent version = Assert.Single(events, e => e.Action == AuditActions.VersionUpdated);
+        Assert.Equal("""{"tags":{},"metrics":{},"params":{}}""", version.Before);
+        Assert.Equal("""{"description":"v","tags":{},"metrics":{"r2":0.5},"params":{}}""", version.After);
+    }
+
+    [Fact]
     public async Task Audit_QueryFiltersByModelActionAndTimeRange()
     {
         await RegisterAsync("taxi");
