@@ -254,12 +254,7 @@ public sealed partial class FileSystemModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         ModelName name = RegistryValidation.Name(request.Name, nameof(request));
         ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        RegistryValidation.Metrics(request.Metrics, nameof(request));
-        RegistryValidation.Params(request.Params, nameof(request));
+        RegistryCore.ValidateVersionUpdate(request);
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
         RegisteredModelVersion updated;
         try
@@ -269,42 +264,8 @@ public sealed partial class FileSystemModelRegistry
             {
                 (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
                     ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
-                if (request.Params is { Count: > 0 } newParams)
-                {
-                    string[] existing = [.. newParams.Keys.Where(current.Params.ContainsKey).Order(StringComparer.Ordinal)];
-                    if (existing.Length > 0)
-                    {
-                        throw new ModelRegistryException(
-                            RegistryErrorCode.ParamAlreadyLogged,
-                            $"Parameter(s) {string.Join(", ", existing.Select(k => $"'{k}'"))} of {name}/{version} are already logged; parameters are write-once. Nothing was changed.");
-                    }
-                }
-
-                DateTimeOffset now = _time.GetUtcNow();
-                var metrics = new Dictionary<string, double>(current.Metrics);
-                foreach ((string key, double value) in request.Metrics ?? new Dictionary<string, double>())
-                {
-                    metrics[key] = value;
-                }
-
-                var parameters = new Dictionary<string, string>(current.Params);
-                foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
-                {
-                    parameters[key] = value;
-                }
-
-                updated = current with
-                {
-                    Description = request.Description ?? current.Description,
-                    Tags = RegistryCore.ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
-                    Metrics = metrics,
-                    Params = parameters,
-                    UpdatedAt = now,
-                };
-                await CommitVersionAsync(updated, carried, Audit(now, actor, AuditActions.VersionUpdated, name, AliasRules.Target(name, version),
-                    RegistryCore.VersionState(current.Description, current.Tags, current.Metrics, current.Params),
-                    RegistryCore.VersionState(updated.Description, updated.Tags, updated.Metrics, updated.Params),
-                    request.Reason)).ConfigureAwait(false);
+                updated = RegistryCore.ApplyVersionUpdate(current, request, _time.GetUtcNow());
+                await CommitVersionAsync(updated, carried, RegistryCore.VersionUpdated(current, updated, actor, request.Reason)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex))

@@ -241,6 +241,61 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Checks a version update's arguments (everything but the name and version, checked by the caller).</summary>
+    public static void ValidateVersionUpdate(UpdateVersionRequest request)
+    {
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryValidation.Tags(request.SetTags, nameof(request));
+        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
+        RegistryValidation.Metrics(request.Metrics, nameof(request));
+        RegistryValidation.Params(request.Params, nameof(request));
+    }
+
+    /// <summary>
+    /// Applies a version update: the description if given, tags removed then set, metrics overwritten, parameters added
+    /// (write-once: any already logged fails the whole update with <see cref="RegistryErrorCode.ParamAlreadyLogged"/>).
+    /// </summary>
+    public static RegisteredModelVersion ApplyVersionUpdate(RegisteredModelVersion current, UpdateVersionRequest request, DateTimeOffset now)
+    {
+        if (request.Params is { Count: > 0 } newParams)
+        {
+            string[] existing = [.. newParams.Keys.Where(current.Params.ContainsKey).Order(StringComparer.Ordinal)];
+            if (existing.Length > 0)
+            {
+                throw new ModelRegistryException(
+                    RegistryErrorCode.ParamAlreadyLogged,
+                    $"Parameter(s) {string.Join(", ", existing.Select(k => $"'{k}'"))} of {current.Name}/{current.Version} are already logged; parameters are write-once. Nothing was changed.");
+            }
+        }
+
+        var metrics = new Dictionary<string, double>(current.Metrics, StringComparer.Ordinal);
+        foreach ((string key, double value) in request.Metrics ?? new Dictionary<string, double>())
+        {
+            metrics[key] = value;
+        }
+
+        var parameters = new Dictionary<string, string>(current.Params, StringComparer.Ordinal);
+        foreach ((string key, string value) in request.Params ?? new Dictionary<string, string>())
+        {
+            parameters[key] = value;
+        }
+
+        return current with
+        {
+            Description = request.Description ?? current.Description,
+            Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
+            Metrics = metrics,
+            Params = parameters,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>The audit event of a version update.</summary>
+    public static AuditEvent VersionUpdated(RegisteredModelVersion before, RegisteredModelVersion after, string actor, string? reason) =>
+        Audit(after.UpdatedAt, actor, AuditActions.VersionUpdated, after.Name, AliasRules.Target(after.Name, after.Version),
+            VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(after.Description, after.Tags, after.Metrics, after.Params), reason);
+
     /// <summary>Builds an audit event (the one shape every backend stores).</summary>
     public static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
         new()

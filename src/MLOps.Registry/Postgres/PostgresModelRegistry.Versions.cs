@@ -166,12 +166,7 @@ public sealed partial class PostgresModelRegistry
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
         RequireVersion(request.Version, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Metrics(request.Metrics, nameof(request));
-        RegistryValidation.Params(request.Params, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
+        RegistryCore.ValidateVersionUpdate(request);
         string actor = Actor(request.Actor);
         return MutateAsync(
             async m =>
@@ -183,49 +178,17 @@ public sealed partial class PostgresModelRegistry
 
                 RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                var parameters = new Dictionary<string, string>(before.Params, StringComparer.Ordinal);
-                foreach (KeyValuePair<string, string> parameter in request.Params ?? new Dictionary<string, string>())
-                {
-                    if (parameters.TryGetValue(parameter.Key, out string? logged))
-                    {
-                        throw new ModelRegistryException(
-                            RegistryErrorCode.ParamAlreadyLogged,
-                            $"Parameter '{parameter.Key}' of version {request.Version} of model '{request.Name}' was already logged (value '{logged}'); parameters are write-once.");
-                    }
-
-                    parameters[parameter.Key] = parameter.Value;
-                }
-
-                var metrics = new Dictionary<string, double>(before.Metrics, StringComparer.Ordinal);
-                foreach (KeyValuePair<string, double> metric in request.Metrics ?? new Dictionary<string, double>())
-                {
-                    metrics[metric.Key] = metric.Value;
-                }
-
-                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
-                foreach (string key in request.RemoveTags ?? [])
-                {
-                    tags.Remove(key);
-                }
-
-                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
-                {
-                    tags[tag.Key] = tag.Value;
-                }
-
-                string? description = request.Description ?? before.Description;
+                RegisteredModelVersion updated = RegistryCore.ApplyVersionUpdate(before, request, m.Now);
                 using (NpgsqlCommand update = m.Command(
                     "UPDATE __schema__.model_versions SET description = $3, params = $4, metrics = $5, tags = $6, updated_at = $7 WHERE model_name = $1 AND version = $2")
-                    .With(request.Name.Value).With(request.Version.Number).WithText(description)
-                    .WithJson(PostgresJson.Dictionary(parameters)).WithJson(PostgresJson.Dictionary(metrics)).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
+                    .With(request.Name.Value).With(request.Version.Number).WithText(updated.Description)
+                    .WithJson(PostgresJson.Dictionary(updated.Params)).WithJson(PostgresJson.Dictionary(updated.Metrics)).WithJson(PostgresJson.Dictionary(updated.Tags))
+                    .With(updated.UpdatedAt))
                 {
                     await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await m.AuditAsync(
-                    actor, AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
-                    RegistryCore.VersionState(before.Description, before.Tags, before.Metrics, before.Params), RegistryCore.VersionState(description, tags, metrics, parameters),
-                    request.Reason, cancellationToken).ConfigureAwait(false);
+                await m.AuditAsync(RegistryCore.VersionUpdated(before, updated, actor, request.Reason), cancellationToken).ConfigureAwait(false);
                 await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
                 return await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException("The updated version disappeared.");
