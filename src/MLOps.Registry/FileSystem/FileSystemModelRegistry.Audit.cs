@@ -182,16 +182,6 @@ public sealed partial class FileSystemModelRegistry
     }
 
     private static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
-        new()
-        {
-            Timestamp = now,
-            Actor = actor,
-            Action = action,
-            Model = model,
-            Target = target,
-            Before = before,
-            After = after,
-            Reason = reason,
-        };
+        RegistryCore.Audit(now, actor, action, model, target, before, after, reason);
 
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 using MLOps.Shared.FileSystem;
 

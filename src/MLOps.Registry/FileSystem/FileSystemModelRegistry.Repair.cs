@@ -1,6 +1,5 @@
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
-using MLOps.Shared.FileSystem;
 
 namespace MLOps;
 

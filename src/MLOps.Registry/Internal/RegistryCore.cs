@@ -49,11 +49,9 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Name(request.Name, nameof(request));   // in the order of the request's properties
         ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
-        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        (ModelName name, ModelAlias alias, string actor) = AliasArguments(request.Name, request.Alias, request.Reason, request.Actor);
         (AliasHistoryEntry? entry, List<string>? failures) = await store.WriteModelAsync(
             name,
             $"Promoting version {version} of model '{name}' to '{alias}'",
@@ -103,10 +101,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        (ModelName name, ModelAlias alias, string actor) = AliasArguments(request.Name, request.Alias, request.Reason, request.Actor);
         AliasHistoryEntry entry = await store.WriteModelAsync(
             name,
             $"Rolling back alias '{alias}' of model '{name}'",
@@ -133,10 +128,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        ModelAlias alias = RegistryValidation.Alias(request.Alias, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        (ModelName name, ModelAlias alias, string actor) = AliasArguments(request.Name, request.Alias, request.Reason, request.Actor);
         AliasHistoryEntry entry = await store.WriteModelAsync(
             name,
             $"Removing alias '{alias}' of model '{name}'",
@@ -337,6 +329,15 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         }
 
         return tags;
+    }
+
+    /// <summary>Checks the arguments every alias move has (parameter <c>request</c>) and resolves the actor.</summary>
+    private (ModelName Name, ModelAlias Alias, string Actor) AliasArguments(ModelName name, ModelAlias alias, string? reason, string? actor)
+    {
+        RegistryValidation.Name(name, "request");
+        RegistryValidation.Alias(alias, "request");
+        RegistryValidation.Text(reason, "request");
+        return (name, alias, RegistryValidation.Actor(actor, defaultActor, "request"));
     }
 
     private static async Task<AliasHistoryEntry> MoveAsync(
