@@ -9,15 +9,7 @@ namespace MLOps;
 public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
-    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
-        _core.RequestApprovalAsync(request, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default) =>
-        _core.DecideApprovalAsync(decision, cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);

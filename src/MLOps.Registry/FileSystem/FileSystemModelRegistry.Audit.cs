@@ -16,7 +16,7 @@ public sealed partial class FileSystemModelRegistry
     /// cut by the next append; any other line that is not a valid event fails the query with
     /// <see cref="RegistryErrorCode.CorruptData"/> naming the file and line.
     /// </remarks>
-    public async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new AuditQuery();
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));

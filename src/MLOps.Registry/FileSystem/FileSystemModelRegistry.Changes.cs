@@ -8,7 +8,7 @@ public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
     /// <remarks>Changes made by other processes are detected by a <see cref="FileSystemWatcher"/> and arrive as <see cref="RegistryChangeKind.External"/>.</remarks>
-    public IDisposable Subscribe(Action<RegistryChange> handler)
+    public override IDisposable Subscribe(Action<RegistryChange> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         lock (_subscribersLock)

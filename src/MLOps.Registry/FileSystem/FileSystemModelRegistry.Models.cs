@@ -7,7 +7,7 @@ namespace MLOps;
 public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
-    public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ModelName name = RegistryValidation.Name(request.Name, nameof(request));
@@ -48,7 +48,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed partial class FileSystemModelRegistry
     /// <inheritdoc/>
     /// <remarks>A model whose <c>model.json</c> is corrupt fails the search with <see cref="RegistryErrorCode.CorruptData"/>
     /// naming the file: a listing never leaves a model out silently.</remarks>
-    public async Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
         var result = new List<RegisteredModel>();
@@ -83,10 +83,6 @@ public sealed partial class FileSystemModelRegistry
 
         return result;
     }
-
-    /// <inheritdoc/>
-    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default) =>
-        _core.UpdateModelAsync(request, cancellationToken);
 
     private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
     {

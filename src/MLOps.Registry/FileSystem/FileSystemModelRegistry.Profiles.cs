@@ -6,7 +6,7 @@ namespace MLOps;
 public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
+    public override async Task<RegisteredModelVersion> SetReferenceProfileAsync(
         ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
@@ -64,7 +64,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    public override async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegisteredModelVersion? v = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (v?.ReferenceProfile is not { } descriptor)

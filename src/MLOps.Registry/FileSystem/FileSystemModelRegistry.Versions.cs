@@ -13,7 +13,7 @@ public sealed partial class FileSystemModelRegistry
     /// the <see cref="ModelRegistryException"/> (<see cref="RegistryErrorCode.Storage"/>) carries the cause, and a retry
     /// registers a new version.
     /// </remarks>
-    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         string primary = RegistryValidation.Register(request, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
@@ -177,7 +177,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         RegistryValidation.Version(version, nameof(version));
@@ -186,7 +186,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (reference.Version is { } fixedVersion)
@@ -228,7 +228,7 @@ public sealed partial class FileSystemModelRegistry
     /// <inheritdoc/>
     /// <remarks>A corrupt version file fails the listing with <see cref="RegistryErrorCode.CorruptData"/> naming the file: a
     /// listing never leaves a version out silently.</remarks>
-    public async Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
@@ -249,7 +249,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ModelName name = RegistryValidation.Name(request.Name, nameof(request));
@@ -278,7 +278,7 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
+    public override async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
         RegistryValidation.Version(version, nameof(version));

@@ -34,7 +34,7 @@ namespace MLOps;
 /// a registration that is killed leaves a <see cref="ModelVersionStatus.Pending"/> version (never served, never reused)
 /// rather than a gap or a duplicate.</para>
 /// </remarks>
-public sealed partial class FileSystemModelRegistry : IModelRegistry, IDisposable
+public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
 {
     /// <summary>The schema version this implementation writes and the highest it reads.</summary>
     public const int CurrentSchemaVersion = 1;
@@ -62,7 +62,6 @@ public sealed partial class FileSystemModelRegistry : IModelRegistry, IDisposabl
     private FileSystemWatcher? _watcher;
     private Action<string>? _fault;
     private volatile bool _schemaChecked;
-    private readonly RegistryCore _core;
     private bool _disposed;
 
     /// <summary>Opens (or, on first write, creates) a registry directory.</summary>
@@ -90,7 +89,7 @@ public sealed partial class FileSystemModelRegistry : IModelRegistry, IDisposabl
         _lockTimeout = options.LockTimeout;
         _defaultActor = options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
         _watchForChanges = options.WatchForChanges;
-        _core = new RegistryCore(new Store(this), _defaultActor, _logger);
+        Core = new RegistryCore(new Store(this), _defaultActor, _logger);
     }
 
     /// <summary>Gets the full path of the registry directory.</summary>

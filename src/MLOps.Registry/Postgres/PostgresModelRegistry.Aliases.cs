@@ -16,19 +16,7 @@ public sealed partial class PostgresModelRegistry
         "p.id, p.model_name, p.version, p.alias, p.state, p.requested_by, p.requested_at, p.reason, p.decided_by, p.decided_at, p.decision_reason";
 
     /// <inheritdoc/>
-    public Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default) =>
-        _core.PromoteAsync(request, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
-        _core.RollbackAsync(request, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default) =>
-        _core.RemoveAliasAsync(request, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -44,15 +32,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
-        _core.RequestApprovalAsync(request, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default) =>
-        _core.DecideApprovalAsync(decision, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -65,7 +45,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new AuditQuery();
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));

@@ -10,7 +10,7 @@ namespace MLOps;
 public sealed partial class PostgresModelRegistry
 {
     /// <inheritdoc/>
-    public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
@@ -32,7 +32,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -46,7 +46,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new ModelSearchQuery();
         return ReadAsync(
@@ -99,10 +99,6 @@ public sealed partial class PostgresModelRegistry
             },
             cancellationToken);
     }
-
-    /// <inheritdoc/>
-    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default) =>
-        _core.UpdateModelAsync(request, cancellationToken);
 
     /// <summary>Inserts the model unless it exists (audited, raises <see cref="RegistryChangeKind.ModelCreated"/>); returns whether it did.</summary>
     private static async Task<bool> InsertModelAsync(

@@ -14,7 +14,7 @@ public sealed partial class PostgresModelRegistry
     private const string ProfileKeyName = "reference-profile";
 
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         // The same argument rules as every backend (shared with the file-system registry).
         string primary = RegistryValidation.Register(request, nameof(request));
@@ -106,7 +106,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         RequireVersion(version, nameof(version));
@@ -121,7 +121,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         return ReadAsync(
@@ -147,7 +147,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -161,7 +161,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireName(request.Name, nameof(request));
@@ -197,7 +197,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
+    public override async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         RequireVersion(version, nameof(version));
@@ -225,7 +225,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
+    public override async Task<RegisteredModelVersion> SetReferenceProfileAsync(
         ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -290,7 +290,7 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    public override async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegisteredModelVersion? found = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (found?.ReferenceProfile is not { } descriptor)

@@ -24,7 +24,7 @@ namespace MLOps;
 /// (<see cref="PostgresRegistryOptions.PollInterval"/>) as the fallback. The schema is created or migrated on first use
 /// (<see cref="PostgresRegistryOptions.MigrateOnStart"/>).</para>
 /// </remarks>
-public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable, IAsyncDisposable
+public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, IAsyncDisposable
 {
     internal const string LoggerCategory = "MLOps.Registry.Postgres";
 
@@ -58,7 +58,6 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
     private readonly bool _migrateOnStart;
     private readonly PostgresSchemaMigrator _migrator;
     private readonly RegistryChangeHub _changes;
-    private readonly RegistryCore _core;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pollGate = new(1, 1);   // never disposed: a late read may still take the baseline (no wait handle is created)
     private volatile bool _pollBaselined;
@@ -113,7 +112,7 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
         _migrateOnStart = options.MigrateOnStart;
         _migrator = new PostgresSchemaMigrator(dataSource, options.Schema, logger);
         _changes = new RegistryChangeHub(logger);
-        _core = new RegistryCore(new Store(this), defaultActor, logger);
+        Core = new RegistryCore(new Store(this), defaultActor, logger);
         Channel = ChannelFor(options.Schema);
     }
 
@@ -146,7 +145,7 @@ public sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable,
     /// <inheritdoc/>
     /// <remarks>Changes made by other processes and replicas arrive through <c>LISTEN</c>/<c>NOTIFY</c> or polling; the
     /// first subscription starts that feed.</remarks>
-    public IDisposable Subscribe(Action<RegistryChange> handler)
+    public override IDisposable Subscribe(Action<RegistryChange> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

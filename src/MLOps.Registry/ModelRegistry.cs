@@ -1,0 +1,92 @@
+using MLOps.Registry.Internal;
+
+namespace MLOps;
+
+/// <summary>
+/// The base of the model registry backends, <see cref="FileSystemModelRegistry"/> and <see cref="PostgresModelRegistry"/>:
+/// the registry's rules (argument checks, alias revisions, promotion gates, the approvals workflow, audit events and change
+/// events) are written here once and applied to the backend's storage, so every backend behaves alike.
+/// </summary>
+/// <remarks>Only this package's backends derive from it; implement <see cref="IModelRegistry"/> for another store.</remarks>
+public abstract class ModelRegistry : IModelRegistry
+{
+    private protected ModelRegistry()
+    {
+    }
+
+    /// <summary>Gets the rules over this backend's store; set once by the backend's constructor.</summary>
+    private protected RegistryCore Core { get; init; } = null!;
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default) =>
+        Core.UpdateModelAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<RegisteredModelVersion> SetReferenceProfileAsync(
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    /// <remarks>The move and its audit event commit together: a storage failure leaves the alias where it was (a
+    /// <see cref="ModelRegistryException"/> with <see cref="RegistryErrorCode.Storage"/>, safe to retry); a promotion that
+    /// returns is recorded in the audit trail. Gates see the approvals of this candidate version and alias only.</remarks>
+    public Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken = default) =>
+        Core.PromoteAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
+        Core.RollbackAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default) =>
+        Core.RemoveAliasAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract Task<IReadOnlyList<AliasHistoryEntry>> GetAliasHistoryAsync(ModelName name, ModelAlias? alias = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public Task<PromotionApproval> RequestApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken = default) =>
+        Core.RequestApprovalAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<PromotionApproval> DecideApprovalAsync(ApprovalDecision decision, CancellationToken cancellationToken = default) =>
+        Core.DecideApprovalAsync(decision, cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc/>
+    public abstract IDisposable Subscribe(Action<RegistryChange> handler);
+}
