@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MLOps.Registry.Internal;
 
 namespace MLOps;
@@ -10,9 +11,9 @@ namespace MLOps;
 /// <remarks>Only this package's backends derive from it; implement <see cref="IModelRegistry"/> for another store.</remarks>
 public abstract class ModelRegistry : IModelRegistry
 {
-    private protected ModelRegistry()
-    {
-    }
+    private readonly RegistryChangeHub _changes;
+
+    private protected ModelRegistry(ILogger logger) => _changes = new RegistryChangeHub(logger);
 
     /// <summary>Gets the rules over this backend's store; set once by the backend's constructor.</summary>
     private protected RegistryCore Core { get; init; } = null!;
@@ -88,5 +89,44 @@ public abstract class ModelRegistry : IModelRegistry
     public abstract Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default);
 
     /// <inheritdoc/>
-    public abstract IDisposable Subscribe(Action<RegistryChange> handler);
+    /// <remarks>
+    /// <para>Changes made through this instance are raised once they commit, in commit order, on one background task; a
+    /// handler that throws is logged (event 207, <c>RegistrySubscriberFailed</c>) and the other handlers still run.</para>
+    /// <para>Changes made by other instances, processes and replicas arrive as the backend observes them: the file-system
+    /// registry watches its directory (<see cref="FileSystemRegistryOptions.WatchForChanges"/>) and raises
+    /// <see cref="RegistryChangeKind.External"/>; the PostgreSQL registry listens with <c>LISTEN</c>/<c>NOTIFY</c> (with
+    /// polling as the fallback). The first subscription starts that feed.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The registry was disposed.</exception>
+    public IDisposable Subscribe(Action<RegistryChange> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(_changes.IsClosed, this);
+        IDisposable subscription = _changes.Subscribe(handler);
+        StartExternalChanges();
+        return subscription;
+    }
+
+    /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics); never for external changes.</summary>
+    internal Action<RegistryChange>? ChangePublished { get; set; }
+
+    /// <summary>Starts observing other instances' changes, if not yet started; called on every subscription.</summary>
+    private protected abstract void StartExternalChanges();
+
+    /// <summary>Publishes a change this instance committed: to the metrics hook and to the subscribers.</summary>
+    private protected void Publish(RegistryChange change)
+    {
+        ChangePublished?.Invoke(change);
+        _changes.Raise(change);
+    }
+
+    /// <summary>Publishes a change another instance made, as the backend observed it, to the subscribers.</summary>
+    private protected void PublishExternal(RegistryChange change) => _changes.Raise(change);
+
+    /// <summary>Gets whether <see cref="CloseChanges"/> was called.</summary>
+    private protected bool ChangesClosed => _changes.IsClosed;
+
+    /// <summary>Stops delivering changes and refuses new subscriptions (the backend's dispose).</summary>
+    private protected void CloseChanges() => _changes.Close();
 }

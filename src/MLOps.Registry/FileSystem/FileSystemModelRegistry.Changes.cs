@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using MLOps.Registry.Internal;
 using MLOps.Shared.FileSystem;
 
@@ -6,47 +5,32 @@ namespace MLOps;
 
 public sealed partial class FileSystemModelRegistry
 {
-    /// <inheritdoc/>
-    /// <remarks>Changes made by other processes are detected by a <see cref="FileSystemWatcher"/> and arrive as <see cref="RegistryChangeKind.External"/>.</remarks>
-    public override IDisposable Subscribe(Action<RegistryChange> handler)
+    /// <summary>Starts the directory watcher, if <see cref="FileSystemRegistryOptions.WatchForChanges"/> and not yet started.</summary>
+    private protected override void StartExternalChanges()
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_subscribersLock)
+        lock (_watcherLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _subscribers = _subscribers.Add(handler);
-            if (_watchForChanges && _watcher is null)
+            if (_watchForChanges && _watcher is null && !ChangesClosed)
             {
                 StartWatcher();
             }
         }
-
-        return new Subscription(this, handler);
     }
 
     /// <summary>Stops watching the directory.</summary>
     public void Dispose()
     {
-        lock (_subscribersLock)
+        lock (_watcherLock)
         {
-            if (_disposed)
+            if (ChangesClosed)
             {
                 return;
             }
 
-            _disposed = true;
-            _subscribers = [];
+            CloseChanges();
         }
 
         _watcher?.Dispose();
-    }
-
-    private void Unsubscribe(Action<RegistryChange> handler)
-    {
-        lock (_subscribersLock)
-        {
-            _subscribers = _subscribers.Remove(handler);
-        }
     }
 
     private void StartWatcher()
@@ -85,7 +69,7 @@ public sealed partial class FileSystemModelRegistry
         string first = separator < 0 ? relative : relative[..separator];
         if (ModelName.TryParse(first, out ModelName name))
         {
-            Raise(new RegistryChange(RegistryChangeKind.External, name));
+            PublishExternal(new RegistryChange(RegistryChangeKind.External, name));
         }
     }
 
@@ -111,52 +95,7 @@ public sealed partial class FileSystemModelRegistry
         {
             if (ModelName.TryParse(directory, out ModelName name))
             {
-                Raise(new RegistryChange(RegistryChangeKind.External, name));
-            }
-        }
-    }
-
-    /// <summary>Gets or sets a hook called for each change a mutation of this instance publishes (metrics); never for <see cref="RegistryChangeKind.External"/>.</summary>
-    internal Action<RegistryChange>? ChangePublished { get; set; }
-
-    private void Raise(RegistryChange change)
-    {
-        if (change.Kind != RegistryChangeKind.External)
-        {
-            ChangePublished?.Invoke(change);
-        }
-
-        ImmutableArray<Action<RegistryChange>> subscribers = _subscribers;
-        foreach (Action<RegistryChange> handler in subscribers)
-        {
-            ThreadPool.QueueUserWorkItem(
-                static state =>
-                {
-                    try
-                    {
-                        state.handler(state.change);
-                    }
-#pragma warning disable CA1031 // a subscriber's exception must not break the registry or other subscribers
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        Log.SubscriberFailed(state.logger, ex);
-                    }
-                },
-                (handler, change, logger: _logger),
-                preferLocal: false);
-        }
-    }
-
-    private sealed class Subscription(FileSystemModelRegistry registry, Action<RegistryChange> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                registry.Unsubscribe(handler);
+                PublishExternal(new RegistryChange(RegistryChangeKind.External, name));
             }
         }
     }

@@ -43,7 +43,7 @@ public sealed partial class FileSystemModelRegistry
             throw StorageFailure($"Creating model '{name}'", ex);
         }
 
-        Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+        Publish(new RegistryChange(RegistryChangeKind.ModelCreated, name));
         return model;
     }
 

@@ -59,7 +59,7 @@ public sealed partial class FileSystemModelRegistry
             await TryDeleteArtifactAsync(name, version, previous.Path).ConfigureAwait(false);
         }
 
-        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
         return updated;
     }
 

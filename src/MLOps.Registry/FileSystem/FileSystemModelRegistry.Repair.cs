@@ -22,7 +22,7 @@ public sealed partial class FileSystemModelRegistry
                     .ConfigureAwait(false);
             }
 
-            Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+            Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
         }
         catch (Exception ex) when (IsStorageFailure(ex) || ex is ModelRegistryException)
         {

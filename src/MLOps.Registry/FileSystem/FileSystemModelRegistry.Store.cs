@@ -29,7 +29,7 @@ public sealed partial class FileSystemModelRegistry
 
             foreach (RegistryChange change in uow.Changes)
             {
-                registry.Raise(change);
+                registry.Publish(change);
             }
 
             return result;

@@ -78,7 +78,7 @@ public sealed partial class FileSystemModelRegistry
         {
             if (modelCreated)
             {
-                Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+                Publish(new RegistryChange(RegistryChangeKind.ModelCreated, name));
             }
 
             throw StorageFailure($"Registering a version of model '{name}'", ex);
@@ -98,10 +98,10 @@ public sealed partial class FileSystemModelRegistry
 
         if (modelCreated)
         {
-            Raise(new RegistryChange(RegistryChangeKind.ModelCreated, name));
+            Publish(new RegistryChange(RegistryChangeKind.ModelCreated, name));
         }
 
-        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
 
         // 2. Store the artifacts without holding the lock (they may be large), then mark the version ready.
         Exception? callerFailure = null;   // a failure of the caller's own artifact stream is rethrown as it is
@@ -160,7 +160,7 @@ public sealed partial class FileSystemModelRegistry
             }
 
             Log.VersionRegistered(_logger, name.Value, version, artifacts.Count, actor);
-            Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+            Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
             return ready;
         }
         catch (Exception ex)
@@ -273,7 +273,7 @@ public sealed partial class FileSystemModelRegistry
             throw StorageFailure($"Updating version {version} of model '{name}'", ex);
         }
 
-        Raise(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
+        Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
         return updated;
     }
 

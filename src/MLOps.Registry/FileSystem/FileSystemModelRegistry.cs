@@ -57,12 +57,10 @@ public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
     private readonly string _defaultActor;
     private readonly bool _watchForChanges;
     private readonly SemaphoreSlim _inProcess = new(1, 1);
-    private readonly object _subscribersLock = new();
-    private ImmutableArray<Action<RegistryChange>> _subscribers = [];
+    private readonly Lock _watcherLock = new();
     private FileSystemWatcher? _watcher;
     private Action<string>? _fault;
     private volatile bool _schemaChecked;
-    private bool _disposed;
 
     /// <summary>Opens (or, on first write, creates) a registry directory.</summary>
     /// <param name="options">The options; <see cref="FileSystemRegistryOptions.RootPath"/> is required.</param>
@@ -71,6 +69,7 @@ public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FileSystemModelRegistry(FileSystemRegistryOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : base(LoggerOf(loggerFactory))
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptionsResult validation = new FileSystemRegistryOptionsValidator().Validate(null, options);
@@ -85,12 +84,14 @@ public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
         _schemaPath = Path.Combine(RootPath, "schema.json");
         _artifacts = new FileSystemArtifactStore(Path.Combine(RootPath, "artifacts"));
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)loggerFactory?.CreateLogger("MLOps.Registry") ?? NullLogger.Instance;
+        _logger = LoggerOf(loggerFactory);
         _lockTimeout = options.LockTimeout;
         _defaultActor = options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
         _watchForChanges = options.WatchForChanges;
         Core = new RegistryCore(new Store(this), _defaultActor, _logger);
     }
+
+    private static ILogger LoggerOf(ILoggerFactory? loggerFactory) => (ILogger?)loggerFactory?.CreateLogger("MLOps.Registry") ?? NullLogger.Instance;
 
     /// <summary>Gets the full path of the registry directory.</summary>
     public string RootPath { get; }

@@ -36,7 +36,7 @@ public sealed partial class PostgresModelRegistry
             return; // raised locally when it committed
         }
 
-        _changes.Raise(new RegistryChange(
+        PublishExternal(new RegistryChange(
             change.Kind,
             name,
             change.Version is { } version ? new ModelVersion(version) : null,
@@ -121,7 +121,7 @@ public sealed partial class PostgresModelRegistry
             if (newer && !baseline && ModelName.TryParse(model, out ModelName name))
             {
                 changed++;
-                _changes.Raise(new RegistryChange(RegistryChangeKind.External, name));
+                PublishExternal(new RegistryChange(RegistryChangeKind.External, name));
             }
         }
 

@@ -20,7 +20,7 @@ namespace MLOps;
 /// different models proceed in parallel; after the lock every statement sees everything committed before it. The audit
 /// event, the <c>change_seq</c> bump and the <c>pg_notify</c> are part of the same transaction, so they happen exactly
 /// when the change commits. Reads are single statements (one snapshot each).</para>
-/// <para>Changes made by other processes reach <see cref="Subscribe"/> through <c>LISTEN</c>/<c>NOTIFY</c>, with polling
+/// <para>Changes made by other processes reach <see cref="ModelRegistry.Subscribe"/> through <c>LISTEN</c>/<c>NOTIFY</c>, with polling
 /// (<see cref="PostgresRegistryOptions.PollInterval"/>) as the fallback. The schema is created or migrated on first use
 /// (<see cref="PostgresRegistryOptions.MigrateOnStart"/>).</para>
 /// </remarks>
@@ -57,7 +57,6 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     private readonly int _commandTimeout;
     private readonly bool _migrateOnStart;
     private readonly PostgresSchemaMigrator _migrator;
-    private readonly RegistryChangeHub _changes;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pollGate = new(1, 1);   // never disposed: a late read may still take the baseline (no wait handle is created)
     private volatile bool _pollBaselined;
@@ -96,6 +95,7 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         string defaultActor,
         TimeProvider timeProvider,
         ILogger logger)
+        : base(logger)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
@@ -111,7 +111,6 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         _logger = logger;
         _migrateOnStart = options.MigrateOnStart;
         _migrator = new PostgresSchemaMigrator(dataSource, options.Schema, logger);
-        _changes = new RegistryChangeHub(logger);
         Core = new RegistryCore(new Store(this), defaultActor, logger);
         Channel = ChannelFor(options.Schema);
     }
@@ -123,9 +122,6 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     internal string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     internal IArtifactStore ArtifactStore => _store;
-
-    /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics).</summary>
-    internal Action<RegistryChange>? ChangePublished { get; set; }
 
     /// <summary>
     /// Gets or sets a fault-injection point awaited by each change-feed task (listener and poll loop) before it starts:
@@ -142,16 +138,13 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
         _migrator.EnsurePreparedAsync(_migrateOnStart, "registry", cancellationToken);
 
-    /// <inheritdoc/>
-    /// <remarks>Changes made by other processes and replicas arrive through <c>LISTEN</c>/<c>NOTIFY</c> or polling; the
-    /// first subscription starts that feed.</remarks>
-    public override IDisposable Subscribe(Action<RegistryChange> handler)
+    /// <summary>Starts the change feed (notifications, and polling as the fallback) on the first subscription.</summary>
+    private protected override void StartExternalChanges()
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        IDisposable subscription = _changes.Subscribe(handler);
-        StartChangeFeed();
-        return subscription;
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            StartChangeFeed();
+        }
     }
 
     /// <summary>Gets the change listener once the change feed runs (tests terminate its connection).</summary>
@@ -178,7 +171,7 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         {
         }
 
-        _changes.Dispose();
+        CloseChanges();
         _stopping.Dispose();
         if (_ownsDataSource)
         {
@@ -353,8 +346,7 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         // process committed just before this one (a lower sequence) is never masked.
         foreach ((RegistryChange change, long _) in mutation.Changes)
         {
-            ChangePublished?.Invoke(change);
-            _changes.Raise(change);
+            Publish(change);
         }
 
         return result;
