@@ -86,7 +86,10 @@ public abstract class ModelRegistry : IModelRegistry
     public abstract Task<IReadOnlyList<PromotionApproval>> ListApprovalsAsync(ModelName name, CancellationToken cancellationToken = default);
 
     /// <inheritdoc/>
-    public abstract Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="AuditQuery.Limit"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException"><see cref="AuditQuery.Model"/> is not a valid model name.</exception>
+    public Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default) =>
+        Core.QueryAuditAsync(query, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>

@@ -9,22 +9,14 @@ namespace MLOps;
 
 public sealed partial class FileSystemModelRegistry
 {
-    /// <inheritdoc/>
-    /// <remarks>
-    /// The events of <c>audit.jsonl</c>, with any event a change stored in its state file but could not yet append (a full
-    /// disk): a change that was made is always in the trail. A torn last line (a writer killed mid-append) is skipped and
-    /// cut by the next append; any other line that is not a valid event fails the query with
-    /// <see cref="RegistryErrorCode.CorruptData"/> naming the file and line.
-    /// </remarks>
-    public override async Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the audit trail (the query is checked by <see cref="RegistryCore"/>): the events of <c>audit.jsonl</c>, with
+    /// any event a change stored in its state file but could not yet append (a full disk): a change that was made is always
+    /// in the trail. A torn last line (a writer killed mid-append) is skipped and cut by the next append; any other line
+    /// that is not a valid event fails the query with <see cref="RegistryErrorCode.CorruptData"/> naming the file and line.
+    /// </summary>
+    private async Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        query ??= new AuditQuery();
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        if (query.Model is { } m)
-        {
-            RegistryValidation.Name(m, nameof(query));
-        }
-
         await EnsureSchemaAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
         var events = new List<AuditEvent>();
         IEnumerable<ModelName> models = query.Model is { } only ? [only] : EnumerateModelNames();

@@ -34,6 +34,9 @@ public sealed partial class FileSystemModelRegistry
 
             return result;
         }
+
+        public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
+            registry.ReadAuditAsync(query, cancellationToken);
     }
 
     /// <summary>One model's <c>model.json</c>, read under the lock; every write is an atomic replace with its audit event.</summary>

@@ -30,6 +30,10 @@ namespace MLOps;
 /// The PostgreSQL registry applies the same rules. Model names that differ only in case (<c>Taxi</c> and <c>taxi</c>)
 /// are refused here with <see cref="RegistryErrorCode.AlreadyExists"/> on every operating system, since they would share
 /// one directory on Windows and macOS; the PostgreSQL registry keeps them apart.</para>
+/// <para>The audit trail is <c>audit.jsonl</c> per model, with any event a change stored in its state file but could not
+/// yet append (a full disk), so a change that was made is always in <see cref="ModelRegistry.QueryAuditAsync"/>. A torn
+/// last line (a writer killed mid-append) is skipped and cut by the next append; any other invalid line fails the query
+/// with <see cref="RegistryErrorCode.CorruptData"/> naming the file and line.</para>
 /// <para>Version numbers are gap-free: a number is allocated under the lock together with its pending version file, so
 /// a registration that is killed leaves a <see cref="ModelVersionStatus.Pending"/> version (never served, never reused)
 /// rather than a gap or a duplicate.</para>

@@ -16,6 +16,12 @@ internal interface IRegistryStore
     /// <param name="work">The reads, checks and writes.</param>
     /// <param name="cancellationToken">A token that cancels the call.</param>
     Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the audit events that match <paramref name="query"/> (checked by the core): the <see cref="AuditQuery.Limit"/>
+    /// most recent ones, oldest first.
+    /// </summary>
+    Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>One unit of work over one model, begun by <see cref="IRegistryStore.WriteModelAsync{T}"/>.</summary>

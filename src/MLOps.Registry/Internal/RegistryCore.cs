@@ -233,6 +233,19 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Queries the audit trail: the query is checked here (a limit of at least 1, a valid model name), the store reads.</summary>
+    public Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query, CancellationToken cancellationToken)
+    {
+        query ??= new AuditQuery();
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        if (query.Model is { } model)
+        {
+            RegistryValidation.Name(model, nameof(query));
+        }
+
+        return store.ReadAuditAsync(query, cancellationToken);
+    }
+
     /// <summary>Checks a version update's arguments (everything but the name and version, checked by the caller).</summary>
     public static void ValidateVersionUpdate(UpdateVersionRequest request)
     {

@@ -44,11 +44,9 @@ public sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public override Task<IReadOnlyList<AuditEvent>> QueryAuditAsync(AuditQuery? query = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads the audit trail (the query is checked by <see cref="RegistryCore"/>).</summary>
+    private Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        query ??= new AuditQuery();
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         return ReadAsync(
             async connection =>
             {

@@ -23,6 +23,9 @@ public sealed partial class PostgresModelRegistry
                     return await work(new UnitOfWork(m, name)).ConfigureAwait(false);
                 },
                 cancellationToken);
+
+        public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
+            registry.ReadAuditAsync(query, cancellationToken);
     }
 
     /// <summary>One transaction over one locked model.</summary>

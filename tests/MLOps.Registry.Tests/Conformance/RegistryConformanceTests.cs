@@ -172,6 +172,14 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryAudit_InvalidQuery_ThrowsArgumentExceptionOnEveryBackend()
+    {
+        // The query is checked once, in the core: PostgreSQL used to run a query for the default (empty) model name.
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Registry.QueryAuditAsync(new AuditQuery { Limit = 0 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.QueryAuditAsync(new AuditQuery { Model = default(ModelName) }));
+    }
+
+    [Fact]
     public async Task RegisterVersion_Repeatedly_AllocatesConsecutiveIncreasingNumbers()
     {
         var versions = new List<int>();
