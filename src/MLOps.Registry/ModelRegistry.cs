@@ -19,7 +19,8 @@ public abstract class ModelRegistry : IModelRegistry
     private protected RegistryCore Core { get; init; } = null!;
 
     /// <inheritdoc/>
-    public abstract Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default);
+    public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default) =>
+        Core.CreateModelAsync(request, cancellationToken);
 
     /// <inheritdoc/>
     public abstract Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default);

@@ -7,47 +7,6 @@ namespace MLOps;
 public sealed partial class FileSystemModelRegistry
 {
     /// <inheritdoc/>
-    public override async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Tags(request.Tags, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        RegisteredModel model;
-        try
-        {
-            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-            using (await LockAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (File.Exists(ModelFile(name)))
-                {
-                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
-                }
-
-                DateTimeOffset now = _time.GetUtcNow();
-                model = new RegisteredModel
-                {
-                    Name = name,
-                    Description = request.Description,
-                    Tags = Copy(request.Tags),
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                    CreatedBy = actor,
-                };
-                await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StorageFailure($"Creating model '{name}'", ex);
-        }
-
-        Publish(new RegistryChange(RegistryChangeKind.ModelCreated, name));
-        return model;
-    }
-
-    /// <inheritdoc/>
     public override async Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));
@@ -84,7 +43,8 @@ public sealed partial class FileSystemModelRegistry
         return result;
     }
 
-    private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, string actor, DateTimeOffset now)
+    /// <summary>Writes a new model's directory and <c>model.json</c> with its audit event, under the lock.</summary>
+    private async Task<ModelDocument> CreateModelFilesAsync(RegisteredModel model, AuditEvent audit)
     {
         // "Taxi" and "taxi" are one directory on Windows and macOS: the second would write into the first's files. Refused
         // on every OS, so a registry directory can be copied between operating systems.
@@ -102,8 +62,7 @@ public sealed partial class FileSystemModelRegistry
         var document = new ModelDocument { Model = model };
         try
         {
-            await CommitModelAsync(document, Audit(now, actor, AuditActions.ModelCreated, model.Name, model.Name.Value, null,
-                RegistryCore.ModelState(model.Description, model.Tags), null)).ConfigureAwait(false);
+            await CommitModelAsync(document, audit).ConfigureAwait(false);
         }
         catch (Exception ex) when (created && IsStorageFailure(ex))
         {

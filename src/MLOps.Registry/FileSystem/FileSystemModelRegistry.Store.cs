@@ -35,8 +35,58 @@ public sealed partial class FileSystemModelRegistry
             return result;
         }
 
+        public async Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken)
+        {
+            T result;
+            var creation = new Creation(registry);
+            try
+            {
+                await registry.EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
+                using (await registry.LockAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    result = await work(creation).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                throw registry.StorageFailure(operation, ex);
+            }
+
+            foreach (RegistryChange change in creation.Changes)
+            {
+                registry.Publish(change);
+            }
+
+            return result;
+        }
+
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
+    }
+
+    /// <summary>A model's creation, under the lock: a new directory with its <c>model.json</c>.</summary>
+    private sealed class Creation(FileSystemModelRegistry registry) : IRegistryCreation
+    {
+        public List<RegistryChange> Changes { get; } = [];
+
+        public DateTimeOffset Now => registry._time.GetUtcNow();
+
+        public async Task<bool> InsertModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            if (File.Exists(registry.ModelFile(model.Name)))
+            {
+                return false;
+            }
+
+            await registry.CreateModelFilesAsync(model, audit).ConfigureAwait(false);
+            return true;
+        }
+
+        public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken)
+        {
+            Changes.Add(change);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>One model's <c>model.json</c>, read under the lock; every write is an atomic replace with its audit event.</summary>

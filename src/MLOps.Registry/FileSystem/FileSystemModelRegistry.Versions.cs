@@ -37,8 +37,8 @@ public sealed partial class FileSystemModelRegistry
                         throw NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
                     }
 
-                    var model = new RegisteredModel { Name = name, CreatedAt = now, UpdatedAt = now, CreatedBy = actor };
-                    document = await CreateModelFilesAsync(model, actor, now).ConfigureAwait(false);
+                    RegisteredModel model = RegistryCore.NewModel(name, null, null, actor, now);
+                    document = await CreateModelFilesAsync(model, RegistryCore.ModelCreated(model)).ConfigureAwait(false);
                     modelCreated = true;
                 }
 

@@ -18,6 +18,16 @@ internal interface IRegistryStore
     Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs <paramref name="work"/> in one unit of work that may create a model: creations are serialized with every other
+    /// mutation of the model, what it writes commits when it returns (nothing when it throws), and the changes it recorded
+    /// are published after the commit.
+    /// </summary>
+    /// <param name="operation">What is done, for the message of a <see cref="RegistryErrorCode.Storage"/> failure.</param>
+    /// <param name="work">The checks and writes.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Reads the audit events that match <paramref name="query"/> (checked by the core): the <see cref="AuditQuery.Limit"/>
     /// most recent ones, oldest first.
     /// </summary>
@@ -65,6 +75,23 @@ internal interface IRegistryUnitOfWork
 
     /// <summary>Records an audit event that goes with no change of state (a rejected promotion).</summary>
     Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Records a change to publish once the unit of work commits.</summary>
+    Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken);
+}
+
+/// <summary>One unit of work that may create a model, begun by <see cref="IRegistryStore.CreateModelAsync{T}"/>.</summary>
+internal interface IRegistryCreation
+{
+    /// <summary>Gets the time to stamp what this unit of work writes (in the store's precision).</summary>
+    DateTimeOffset Now { get; }
+
+    /// <summary>
+    /// Stores <paramref name="model"/> with <paramref name="audit"/>; returns <see langword="false"/>, storing nothing, if a
+    /// model of that name exists. A store may refuse names it cannot keep apart (the file system: names that differ only in
+    /// case) with <see cref="RegistryErrorCode.AlreadyExists"/>.
+    /// </summary>
+    Task<bool> InsertModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>Records a change to publish once the unit of work commits.</summary>
     Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken);

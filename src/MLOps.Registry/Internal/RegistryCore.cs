@@ -11,6 +11,46 @@ namespace MLOps.Registry.Internal;
 /// </summary>
 internal sealed class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
 {
+    /// <summary>Creates a model; <see cref="RegistryErrorCode.AlreadyExists"/> if one of that name exists.</summary>
+    public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        RegistryValidation.Text(request.Description, nameof(request));
+        RegistryValidation.Tags(request.Tags, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        return await store.CreateModelAsync(
+            $"Creating model '{name}'",
+            async creation =>
+            {
+                RegisteredModel model = NewModel(name, request.Description, request.Tags, actor, creation.Now);
+                if (!await creation.InsertModelAsync(model, ModelCreated(model), cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"A registered model named '{name}' already exists.");
+                }
+
+                await creation.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, name), cancellationToken).ConfigureAwait(false);
+                return model;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new model (also the one a registration creates implicitly, with no description or tags).</summary>
+    public static RegisteredModel NewModel(ModelName name, string? description, IReadOnlyDictionary<string, string>? tags, string actor, DateTimeOffset now) =>
+        new()
+        {
+            Name = name,
+            Description = description,
+            Tags = new Dictionary<string, string>(tags ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = actor,
+        };
+
+    /// <summary>The audit event of a model's creation.</summary>
+    public static AuditEvent ModelCreated(RegisteredModel model) =>
+        Audit(model.CreatedAt, model.CreatedBy, AuditActions.ModelCreated, model.Name, model.Name.Value, null, ModelState(model.Description, model.Tags), null);
+
     /// <summary>Updates a model's description and tags.</summary>
     public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
     {

@@ -10,28 +10,6 @@ namespace MLOps;
 public sealed partial class PostgresModelRegistry
 {
     /// <inheritdoc/>
-    public override Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Tags(request.Tags, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await InsertModelAsync(m, request.Name, request.Description, request.Tags, actor, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Model '{request.Name}' already exists.");
-                }
-
-                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The created model disappeared.");
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc/>
     public override Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
@@ -100,16 +78,16 @@ public sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    /// <summary>Inserts the model unless it exists (audited, raises <see cref="RegistryChangeKind.ModelCreated"/>); returns whether it did.</summary>
-    private static async Task<bool> InsertModelAsync(
-        Mutation m, ModelName name, string? description, IReadOnlyDictionary<string, string>? tags, string actor, CancellationToken cancellationToken)
+    /// <summary>Inserts the model with its audit event unless it exists; returns whether it did.</summary>
+    private static async Task<bool> InsertModelAsync(Mutation m, RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
     {
         using (NpgsqlCommand insert = m.Command(
             """
-            INSERT INTO __schema__.models (name, description, tags, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $4, $5)
+            INSERT INTO __schema__.models (name, description, tags, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (name) DO NOTHING
             """)
-            .With(name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now).With(actor))
+            .With(model.Name.Value).WithText(model.Description).WithJson(PostgresJson.Dictionary(model.Tags)).With(model.CreatedAt).With(model.UpdatedAt)
+            .With(model.CreatedBy))
         {
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
@@ -117,9 +95,7 @@ public sealed partial class PostgresModelRegistry
             }
         }
 
-        await m.AuditAsync(actor, AuditActions.ModelCreated, name, name.Value, null, RegistryCore.ModelState(description, tags), null, cancellationToken)
-            .ConfigureAwait(false);
-        await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, name), cancellationToken).ConfigureAwait(false);
+        await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

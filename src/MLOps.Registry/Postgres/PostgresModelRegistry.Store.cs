@@ -24,8 +24,22 @@ public sealed partial class PostgresModelRegistry
                 },
                 cancellationToken);
 
+        public Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken) =>
+            registry.MutateAsync(m => work(new Creation(m)), cancellationToken);
+
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
+    }
+
+    /// <summary>One transaction that may insert a model (<c>ON CONFLICT DO NOTHING</c> decides a race).</summary>
+    private sealed class Creation(Mutation m) : IRegistryCreation
+    {
+        public DateTimeOffset Now => m.Now;
+
+        public Task<bool> InsertModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken) =>
+            PostgresModelRegistry.InsertModelAsync(m, model, audit, cancellationToken);
+
+        public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken) => m.ChangedAsync(change, cancellationToken);
     }
 
     /// <summary>One transaction over one locked model.</summary>

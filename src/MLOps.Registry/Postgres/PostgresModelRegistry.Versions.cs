@@ -53,7 +53,11 @@ public sealed partial class PostgresModelRegistry
                 {
                     if (request.CreateModelIfMissing)
                     {
-                        await InsertModelAsync(m, request.Name, null, null, actor, cancellationToken).ConfigureAwait(false);
+                        RegisteredModel model = RegistryCore.NewModel(request.Name, null, null, actor, m.Now);
+                        if (await InsertModelAsync(m, model, RegistryCore.ModelCreated(model), cancellationToken).ConfigureAwait(false))
+                        {
+                            await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, request.Name), cancellationToken).ConfigureAwait(false);
+                        }
                     }
 
                     int number;
