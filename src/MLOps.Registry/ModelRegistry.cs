@@ -51,8 +51,9 @@ public abstract class ModelRegistry : IModelRegistry
     public abstract Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default);
 
     /// <inheritdoc/>
-    public abstract Task<RegisteredModelVersion> SetReferenceProfileAsync(
-        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default);
+    public Task<RegisteredModelVersion> SetReferenceProfileAsync(
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default) =>
+        Core.SetReferenceProfileAsync(name, version, profile, actor, cancellationToken);
 
     /// <inheritdoc/>
     public abstract Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default);

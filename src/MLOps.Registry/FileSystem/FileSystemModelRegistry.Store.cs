@@ -62,6 +62,24 @@ public sealed partial class FileSystemModelRegistry
 
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
+
+        public Task<RegisteredModelVersion?> ReadVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken) =>
+            registry.GetVersionAsync(name, version, cancellationToken);
+
+        public async Task<ArtifactDescriptor> PutProfileAsync(ModelName name, ModelVersion version, ReferenceProfileBlob profile, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await registry.StoreProfileAsync(name, version, profile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                throw registry.StorageFailure($"Setting the reference profile of version {version} of model '{name}'", ex);
+            }
+        }
+
+        public Task DeleteProfileAsync(ModelName name, ModelVersion version, ArtifactDescriptor profile) =>
+            registry.TryDeleteArtifactAsync(name, version, profile.Path);
     }
 
     /// <summary>A model's creation, under the lock: a new directory with its <c>model.json</c>.</summary>
@@ -111,6 +129,15 @@ public sealed partial class FileSystemModelRegistry
 
         public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
             registry.ReadVersionAsync(Name, version.Number, cancellationToken);
+
+        public async Task<RegisteredModelVersion> UpdateVersionAsync(RegisteredModelVersion version, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            // The version file carries the audit events it could not append yet: they are kept (crash-safe audit).
+            (RegisteredModelVersion _, List<PendingAuditEvent>? carried) = await registry.ReadVersionForWriteAsync(Name, version.Version.Number).ConfigureAwait(false)
+                ?? throw new ModelRegistryException(RegistryErrorCode.NotFound, $"Version {version.Version} of model '{Name}' does not exist.");
+            await registry.CommitVersionAsync(version, carried, audit).ConfigureAwait(false);
+            return version;
+        }
 
         public Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken) =>
             Task.FromResult(new AliasState(

@@ -27,6 +27,16 @@ internal interface IRegistryStore
     /// <param name="cancellationToken">A token that cancels the call.</param>
     Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken);
 
+    /// <summary>Reads a version (one read, outside any unit of work), or <see langword="null"/> if it does not exist.</summary>
+    Task<RegisteredModelVersion?> ReadVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken);
+
+    /// <summary>Stores a reference profile's content for <paramref name="version"/>, before the unit of work that references it.</summary>
+    /// <returns>Its descriptor, to keep in <see cref="RegisteredModelVersion.ReferenceProfile"/>.</returns>
+    Task<ArtifactDescriptor> PutProfileAsync(ModelName name, ModelVersion version, ReferenceProfileBlob profile, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a stored profile that nothing references (best effort: a failure is logged, not thrown).</summary>
+    Task DeleteProfileAsync(ModelName name, ModelVersion version, ArtifactDescriptor profile);
+
     /// <summary>
     /// Reads the audit events that match <paramref name="query"/> (checked by the core): the <see cref="AuditQuery.Limit"/>
     /// most recent ones, oldest first.
@@ -51,6 +61,12 @@ internal interface IRegistryUnitOfWork
 
     /// <summary>Reads a version, or <see langword="null"/> if it does not exist.</summary>
     Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a version's new editable state (description, tags, metrics, parameters, reference profile and update time),
+    /// with <paramref name="audit"/>; returns the version as stored.
+    /// </summary>
+    Task<RegisteredModelVersion> UpdateVersionAsync(RegisteredModelVersion version, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>Reads an alias: its holder (<see langword="null"/> if unassigned) and its revision (0 if never assigned).</summary>
     Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken);

@@ -85,6 +85,60 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces a version's reference profile: the content is stored first, then referenced in one unit of work (audited);
+    /// the replaced profile is deleted after the commit, the new one if the unit of work fails.
+    /// </summary>
+    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
+        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor, CancellationToken cancellationToken)
+    {
+        RegistryValidation.Name(name, nameof(name));
+        RegistryValidation.Version(version, nameof(version));
+        ArgumentNullException.ThrowIfNull(profile);
+        RegistryValidation.Profile(profile, nameof(profile));
+        string who = RegistryValidation.Actor(actor, defaultActor, nameof(actor));
+        if (await store.ReadVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw NotFound($"Version {version} of model '{name}' does not exist.");
+        }
+
+        ArtifactDescriptor stored = await store.PutProfileAsync(name, version, profile, cancellationToken).ConfigureAwait(false);
+        RegisteredModelVersion updated;
+        ArtifactDescriptor? previous;
+        try
+        {
+            (updated, previous) = await store.WriteModelAsync(
+                name,
+                $"Setting the reference profile of version {version} of model '{name}'",
+                async uow =>
+                {
+                    RegisteredModelVersion current = await uow.ReadVersionAsync(version, cancellationToken).ConfigureAwait(false)
+                        ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                    DateTimeOffset now = uow.Now;
+                    RegisteredModelVersion changed = current with { ReferenceProfile = stored, ReferenceProfileContentType = profile.ContentType, UpdatedAt = now };
+                    RegisteredModelVersion result = await uow.UpdateVersionAsync(
+                        changed,
+                        Audit(now, who, AuditActions.ReferenceProfileSet, name, AliasRules.Target(name, version), current.ReferenceProfile?.Sha256, stored.Sha256, null),
+                        cancellationToken).ConfigureAwait(false);
+                    await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
+                    return (result, current.ReferenceProfile);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DeleteProfileAsync(name, version, stored).ConfigureAwait(false);   // referenced by nothing
+            throw;
+        }
+
+        if (previous is not null && previous.Path != stored.Path)
+        {
+            await store.DeleteProfileAsync(name, version, previous).ConfigureAwait(false);
+        }
+
+        return updated;
+    }
+
     /// <summary>Promotes a ready version to an alias, if every gate passes; a rejection is audited.</summary>
     public async Task<AliasHistoryEntry> PromoteAsync(PromoteRequest request, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace MLOps;
 
@@ -29,6 +30,15 @@ public sealed partial class PostgresModelRegistry
 
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
+
+        public Task<RegisteredModelVersion?> ReadVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken) =>
+            registry.GetVersionAsync(name, version, cancellationToken);
+
+        public Task<ArtifactDescriptor> PutProfileAsync(ModelName name, ModelVersion version, ReferenceProfileBlob profile, CancellationToken cancellationToken) =>
+            registry.PutProfileAsync(name, profile, cancellationToken);
+
+        public Task DeleteProfileAsync(ModelName name, ModelVersion version, ArtifactDescriptor profile) =>
+            registry.DeleteUploadsAsync(name, [profile.Path], null);
     }
 
     /// <summary>One transaction that may insert a model (<c>ON CONFLICT DO NOTHING</c> decides a race).</summary>
@@ -68,6 +78,27 @@ public sealed partial class PostgresModelRegistry
 
         public Task<RegisteredModelVersion?> ReadVersionAsync(ModelVersion version, CancellationToken cancellationToken) =>
             PostgresModelRegistry.ReadVersionAsync(m, name, version, cancellationToken);
+
+        public async Task<RegisteredModelVersion> UpdateVersionAsync(RegisteredModelVersion version, AuditEvent audit, CancellationToken cancellationToken)
+        {
+            using (NpgsqlCommand update = m.Command(
+                """
+                UPDATE __schema__.model_versions SET description = $3, tags = $4, metrics = $5, params = $6, profile_key = $7, profile_sha256 = $8,
+                  profile_length = $9, profile_content_type = $10, updated_at = $11
+                WHERE model_name = $1 AND version = $2
+                """)
+                .With(name.Value).With(version.Version.Number).WithText(version.Description).WithJson(PostgresJson.Dictionary(version.Tags))
+                .WithJson(PostgresJson.Dictionary(version.Metrics)).WithJson(PostgresJson.Dictionary(version.Params))
+                .WithText(version.ReferenceProfile?.Path).WithText(version.ReferenceProfile?.Sha256).WithNullable(version.ReferenceProfile?.Length, NpgsqlDbType.Bigint)
+                .WithText(version.ReferenceProfileContentType).With(version.UpdatedAt))
+            {
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            return await PostgresModelRegistry.ReadVersionAsync(m, name, version.Version, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The updated version disappeared.");
+        }
 
         public async Task<AliasState> ReadAliasAsync(ModelAlias alias, CancellationToken cancellationToken)
         {

@@ -228,69 +228,11 @@ public sealed partial class PostgresModelRegistry
         return await _store.OpenReadAsync(new ArtifactDescriptor(artifact.Key, artifact.Sha256, artifact.Length), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public override async Task<RegisteredModelVersion> SetReferenceProfileAsync(
-        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
+    /// <summary>Stores a reference profile's content under a key unique to this attempt.</summary>
+    private async Task<ArtifactDescriptor> PutProfileAsync(ModelName name, ReferenceProfileBlob profile, CancellationToken cancellationToken)
     {
-        RequireName(name, nameof(name));
-        RequireVersion(version, nameof(version));
-        ArgumentNullException.ThrowIfNull(profile);
-        RegistryValidation.Profile(profile, nameof(profile));
-        string by = Actor(actor, nameof(actor));
-        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw NotFound($"Version {version} of model '{name}' does not exist.");
-        }
-
-        ArtifactDescriptor stored;
-        using (var content = new MemoryStream(profile.Content.ToArray(), writable: false))
-        {
-            stored = await _store.PutAsync($"{name.Value}/{Guid.NewGuid():N}/{ProfileKeyName}", content, cancellationToken).ConfigureAwait(false);
-        }
-
-        string? replaced = null;
-        try
-        {
-            RegisteredModelVersion result = await MutateAsync(
-                async m =>
-                {
-                    if (!await m.LockModelAsync(name, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw NotFound($"Model '{name}' does not exist.");
-                    }
-
-                    RegisteredModelVersion before = await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
-                        ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
-                    replaced = before.ReferenceProfile?.Path;
-                    using (NpgsqlCommand update = m.Command(
-                        """
-                        UPDATE __schema__.model_versions SET profile_key = $3, profile_sha256 = $4, profile_length = $5, profile_content_type = $6, updated_at = $7
-                        WHERE model_name = $1 AND version = $2
-                        """)
-                        .With(name.Value).With(version.Number).With(stored.Path).With(stored.Sha256).With(stored.Length).With(profile.ContentType).With(m.Now))
-                    {
-                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await m.AuditAsync(by, AuditActions.ReferenceProfileSet, name, Target(name, version), before.ReferenceProfile?.Sha256, stored.Sha256, null, cancellationToken)
-                        .ConfigureAwait(false);
-                    await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
-                    return await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException("The updated version disappeared.");
-                },
-                cancellationToken).ConfigureAwait(false);
-            if (replaced is not null)
-            {
-                await DeleteUploadsAsync(name, [replaced], null).ConfigureAwait(false);
-            }
-
-            return result;
-        }
-        catch
-        {
-            await DeleteUploadsAsync(name, [stored.Path], null).ConfigureAwait(false);
-            throw;
-        }
+        using var content = new MemoryStream(profile.Content.ToArray(), writable: false);
+        return await _store.PutAsync($"{name.Value}/{Guid.NewGuid():N}/{ProfileKeyName}", content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
