@@ -45,7 +45,8 @@ public abstract class ModelRegistry : IModelRegistry
     public abstract Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default);
 
     /// <inheritdoc/>
-    public abstract Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default);
+    public Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default) =>
+        Core.UpdateVersionAsync(request, cancellationToken);
 
     /// <inheritdoc/>
     public abstract Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default);

@@ -249,35 +249,6 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <inheritdoc/>
-    public override async Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
-        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
-        RegistryCore.ValidateVersionUpdate(request);
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        RegisteredModelVersion updated;
-        try
-        {
-            await EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-            using (await LockAsync(cancellationToken).ConfigureAwait(false))
-            {
-                (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
-                    ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
-                updated = RegistryCore.ApplyVersionUpdate(current, request, _time.GetUtcNow());
-                await CommitVersionAsync(updated, carried, RegistryCore.VersionUpdated(current, updated, actor, request.Reason)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StorageFailure($"Updating version {version} of model '{name}'", ex);
-        }
-
-        Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
-        return updated;
-    }
-
-    /// <inheritdoc/>
     public override async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RegistryValidation.Name(name, nameof(name));

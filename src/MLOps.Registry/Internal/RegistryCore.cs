@@ -340,8 +340,32 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         return store.ReadAuditAsync(query, cancellationToken);
     }
 
-    /// <summary>Checks a version update's arguments (everything but the name and version, checked by the caller).</summary>
-    public static void ValidateVersionUpdate(UpdateVersionRequest request)
+    /// <summary>Updates a version's description, tags, metrics and (write-once) parameters.</summary>
+    public async Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelName name = RegistryValidation.Name(request.Name, nameof(request));
+        ModelVersion version = RegistryValidation.Version(request.Version, nameof(request));
+        ValidateVersionUpdate(request);
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        return await store.WriteModelAsync(
+            name,
+            $"Updating version {version} of model '{name}'",
+            async uow =>
+            {
+                RegisteredModelVersion current = await uow.ReadVersionAsync(version, cancellationToken).ConfigureAwait(false)
+                    ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
+                RegisteredModelVersion updated = ApplyVersionUpdate(current, request, uow.Now);
+                RegisteredModelVersion stored = await uow.UpdateVersionAsync(updated, VersionUpdated(current, updated, actor, request.Reason), cancellationToken)
+                    .ConfigureAwait(false);
+                await uow.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
+                return stored;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a version update's arguments (everything but the name and version).</summary>
+    private static void ValidateVersionUpdate(UpdateVersionRequest request)
     {
         RegistryValidation.Text(request.Description, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
@@ -355,7 +379,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     /// Applies a version update: the description if given, tags removed then set, metrics overwritten, parameters added
     /// (write-once: any already logged fails the whole update with <see cref="RegistryErrorCode.ParamAlreadyLogged"/>).
     /// </summary>
-    public static RegisteredModelVersion ApplyVersionUpdate(RegisteredModelVersion current, UpdateVersionRequest request, DateTimeOffset now)
+    private static RegisteredModelVersion ApplyVersionUpdate(RegisteredModelVersion current, UpdateVersionRequest request, DateTimeOffset now)
     {
         if (request.Params is { Count: > 0 } newParams)
         {
@@ -391,7 +415,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     }
 
     /// <summary>The audit event of a version update.</summary>
-    public static AuditEvent VersionUpdated(RegisteredModelVersion before, RegisteredModelVersion after, string actor, string? reason) =>
+    private static AuditEvent VersionUpdated(RegisteredModelVersion before, RegisteredModelVersion after, string actor, string? reason) =>
         Audit(after.UpdatedAt, actor, AuditActions.VersionUpdated, after.Name, AliasRules.Target(after.Name, after.Version),
             VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(after.Description, after.Tags, after.Metrics, after.Params), reason);
 

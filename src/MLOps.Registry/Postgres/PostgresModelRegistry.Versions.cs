@@ -165,42 +165,6 @@ public sealed partial class PostgresModelRegistry
     }
 
     /// <inheritdoc/>
-    public override Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireVersion(request.Version, nameof(request));
-        RegistryCore.ValidateVersionUpdate(request);
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                    ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                RegisteredModelVersion updated = RegistryCore.ApplyVersionUpdate(before, request, m.Now);
-                using (NpgsqlCommand update = m.Command(
-                    "UPDATE __schema__.model_versions SET description = $3, params = $4, metrics = $5, tags = $6, updated_at = $7 WHERE model_name = $1 AND version = $2")
-                    .With(request.Name.Value).With(request.Version.Number).WithText(updated.Description)
-                    .WithJson(PostgresJson.Dictionary(updated.Params)).WithJson(PostgresJson.Dictionary(updated.Metrics)).WithJson(PostgresJson.Dictionary(updated.Tags))
-                    .With(updated.UpdatedAt))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(RegistryCore.VersionUpdated(before, updated, actor, request.Reason), cancellationToken).ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
-                return await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The updated version disappeared.");
-            },
-            cancellationToken);
-    }
-
-    /// <inheritdoc/>
     public override async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
