@@ -18,7 +18,7 @@ public sealed partial class FileSystemModelRegistry
 
                 DateTimeOffset now = _time.GetUtcNow();
                 await CommitVersionAsync(stored.Version with { Status = ModelVersionStatus.Failed, StatusMessage = message, UpdatedAt = now }, stored.Pending,
-                    Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version), nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Failed), message))
+                    RegistryCore.VersionStatusChanged(name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Failed, message, now))
                     .ConfigureAwait(false);
             }
 

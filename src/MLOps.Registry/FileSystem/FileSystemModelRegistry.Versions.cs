@@ -34,7 +34,7 @@ public sealed partial class FileSystemModelRegistry
                 {
                     if (!request.CreateModelIfMissing)
                     {
-                        throw NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
+                        throw RegistryCore.ModelMissing(name);
                     }
 
                     RegisteredModel model = RegistryCore.NewModel(name, null, null, actor, now);
@@ -66,8 +66,7 @@ public sealed partial class FileSystemModelRegistry
                     CreatedBy = actor,
                 };
                 DirectorySync.CreateDirectory(VersionsDir(name));
-                await CommitVersionAsync(pending, null, Audit(now, actor, AuditActions.VersionCreated, name, AliasRules.Target(name, version), null, nameof(ModelVersionStatus.Pending), null))
-                    .ConfigureAwait(false);
+                await CommitVersionAsync(pending, null, RegistryCore.VersionCreated(name, version, actor, request.Lineage, now)).ConfigureAwait(false);
                 allocated = true;
                 Fault?.Invoke("version-pending-written");
                 document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
@@ -155,8 +154,8 @@ public sealed partial class FileSystemModelRegistry
                     ReferenceProfileContentType = request.ReferenceProfile?.ContentType,
                     UpdatedAt = now,
                 };
-                await CommitVersionAsync(ready, carried, Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version),
-                    nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null)).ConfigureAwait(false);
+                await CommitVersionAsync(ready, carried, RegistryCore.VersionStatusChanged(name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, now))
+                    .ConfigureAwait(false);
             }
 
             Log.VersionRegistered(_logger, name.Value, version, artifacts.Count, actor);

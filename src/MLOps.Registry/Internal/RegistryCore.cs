@@ -51,6 +51,19 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     public static AuditEvent ModelCreated(RegisteredModel model) =>
         Audit(model.CreatedAt, model.CreatedBy, AuditActions.ModelCreated, model.Name, model.Name.Value, null, ModelState(model.Description, model.Tags), null);
 
+    /// <summary>The error of a registration into a missing model that the request does not create.</summary>
+    public static ModelRegistryException ModelMissing(ModelName name) =>
+        NotFound($"Registered model '{name}' does not exist (CreateModelIfMissing is false).");
+
+    /// <summary>The audit event of a version's creation (pending); its reason is the lineage's, if any.</summary>
+    public static AuditEvent VersionCreated(ModelName name, ModelVersion version, string actor, ModelLineage? lineage, DateTimeOffset now) =>
+        Audit(now, actor, AuditActions.VersionCreated, name, AliasRules.Target(name, version), null, nameof(ModelVersionStatus.Pending), lineage?.Reason);
+
+    /// <summary>The audit event of a version's change of status (pending to ready, or to failed with the failure as the reason).</summary>
+    public static AuditEvent VersionStatusChanged(
+        ModelName name, ModelVersion version, string actor, ModelVersionStatus from, ModelVersionStatus to, string? reason, DateTimeOffset now) =>
+        Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version), from.ToString(), to.ToString(), reason);
+
     /// <summary>Updates a model's description and tags.</summary>
     public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public sealed partial class PostgresModelRegistry
         string actor = Actor(request.Actor);
         if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+            throw RegistryCore.ModelMissing(request.Name);
         }
 
         // Upload first, outside the transaction, under keys unique to this attempt: the version row lock is then held only
@@ -66,7 +66,7 @@ public sealed partial class PostgresModelRegistry
                         .With(request.Name.Value).With(m.Now))
                     {
                         number = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?
-                            ?? throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+                            ?? throw RegistryCore.ModelMissing(request.Name);
                     }
 
                     var version = new ModelVersion(number);
@@ -88,11 +88,9 @@ public sealed partial class PostgresModelRegistry
 
                     // Artifacts are stored before the row is inserted, so the version is ready when it becomes visible;
                     // the audit trail still records both steps (created pending, then ready) like every backend.
-                    string target = Target(request.Name, version);
-                    await m.AuditAsync(actor, AuditActions.VersionCreated, request.Name, target, null, nameof(ModelVersionStatus.Pending), request.Lineage?.Reason, cancellationToken)
-                        .ConfigureAwait(false);
+                    await m.AuditAsync(RegistryCore.VersionCreated(request.Name, version, actor, request.Lineage, m.Now), cancellationToken).ConfigureAwait(false);
                     await m.AuditAsync(
-                        actor, AuditActions.VersionStatusChanged, request.Name, target, nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null, cancellationToken)
+                        RegistryCore.VersionStatusChanged(request.Name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, m.Now), cancellationToken)
                         .ConfigureAwait(false);
                     await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, version), cancellationToken).ConfigureAwait(false);
                     return await ReadVersionAsync(m, request.Name, version, cancellationToken).ConfigureAwait(false)
@@ -216,8 +214,6 @@ public sealed partial class PostgresModelRegistry
             return new ReferenceProfileBlob(found.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
         }
     }
-
-    private static string Target(ModelName name, ModelVersion version) => $"{name}/{version}";
 
     private async Task DeleteUploadsAsync(ModelName name, IEnumerable<string> keys, string? profileKey)
     {

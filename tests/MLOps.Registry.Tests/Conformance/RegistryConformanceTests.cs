@@ -180,6 +180,21 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RegisterVersion_WithLineageReason_AuditsItAsTheCreationReasonOnEveryBackend()
+    {
+        // The file system audited the creation with no reason, PostgreSQL with the lineage's: one rule in RegistryCore now.
+        await Registry.RegisterVersionAsync(new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("x"))])
+        {
+            Lineage = new ModelLineage { Trigger = "drift", Reason = "feature drift on 'fare'" },
+        });
+
+        AuditEvent created = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.VersionCreated }));
+        Assert.Equal("feature drift on 'fare'", created.Reason);
+        AuditEvent ready = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.VersionStatusChanged }));
+        Assert.Null(ready.Reason);
+    }
+
+    [Fact]
     public async Task RegisterVersion_Repeatedly_AllocatesConsecutiveIncreasingNumbers()
     {
         var versions = new List<int>();
