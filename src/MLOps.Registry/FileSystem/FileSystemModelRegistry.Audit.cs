@@ -172,8 +172,4 @@ public sealed partial class FileSystemModelRegistry
         var entry = new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = 0, Event = auditEvent };
         await PublishAuditAsync(name, [entry]).ConfigureAwait(false);
     }
-
-    private static AuditEvent Audit(DateTimeOffset now, string actor, string action, ModelName model, string target, string? before, string? after, string? reason) =>
-        RegistryCore.Audit(now, actor, action, model, target, before, after, reason);
-
 }

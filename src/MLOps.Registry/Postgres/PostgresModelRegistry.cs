@@ -357,8 +357,6 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
 
     private static ModelRegistryException NotFound(string what) => new(RegistryErrorCode.NotFound, what);
 
-    private static ModelRegistryException InvalidState(string what) => new(RegistryErrorCode.InvalidState, what);
-
     /// <summary>One open transaction; collects the changes to raise after it commits.</summary>
     private sealed class Mutation(PostgresModelRegistry registry, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -380,15 +378,12 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }
 
-        public Task AuditAsync(AuditEvent audit, CancellationToken cancellationToken) =>
-            AuditAsync(audit.Actor, audit.Action, audit.Model, audit.Target, audit.Before, audit.After, audit.Reason, cancellationToken);
-
-        public async Task AuditAsync(
-            string actor, string action, ModelName model, string target, string? before, string? after, string? reason, CancellationToken cancellationToken)
+        /// <summary>Records an audit event, stamped with the transaction's time.</summary>
+        public async Task AuditAsync(AuditEvent audit, CancellationToken cancellationToken)
         {
             using NpgsqlCommand command = Command(
                 "INSERT INTO __schema__.audit_events (at, actor, action, model_name, target, before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .With(Now).With(actor).With(action).With(model.Value).With(target).WithText(before).WithText(after).WithText(reason);
+                .With(Now).With(audit.Actor).With(audit.Action).With(audit.Model.Value).With(audit.Target).WithText(audit.Before).WithText(audit.After).WithText(audit.Reason);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
