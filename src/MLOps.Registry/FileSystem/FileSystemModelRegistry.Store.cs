@@ -8,43 +8,30 @@ public sealed partial class FileSystemModelRegistry
     /// <summary>The registry directory as the store of <see cref="RegistryCore"/>: a unit of work holds the registry lock.</summary>
     private sealed class Store(FileSystemModelRegistry registry) : IRegistryStore
     {
-        public async Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken)
-        {
-            T result;
-            UnitOfWork uow;
-            try
-            {
-                await registry.EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
-                using (await registry.LockAsync(cancellationToken).ConfigureAwait(false))
+        public Task<T> WriteModelAsync<T>(ModelName name, string operation, Func<IRegistryUnitOfWork, Task<T>> work, CancellationToken cancellationToken) =>
+            LockedAsync(
+                operation,
+                async changes =>
                 {
                     ModelDocument document = await registry.RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
-                    uow = new UnitOfWork(registry, document);
-                    result = await work(uow).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (IsStorageFailure(ex))
-            {
-                throw registry.StorageFailure(operation, ex);
-            }
+                    return await work(new UnitOfWork(registry, document, changes)).ConfigureAwait(false);
+                },
+                cancellationToken);
 
-            foreach (RegistryChange change in uow.Changes)
-            {
-                registry.Publish(change);
-            }
+        public Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken) =>
+            LockedAsync(operation, changes => work(new Creation(registry, changes)), cancellationToken);
 
-            return result;
-        }
-
-        public async Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken)
+        /// <summary>Runs <paramref name="work"/> under the registry lock; publishes the changes it recorded once the lock is released.</summary>
+        private async Task<T> LockedAsync<T>(string operation, Func<List<RegistryChange>, Task<T>> work, CancellationToken cancellationToken)
         {
+            var changes = new List<RegistryChange>();
             T result;
-            var creation = new Creation(registry);
             try
             {
                 await registry.EnsureSchemaAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
                 using (await registry.LockAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    result = await work(creation).ConfigureAwait(false);
+                    result = await work(changes).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (IsStorageFailure(ex))
@@ -52,7 +39,7 @@ public sealed partial class FileSystemModelRegistry
                 throw registry.StorageFailure(operation, ex);
             }
 
-            foreach (RegistryChange change in creation.Changes)
+            foreach (RegistryChange change in changes)
             {
                 registry.Publish(change);
             }
@@ -83,10 +70,8 @@ public sealed partial class FileSystemModelRegistry
     }
 
     /// <summary>A model's creation, under the lock: a new directory with its <c>model.json</c>.</summary>
-    private sealed class Creation(FileSystemModelRegistry registry) : IRegistryCreation
+    private sealed class Creation(FileSystemModelRegistry registry, List<RegistryChange> changes) : IRegistryCreation
     {
-        public List<RegistryChange> Changes { get; } = [];
-
         public DateTimeOffset Now => registry._time.GetUtcNow();
 
         public async Task<bool> InsertModelAsync(RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
@@ -102,17 +87,15 @@ public sealed partial class FileSystemModelRegistry
 
         public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken)
         {
-            Changes.Add(change);
+            changes.Add(change);
             return Task.CompletedTask;
         }
     }
 
     /// <summary>One model's <c>model.json</c>, read under the lock; every write is an atomic replace with its audit event.</summary>
-    private sealed class UnitOfWork(FileSystemModelRegistry registry, ModelDocument document) : IRegistryUnitOfWork
+    private sealed class UnitOfWork(FileSystemModelRegistry registry, ModelDocument document, List<RegistryChange> changes) : IRegistryUnitOfWork
     {
         private (List<PromotionApproval> Approvals, List<PendingAuditEvent> Carried)? _approvals;
-
-        public List<RegistryChange> Changes { get; } = [];
 
         public ModelName Name => document.Model.Name;
 
@@ -189,7 +172,7 @@ public sealed partial class FileSystemModelRegistry
 
         public Task ChangedAsync(RegistryChange change, CancellationToken cancellationToken)
         {
-            Changes.Add(change);
+            changes.Add(change);
             return Task.CompletedTask;
         }
 
