@@ -1117,6 +1117,27 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribe_HandlerThrows_OtherHandlersStillReceiveThisInstancesChangesInCommitOrder()
+    {
+        // One subscriber list for every backend (ModelRegistry): a throwing handler is logged, the others run, and this
+        // instance's changes arrive in the order they committed.
+        await RegisterAsync();
+        var changes = new ConcurrentQueue<RegistryChange>();
+        using (Registry.Subscribe(_ => throw new InvalidOperationException("a broken subscriber")))
+        using (Registry.Subscribe(changes.Enqueue))
+        {
+            await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+            await Registry.UpdateModelAsync(new UpdateModelRequest(Name()) { Description = "after the promotion" });
+            await Eventually.HoldsAsync(
+                () => changes.Any(c => c.Kind == RegistryChangeKind.ModelUpdated),
+                "ModelUpdated reaches the second handler although the first throws");
+        }
+
+        RegistryChangeKind[] own = [.. changes.Where(c => c.Name == Name() && c.Kind != RegistryChangeKind.External).Select(c => c.Kind)];
+        Assert.Equal([RegistryChangeKind.AliasChanged, RegistryChangeKind.ModelUpdated], own);
+    }
+
+    [Fact]
     public async Task Subscribe_ReceivesChangesMadeThroughAnotherInstance()
     {
         await RegisterAsync();
