@@ -49,8 +49,8 @@ internal static partial class Log
     public static partial void WatcherFailed(ILogger logger, Exception exception, string rootPath);
 
     [LoggerMessage(EventId = 207, EventName = "RegistrySubscriberFailed", Level = LogLevel.Warning,
-        Message = "A registry change subscriber threw.")]
-    public static partial void SubscriberFailed(ILogger logger, Exception exception);
+        Message = "A registry change subscriber threw while handling {Kind} of model '{ModelName}'.")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception, RegistryChangeKind kind, string modelName);
 
     [LoggerMessage(EventId = 208, EventName = "RegistryAuditRepaired", Level = LogLevel.Information,
         Message = "Appended {Count} audit event(s) of model '{ModelName}' that an earlier write could not append.")]

@@ -62,7 +62,7 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
     public PostgresExperimentTracker(PostgresRegistryOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(OpenDataSource(options), ownsDataSource: true, options, timeProvider, loggerFactory)
+        : this(PostgresRegistryDataSource.Open(options), ownsDataSource: true, options, timeProvider, loggerFactory)
     {
     }
 
@@ -451,27 +451,4 @@ public sealed partial class PostgresExperimentTracker : IExperimentTracker, IAsy
     /// <summary>Migrates (or, with migration off, verifies) the schema once; a failed attempt is retried by the next call.</summary>
     internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
         _migrator.EnsurePreparedAsync(_migrateOnStart, "tracker", cancellationToken);
-
-
-    private static PostgresRegistryDataSource OpenDataSource(PostgresRegistryOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            errors.AddRange(results.Select(r => r.ErrorMessage ?? "invalid."));
-        }
-
-        ValidateOptionsResult validation = new PostgresRegistryOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            errors.AddRange(validation.Failures);
-        }
-
-        return errors.Count > 0
-            ? throw new ArgumentException("The PostgreSQL options are invalid: " + string.Join(" ", errors), nameof(options))
-            : new PostgresRegistryDataSource(Options.Create(options));
-    }
-
 }

@@ -58,9 +58,9 @@ public static class PostgresRegistryMLOpsBuilderExtensions
                 sp.GetRequiredService<PostgresRegistryDataSource>().Value,
                 ownsDataSource: false,
                 options,
-                options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}",
+                PostgresModelRegistry.DefaultActorOf(options),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.Postgres") ?? NullLogger.Instance);
+                sp.GetService<ILoggerFactory>()?.CreateLogger(PostgresModelRegistry.LoggerCategory) ?? NullLogger.Instance);
         });
         services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));
         services.TryAddSingleton<IModelRegistry>(sp =>

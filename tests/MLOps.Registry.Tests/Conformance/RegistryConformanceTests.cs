@@ -172,6 +172,29 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryAudit_InvalidQuery_ThrowsArgumentExceptionOnEveryBackend()
+    {
+        // The query is checked once, in the core: PostgreSQL used to run a query for the default (empty) model name.
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Registry.QueryAuditAsync(new AuditQuery { Limit = 0 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Registry.QueryAuditAsync(new AuditQuery { Model = default(ModelName) }));
+    }
+
+    [Fact]
+    public async Task RegisterVersion_WithLineageReason_AuditsItAsTheCreationReasonOnEveryBackend()
+    {
+        // The file system audited the creation with no reason, PostgreSQL with the lineage's: one rule in RegistryCore now.
+        await Registry.RegisterVersionAsync(new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("x"))])
+        {
+            Lineage = new ModelLineage { Trigger = "drift", Reason = "feature drift on 'fare'" },
+        });
+
+        AuditEvent created = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.VersionCreated }));
+        Assert.Equal("feature drift on 'fare'", created.Reason);
+        AuditEvent ready = Assert.Single(await Registry.QueryAuditAsync(new AuditQuery { Action = AuditActions.VersionStatusChanged }));
+        Assert.Null(ready.Reason);
+    }
+
+    [Fact]
     public async Task RegisterVersion_Repeatedly_AllocatesConsecutiveIncreasingNumbers()
     {
         var versions = new List<int>();
@@ -756,11 +779,25 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rollback_UnassignedAlias_ThrowsInvalidStateOrNotFound()
+    public async Task Rollback_NeverAssignedAlias_ThrowsInvalidState()
     {
+        // As documented on IModelRegistry.RollbackAsync: no previous holder is InvalidState (PostgreSQL said NotFound).
         await RegisterAsync();
         var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Registry.RollbackAsync(new RollbackRequest(Name(), Alias())));
-        Assert.True(ex.ErrorCode is RegistryErrorCode.InvalidState or RegistryErrorCode.NotFound, ex.ErrorCode.ToString());
+        Assert.Equal(RegistryErrorCode.InvalidState, ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task RemoveAlias_UnassignedAliasAndStaleExpectedRevision_ThrowsConflict()
+    {
+        // The revision is checked first, as by PromoteAsync and RollbackAsync (PostgreSQL said NotFound).
+        await RegisterAsync();
+        await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+        await Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()));
+
+        await Assert.ThrowsAsync<RegistryConflictException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { ExpectedRevision = 1 }));
+        var ex = await Assert.ThrowsAsync<ModelRegistryException>(() => Registry.RemoveAliasAsync(new RemoveAliasRequest(Name(), Alias()) { ExpectedRevision = 2 }));
+        Assert.Equal(RegistryErrorCode.NotFound, ex.ErrorCode);
     }
 
     [Fact]
@@ -835,6 +872,7 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
 
         PromotionApproval requested = await Registry.RequestApprovalAsync(new ApprovalRequest(Name(), new ModelVersion(1), Alias()) { Actor = "alice", Reason = "ready" });
         Assert.Equal(ApprovalState.Pending, requested.State);
+        Assert.Matches("^[0-9a-f]{32}$", requested.Id);   // one id format on every backend (the file system used 16 digits)
         await Assert.ThrowsAsync<PromotionRejectedException>(() => Registry.PromoteAsync(gated));
 
         var self = await Assert.ThrowsAsync<ModelRegistryException>(() =>
@@ -1011,6 +1049,28 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_ModelAndVersionStates_AreDescribedAlikeOnEveryBackend()
+    {
+        // The file system described a created model by its description alone and dropped every description from update
+        // summaries; PostgreSQL wrote {description, tags} with nulls. One description now: compact JSON, nulls left out.
+        await Registry.CreateModelAsync(new CreateModelRequest(Name()) { Tags = new Dictionary<string, string> { ["team"] = "fares" } });
+        await Registry.UpdateModelAsync(new UpdateModelRequest(Name()) { Description = "d" });
+        await RegisterAsync();
+        await Registry.UpdateVersionAsync(new UpdateVersionRequest(Name(), new ModelVersion(1)) { Description = "v", Metrics = new Dictionary<string, double> { ["r2"] = 0.5 } });
+
+        IReadOnlyList<AuditEvent> events = await Registry.QueryAuditAsync(new AuditQuery { Model = Name() });
+
+        AuditEvent created = Assert.Single(events, e => e.Action == AuditActions.ModelCreated);
+        AuditEvent updated = Assert.Single(events, e => e.Action == AuditActions.ModelUpdated);
+        Assert.Equal("""{"tags":{"team":"fares"}}""", created.After);
+        Assert.Equal(created.After, updated.Before);
+        Assert.Equal("""{"description":"d","tags":{"team":"fares"}}""", updated.After);
+        AuditEvent version = Assert.Single(events, e => e.Action == AuditActions.VersionUpdated);
+        Assert.Equal("""{"tags":{},"metrics":{},"params":{}}""", version.Before);
+        Assert.Equal("""{"description":"v","tags":{},"metrics":{"r2":0.5},"params":{}}""", version.After);
+    }
+
+    [Fact]
     public async Task Audit_QueryFiltersByModelActionAndTimeRange()
     {
         await RegisterAsync("taxi");
@@ -1054,6 +1114,27 @@ public abstract class RegistryConformanceTests : IAsyncLifetime
                 () => changes.Any(c => c.Name == Name() && c.Kind == RegistryChangeKind.AliasChanged && c.Alias == Alias() && c.Version == new ModelVersion(1)),
                 "AliasChanged for this instance's own promotion, with its alias and version (External alone, from the watcher, does not count)");
         }
+    }
+
+    [Fact]
+    public async Task Subscribe_HandlerThrows_OtherHandlersStillReceiveThisInstancesChangesInCommitOrder()
+    {
+        // One subscriber list for every backend (ModelRegistry): a throwing handler is logged, the others run, and this
+        // instance's changes arrive in the order they committed.
+        await RegisterAsync();
+        var changes = new ConcurrentQueue<RegistryChange>();
+        using (Registry.Subscribe(_ => throw new InvalidOperationException("a broken subscriber")))
+        using (Registry.Subscribe(changes.Enqueue))
+        {
+            await Registry.PromoteAsync(new PromoteRequest(Name(), new ModelVersion(1), Alias()));
+            await Registry.UpdateModelAsync(new UpdateModelRequest(Name()) { Description = "after the promotion" });
+            await Eventually.HoldsAsync(
+                () => changes.Any(c => c.Kind == RegistryChangeKind.ModelUpdated),
+                "ModelUpdated reaches the second handler although the first throws");
+        }
+
+        RegistryChangeKind[] own = [.. changes.Where(c => c.Name == Name() && c.Kind != RegistryChangeKind.External).Select(c => c.Kind)];
+        Assert.Equal([RegistryChangeKind.AliasChanged, RegistryChangeKind.ModelUpdated], own);
     }
 
     [Fact]

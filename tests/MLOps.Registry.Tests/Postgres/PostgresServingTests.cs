@@ -72,7 +72,7 @@ public sealed class PostgresServingTests(ITestOutputHelper output)
         var feedMayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (feedStartsAfterThePromotion)
         {
-            second.GetRequiredService<Registry.Postgres.Internal.PostgresModelRegistry>().BeforeChangeFeedStarts = feedMayStart.Task.WaitAsync;
+            second.GetRequiredService<PostgresModelRegistry>().BeforeChangeFeedStarts = feedMayStart.Task.WaitAsync;
         }
 
         await StartAsync(second);
@@ -80,7 +80,7 @@ public sealed class PostgresServingTests(ITestOutputHelper output)
         Assert.True(Serves(second, version: 1, model: 0));
         if (notifications && !feedStartsAfterThePromotion)
         {
-            var listening = second.GetRequiredService<Registry.Postgres.Internal.PostgresModelRegistry>();
+            var listening = second.GetRequiredService<PostgresModelRegistry>();
             await Eventually.HoldsAsync(() => listening.Listener is { BackendProcessId: > 0 }, "the second replica listens");
         }
 

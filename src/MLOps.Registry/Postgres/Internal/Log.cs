@@ -25,9 +25,6 @@ internal static partial class Log
         Message = "A PostgreSQL registry change notification on channel '{Channel}' could not be handled.")]
     public static partial void NotificationFailed(ILogger logger, Exception exception, string channel);
 
-    [LoggerMessage(EventId = 255, EventName = "PostgresSubscriberFailed", Level = LogLevel.Warning,
-        Message = "A registry change subscriber threw while handling {Kind} of model '{ModelName}'.")]
-    public static partial void SubscriberFailed(ILogger logger, Exception exception, RegistryChangeKind kind, string modelName);
 
     [LoggerMessage(EventId = 256, EventName = "PostgresPollFailed", Level = LogLevel.Warning,
         Message = "Polling the PostgreSQL registry (schema '{Schema}') for changes failed; retrying in {Interval}.")]

@@ -1,21 +1,33 @@
 using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <summary>
-/// The PostgreSQL <see cref="IModelRegistry"/>. Every mutation is one READ COMMITTED transaction that first locks the
-/// model's row (<c>SELECT … FOR UPDATE</c> or <c>UPDATE … RETURNING</c>), so mutations of one model are serialized
-/// across all connections and replicas while different models proceed in parallel; after the lock every statement sees
-/// everything committed before it. The audit event, the <c>change_seq</c> bump and the <c>pg_notify</c> are part of the
-/// same transaction, so they happen exactly when the change commits. Reads are single statements (one snapshot each).
+/// A model registry in PostgreSQL, shared by every process and replica that points at the database. Register it with
+/// <c>AddPostgresRegistry(…)</c>, or create one directly for scripts and tools (and dispose it).
 /// </summary>
-internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposable, IAsyncDisposable
+/// <remarks>
+/// <para>Every mutation is one READ COMMITTED transaction that first locks the model's row (<c>SELECT … FOR UPDATE</c>
+/// or <c>UPDATE … RETURNING</c>), so mutations of one model are serialized across all connections and replicas while
+/// different models proceed in parallel; after the lock every statement sees everything committed before it. The audit
+/// event, the <c>change_seq</c> bump and the <c>pg_notify</c> are part of the same transaction, so they happen exactly
+/// when the change commits. Reads are single statements (one snapshot each).</para>
+/// <para>Changes made by other processes reach <see cref="ModelRegistry.Subscribe"/> through <c>LISTEN</c>/<c>NOTIFY</c>, with polling
+/// (<see cref="PostgresRegistryOptions.PollInterval"/>) as the fallback. The schema is created or migrated on first use
+/// (<see cref="PostgresRegistryOptions.MigrateOnStart"/>).</para>
+/// </remarks>
+public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, IAsyncDisposable
 {
+    internal const string LoggerCategory = "MLOps.Registry.Postgres";
+
     private const string ModelColumns =
         "m.name, m.description, m.tags::text, m.last_version, m.created_at, m.updated_at, m.created_by, " +
         "(SELECT coalesce(jsonb_object_agg(a.alias, a.version), '{}')::text FROM __schema__.aliases a WHERE a.model_name = m.name AND a.version IS NOT NULL), " +
@@ -45,19 +57,45 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     private readonly int _commandTimeout;
     private readonly bool _migrateOnStart;
     private readonly PostgresSchemaMigrator _migrator;
-    private readonly RegistryChangeHub _changes;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pollGate = new(1, 1);   // never disposed: a late read may still take the baseline (no wait handle is created)
     private volatile bool _pollBaselined;
     private int _pollPasses;
 
-    public PostgresModelRegistry(
+    /// <summary>Opens a registry over the database and schema of <paramref name="options"/>; the schema is migrated on first use.</summary>
+    /// <param name="options">
+    /// The PostgreSQL options: <see cref="PostgresRegistryOptions.ConnectionString"/> or
+    /// <see cref="PostgresRegistryOptions.DataSource"/> (not disposed with the registry), the schema, the artifact store,
+    /// the default actor, the change feed and the timeouts.
+    /// </param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public PostgresModelRegistry(PostgresRegistryOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(PostgresRegistryDataSource.Open(options), options, timeProvider, loggerFactory)
+    {
+    }
+
+    private PostgresModelRegistry(PostgresRegistryDataSource source, PostgresRegistryOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+        : this(
+            source.Value,
+            source.Owned,
+            options,
+            DefaultActorOf(options),
+            timeProvider ?? TimeProvider.System,
+            (ILogger?)loggerFactory?.CreateLogger(LoggerCategory) ?? NullLogger.Instance)
+    {
+    }
+
+    internal PostgresModelRegistry(
         NpgsqlDataSource dataSource,
         bool ownsDataSource,
         PostgresRegistryOptions options,
         string defaultActor,
         TimeProvider timeProvider,
         ILogger logger)
+        : base(logger)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
@@ -73,20 +111,17 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         _logger = logger;
         _migrateOnStart = options.MigrateOnStart;
         _migrator = new PostgresSchemaMigrator(dataSource, options.Schema, logger);
-        _changes = new RegistryChangeHub(logger);
+        Core = new RegistryCore(new Store(this), defaultActor, logger);
         Channel = ChannelFor(options.Schema);
     }
 
     /// <summary>Gets the NOTIFY channel of this registry's schema.</summary>
-    public string Channel { get; }
+    internal string Channel { get; }
 
     /// <summary>Gets the id this instance puts in its notifications, to recognise its own.</summary>
     internal string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     internal IArtifactStore ArtifactStore => _store;
-
-    /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics).</summary>
-    internal Action<RegistryChange>? ChangePublished { get; set; }
 
     /// <summary>
     /// Gets or sets a fault-injection point awaited by each change-feed task (listener and poll loop) before it starts:
@@ -94,26 +129,32 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
     /// </summary>
     internal Func<CancellationToken, Task>? BeforeChangeFeedStarts { get; set; }
 
+    internal static string DefaultActorOf(PostgresRegistryOptions options) =>
+        options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
+
     internal static string ChannelFor(string schema) => "mlops_registry_" + schema;
 
     /// <summary>Migrates (or verifies) the schema once; a failed attempt is retried by the next call.</summary>
-    public Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
+    internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
         _migrator.EnsurePreparedAsync(_migrateOnStart, "registry", cancellationToken);
 
-    public IDisposable Subscribe(Action<RegistryChange> handler)
+    /// <summary>Starts the change feed (notifications, and polling as the fallback) on the first subscription.</summary>
+    private protected override void StartExternalChanges()
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        IDisposable subscription = _changes.Subscribe(handler);
-        StartChangeFeed();
-        return subscription;
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            StartChangeFeed();
+        }
     }
 
     /// <summary>Gets the change listener once the change feed runs (tests terminate its connection).</summary>
     internal PostgresChangeListener? Listener => _listener;
 
+    /// <summary>Stops the change feed and releases the data source if the registry opened it.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Stops the change feed and releases the data source if the registry opened it.</summary>
+    /// <returns>A task that completes when the registry is disposed.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -130,7 +171,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         {
         }
 
-        _changes.Dispose();
+        CloseChanges();
         _stopping.Dispose();
         if (_ownsDataSource)
         {
@@ -305,13 +346,7 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
         // process committed just before this one (a lower sequence) is never masked.
         foreach ((RegistryChange change, long _) in mutation.Changes)
         {
-            ChangePublished?.Invoke(change);
-            _changes.Raise(change);
-        }
-
-        if (mutation.ThrowAfterCommit is { } deferred)
-        {
-            throw deferred;
+            Publish(change);
         }
 
         return result;
@@ -322,15 +357,10 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
 
     private static ModelRegistryException NotFound(string what) => new(RegistryErrorCode.NotFound, what);
 
-    private static ModelRegistryException InvalidState(string what) => new(RegistryErrorCode.InvalidState, what);
-
     /// <summary>One open transaction; collects the changes to raise after it commits.</summary>
     private sealed class Mutation(PostgresModelRegistry registry, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         public List<(RegistryChange Change, long Sequence)> Changes { get; } = [];
-
-        /// <summary>Gets or sets an exception to throw after the transaction committed (a rejection that is audited).</summary>
-        public Exception? ThrowAfterCommit { get; set; }
 
         public DateTimeOffset Now { get; } = registry.Now();
 
@@ -348,12 +378,12 @@ internal sealed partial class PostgresModelRegistry : IModelRegistry, IDisposabl
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }
 
-        public async Task AuditAsync(
-            string actor, string action, ModelName model, string target, string? before, string? after, string? reason, CancellationToken cancellationToken)
+        /// <summary>Records an audit event, stamped with the transaction's time.</summary>
+        public async Task AuditAsync(AuditEvent audit, CancellationToken cancellationToken)
         {
             using NpgsqlCommand command = Command(
                 "INSERT INTO __schema__.audit_events (at, actor, action, model_name, target, before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .With(Now).With(actor).With(action).With(model.Value).With(target).WithText(before).WithText(after).WithText(reason);
+                .With(Now).With(audit.Actor).With(audit.Action).With(audit.Model.Value).With(audit.Target).WithText(audit.Before).WithText(audit.After).WithText(audit.Reason);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

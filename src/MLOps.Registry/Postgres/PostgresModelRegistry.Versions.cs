@@ -1,24 +1,27 @@
 using System.Globalization;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Versions, artifacts and reference profiles.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
     private const string ProfileKeyName = "reference-profile";
 
-    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         // The same argument rules as every backend (shared with the file-system registry).
         string primary = RegistryValidation.Register(request, nameof(request));
         string actor = Actor(request.Actor);
         if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+            throw RegistryCore.ModelMissing(request.Name);
         }
 
         // Upload first, outside the transaction, under keys unique to this attempt: the version row lock is then held only
@@ -50,7 +53,11 @@ internal sealed partial class PostgresModelRegistry
                 {
                     if (request.CreateModelIfMissing)
                     {
-                        await InsertModelAsync(m, request.Name, null, null, actor, cancellationToken).ConfigureAwait(false);
+                        RegisteredModel model = RegistryCore.NewModel(request.Name, null, null, actor, m.Now);
+                        if (await InsertModelAsync(m, model, RegistryCore.ModelCreated(model), cancellationToken).ConfigureAwait(false))
+                        {
+                            await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, request.Name), cancellationToken).ConfigureAwait(false);
+                        }
                     }
 
                     int number;
@@ -59,7 +66,7 @@ internal sealed partial class PostgresModelRegistry
                         .With(request.Name.Value).With(m.Now))
                     {
                         number = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?
-                            ?? throw NotFound($"Model '{request.Name}' does not exist (and the request does not create it).");
+                            ?? throw RegistryCore.ModelMissing(request.Name);
                     }
 
                     var version = new ModelVersion(number);
@@ -81,11 +88,9 @@ internal sealed partial class PostgresModelRegistry
 
                     // Artifacts are stored before the row is inserted, so the version is ready when it becomes visible;
                     // the audit trail still records both steps (created pending, then ready) like every backend.
-                    string target = Target(request.Name, version);
-                    await m.AuditAsync(actor, AuditActions.VersionCreated, request.Name, target, null, nameof(ModelVersionStatus.Pending), request.Lineage?.Reason, cancellationToken)
-                        .ConfigureAwait(false);
+                    await m.AuditAsync(RegistryCore.VersionCreated(request.Name, version, actor, request.Lineage, m.Now), cancellationToken).ConfigureAwait(false);
                     await m.AuditAsync(
-                        actor, AuditActions.VersionStatusChanged, request.Name, target, nameof(ModelVersionStatus.Pending), nameof(ModelVersionStatus.Ready), null, cancellationToken)
+                        RegistryCore.VersionStatusChanged(request.Name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, m.Now), cancellationToken)
                         .ConfigureAwait(false);
                     await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, version), cancellationToken).ConfigureAwait(false);
                     return await ReadVersionAsync(m, request.Name, version, cancellationToken).ConfigureAwait(false)
@@ -102,7 +107,8 @@ internal sealed partial class PostgresModelRegistry
         }
     }
 
-    public Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override Task<RegisteredModelVersion?> GetVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         RequireVersion(version, nameof(version));
@@ -116,7 +122,8 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    public Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override Task<RegisteredModelVersion?> ResolveAsync(ModelReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         return ReadAsync(
@@ -141,7 +148,8 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override Task<IReadOnlyList<RegisteredModelVersion>> ListVersionsAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -154,79 +162,8 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    public Task<RegisteredModelVersion> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RequireVersion(request.Version, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Metrics(request.Metrics, nameof(request));
-        RegistryValidation.Params(request.Params, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await m.LockModelAsync(request.Name, cancellationToken).ConfigureAwait(false))
-                {
-                    throw NotFound($"Model '{request.Name}' does not exist.");
-                }
-
-                RegisteredModelVersion before = await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                    ?? throw NotFound($"Version {request.Version} of model '{request.Name}' does not exist.");
-                var parameters = new Dictionary<string, string>(before.Params, StringComparer.Ordinal);
-                foreach (KeyValuePair<string, string> parameter in request.Params ?? new Dictionary<string, string>())
-                {
-                    if (parameters.TryGetValue(parameter.Key, out string? logged))
-                    {
-                        throw new ModelRegistryException(
-                            RegistryErrorCode.ParamAlreadyLogged,
-                            $"Parameter '{parameter.Key}' of version {request.Version} of model '{request.Name}' was already logged (value '{logged}'); parameters are write-once.");
-                    }
-
-                    parameters[parameter.Key] = parameter.Value;
-                }
-
-                var metrics = new Dictionary<string, double>(before.Metrics, StringComparer.Ordinal);
-                foreach (KeyValuePair<string, double> metric in request.Metrics ?? new Dictionary<string, double>())
-                {
-                    metrics[metric.Key] = metric.Value;
-                }
-
-                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
-                foreach (string key in request.RemoveTags ?? [])
-                {
-                    tags.Remove(key);
-                }
-
-                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
-                {
-                    tags[tag.Key] = tag.Value;
-                }
-
-                string? description = request.Description ?? before.Description;
-                using (NpgsqlCommand update = m.Command(
-                    "UPDATE __schema__.model_versions SET description = $3, params = $4, metrics = $5, tags = $6, updated_at = $7 WHERE model_name = $1 AND version = $2")
-                    .With(request.Name.Value).With(request.Version.Number).WithText(description)
-                    .WithJson(PostgresJson.Dictionary(parameters)).WithJson(PostgresJson.Dictionary(metrics)).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(
-                    actor, AuditActions.VersionUpdated, request.Name, Target(request.Name, request.Version),
-                    VersionState(before.Description, before.Tags, before.Metrics, before.Params), VersionState(description, tags, metrics, parameters),
-                    request.Reason, cancellationToken).ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, request.Version), cancellationToken).ConfigureAwait(false);
-                return await ReadVersionAsync(m, request.Name, request.Version, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The updated version disappeared.");
-            },
-            cancellationToken);
-    }
-
-    public async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override async Task<Stream> OpenArtifactAsync(ModelName name, ModelVersion version, string? path = null, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         RequireVersion(version, nameof(version));
@@ -253,71 +190,15 @@ internal sealed partial class PostgresModelRegistry
         return await _store.OpenReadAsync(new ArtifactDescriptor(artifact.Key, artifact.Sha256, artifact.Length), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RegisteredModelVersion> SetReferenceProfileAsync(
-        ModelName name, ModelVersion version, ReferenceProfileBlob profile, string? actor = null, CancellationToken cancellationToken = default)
+    /// <summary>Stores a reference profile's content under a key unique to this attempt.</summary>
+    private async Task<ArtifactDescriptor> PutProfileAsync(ModelName name, ReferenceProfileBlob profile, CancellationToken cancellationToken)
     {
-        RequireName(name, nameof(name));
-        RequireVersion(version, nameof(version));
-        ArgumentNullException.ThrowIfNull(profile);
-        RegistryValidation.Profile(profile, nameof(profile));
-        string by = Actor(actor, nameof(actor));
-        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw NotFound($"Version {version} of model '{name}' does not exist.");
-        }
-
-        ArtifactDescriptor stored;
-        using (var content = new MemoryStream(profile.Content.ToArray(), writable: false))
-        {
-            stored = await _store.PutAsync($"{name.Value}/{Guid.NewGuid():N}/{ProfileKeyName}", content, cancellationToken).ConfigureAwait(false);
-        }
-
-        string? replaced = null;
-        try
-        {
-            RegisteredModelVersion result = await MutateAsync(
-                async m =>
-                {
-                    if (!await m.LockModelAsync(name, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw NotFound($"Model '{name}' does not exist.");
-                    }
-
-                    RegisteredModelVersion before = await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
-                        ?? throw NotFound($"Version {version} of model '{name}' does not exist.");
-                    replaced = before.ReferenceProfile?.Path;
-                    using (NpgsqlCommand update = m.Command(
-                        """
-                        UPDATE __schema__.model_versions SET profile_key = $3, profile_sha256 = $4, profile_length = $5, profile_content_type = $6, updated_at = $7
-                        WHERE model_name = $1 AND version = $2
-                        """)
-                        .With(name.Value).With(version.Number).With(stored.Path).With(stored.Sha256).With(stored.Length).With(profile.ContentType).With(m.Now))
-                    {
-                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await m.AuditAsync(by, AuditActions.ReferenceProfileSet, name, Target(name, version), before.ReferenceProfile?.Sha256, stored.Sha256, null, cancellationToken)
-                        .ConfigureAwait(false);
-                    await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, name, version), cancellationToken).ConfigureAwait(false);
-                    return await ReadVersionAsync(m, name, version, cancellationToken).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException("The updated version disappeared.");
-                },
-                cancellationToken).ConfigureAwait(false);
-            if (replaced is not null)
-            {
-                await DeleteUploadsAsync(name, [replaced], null).ConfigureAwait(false);
-            }
-
-            return result;
-        }
-        catch
-        {
-            await DeleteUploadsAsync(name, [stored.Path], null).ConfigureAwait(false);
-            throw;
-        }
+        using var content = new MemoryStream(profile.Content.ToArray(), writable: false);
+        return await _store.PutAsync($"{name.Value}/{Guid.NewGuid():N}/{ProfileKeyName}", content, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override async Task<ReferenceProfileBlob?> GetReferenceProfileAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken = default)
     {
         RegisteredModelVersion? found = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (found?.ReferenceProfile is not { } descriptor)
@@ -333,12 +214,6 @@ internal sealed partial class PostgresModelRegistry
             return new ReferenceProfileBlob(found.ReferenceProfileContentType ?? "application/octet-stream", buffer.ToArray());
         }
     }
-
-    private static string Target(ModelName name, ModelVersion version) => $"{name}/{version}";
-
-    private static string VersionState(
-        string? description, IReadOnlyDictionary<string, string> tags, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, string> parameters) =>
-        PostgresJson.Serialize(new { description, tags, metrics, @params = parameters });
 
     private async Task DeleteUploadsAsync(ModelName name, IEnumerable<string> keys, string? profileKey)
     {

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using MLOps.Registry.Postgres.Internal;
 using Npgsql;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Change events from other processes: notifications and the poll fallback.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
     /// <summary>Gets how many poll passes completed (tests wait for the baseline pass).</summary>
     internal int PollPasses => Volatile.Read(ref _pollPasses);
@@ -35,7 +36,7 @@ internal sealed partial class PostgresModelRegistry
             return; // raised locally when it committed
         }
 
-        _changes.Raise(new RegistryChange(
+        PublishExternal(new RegistryChange(
             change.Kind,
             name,
             change.Version is { } version ? new ModelVersion(version) : null,
@@ -120,7 +121,7 @@ internal sealed partial class PostgresModelRegistry
             if (newer && !baseline && ModelName.TryParse(model, out ModelName name))
             {
                 changed++;
-                _changes.Raise(new RegistryChange(RegistryChangeKind.External, name));
+                PublishExternal(new RegistryChange(RegistryChangeKind.External, name));
             }
         }
 

@@ -1,35 +1,16 @@
 using System.Text;
 using MLOps.Registry.Internal;
+using MLOps.Registry.Postgres.Internal;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps;
 
 /// <content>Registered models.</content>
-internal sealed partial class PostgresModelRegistry
+public sealed partial class PostgresModelRegistry
 {
-    public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Tags(request.Tags, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                if (!await InsertModelAsync(m, request.Name, request.Description, request.Tags, actor, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new ModelRegistryException(RegistryErrorCode.AlreadyExists, $"Model '{request.Name}' already exists.");
-                }
-
-                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The created model disappeared.");
-            },
-            cancellationToken);
-    }
-
-    public Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override Task<RegisteredModel?> GetModelAsync(ModelName name, CancellationToken cancellationToken = default)
     {
         RequireName(name, nameof(name));
         return ReadAsync(
@@ -42,7 +23,8 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public override Task<IReadOnlyList<RegisteredModel>> SearchModelsAsync(ModelSearchQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new ModelSearchQuery();
         return ReadAsync(
@@ -96,61 +78,16 @@ internal sealed partial class PostgresModelRegistry
             cancellationToken);
     }
 
-    public Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        RequireName(request.Name, nameof(request));
-        RegistryValidation.Text(request.Description, nameof(request));
-        RegistryValidation.Text(request.Reason, nameof(request));
-        RegistryValidation.Tags(request.SetTags, nameof(request));
-        RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
-        string actor = Actor(request.Actor);
-        return MutateAsync(
-            async m =>
-            {
-                RegisteredModel before = await ReadModelAsync(m, request.Name, cancellationToken, forUpdate: true).ConfigureAwait(false)
-                    ?? throw NotFound($"Model '{request.Name}' does not exist.");
-                var tags = new Dictionary<string, string>(before.Tags, StringComparer.Ordinal);
-                foreach (string key in request.RemoveTags ?? [])
-                {
-                    tags.Remove(key);
-                }
-
-                foreach (KeyValuePair<string, string> tag in request.SetTags ?? new Dictionary<string, string>())
-                {
-                    tags[tag.Key] = tag.Value;
-                }
-
-                string? description = request.Description ?? before.Description;
-                using (NpgsqlCommand update = m.Command("UPDATE __schema__.models SET description = $2, tags = $3, updated_at = $4 WHERE name = $1")
-                    .With(request.Name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await m.AuditAsync(
-                    actor, AuditActions.ModelUpdated, request.Name, request.Name.Value,
-                    ModelState(before.Description, before.Tags), ModelState(description, tags), request.Reason, cancellationToken).ConfigureAwait(false);
-                await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelUpdated, request.Name), cancellationToken).ConfigureAwait(false);
-                return await ReadModelAsync(m, request.Name, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("The updated model disappeared.");
-            },
-            cancellationToken);
-    }
-
-    private static string ModelState(string? description, IReadOnlyDictionary<string, string> tags) =>
-        PostgresJson.Serialize(new { description, tags });
-
-    /// <summary>Inserts the model unless it exists (audited, raises <see cref="RegistryChangeKind.ModelCreated"/>); returns whether it did.</summary>
-    private static async Task<bool> InsertModelAsync(
-        Mutation m, ModelName name, string? description, IReadOnlyDictionary<string, string>? tags, string actor, CancellationToken cancellationToken)
+    /// <summary>Inserts the model with its audit event unless it exists; returns whether it did.</summary>
+    private static async Task<bool> InsertModelAsync(Mutation m, RegisteredModel model, AuditEvent audit, CancellationToken cancellationToken)
     {
         using (NpgsqlCommand insert = m.Command(
             """
-            INSERT INTO __schema__.models (name, description, tags, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $4, $5)
+            INSERT INTO __schema__.models (name, description, tags, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (name) DO NOTHING
             """)
-            .With(name.Value).WithText(description).WithJson(PostgresJson.Dictionary(tags)).With(m.Now).With(actor))
+            .With(model.Name.Value).WithText(model.Description).WithJson(PostgresJson.Dictionary(model.Tags)).With(model.CreatedAt).With(model.UpdatedAt)
+            .With(model.CreatedBy))
         {
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
@@ -158,9 +95,7 @@ internal sealed partial class PostgresModelRegistry
             }
         }
 
-        await m.AuditAsync(actor, AuditActions.ModelCreated, name, name.Value, null, ModelState(description, tags ?? new Dictionary<string, string>()), null, cancellationToken)
-            .ConfigureAwait(false);
-        await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, name), cancellationToken).ConfigureAwait(false);
+        await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -1,21 +1,26 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace MLOps.Registry.Postgres.Internal;
+namespace MLOps.Registry.Internal;
 
 /// <summary>
-/// Delivers registry changes to subscribers on one background task, in the order they were raised, so a mutation never
-/// waits for (or is broken by) a subscriber.
+/// The one subscriber list of a registry (<see cref="ModelRegistry.Subscribe"/>): delivers changes to subscribers on one
+/// background task, in the order they were raised, so a mutation never waits for (or is broken by) a subscriber; a
+/// subscriber that throws is logged and the others still run.
 /// </summary>
-internal sealed class RegistryChangeHub : IDisposable
+internal sealed class RegistryChangeHub
 {
     private readonly Channel<RegistryChange> _queue = Channel.CreateUnbounded<RegistryChange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private Action<RegistryChange>[] _handlers = [];
     private Task? _pump;
+    private volatile bool _closed;
 
     public RegistryChangeHub(ILogger logger) => _logger = logger;
+
+    /// <summary>Gets whether <see cref="Close"/> was called: no further subscriptions are accepted.</summary>
+    public bool IsClosed => _closed;
 
     public IDisposable Subscribe(Action<RegistryChange> handler)
     {
@@ -36,7 +41,12 @@ internal sealed class RegistryChangeHub : IDisposable
         }
     }
 
-    public void Dispose() => _queue.Writer.TryComplete();
+    /// <summary>Stops delivering: changes already raised are still delivered, later ones are dropped.</summary>
+    public void Close()
+    {
+        _closed = true;
+        _queue.Writer.TryComplete();
+    }
 
     private void Unsubscribe(Action<RegistryChange> handler)
     {
