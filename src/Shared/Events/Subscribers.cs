@@ -13,6 +13,9 @@ internal sealed class Subscribers<T>(Action<Exception, T> onHandlerFailed)
     private readonly Lock _lock = new();
     private Action<T>[] _handlers = [];
 
+    /// <summary>Gets whether any handler is subscribed (a raise with none does nothing).</summary>
+    public bool Any => Volatile.Read(ref _handlers).Length > 0;
+
     /// <summary>Adds a handler.</summary>
     /// <param name="handler">The handler.</param>
     /// <returns>The subscription; dispose it to remove the handler.</returns>

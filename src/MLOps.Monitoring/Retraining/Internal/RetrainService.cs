@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Monitoring.Drift;
+using MLOps.Shared.Events;
 
 namespace MLOps.Monitoring.Retraining.Internal;
 
@@ -36,8 +37,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly IDisposable? _driftSubscription;
     private readonly IDisposable? _qualitySubscription;
     private readonly ConcurrentDictionary<ModelName, long> _labelledRows = new();
-    private readonly Lock _subscribersLock = new();
-    private Action<RetrainRun>[] _subscribers = [];
+    private readonly Subscribers<RetrainRun> _subscribers;
 
     public RetrainService(
         IEnumerable<ModelRetrainer> retrainers,
@@ -54,6 +54,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _subscribers = new Subscribers<RetrainRun>((e, run) => RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName.Value));
         _startedAt = _time.GetUtcNow();
         _models = [];
         foreach (var retrainer in retrainers)
@@ -75,16 +76,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         base.Dispose();
     }
 
-    public IDisposable Subscribe(Action<RetrainRun> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_subscribersLock)
-        {
-            _subscribers = [.. _subscribers, handler];
-        }
-
-        return new Subscription(this, handler);
-    }
+    public IDisposable Subscribe(Action<RetrainRun> handler) => _subscribers.Subscribe(handler);
 
     public IReadOnlyCollection<ModelName> Models => _models.Keys;
 
@@ -374,32 +366,9 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         }
 
         _metrics.RunCompleted(run);
-        foreach (var handler in Volatile.Read(ref _subscribers))
-        {
-            try
-            {
-                handler(run);
-            }
-#pragma warning disable CA1031 // a subscriber's bug must not stop the retrain loop or the other subscribers
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                RetrainLog.HandlerFailed(_logger, e, run.Trigger.ModelName.Value);
-            }
-        }
+        _subscribers.Raise(run);
     }
 
-    private void Unsubscribe(Action<RetrainRun> handler)
-    {
-        lock (_subscribersLock)
-        {
-            int index = Array.IndexOf(_subscribers, handler);
-            if (index >= 0)
-            {
-                _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
-            }
-        }
-    }
 
     private async Task ScheduleLoopAsync(CancellationToken stoppingToken)
     {
@@ -500,19 +469,6 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             RetrainLog.StateNotSaved(_logger, e, entry.Retrainer.ModelName.Value);
-        }
-    }
-
-    private sealed class Subscription(RetrainService service, Action<RetrainRun> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                service.Unsubscribe(handler);
-            }
         }
     }
 
