@@ -128,17 +128,8 @@ public sealed class AlertingBuilder
     /// <param name="name">The rule name; by default <c>retrain-failed</c>.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public AlertingBuilder OnRetrainFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null)
-    {
-        CheckDefined(severity, nameof(severity));
-        return Add(new AlertRule
-        {
-            Name = name ?? "retrain-failed",
-            Kind = AlertRuleKind.RetrainFailed,
-            Severity = severity,
-            Window = CheckWindow(window, TimeSpan.FromHours(1)),
-        });
-    }
+    public AlertingBuilder OnRetrainFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null) =>
+        AddFailureRule(AlertRuleKind.RetrainFailed, name ?? "retrain-failed", severity, window, TimeSpan.FromHours(1));
 
     /// <summary>Alerts when <c>mlops.model.loads</c> counted a failed load within <paramref name="window"/>, per model and variant.</summary>
     /// <param name="severity">The severity.</param>
@@ -146,17 +137,8 @@ public sealed class AlertingBuilder
     /// <param name="name">The rule name; by default <c>model-load-failed</c>.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public AlertingBuilder OnModelLoadFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null)
-    {
-        CheckDefined(severity, nameof(severity));
-        return Add(new AlertRule
-        {
-            Name = name ?? "model-load-failed",
-            Kind = AlertRuleKind.ModelLoadFailed,
-            Severity = severity,
-            Window = CheckWindow(window, TimeSpan.FromMinutes(10)),
-        });
-    }
+    public AlertingBuilder OnModelLoadFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null) =>
+        AddFailureRule(AlertRuleKind.ModelLoadFailed, name ?? "model-load-failed", severity, window, TimeSpan.FromMinutes(10));
 
     /// <summary>Sets how long a condition must hold before its alert fires (Prometheus' <c>for</c>), for every rule that does not set its own.</summary>
     /// <param name="duration">The duration; zero fires at once.</param>
@@ -305,6 +287,19 @@ public sealed class AlertingBuilder
         {
             throw new ArgumentOutOfRangeException(parameterName, value, $"Not a defined {typeof(TEnum).Name}.");
         }
+    }
+
+    /// <summary>Adds a rule without a threshold: it fires when a failure was counted within the window.</summary>
+    private AlertingBuilder AddFailureRule(AlertRuleKind kind, string name, AlertSeverity severity, TimeSpan? window, TimeSpan defaultWindow)
+    {
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name,
+            Kind = kind,
+            Severity = severity,
+            Window = CheckWindow(window, defaultWindow),
+        });
     }
 
     private static TimeSpan CheckWindow(TimeSpan? window, TimeSpan defaultWindow)

@@ -230,16 +230,7 @@ public static class QualityMetrics
         where TLabel : notnull
     {
         ValidateLengths(actual.Length, predicted.Length);
-        int correct = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            if (EqualityComparer<TLabel>.Default.Equals(actual[i], predicted[i]))
-            {
-                correct++;
-            }
-        }
-
-        return (double)correct / actual.Length;
+        return (double)CountCorrect(actual, predicted) / actual.Length;
     }
 
     /// <summary>
@@ -299,7 +290,16 @@ public static class QualityMetrics
     {
         // Summed over classes: tp = correct, fp = fn = wrong; F1 = 2tp / (2tp + fp + fn) = accuracy.
         ValidateLengths(actual.Length, predicted.Length);
-        long correct = 0;
+        long correct = CountCorrect(actual, predicted);
+        long wrong = actual.Length - correct;
+        return F1(correct, wrong, wrong);
+    }
+
+    /// <summary>Counts the positions where the predicted label equals the actual one; the spans have the same length.</summary>
+    private static int CountCorrect<TLabel>(ReadOnlySpan<TLabel> actual, ReadOnlySpan<TLabel> predicted)
+        where TLabel : notnull
+    {
+        int correct = 0;
         for (int i = 0; i < actual.Length; i++)
         {
             if (EqualityComparer<TLabel>.Default.Equals(actual[i], predicted[i]))
@@ -308,8 +308,7 @@ public static class QualityMetrics
             }
         }
 
-        long wrong = actual.Length - correct;
-        return F1(correct, wrong, wrong);
+        return correct;
     }
 
     internal static bool HasBothClasses(ReadOnlySpan<bool> actual) => actual.Contains(true) && actual.Contains(false);

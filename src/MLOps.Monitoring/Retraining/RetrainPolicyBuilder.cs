@@ -181,7 +181,7 @@ public sealed class RetrainPolicyBuilder<TIn>
     public RetrainPolicyBuilder<TIn> TrainWith<TTrainer>()
         where TTrainer : class, IModelTrainer<TIn>
     {
-        TrainerFactory = sp => sp.GetService<TTrainer>() ?? ActivatorUtilities.CreateInstance<TTrainer>(sp);
+        TrainerFactory = ActivatorUtilities.GetServiceOrCreateInstance<TTrainer>;
         return this;
     }
 
@@ -202,7 +202,7 @@ public sealed class RetrainPolicyBuilder<TIn>
     public RetrainPolicyBuilder<TIn> TrainOn<TSource>()
         where TSource : class, ITrainingDataSource<TIn>
     {
-        DataSourceFactory = sp => sp.GetService<TSource>() ?? ActivatorUtilities.CreateInstance<TSource>(sp);
+        DataSourceFactory = ActivatorUtilities.GetServiceOrCreateInstance<TSource>;
         return this;
     }
 

@@ -151,46 +151,28 @@ internal static class DriftEvaluator
         return f.UsesDiscrete ? (f.ReferenceDistinct!, cur.Distinct!) : (f.ReferenceBins, cur.Bins);
     }
 
-    private static FeatureDriftResult Tested(CompiledFeature f, PaneFeature cur, TestResult test) => new()
-    {
-        Feature = f.Name,
-        Kind = f.Kind,
-        Method = f.Method,
-        Evaluated = true,
-        Statistic = test.Statistic,
-        PValue = test.PValue,
-        AdjustedPValue = test.PValue,
-        Score = test.PValue,
-        Threshold = f.Threshold,
-        Drifted = test.PValue < f.Threshold,
-        ReferenceCount = f.Profile.Count,
-        CurrentCount = cur.Count,
-    };
+    private static FeatureDriftResult Tested(CompiledFeature f, PaneFeature cur, TestResult test) =>
+        Result(f, cur.Count, evaluated: true, test.Statistic, score: test.PValue, drifted: test.PValue < f.Threshold, pValue: test.PValue);
 
-    private static FeatureDriftResult Measured(CompiledFeature f, PaneFeature cur, double distance) => new()
-    {
-        Feature = f.Name,
-        Kind = f.Kind,
-        Method = f.Method,
-        Evaluated = true,
-        Statistic = distance,
-        Score = distance,
-        Threshold = f.Threshold,
-        Drifted = distance >= f.Threshold,
-        ReferenceCount = f.Profile.Count,
-        CurrentCount = cur.Count,
-    };
+    private static FeatureDriftResult Measured(CompiledFeature f, PaneFeature cur, double distance) =>
+        Result(f, cur.Count, evaluated: true, distance, score: distance, drifted: distance >= f.Threshold, pValue: null);
 
-    private static FeatureDriftResult NotEvaluated(CompiledFeature f, long currentCount) => new()
+    private static FeatureDriftResult NotEvaluated(CompiledFeature f, long currentCount) =>
+        Result(f, currentCount, evaluated: false, double.NaN, score: double.NaN, drifted: false, pValue: null);
+
+    /// <summary>The result for one feature; the adjusted p-value starts as the raw one, for <see cref="Correct"/> to adjust.</summary>
+    private static FeatureDriftResult Result(CompiledFeature f, long currentCount, bool evaluated, double statistic, double score, bool drifted, double? pValue) => new()
     {
         Feature = f.Name,
         Kind = f.Kind,
         Method = f.Method,
-        Evaluated = false,
-        Statistic = double.NaN,
-        Score = double.NaN,
+        Evaluated = evaluated,
+        Statistic = statistic,
+        PValue = pValue,
+        AdjustedPValue = pValue,
+        Score = score,
         Threshold = f.Threshold,
-        Drifted = false,
+        Drifted = drifted,
         ReferenceCount = f.Profile.Count,
         CurrentCount = currentCount,
     };

@@ -174,29 +174,33 @@ internal sealed class ModelQualityTracker
     public void RecordRefused(ModelVersion version, string variant)
     {
         Interlocked.Increment(ref _invalid);
-        List<QualityWindow>? closed = null;
-        DateTimeOffset now = _timeProvider.GetUtcNow();
-        lock (_gate)
-        {
-            CloseDueLocked(now, ref closed);
-            WindowAccumulator window = GetOpenLocked(version, variant, now);
-            window.Skipped++;
-        }
-
-        Raise(closed);
+        CountInOpenWindow(version, variant, late: false);
     }
 
     /// <summary>Counts late feedback in the current window of the version and variant that made the prediction.</summary>
     public void RecordLate(ModelVersion version, string variant)
     {
         Interlocked.Increment(ref _late);
+        CountInOpenWindow(version, variant, late: true);
+    }
+
+    /// <summary>Counts one unscored feedback (late, or else skipped) in the current window of the version and variant, closing due windows first.</summary>
+    private void CountInOpenWindow(ModelVersion version, string variant, bool late)
+    {
         List<QualityWindow>? closed = null;
         DateTimeOffset now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
             CloseDueLocked(now, ref closed);
             WindowAccumulator window = GetOpenLocked(version, variant, now);
-            window.Late++;
+            if (late)
+            {
+                window.Late++;
+            }
+            else
+            {
+                window.Skipped++;
+            }
         }
 
         Raise(closed);
