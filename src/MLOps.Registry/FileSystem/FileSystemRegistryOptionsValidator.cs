@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MLOps.Registry.Internal;
 
 namespace MLOps.Registry.FileSystem;
 
@@ -8,20 +9,8 @@ internal sealed class FileSystemRegistryOptionsValidator : IValidateOptions<File
     public ValidateOptionsResult Validate(string? name, FileSystemRegistryOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
-        if (string.IsNullOrWhiteSpace(options.RootPath))
-        {
-            builder.AddError("must be a directory path.", nameof(FileSystemRegistryOptions.RootPath));
-        }
-        else if (options.RootPath.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
-        {
-            builder.AddError("contains characters that are invalid in a path.", nameof(FileSystemRegistryOptions.RootPath));
-        }
-
-        if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > TimeSpan.FromHours(1))
-        {
-            builder.AddError("must be more than 0 and at most 1 hour.", nameof(FileSystemRegistryOptions.LockTimeout));
-        }
-
+        FileSystemOptionsRules.Check(
+            builder, options.RootPath, options.LockTimeout, nameof(FileSystemRegistryOptions.RootPath), nameof(FileSystemRegistryOptions.LockTimeout));
         if (options.DefaultActor is { } actor && (string.IsNullOrWhiteSpace(actor) || actor.Length > 256))
         {
             builder.AddError("must be null or 1 to 256 characters.", nameof(FileSystemRegistryOptions.DefaultActor));
