@@ -152,13 +152,14 @@ public sealed class RetrainPolicyBuilder<TIn>
 
     /// <summary>Sets how often a failed attempt is retried, with exponential backoff.</summary>
     /// <param name="maxAttempts">Attempts per trigger, at least 1.</param>
-    /// <param name="backoff">The delay before the second attempt; doubled before each further one.</param>
+    /// <param name="backoff">The delay before the second attempt, from 0 to 1 day; doubled before each further one.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public RetrainPolicyBuilder<TIn> Retries(int maxAttempts, TimeSpan backoff)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(backoff, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(backoff, TimeSpan.FromDays(1));   // Polly's retry delay range
         MaxAttempts = maxAttempts;
         RetryBackoff = backoff;
         return this;

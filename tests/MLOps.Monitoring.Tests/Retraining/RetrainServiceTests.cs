@@ -324,6 +324,18 @@ public class RetrainServiceTests
         Assert.Null(loop.Service.GetStatus(ModelName.Parse("other")));
     }
 
+    [Theory]
+    [InlineData(0, 60)]
+    [InlineData(3, -1)]
+    [InlineData(3, 86_401)]
+    public void Retries_OutOfRange_Throws(int maxAttempts, int backoffSeconds)
+    {
+        var builder = new RetrainPolicyBuilder<Trip>(Taxi);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.Retries(maxAttempts, TimeSpan.FromSeconds(backoffSeconds)));
+        builder.Retries(3, TimeSpan.FromDays(1));   // the longest backoff Polly's retry accepts
+    }
+
     [Fact]
     public async Task CorruptStateFile_StartsFreshInsteadOfFailing()
     {

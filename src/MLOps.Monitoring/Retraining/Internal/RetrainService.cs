@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Monitoring.Drift;
 using MLOps.Shared.Events;
+using Polly;
+using Polly.Retry;
 
 namespace MLOps.Monitoring.Retraining.Internal;
 
@@ -314,33 +316,35 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         var settings = entry.Retrainer.Settings;
         try
         {
-            for (int attempt = 1; attempt <= settings.MaxAttempts; attempt++)
-            {
-                RetrainLog.Started(_logger, trigger.ModelName.Value, attempt, trigger.Reason);
-                RetrainRun run;
-                _metrics.AttemptStarted(trigger.ModelName);
-                try
+            // Polly's retry on the run's outcome: a failed attempt waits RetryBackoff × 2^(n-1) on the DI clock, then tries
+            // again, up to the policy's attempt count (the same schedule the hand-written loop had, without jitter: one
+            // retrain per model at a time needs no spreading).
+            var attempt = 0;
+            await RetryPipeline(settings).ExecuteAsync(
+                async token =>
                 {
-                    run = await entry.Retrainer.RunAsync(trigger, attempt, stoppingToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _metrics.AttemptEnded(trigger.ModelName);
-                }
+                    attempt++;
+                    RetrainLog.Started(_logger, trigger.ModelName.Value, attempt, trigger.Reason);
+                    RetrainRun run;
+                    _metrics.AttemptStarted(trigger.ModelName);
+                    try
+                    {
+                        run = await entry.Retrainer.RunAsync(trigger, attempt, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _metrics.AttemptEnded(trigger.ModelName);
+                    }
 
-                Completed(entry, run);
-                if (run.Outcome != RetrainOutcome.Failed)
-                {
-                    return;
-                }
+                    Completed(entry, run);
+                    if (run.Outcome == RetrainOutcome.Failed)
+                    {
+                        RetrainLog.Failed(_logger, trigger.ModelName.Value, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
+                    }
 
-                RetrainLog.Failed(_logger, trigger.ModelName.Value, attempt, settings.MaxAttempts, run.Error ?? "unknown error");
-                if (attempt < settings.MaxAttempts)
-                {
-                    var delay = settings.RetryBackoff * Math.Pow(2, attempt - 1);
-                    await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
-                }
-            }
+                    return run;
+                },
+                stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -352,6 +356,24 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
                 entry.Running = false;
             }
         }
+    }
+
+    private ResiliencePipeline<RetrainRun> RetryPipeline(RetrainPolicySettings settings)
+    {
+        var builder = new ResiliencePipelineBuilder<RetrainRun> { TimeProvider = _time };
+        if (settings.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<RetrainRun>
+            {
+                MaxRetryAttempts = settings.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                Delay = settings.RetryBackoff,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Outcome: RetrainOutcome.Failed }),
+            });
+        }
+
+        return builder.Build();
     }
 
     private void Completed(ModelEntry entry, RetrainRun run)
