@@ -31,11 +31,7 @@ public static class ChiSquare
     /// </exception>
     public static TestResult GoodnessOfFit(ReadOnlySpan<double> referenceCounts, ReadOnlySpan<double> currentCounts)
     {
-        Guard.NonNegativeFinite(referenceCounts, nameof(referenceCounts));
-        Guard.NonNegativeFinite(currentCounts, nameof(currentCounts));
-        Guard.SameLength(referenceCounts.Length, currentCounts.Length, nameof(currentCounts));
-        double referenceTotal = Guard.PositiveSum(referenceCounts, nameof(referenceCounts));
-        double currentTotal = Guard.PositiveSum(currentCounts, nameof(currentCounts));
+        (double referenceTotal, double currentTotal) = Guard.PairedHistograms(referenceCounts, currentCounts, nameof(referenceCounts), nameof(currentCounts));
 
         double statistic = 0;
         int categories = 0;

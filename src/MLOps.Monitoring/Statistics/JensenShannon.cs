@@ -17,11 +17,7 @@ public static class JensenShannon
     /// </exception>
     public static double Distance(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
     {
-        Guard.NonNegativeFinite(p, nameof(p));
-        Guard.NonNegativeFinite(q, nameof(q));
-        Guard.SameLength(p.Length, q.Length, nameof(q));
-        double pTotal = Guard.PositiveSum(p, nameof(p));
-        double qTotal = Guard.PositiveSum(q, nameof(q));
+        (double pTotal, double qTotal) = Guard.PairedHistograms(p, q, nameof(p), nameof(q));
 
         double left = 0;
         double right = 0;

@@ -45,11 +45,7 @@ public static class PopulationStabilityIndex
     /// </exception>
     public static double FromCounts(ReadOnlySpan<double> referenceCounts, ReadOnlySpan<double> currentCounts)
     {
-        Guard.NonNegativeFinite(referenceCounts, nameof(referenceCounts));
-        Guard.NonNegativeFinite(currentCounts, nameof(currentCounts));
-        Guard.SameLength(referenceCounts.Length, currentCounts.Length, nameof(currentCounts));
-        double referenceTotal = Guard.PositiveSum(referenceCounts, nameof(referenceCounts));
-        double currentTotal = Guard.PositiveSum(currentCounts, nameof(currentCounts));
+        (double referenceTotal, double currentTotal) = Guard.PairedHistograms(referenceCounts, currentCounts, nameof(referenceCounts), nameof(currentCounts));
 
         double psi = 0;
         for (int i = 0; i < referenceCounts.Length; i++)

@@ -81,6 +81,19 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Checks two histograms over the same bins (non-negative finite values, equal lengths, each with a positive sum), in
+    /// that order, and returns their sums.
+    /// </summary>
+    public static (double FirstTotal, double SecondTotal) PairedHistograms(
+        ReadOnlySpan<double> first, ReadOnlySpan<double> second, string firstName, string secondName)
+    {
+        NonNegativeFinite(first, firstName);
+        NonNegativeFinite(second, secondName);
+        SameLength(first.Length, second.Length, secondName);
+        return (PositiveSum(first, firstName), PositiveSum(second, secondName));
+    }
+
     /// <summary>Returns the sum of non-negative values, throwing when it is 0 (or overflows to infinity).</summary>
     public static double PositiveSum(ReadOnlySpan<double> values, string paramName)
     {
