@@ -15,8 +15,7 @@ public sealed partial class FileSystemModelRegistry
     /// </remarks>
     public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
-        string primary = RegistryValidation.Register(request, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
+        (string primary, string actor) = RegistryCore.Registration(request, _defaultActor);
         ModelName name = request.Name;
 
         // 1. Allocate the number and write the pending version, under the lock.
@@ -49,22 +48,7 @@ public sealed partial class FileSystemModelRegistry
                 }
 
                 version = new ModelVersion(number);
-                var pending = new RegisteredModelVersion
-                {
-                    Name = name,
-                    Version = version,
-                    Status = ModelVersionStatus.Pending,
-                    Description = request.Description,
-                    PrimaryArtifactPath = primary,
-                    Metrics = Copy(request.Metrics),
-                    Params = Copy(request.Params),
-                    Tags = Copy(request.Tags),
-                    Signature = request.Signature,
-                    Lineage = request.Lineage,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                    CreatedBy = actor,
-                };
+                RegisteredModelVersion pending = RegistryCore.NewVersion(request, version, primary, actor, now);
                 DirectorySync.CreateDirectory(VersionsDir(name));
                 await CommitVersionAsync(pending, null, RegistryCore.VersionCreated(name, version, actor, request.Lineage, now)).ConfigureAwait(false);
                 allocated = true;
@@ -146,14 +130,7 @@ public sealed partial class FileSystemModelRegistry
                 (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
                     ?? throw new ModelRegistryException(RegistryErrorCode.Storage, $"The pending version file of {name}/{version} disappeared.");
                 DateTimeOffset now = _time.GetUtcNow();
-                ready = current with
-                {
-                    Status = ModelVersionStatus.Ready,
-                    Artifacts = artifacts,
-                    ReferenceProfile = profile,
-                    ReferenceProfileContentType = request.ReferenceProfile?.ContentType,
-                    UpdatedAt = now,
-                };
+                ready = RegistryCore.Ready(current, artifacts, profile, request.ReferenceProfile?.ContentType, now);
                 await CommitVersionAsync(ready, carried, RegistryCore.VersionStatusChanged(name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, now))
                     .ConfigureAwait(false);
             }
@@ -266,9 +243,6 @@ public sealed partial class FileSystemModelRegistry
                 : new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {v.Status}; its artifacts are not available."));
         return await _artifacts.OpenReadAsync(descriptor with { Path = FileKey(name, version, descriptor.Path) }, cancellationToken).ConfigureAwait(false);
     }
-
-    private static Dictionary<string, TValue> Copy<TValue>(IReadOnlyDictionary<string, TValue>? source) =>
-        source is null ? [] : new Dictionary<string, TValue>(source, StringComparer.Ordinal);
 
     private async Task TryDeleteArtifactAsync(ModelName name, ModelVersion version, string relative)
     {

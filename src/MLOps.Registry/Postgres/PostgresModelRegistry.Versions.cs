@@ -17,8 +17,7 @@ public sealed partial class PostgresModelRegistry
     public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
     {
         // The same argument rules as every backend (shared with the file-system registry).
-        string primary = RegistryValidation.Register(request, nameof(request));
-        string actor = Actor(request.Actor);
+        (string primary, string actor) = RegistryCore.Registration(request, _defaultActor);
         if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
         {
             throw RegistryCore.ModelMissing(request.Name);
@@ -70,18 +69,24 @@ public sealed partial class PostgresModelRegistry
                     }
 
                     var version = new ModelVersion(number);
+                    RegisteredModelVersion row = RegistryCore.Ready(
+                        RegistryCore.NewVersion(request, version, primary, actor, m.Now),
+                        [.. stored.Select(s => new ArtifactDescriptor(s.Path, s.Sha256, s.Length))],
+                        profile,
+                        request.ReferenceProfile?.ContentType,
+                        m.Now);
                     using (NpgsqlCommand insert = m.Command(
                         """
                         INSERT INTO __schema__.model_versions (model_name, version, status, description, artifacts, primary_artifact_path, metrics, params, tags,
                           signature, lineage, profile_key, profile_sha256, profile_length, profile_content_type, created_at, updated_at, created_by)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
                         """)
-                        .With(request.Name.Value).With(number).With((short)ModelVersionStatus.Ready).WithText(request.Description)
-                        .WithJson(PostgresJson.Serialize(stored)).With(primary)
-                        .WithJson(PostgresJson.Dictionary(request.Metrics)).WithJson(PostgresJson.Dictionary(request.Params)).WithJson(PostgresJson.Dictionary(request.Tags))
-                        .WithJson(PostgresJson.Signature(request.Signature)).WithJson(PostgresJson.Lineage(request.Lineage))
-                        .WithText(profile?.Path).WithText(profile?.Sha256).WithNullable(profile?.Length, NpgsqlDbType.Bigint)
-                        .WithText(request.ReferenceProfile?.ContentType).With(m.Now).With(actor))
+                        .With(row.Name.Value).With(number).With((short)row.Status).WithText(row.Description)
+                        .WithJson(PostgresJson.Serialize(stored)).With(row.PrimaryArtifactPath)
+                        .WithJson(PostgresJson.Dictionary(row.Metrics)).WithJson(PostgresJson.Dictionary(row.Params)).WithJson(PostgresJson.Dictionary(row.Tags))
+                        .WithJson(PostgresJson.Signature(row.Signature)).WithJson(PostgresJson.Lineage(row.Lineage))
+                        .WithText(row.ReferenceProfile?.Path).WithText(row.ReferenceProfile?.Sha256).WithNullable(row.ReferenceProfile?.Length, NpgsqlDbType.Bigint)
+                        .WithText(row.ReferenceProfileContentType).With(row.CreatedAt).With(row.CreatedBy))
                     {
                         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
