@@ -13,10 +13,19 @@ public sealed partial class FileSystemModelRegistry
     /// the <see cref="ModelRegistryException"/> (<see cref="RegistryErrorCode.Storage"/>) carries the cause, and a retry
     /// registers a new version.
     /// </remarks>
-    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default) =>
+        Core.RegisterVersionAsync(request, cancellationToken);
+
+    /// <summary>
+    /// The file system's order: the number is taken and the pending version written under the lock (gap-free numbers, a
+    /// crash leaves a pending version that repair marks failed), the artifacts are stored without it, then the version is
+    /// marked ready (or failed).
+    /// </summary>
+    private async Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken)
     {
-        (string primary, string actor) = RegistryCore.Registration(request, _defaultActor);
-        ModelName name = request.Name;
+        RegisterVersionRequest request = draft.Request;
+        string actor = draft.Actor;
+        ModelName name = draft.Name;
 
         // 1. Allocate the number and write the pending version, under the lock.
         ModelVersion version = default;
@@ -31,13 +40,13 @@ public sealed partial class FileSystemModelRegistry
                 ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
                 if (document is null)
                 {
-                    if (!request.CreateModelIfMissing)
+                    if (!draft.CreatesModel)
                     {
-                        throw RegistryCore.ModelMissing(name);
+                        throw draft.ModelMissing();
                     }
 
-                    RegisteredModel model = RegistryCore.NewModel(name, null, null, actor, now);
-                    document = await CreateModelFilesAsync(model, RegistryCore.ModelCreated(model)).ConfigureAwait(false);
+                    (RegisteredModel model, AuditEvent created) = draft.NewModel(now);
+                    document = await CreateModelFilesAsync(model, created).ConfigureAwait(false);
                     modelCreated = true;
                 }
 
@@ -48,9 +57,9 @@ public sealed partial class FileSystemModelRegistry
                 }
 
                 version = new ModelVersion(number);
-                RegisteredModelVersion pending = RegistryCore.NewVersion(request, version, primary, actor, now);
+                (RegisteredModelVersion pending, AuditEvent pendingAudit) = draft.Pending(version, now);
                 DirectorySync.CreateDirectory(VersionsDir(name));
-                await CommitVersionAsync(pending, null, RegistryCore.VersionCreated(name, version, actor, request.Lineage, now)).ConfigureAwait(false);
+                await CommitVersionAsync(pending, null, pendingAudit).ConfigureAwait(false);
                 allocated = true;
                 Fault?.Invoke("version-pending-written");
                 document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
@@ -130,12 +139,10 @@ public sealed partial class FileSystemModelRegistry
                 (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
                     ?? throw new ModelRegistryException(RegistryErrorCode.Storage, $"The pending version file of {name}/{version} disappeared.");
                 DateTimeOffset now = _time.GetUtcNow();
-                ready = RegistryCore.Ready(current, artifacts, profile, request.ReferenceProfile?.ContentType, now);
-                await CommitVersionAsync(ready, carried, RegistryCore.VersionStatusChanged(name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, now))
-                    .ConfigureAwait(false);
+                (ready, AuditEvent readyAudit) = draft.Ready(current, artifacts, profile, now);
+                await CommitVersionAsync(ready, carried, readyAudit).ConfigureAwait(false);
             }
 
-            Log.VersionRegistered(_logger, name.Value, version, artifacts.Count, actor);
             Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
             return ready;
         }

@@ -64,44 +64,18 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         ModelName name, ModelVersion version, string actor, ModelVersionStatus from, ModelVersionStatus to, string? reason, DateTimeOffset now) =>
         Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version), from.ToString(), to.ToString(), reason);
 
-    /// <summary>Checks a registration request (every backend's rules); returns its primary artifact path and its actor.</summary>
-    public static (string Primary, string Actor) Registration(RegisterVersionRequest request, string defaultActor) =>
-        (RegistryValidation.Register(request, nameof(request)), RegistryValidation.Actor(request.Actor, defaultActor, nameof(request)));
-
     /// <summary>
-    /// A registered version as its registration first records it: <see cref="ModelVersionStatus.Pending"/>, no artifacts, the
-    /// request's description, signature and lineage, copies of its metrics, parameters and tags, stamped with
-    /// <paramref name="now"/> and <paramref name="actor"/>.
+    /// Registers a version: the request is checked here; the store runs the steps in its own order, building the records and
+    /// audit events from the <see cref="VersionDraft"/>.
     /// </summary>
-    public static RegisteredModelVersion NewVersion(RegisterVersionRequest request, ModelVersion version, string primary, string actor, DateTimeOffset now) =>
-        new()
-        {
-            Name = request.Name,
-            Version = version,
-            Status = ModelVersionStatus.Pending,
-            Description = request.Description,
-            PrimaryArtifactPath = primary,
-            Metrics = Copy(request.Metrics),
-            Params = Copy(request.Params),
-            Tags = Copy(request.Tags),
-            Signature = request.Signature,
-            Lineage = request.Lineage,
-            CreatedAt = now,
-            UpdatedAt = now,
-            CreatedBy = actor,
-        };
-
-    /// <summary>A pending version made <see cref="ModelVersionStatus.Ready"/> with its stored artifacts and reference profile.</summary>
-    public static RegisteredModelVersion Ready(
-        RegisteredModelVersion pending, IReadOnlyList<ArtifactDescriptor> artifacts, ArtifactDescriptor? profile, string? profileContentType, DateTimeOffset now) =>
-        pending with
-        {
-            Status = ModelVersionStatus.Ready,
-            Artifacts = artifacts,
-            ReferenceProfile = profile,
-            ReferenceProfileContentType = profileContentType,
-            UpdatedAt = now,
-        };
+    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken)
+    {
+        string primary = RegistryValidation.Register(request, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        RegisteredModelVersion registered = await store.RegisterAsync(new VersionDraft(request, primary, actor), cancellationToken).ConfigureAwait(false);
+        Log.VersionRegistered(logger, registered.Name.Value, registered.Version, registered.Artifacts.Count, actor);
+        return registered;
+    }
 
     /// <summary>Updates a model's description and tags.</summary>
     public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
@@ -513,9 +487,6 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
 
         return tags;
     }
-
-    private static Dictionary<string, TValue> Copy<TValue>(IReadOnlyDictionary<string, TValue>? source) =>
-        source is null ? [] : new Dictionary<string, TValue>(source, StringComparer.Ordinal);
 
     /// <summary>Checks the arguments every alias move has (parameter <c>request</c>) and resolves the actor.</summary>
     private (ModelName Name, ModelAlias Alias, string Actor) AliasArguments(ModelName name, ModelAlias alias, string? reason, string? actor)

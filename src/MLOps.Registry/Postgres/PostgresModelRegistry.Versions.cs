@@ -2,7 +2,6 @@ using System.Globalization;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using Log = MLOps.Registry.Postgres.Internal.Log;
-using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,13 +13,19 @@ public sealed partial class PostgresModelRegistry
     private const string ProfileKeyName = "reference-profile";
 
     /// <inheritdoc/>
-    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default) =>
+        Core.RegisterVersionAsync(request, cancellationToken);
+
+    /// <summary>
+    /// PostgreSQL's order: the artifacts are uploaded first under keys unique to this attempt, then one transaction takes the
+    /// number and inserts the ready version; if it fails, the uploads are deleted.
+    /// </summary>
+    private async Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken)
     {
-        // The same argument rules as every backend (shared with the file-system registry).
-        (string primary, string actor) = RegistryCore.Registration(request, _defaultActor);
-        if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
+        RegisterVersionRequest request = draft.Request;
+        if (!draft.CreatesModel && await GetModelAsync(draft.Name, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw RegistryCore.ModelMissing(request.Name);
+            throw draft.ModelMissing();
         }
 
         // Upload first, outside the transaction, under keys unique to this attempt: the version row lock is then held only
@@ -50,10 +55,10 @@ public sealed partial class PostgresModelRegistry
             RegisteredModelVersion registered = await MutateAsync(
                 async m =>
                 {
-                    if (request.CreateModelIfMissing)
+                    if (draft.CreatesModel)
                     {
-                        RegisteredModel model = RegistryCore.NewModel(request.Name, null, null, actor, m.Now);
-                        if (await InsertModelAsync(m, model, RegistryCore.ModelCreated(model), cancellationToken).ConfigureAwait(false))
+                        (RegisteredModel model, AuditEvent created) = draft.NewModel(m.Now);
+                        if (await InsertModelAsync(m, model, created, cancellationToken).ConfigureAwait(false))
                         {
                             await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, request.Name), cancellationToken).ConfigureAwait(false);
                         }
@@ -65,16 +70,13 @@ public sealed partial class PostgresModelRegistry
                         .With(request.Name.Value).With(m.Now))
                     {
                         number = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?
-                            ?? throw RegistryCore.ModelMissing(request.Name);
+                            ?? throw draft.ModelMissing();
                     }
 
                     var version = new ModelVersion(number);
-                    RegisteredModelVersion row = RegistryCore.Ready(
-                        RegistryCore.NewVersion(request, version, primary, actor, m.Now),
-                        [.. stored.Select(s => new ArtifactDescriptor(s.Path, s.Sha256, s.Length))],
-                        profile,
-                        request.ReferenceProfile?.ContentType,
-                        m.Now);
+                    (RegisteredModelVersion pending, AuditEvent pendingAudit) = draft.Pending(version, m.Now);
+                    (RegisteredModelVersion row, AuditEvent readyAudit) = draft.Ready(
+                        pending, [.. stored.Select(s => new ArtifactDescriptor(s.Path, s.Sha256, s.Length))], profile, m.Now);
                     using (NpgsqlCommand insert = m.Command(
                         """
                         INSERT INTO __schema__.model_versions (model_name, version, status, description, artifacts, primary_artifact_path, metrics, params, tags,
@@ -93,16 +95,13 @@ public sealed partial class PostgresModelRegistry
 
                     // Artifacts are stored before the row is inserted, so the version is ready when it becomes visible;
                     // the audit trail still records both steps (created pending, then ready) like every backend.
-                    await m.AuditAsync(RegistryCore.VersionCreated(request.Name, version, actor, request.Lineage, m.Now), cancellationToken).ConfigureAwait(false);
-                    await m.AuditAsync(
-                        RegistryCore.VersionStatusChanged(request.Name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, m.Now), cancellationToken)
-                        .ConfigureAwait(false);
+                    await m.AuditAsync(pendingAudit, cancellationToken).ConfigureAwait(false);
+                    await m.AuditAsync(readyAudit, cancellationToken).ConfigureAwait(false);
                     await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, version), cancellationToken).ConfigureAwait(false);
                     return await ReadVersionAsync(m, request.Name, version, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("The registered version disappeared.");
                 },
                 cancellationToken).ConfigureAwait(false);
-            SharedLog.VersionRegistered(_logger, request.Name.Value, registered.Version, stored.Count, actor);
             return registered;
         }
         catch
