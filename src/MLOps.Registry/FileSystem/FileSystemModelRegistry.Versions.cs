@@ -17,9 +17,9 @@ public sealed partial class FileSystemModelRegistry
         Core.RegisterVersionAsync(request, cancellationToken);
 
     /// <summary>
-    /// The file system's order: the number is taken and the pending version written under the lock (gap-free numbers, a
-    /// crash leaves a pending version that repair marks failed), the artifacts are stored without it, then the version is
-    /// marked ready (or failed).
+    /// The file system's order: the number is taken and the pending version written under the lock (gap-free numbers; a
+    /// registration killed mid-way leaves its number as a pending version, never served or reused), the artifacts are
+    /// stored without the lock, then the version is marked ready (or failed).
     /// </summary>
     private async Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken)
     {
