@@ -47,6 +47,9 @@ public sealed partial class FileSystemModelRegistry
             return result;
         }
 
+        public Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken) =>
+            registry.RegisterAsync(draft, cancellationToken);
+
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
 

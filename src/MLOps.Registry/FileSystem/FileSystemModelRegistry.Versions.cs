@@ -13,11 +13,19 @@ public sealed partial class FileSystemModelRegistry
     /// the <see cref="ModelRegistryException"/> (<see cref="RegistryErrorCode.Storage"/>) carries the cause, and a retry
     /// registers a new version.
     /// </remarks>
-    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default) =>
+        Core.RegisterVersionAsync(request, cancellationToken);
+
+    /// <summary>
+    /// The file system's order: the number is taken and the pending version written under the lock (gap-free numbers; a
+    /// registration killed mid-way leaves its number as a pending version, never served or reused), the artifacts are
+    /// stored without the lock, then the version is marked ready (or failed).
+    /// </summary>
+    private async Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken)
     {
-        string primary = RegistryValidation.Register(request, nameof(request));
-        string actor = RegistryValidation.Actor(request.Actor, _defaultActor, nameof(request));
-        ModelName name = request.Name;
+        RegisterVersionRequest request = draft.Request;
+        string actor = draft.Actor;
+        ModelName name = draft.Name;
 
         // 1. Allocate the number and write the pending version, under the lock.
         ModelVersion version = default;
@@ -32,13 +40,13 @@ public sealed partial class FileSystemModelRegistry
                 ModelDocument? document = await ReadModelAsync(name, cancellationToken).ConfigureAwait(false);
                 if (document is null)
                 {
-                    if (!request.CreateModelIfMissing)
+                    if (!draft.CreatesModel)
                     {
-                        throw RegistryCore.ModelMissing(name);
+                        throw draft.ModelMissing();
                     }
 
-                    RegisteredModel model = RegistryCore.NewModel(name, null, null, actor, now);
-                    document = await CreateModelFilesAsync(model, RegistryCore.ModelCreated(model)).ConfigureAwait(false);
+                    (RegisteredModel model, AuditEvent created) = draft.NewModel(now);
+                    document = await CreateModelFilesAsync(model, created).ConfigureAwait(false);
                     modelCreated = true;
                 }
 
@@ -49,24 +57,9 @@ public sealed partial class FileSystemModelRegistry
                 }
 
                 version = new ModelVersion(number);
-                var pending = new RegisteredModelVersion
-                {
-                    Name = name,
-                    Version = version,
-                    Status = ModelVersionStatus.Pending,
-                    Description = request.Description,
-                    PrimaryArtifactPath = primary,
-                    Metrics = Copy(request.Metrics),
-                    Params = Copy(request.Params),
-                    Tags = Copy(request.Tags),
-                    Signature = request.Signature,
-                    Lineage = request.Lineage,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                    CreatedBy = actor,
-                };
+                (RegisteredModelVersion pending, AuditEvent pendingAudit) = draft.Pending(version, now);
                 DirectorySync.CreateDirectory(VersionsDir(name));
-                await CommitVersionAsync(pending, null, RegistryCore.VersionCreated(name, version, actor, request.Lineage, now)).ConfigureAwait(false);
+                await CommitVersionAsync(pending, null, pendingAudit).ConfigureAwait(false);
                 allocated = true;
                 Fault?.Invoke("version-pending-written");
                 document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
@@ -146,19 +139,10 @@ public sealed partial class FileSystemModelRegistry
                 (RegisteredModelVersion current, List<PendingAuditEvent>? carried) = await ReadVersionForWriteAsync(name, version.Number).ConfigureAwait(false)
                     ?? throw new ModelRegistryException(RegistryErrorCode.Storage, $"The pending version file of {name}/{version} disappeared.");
                 DateTimeOffset now = _time.GetUtcNow();
-                ready = current with
-                {
-                    Status = ModelVersionStatus.Ready,
-                    Artifacts = artifacts,
-                    ReferenceProfile = profile,
-                    ReferenceProfileContentType = request.ReferenceProfile?.ContentType,
-                    UpdatedAt = now,
-                };
-                await CommitVersionAsync(ready, carried, RegistryCore.VersionStatusChanged(name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, now))
-                    .ConfigureAwait(false);
+                (ready, AuditEvent readyAudit) = draft.Ready(current, artifacts, profile, now);
+                await CommitVersionAsync(ready, carried, readyAudit).ConfigureAwait(false);
             }
 
-            Log.VersionRegistered(_logger, name.Value, version, artifacts.Count, actor);
             Publish(new RegistryChange(RegistryChangeKind.VersionChanged, name, version));
             return ready;
         }
@@ -266,9 +250,6 @@ public sealed partial class FileSystemModelRegistry
                 : new ModelRegistryException(RegistryErrorCode.InvalidState, $"Version {version} of model '{name}' is {v.Status}; its artifacts are not available."));
         return await _artifacts.OpenReadAsync(descriptor with { Path = FileKey(name, version, descriptor.Path) }, cancellationToken).ConfigureAwait(false);
     }
-
-    private static Dictionary<string, TValue> Copy<TValue>(IReadOnlyDictionary<string, TValue>? source) =>
-        source is null ? [] : new Dictionary<string, TValue>(source, StringComparer.Ordinal);
 
     private async Task TryDeleteArtifactAsync(ModelName name, ModelVersion version, string relative)
     {

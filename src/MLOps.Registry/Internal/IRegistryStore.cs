@@ -27,6 +27,13 @@ internal interface IRegistryStore
     /// <param name="cancellationToken">A token that cancels the call.</param>
     Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Registers the version <paramref name="draft"/> describes, in the store's own order of numbering, uploading and
+    /// committing, with the records and audit events the draft builds; publishes the changes after each commit; returns the
+    /// version as stored (<see cref="ModelVersionStatus.Ready"/>).
+    /// </summary>
+    Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken);
+
     /// <summary>Reads a version (one read, outside any unit of work), or <see langword="null"/> if it does not exist.</summary>
     Task<RegisteredModelVersion?> ReadVersionAsync(ModelName name, ModelVersion version, CancellationToken cancellationToken);
 

@@ -64,6 +64,19 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         ModelName name, ModelVersion version, string actor, ModelVersionStatus from, ModelVersionStatus to, string? reason, DateTimeOffset now) =>
         Audit(now, actor, AuditActions.VersionStatusChanged, name, AliasRules.Target(name, version), from.ToString(), to.ToString(), reason);
 
+    /// <summary>
+    /// Registers a version: the request is checked here; the store runs the steps in its own order, building the records and
+    /// audit events from the <see cref="VersionDraft"/>.
+    /// </summary>
+    public async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken)
+    {
+        string primary = RegistryValidation.Register(request, nameof(request));
+        string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        RegisteredModelVersion registered = await store.RegisterAsync(new VersionDraft(request, primary, actor), cancellationToken).ConfigureAwait(false);
+        Log.VersionRegistered(logger, registered.Name.Value, registered.Version, registered.Artifacts.Count, actor);
+        return registered;
+    }
+
     /// <summary>Updates a model's description and tags.</summary>
     public async Task<RegisteredModel> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
     {

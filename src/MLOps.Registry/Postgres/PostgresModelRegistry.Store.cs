@@ -28,6 +28,9 @@ public sealed partial class PostgresModelRegistry
         public Task<T> CreateModelAsync<T>(string operation, Func<IRegistryCreation, Task<T>> work, CancellationToken cancellationToken) =>
             registry.MutateAsync(m => work(new Creation(m)), cancellationToken);
 
+        public Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken) =>
+            registry.RegisterAsync(draft, cancellationToken);
+
         public Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) =>
             registry.ReadAuditAsync(query, cancellationToken);
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using Log = MLOps.Registry.Postgres.Internal.Log;
-using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,14 +13,19 @@ public sealed partial class PostgresModelRegistry
     private const string ProfileKeyName = "reference-profile";
 
     /// <inheritdoc/>
-    public override async Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default)
+    public override Task<RegisteredModelVersion> RegisterVersionAsync(RegisterVersionRequest request, CancellationToken cancellationToken = default) =>
+        Core.RegisterVersionAsync(request, cancellationToken);
+
+    /// <summary>
+    /// PostgreSQL's order: the artifacts are uploaded first under keys unique to this attempt, then one transaction takes the
+    /// number and inserts the ready version; if it fails, the uploads are deleted.
+    /// </summary>
+    private async Task<RegisteredModelVersion> RegisterAsync(VersionDraft draft, CancellationToken cancellationToken)
     {
-        // The same argument rules as every backend (shared with the file-system registry).
-        string primary = RegistryValidation.Register(request, nameof(request));
-        string actor = Actor(request.Actor);
-        if (!request.CreateModelIfMissing && await GetModelAsync(request.Name, cancellationToken).ConfigureAwait(false) is null)
+        RegisterVersionRequest request = draft.Request;
+        if (!draft.CreatesModel && await GetModelAsync(draft.Name, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw RegistryCore.ModelMissing(request.Name);
+            throw draft.ModelMissing();
         }
 
         // Upload first, outside the transaction, under keys unique to this attempt: the version row lock is then held only
@@ -51,10 +55,10 @@ public sealed partial class PostgresModelRegistry
             RegisteredModelVersion registered = await MutateAsync(
                 async m =>
                 {
-                    if (request.CreateModelIfMissing)
+                    if (draft.CreatesModel)
                     {
-                        RegisteredModel model = RegistryCore.NewModel(request.Name, null, null, actor, m.Now);
-                        if (await InsertModelAsync(m, model, RegistryCore.ModelCreated(model), cancellationToken).ConfigureAwait(false))
+                        (RegisteredModel model, AuditEvent created) = draft.NewModel(m.Now);
+                        if (await InsertModelAsync(m, model, created, cancellationToken).ConfigureAwait(false))
                         {
                             await m.ChangedAsync(new RegistryChange(RegistryChangeKind.ModelCreated, request.Name), cancellationToken).ConfigureAwait(false);
                         }
@@ -66,38 +70,38 @@ public sealed partial class PostgresModelRegistry
                         .With(request.Name.Value).With(m.Now))
                     {
                         number = await allocate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?
-                            ?? throw RegistryCore.ModelMissing(request.Name);
+                            ?? throw draft.ModelMissing();
                     }
 
                     var version = new ModelVersion(number);
+                    (RegisteredModelVersion pending, AuditEvent pendingAudit) = draft.Pending(version, m.Now);
+                    (RegisteredModelVersion row, AuditEvent readyAudit) = draft.Ready(
+                        pending, [.. stored.Select(s => new ArtifactDescriptor(s.Path, s.Sha256, s.Length))], profile, m.Now);
                     using (NpgsqlCommand insert = m.Command(
                         """
                         INSERT INTO __schema__.model_versions (model_name, version, status, description, artifacts, primary_artifact_path, metrics, params, tags,
                           signature, lineage, profile_key, profile_sha256, profile_length, profile_content_type, created_at, updated_at, created_by)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
                         """)
-                        .With(request.Name.Value).With(number).With((short)ModelVersionStatus.Ready).WithText(request.Description)
-                        .WithJson(PostgresJson.Serialize(stored)).With(primary)
-                        .WithJson(PostgresJson.Dictionary(request.Metrics)).WithJson(PostgresJson.Dictionary(request.Params)).WithJson(PostgresJson.Dictionary(request.Tags))
-                        .WithJson(PostgresJson.Signature(request.Signature)).WithJson(PostgresJson.Lineage(request.Lineage))
-                        .WithText(profile?.Path).WithText(profile?.Sha256).WithNullable(profile?.Length, NpgsqlDbType.Bigint)
-                        .WithText(request.ReferenceProfile?.ContentType).With(m.Now).With(actor))
+                        .With(row.Name.Value).With(number).With((short)row.Status).WithText(row.Description)
+                        .WithJson(PostgresJson.Serialize(stored)).With(row.PrimaryArtifactPath)
+                        .WithJson(PostgresJson.Dictionary(row.Metrics)).WithJson(PostgresJson.Dictionary(row.Params)).WithJson(PostgresJson.Dictionary(row.Tags))
+                        .WithJson(PostgresJson.Signature(row.Signature)).WithJson(PostgresJson.Lineage(row.Lineage))
+                        .WithText(row.ReferenceProfile?.Path).WithText(row.ReferenceProfile?.Sha256).WithNullable(row.ReferenceProfile?.Length, NpgsqlDbType.Bigint)
+                        .WithText(row.ReferenceProfileContentType).With(row.CreatedAt).With(row.CreatedBy))
                     {
                         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     // Artifacts are stored before the row is inserted, so the version is ready when it becomes visible;
                     // the audit trail still records both steps (created pending, then ready) like every backend.
-                    await m.AuditAsync(RegistryCore.VersionCreated(request.Name, version, actor, request.Lineage, m.Now), cancellationToken).ConfigureAwait(false);
-                    await m.AuditAsync(
-                        RegistryCore.VersionStatusChanged(request.Name, version, actor, ModelVersionStatus.Pending, ModelVersionStatus.Ready, null, m.Now), cancellationToken)
-                        .ConfigureAwait(false);
+                    await m.AuditAsync(pendingAudit, cancellationToken).ConfigureAwait(false);
+                    await m.AuditAsync(readyAudit, cancellationToken).ConfigureAwait(false);
                     await m.ChangedAsync(new RegistryChange(RegistryChangeKind.VersionChanged, request.Name, version), cancellationToken).ConfigureAwait(false);
                     return await ReadVersionAsync(m, request.Name, version, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("The registered version disappeared.");
                 },
                 cancellationToken).ConfigureAwait(false);
-            SharedLog.VersionRegistered(_logger, request.Name.Value, registered.Version, stored.Count, actor);
             return registered;
         }
         catch
