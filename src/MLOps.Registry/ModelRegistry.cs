@@ -114,6 +114,9 @@ public abstract class ModelRegistry : IModelRegistry
         return subscription;
     }
 
+    /// <summary>Gets the backend's tag value in the registry metrics: <c>file_system</c> or <c>postgres</c>.</summary>
+    internal abstract string Backend { get; }
+
     /// <summary>Gets or sets a hook called for each change a committed mutation of this instance publishes (metrics); never for external changes.</summary>
     internal Action<RegistryChange>? ChangePublished { get; set; }
 

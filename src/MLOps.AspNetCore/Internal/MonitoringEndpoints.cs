@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality;
+using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.AspNetCore.Internal;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using MLOps.Monitoring.Drift.Internal;
-using MLOps.Monitoring.Profiles.Internal;
 using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Profiles.Internal;
 
 namespace MLOps.Monitoring.Drift;
 

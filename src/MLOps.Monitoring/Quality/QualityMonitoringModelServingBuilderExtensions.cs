@@ -3,9 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MLOps;
+using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Monitoring.Quality.Internal;
-using MLOps.Monitoring.Quality;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MLOps;
-using MLOps.Monitoring.Retraining;
 using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Retraining;
 using MLOps.Monitoring.Retraining.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;

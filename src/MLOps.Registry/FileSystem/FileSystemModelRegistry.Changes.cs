@@ -5,6 +5,9 @@ namespace MLOps;
 
 public sealed partial class FileSystemModelRegistry
 {
+    /// <inheritdoc/>
+    internal override string Backend => RegistryMetrics.FileSystemBackend;
+
     /// <summary>Starts the directory watcher, if <see cref="FileSystemRegistryOptions.WatchForChanges"/> and not yet started.</summary>
     private protected override void StartExternalChanges()
     {

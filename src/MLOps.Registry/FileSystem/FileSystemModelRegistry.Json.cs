@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 using MLOps.Shared.FileSystem;

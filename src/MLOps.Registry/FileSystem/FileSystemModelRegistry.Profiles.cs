@@ -1,6 +1,3 @@
-using MLOps.Registry.FileSystem;
-using MLOps.Registry.Internal;
-
 namespace MLOps;
 
 public sealed partial class FileSystemModelRegistry

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 using MLOps.Shared.FileSystem;

@@ -1,13 +1,8 @@
-using System.Collections.Immutable;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
-using MLOps.Shared.FileSystem;
 
 namespace MLOps;
 
@@ -76,7 +71,7 @@ public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
         : base(LoggerOf(loggerFactory))
     {
         ArgumentNullException.ThrowIfNull(options);
-        ValidateOptionsResult validation = new FileSystemRegistryOptionsValidator().Validate(null, options);
+        ValidateOptionsResult validation = new FileSystemOptionsValidator().Validate(null, options);
         if (validation.Failed)
         {
             throw new ArgumentException(validation.FailureMessage, nameof(options));

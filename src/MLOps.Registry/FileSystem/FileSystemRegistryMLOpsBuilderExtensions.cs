@@ -1,9 +1,6 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps;
-using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,17 +29,14 @@ public static class FileSystemRegistryMLOpsBuilderExtensions
 
         if (!services.Any(d => d.ServiceType == typeof(FileSystemModelRegistry)))
         {
-            services.AddOptionsWithValidateOnStart<FileSystemRegistryOptions>().ValidateDataAnnotations();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemRegistryOptions>, FileSystemRegistryOptionsValidator>());
+            RegistryServices.AddValidatedOptions<FileSystemRegistryOptions, FileSystemOptionsValidator>(services);
             services.AddSingleton(sp => new FileSystemModelRegistry(
                 sp.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
         }
 
-        services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));
-        services.TryAddSingleton<IModelRegistry>(sp =>
-            InstrumentedModelRegistry.For(sp.GetRequiredService<FileSystemModelRegistry>(), sp.GetRequiredService<RegistryMetrics>()));
+        RegistryServices.AddInstrumentedRegistry<FileSystemModelRegistry>(services);
         return builder;
     }
 }

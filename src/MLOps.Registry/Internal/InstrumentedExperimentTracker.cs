@@ -12,17 +12,8 @@ internal sealed class InstrumentedExperimentTracker : IExperimentTracker
     private readonly TrackingMetrics _metrics;
     private readonly string _backend;
 
-    public InstrumentedExperimentTracker(FileSystemExperimentTracker inner, TrackingMetrics metrics)
-        : this((IExperimentTracker)inner, metrics, RegistryMetrics.FileSystemBackend)
-    {
-    }
-
-    public InstrumentedExperimentTracker(PostgresExperimentTracker inner, TrackingMetrics metrics)
-        : this((IExperimentTracker)inner, metrics, RegistryMetrics.PostgresBackend)
-    {
-    }
-
-    private InstrumentedExperimentTracker(IExperimentTracker inner, TrackingMetrics metrics, string backend)
+    /// <summary>Wraps <paramref name="inner"/>, tagging its metrics with <paramref name="backend"/> (<c>file_system</c> or <c>postgres</c>).</summary>
+    public InstrumentedExperimentTracker(IExperimentTracker inner, TrackingMetrics metrics, string backend)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(metrics);

@@ -1,5 +1,3 @@
-using MLOps.Registry.Postgres.Internal;
-
 namespace MLOps.Registry.Internal;
 
 /// <summary>
@@ -27,20 +25,14 @@ internal sealed class InstrumentedModelRegistry : IModelRegistry
     /// <summary>Gets the backend's tag value: <c>file_system</c> or <c>postgres</c>.</summary>
     public string Backend => _backend;
 
-    public static InstrumentedModelRegistry For(FileSystemModelRegistry registry, RegistryMetrics metrics)
+    /// <summary>Wraps a backend and counts the changes it publishes for its own mutations.</summary>
+    public static InstrumentedModelRegistry For(ModelRegistry registry, RegistryMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(metrics);
-        registry.ChangePublished = change => metrics.RecordChange(change, RegistryMetrics.FileSystemBackend);
-        return new InstrumentedModelRegistry(registry, metrics, RegistryMetrics.FileSystemBackend);
-    }
-
-    public static InstrumentedModelRegistry For(PostgresModelRegistry registry, RegistryMetrics metrics)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(metrics);
-        registry.ChangePublished = change => metrics.RecordChange(change, RegistryMetrics.PostgresBackend);
-        return new InstrumentedModelRegistry(registry, metrics, RegistryMetrics.PostgresBackend);
+        string backend = registry.Backend;
+        registry.ChangePublished = change => metrics.RecordChange(change, backend);
+        return new InstrumentedModelRegistry(registry, metrics, backend);
     }
 
     public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default) =>

@@ -1,12 +1,7 @@
 using System.Data;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tracking;
 using Npgsql;
-using SharedLog = MLOps.Registry.Internal.Log;
 
 namespace MLOps;
 

@@ -1,9 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using System.Data;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tracking;

@@ -1,9 +1,7 @@
 using System.Text;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
-using SharedLog = MLOps.Registry.Internal.Log;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MLOps;
 

@@ -2,7 +2,6 @@ using System.Text;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MLOps;
 

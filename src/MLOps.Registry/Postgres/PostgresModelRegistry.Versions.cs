@@ -1,9 +1,9 @@
 using System.Globalization;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
-using Log = MLOps.Registry.Postgres.Internal.Log;
 using Npgsql;
 using NpgsqlTypes;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 
 namespace MLOps;
 

@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Postgres.Internal;
-using Log = MLOps.Registry.Postgres.Internal.Log;
 using Npgsql;
-using NpgsqlTypes;
+using Log = MLOps.Registry.Postgres.Internal.Log;
 
 namespace MLOps;
 
@@ -137,6 +136,9 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     /// <summary>Migrates (or verifies) the schema once; a failed attempt is retried by the next call.</summary>
     internal Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
         _migrator.EnsurePreparedAsync(_migrateOnStart, "registry", cancellationToken);
+
+    /// <inheritdoc/>
+    internal override string Backend => RegistryMetrics.PostgresBackend;
 
     /// <summary>Starts the change feed (notifications, and polling as the fallback) on the first subscription.</summary>
     private protected override void StartExternalChanges()

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -62,9 +61,7 @@ public static class PostgresRegistryMLOpsBuilderExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger(PostgresModelRegistry.LoggerCategory) ?? NullLogger.Instance);
         });
-        services.TryAddSingleton(sp => new RegistryMetrics(sp.GetRequiredService<IMeterFactory>()));
-        services.TryAddSingleton<IModelRegistry>(sp =>
-            InstrumentedModelRegistry.For(sp.GetRequiredService<PostgresModelRegistry>(), sp.GetRequiredService<RegistryMetrics>()));
+        RegistryServices.AddInstrumentedRegistry<PostgresModelRegistry>(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresRegistryHostedService>());
         return builder;
     }

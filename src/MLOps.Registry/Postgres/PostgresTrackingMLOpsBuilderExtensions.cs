@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,12 +59,7 @@ public static class PostgresTrackingMLOpsBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresTrackingHostedService>());
-        services.TryAddSingleton(sp => new TrackingMetrics(sp.GetRequiredService<IMeterFactory>()));
-        services.TryAddSingleton<IExperimentTracker>(sp => new InstrumentedExperimentTracker(sp.GetRequiredService<PostgresExperimentTracker>(), sp.GetRequiredService<TrackingMetrics>()));
-        services.TryAddSingleton(sp => new ModelTrainingRunner(
-            sp.GetRequiredService<IModelRegistry>(),
-            sp.GetRequiredService<IExperimentTracker>(),
-            sp.GetService<ILoggerFactory>()));
+        RegistryServices.AddInstrumentedTracker<PostgresExperimentTracker>(services, RegistryMetrics.PostgresBackend);
         return builder;
     }
 }

@@ -1,9 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using MLOps.Registry.FileSystem;
 using MLOps.Registry.Internal;
 using MLOps.Registry.Tracking;
 using MLOps.Shared.FileSystem;

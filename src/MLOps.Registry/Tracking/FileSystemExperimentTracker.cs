@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,7 +52,7 @@ public sealed partial class FileSystemExperimentTracker : IExperimentTracker
     public FileSystemExperimentTracker(FileSystemTrackingOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ValidateOptionsResult validation = new FileSystemTrackingOptionsValidator().Validate(null, options);
+        ValidateOptionsResult validation = new FileSystemOptionsValidator().Validate(null, options);
         if (validation.Failed)
         {
             throw new ArgumentException(validation.FailureMessage, nameof(options));

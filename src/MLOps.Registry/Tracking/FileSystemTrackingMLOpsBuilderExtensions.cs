@@ -1,10 +1,7 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Registry.Internal;
-using MLOps.Registry.Tracking;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,20 +29,14 @@ public static class FileSystemTrackingMLOpsBuilderExtensions
 
         if (!services.Any(d => d.ServiceType == typeof(FileSystemExperimentTracker)))
         {
-            services.AddOptionsWithValidateOnStart<FileSystemTrackingOptions>().ValidateDataAnnotations();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemTrackingOptions>, FileSystemTrackingOptionsValidator>());
+            RegistryServices.AddValidatedOptions<FileSystemTrackingOptions, FileSystemOptionsValidator>(services);
             services.AddSingleton(sp => new FileSystemExperimentTracker(
                 sp.GetRequiredService<IOptions<FileSystemTrackingOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
         }
 
-        services.TryAddSingleton(sp => new TrackingMetrics(sp.GetRequiredService<IMeterFactory>()));
-        services.TryAddSingleton<IExperimentTracker>(sp => new InstrumentedExperimentTracker(sp.GetRequiredService<FileSystemExperimentTracker>(), sp.GetRequiredService<TrackingMetrics>()));
-        services.TryAddSingleton(sp => new ModelTrainingRunner(
-            sp.GetRequiredService<IModelRegistry>(),
-            sp.GetRequiredService<IExperimentTracker>(),
-            sp.GetService<ILoggerFactory>()));
+        RegistryServices.AddInstrumentedTracker<FileSystemExperimentTracker>(services, RegistryMetrics.FileSystemBackend);
         return builder;
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLOps.Monitoring.Profiles;
-using MLOps.Monitoring.Statistics;
 using MLOps.Monitoring.Profiles.Internal;
+using MLOps.Monitoring.Statistics;
 
 namespace MLOps.Monitoring.Drift.Internal;
 

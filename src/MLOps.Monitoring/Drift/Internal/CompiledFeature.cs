@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Drift.Internal;

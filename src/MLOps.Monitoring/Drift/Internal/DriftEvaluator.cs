@@ -1,4 +1,3 @@
-using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Statistics;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using MLOps.Monitoring.Drift;
 
 namespace MLOps.Monitoring.Drift.Internal;
 

@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using MLOps.Monitoring.Statistics;
 using MLOps.Monitoring.Statistics.Internal;
 

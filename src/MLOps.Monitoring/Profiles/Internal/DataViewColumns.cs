@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Profiles.Internal;
 

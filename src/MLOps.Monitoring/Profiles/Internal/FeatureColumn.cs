@@ -1,5 +1,3 @@
-using MLOps.Monitoring.Profiles;
-
 namespace MLOps.Monitoring.Profiles.Internal;
 
 /// <summary>One feature's values materialized for batch work: numbers as doubles (NaN = missing), categories as strings.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.ML.Data;
-using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Profiles.Internal;
 

@@ -1,4 +1,3 @@
-using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Statistics;
 using MLOps.Monitoring.Statistics.Internal;
 

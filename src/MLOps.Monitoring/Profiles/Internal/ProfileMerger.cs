@@ -1,4 +1,3 @@
-using MLOps.Monitoring.Profiles;
 using MLOps.Monitoring.Statistics;
 
 namespace MLOps.Monitoring.Profiles.Internal;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using MLOps.Registry.Internal;
 
 namespace MLOps.Registry.Postgres.Internal;
 
@@ -15,8 +15,7 @@ internal static class PostgresServiceRegistration
             return;
         }
 
-        services.AddOptionsWithValidateOnStart<PostgresRegistryOptions>().ValidateDataAnnotations();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresRegistryOptions>, PostgresRegistryOptionsValidator>());
+        RegistryServices.AddValidatedOptions<PostgresRegistryOptions, PostgresRegistryOptionsValidator>(services);
         services.TryAddSingleton<PostgresRegistryDataSource>();
     }
 }
