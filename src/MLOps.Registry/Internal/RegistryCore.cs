@@ -218,51 +218,61 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
     }
 
     /// <summary>Moves an alias back to its previous holder (the history replayed as a stack).</summary>
-    public async Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken)
+    public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        (ModelName name, ModelAlias alias, string actor) = AliasArguments(request.Name, request.Alias, request.Reason, request.Actor);
-        AliasHistoryEntry entry = await store.WriteModelAsync(
-            name,
-            $"Rolling back alias '{alias}' of model '{name}'",
-            async uow =>
+        return MoveAliasAsync(
+            request.Name, request.Alias, request.Reason, request.Actor, request.ExpectedRevision, "Rolling back", AliasAction.Rollback, AuditActions.AliasRolledBack,
+            async (uow, name, alias, _) =>
             {
-                AliasState state = await uow.ReadAliasAsync(alias, cancellationToken).ConfigureAwait(false);
-                CheckRevision(name, alias, request.ExpectedRevision, state.Revision);
                 ModelVersion target = AliasRules.RollbackTarget(await uow.ReadAliasHistoryAsync(alias, cancellationToken).ConfigureAwait(false))
                     ?? throw InvalidState($"Alias '{alias}' of model '{name}' has no previous holder to roll back to.");
                 RegisteredModelVersion? version = await uow.ReadVersionAsync(target, cancellationToken).ConfigureAwait(false);
-                if (version is not { Status: ModelVersionStatus.Ready })
-                {
-                    throw InvalidState($"Alias '{alias}' of model '{name}' cannot roll back to version {target}: it is {version?.Status.ToString() ?? "missing"}.");
-                }
-
-                return await MoveAsync(uow, alias, AliasAction.Rollback, target, state, actor, request.Reason, uow.Now, AuditActions.AliasRolledBack, cancellationToken)
-                    .ConfigureAwait(false);
+                return version is { Status: ModelVersionStatus.Ready }
+                    ? target
+                    : throw InvalidState($"Alias '{alias}' of model '{name}' cannot roll back to version {target}: it is {version?.Status.ToString() ?? "missing"}.");
             },
-            cancellationToken).ConfigureAwait(false);
-        return Logged(entry);
+            cancellationToken);
     }
 
     /// <summary>Unassigns an alias, keeping its history.</summary>
-    public async Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken)
+    public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        (ModelName name, ModelAlias alias, string actor) = AliasArguments(request.Name, request.Alias, request.Reason, request.Actor);
+        return MoveAliasAsync(
+            request.Name, request.Alias, request.Reason, request.Actor, request.ExpectedRevision, "Removing", AliasAction.Remove, AuditActions.AliasRemoved,
+            (_, name, alias, state) => state.Holder is null
+                ? throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.")
+                : Task.FromResult<ModelVersion?>(null),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// An alias move without gates (rollback, removal): checks the arguments and the expected revision, asks
+    /// <paramref name="target"/> for the new holder (<see langword="null"/>: none), then moves, audits and logs.
+    /// </summary>
+    private async Task<AliasHistoryEntry> MoveAliasAsync(
+        ModelName requestName,
+        ModelAlias requestAlias,
+        string? reason,
+        string? requestActor,
+        long? expectedRevision,
+        string verb,
+        AliasAction action,
+        string auditAction,
+        Func<IRegistryUnitOfWork, ModelName, ModelAlias, AliasState, Task<ModelVersion?>> target,
+        CancellationToken cancellationToken)
+    {
+        (ModelName name, ModelAlias alias, string actor) = AliasArguments(requestName, requestAlias, reason, requestActor);
         AliasHistoryEntry entry = await store.WriteModelAsync(
             name,
-            $"Removing alias '{alias}' of model '{name}'",
+            $"{verb} alias '{alias}' of model '{name}'",
             async uow =>
             {
                 AliasState state = await uow.ReadAliasAsync(alias, cancellationToken).ConfigureAwait(false);
-                CheckRevision(name, alias, request.ExpectedRevision, state.Revision);
-                if (state.Holder is null)
-                {
-                    throw NotFound($"Alias '{alias}' of model '{name}' is not assigned.");
-                }
-
-                return await MoveAsync(uow, alias, AliasAction.Remove, null, state, actor, request.Reason, uow.Now, AuditActions.AliasRemoved, cancellationToken)
-                    .ConfigureAwait(false);
+                CheckRevision(name, alias, expectedRevision, state.Revision);
+                ModelVersion? holder = await target(uow, name, alias, state).ConfigureAwait(false);
+                return await MoveAsync(uow, alias, action, holder, state, actor, reason, uow.Now, auditAction, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
         return Logged(entry);

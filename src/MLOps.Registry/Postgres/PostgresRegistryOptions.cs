@@ -100,7 +100,8 @@ public sealed class PostgresRegistryOptions
 
     /// <summary>
     /// Gets or sets how long the change listener (<c>LISTEN</c> on a dedicated connection) waits before reconnecting
-    /// after losing its connection; doubled after each failed attempt up to 30 times this value.
+    /// after losing its connection; doubled after each failed attempt up to 30 times this value. Each wait is drawn
+    /// uniformly between half and all of that back-off, so replicas that lost the database together spread their reconnections.
     /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan ReconnectDelay { get; set; } = DefaultReconnectDelay;

@@ -5,7 +5,7 @@ namespace MLOps.Registry.Postgres.Internal;
 
 /// <summary>
 /// Listens for the registry's change notifications (<c>LISTEN</c> on a dedicated connection) and hands each payload to
-/// the registry. When the connection is lost it reconnects with exponential back-off; after every (re)connection it
+/// the registry. When the connection is lost it reconnects with exponential back-off and jitter; after every (re)connection it
 /// calls <c>onConnected</c> so the registry can tell subscribers to re-read what they may have missed. A silent
 /// network failure is detected by a heartbeat query when no notification arrived for <see cref="HeartbeatInterval"/>.
 /// </summary>
@@ -33,6 +33,7 @@ internal sealed class PostgresChangeListener(
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         TimeSpan delay = reconnectDelay;
+        TimeSpan wait = delay;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -68,23 +69,34 @@ internal sealed class PostgresChangeListener(
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
                 Volatile.Write(ref _backendProcessId, 0);
-                Log.ListenerDisconnected(logger, ex, channel, delay);
+                wait = Jittered(delay, Random.Shared.NextDouble());
+                Log.ListenerDisconnected(logger, ex, channel, wait);
             }
 
             try
             {
-                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, reconnectDelay.Ticks * 30));
+            delay = Next(delay, reconnectDelay);
         }
 
         Volatile.Write(ref _backendProcessId, 0);
     }
+
+    /// <summary>
+    /// The wait before a reconnection attempt: uniform between half and all of the current back-off
+    /// (<paramref name="unit"/> in [0, 1)), so replicas that lost the database together do not reconnect in lockstep,
+    /// and never longer than the back-off itself.
+    /// </summary>
+    internal static TimeSpan Jittered(TimeSpan delay, double unit) => TimeSpan.FromTicks(delay.Ticks / 2 + (long)(delay.Ticks / 2 * unit));
+
+    /// <summary>The back-off after a failed attempt: doubled, at most 30 times the configured delay.</summary>
+    internal static TimeSpan Next(TimeSpan delay, TimeSpan reconnectDelay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, reconnectDelay.Ticks * 30));
 
     private void Deliver(string payload)
     {
