@@ -191,7 +191,7 @@ internal static class DriftReportHtml
                 else
                 {
                     bool other = d.HasOther && b == d.Labels.Count - 1;
-                    w.Element("th", other ? d.Labels[b] + " (all other values)" : d.Labels[b], ("scope", "row"), ("class", "name"));
+                    w.Element("th", d.Labels[b], ("scope", "row"), ("class", other ? "name other" : "name"), ("title", other ? "Every value not listed above, and values the reference did not record" : null));
                 }
 
                 w.NumberCell(d.Reference[b], at + "/reference/" + bin).NumberCell(d.Current[b], at + "/current/" + bin).Close("tr");
@@ -203,6 +203,8 @@ internal static class DriftReportHtml
         w.Close("section");
     }
 
-    private static string BinLabel(IReadOnlyList<double> edges, int bin) =>
-        $"{ReportFormat.Number(edges[bin])} – {ReportFormat.Number(edges[bin + 1])}";
+    /// <summary>A short label under a bar (3 significant digits; the table beside the chart has the precise edges).</summary>
+    private static string BinLabel(IReadOnlyList<double> edges, int bin) => $"{Short(edges[bin])}–{Short(edges[bin + 1])}";
+
+    private static string Short(double edge) => double.IsInfinity(edge) ? ReportFormat.Number(edge) : edge.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ internal static class ReportPage
         :root{--ref:#5b6f95;--cur:#d9822b;--ok:#1e7b3c;--bad:#b3261e;--ink:#1d1f24;--muted:#5f6570;--rule:#d8dbe2}
         *{box-sizing:border-box}
         body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#fff}
-        header,main,footer{max-width:1100px;margin:0 auto;padding:16px 24px}
+        header,main,footer{max-width:1240px;margin:0 auto;padding:16px 24px}
         header{border-bottom:1px solid var(--rule)}
         h1{font-size:22px;margin:0 0 8px}
         h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--rule);padding-bottom:4px}
@@ -22,18 +22,20 @@ internal static class ReportPage
         dl.facts dd{margin:0;overflow-wrap:anywhere}
         table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
         caption{text-align:left;color:var(--muted);padding:2px 0}
-        th,td{border-bottom:1px solid var(--rule);padding:3px 8px;text-align:left;vertical-align:top}
+        th,td{border-bottom:1px solid var(--rule);padding:3px 6px;text-align:left;vertical-align:top}
         th{background:#f3f4f7;font-weight:600}
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.name{overflow-wrap:anywhere;max-width:320px}
         td.drifted,.drifted{color:var(--bad);font-weight:600}
         .scroll{overflow-x:auto}
-        figure{margin:8px 0 20px;break-inside:avoid;page-break-inside:avoid}
-        svg.chart{width:100%;max-width:640px;height:auto;display:block}
+        figure{margin:8px 0 20px;break-inside:avoid;page-break-inside:avoid;display:flex;flex-wrap:wrap;gap:4px 28px;align-items:flex-start}
+        figure>h3,figure>h4,figure>p{flex-basis:100%;margin-bottom:0}
+        time{white-space:nowrap}
+        svg.chart{width:100%;max-width:600px;flex:1 1 420px;height:auto;display:block}
         svg .grid{stroke:var(--rule);stroke-width:1}
         svg text{font-size:10px;fill:var(--muted)}
         svg .tick{text-anchor:end}
-        svg .xlabel{text-anchor:end}
+        svg .xlabel{text-anchor:end} svg .xlabel.flat{text-anchor:middle}
         svg .legend{font-size:11px;fill:var(--ink)}
         svg rect.ref{fill:var(--ref)} svg rect.cur{fill:var(--cur)}
         .line{fill:none;stroke-width:2}

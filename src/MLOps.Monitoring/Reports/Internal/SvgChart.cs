@@ -11,7 +11,7 @@ internal static class SvgChart
     /// <summary>The most series a line chart draws (one colour each).</summary>
     public const int MaxSeries = 8;
 
-    private const double Width = 640, Height = 250, Left = 48, Right = 12, Top = 28, Bottom = 56;
+    private const double Width = 640, Height = 250, Left = 56, Right = 12, Top = 28, Bottom = 56;
     private const int MaxLabelLength = 14;
 
     /// <summary>Reference and current share per bin or category, side by side.</summary>
@@ -31,7 +31,7 @@ internal static class SvgChart
             BarRect(w, "cur", x + bar, bar, current[i] / top * plotHeight, $"{labels[i]}: current {Percent(current[i])}");
             if (i % every == 0)
             {
-                XLabel(w, x + bar, labels[i]);
+                XLabel(w, x + bar, labels[i], rotate: n > 8);
             }
         }
 
@@ -43,10 +43,7 @@ internal static class SvgChart
     public static void Lines(HtmlWriter w, string id, string title, IReadOnlyList<string> positions, IReadOnlyList<(string Name, double?[] Values)> series)
     {
         double[] values = [.. series.SelectMany(s => s.Values).OfType<double>()];
-        double low = values.Length == 0 ? 0 : values.Min(), high = values.Length == 0 ? 1 : values.Max();
-        double pad = high > low ? (high - low) * 0.1 : Math.Max(Math.Abs(high) * 0.1, 0.5);
-        low -= pad;
-        high += pad;
+        (double low, double high) = NiceRange(values.Length == 0 ? 0 : values.Min(), values.Length == 0 ? 1 : values.Max());
         Begin(w, id, title);
         Axis(w, low, high, percent: false);
         double plotWidth = Width - Left - Right, plotHeight = Height - Top - Bottom;
@@ -57,7 +54,7 @@ internal static class SvgChart
         int every = n <= 12 ? 1 : (n + 11) / 12;
         for (int i = 0; i < n; i += every)
         {
-            XLabel(w, X(i), positions[i]);
+            XLabel(w, X(i), positions[i], rotate: n > 8);
         }
 
         for (int s = 0; s < series.Count && s < MaxSeries; s++)
@@ -111,7 +108,7 @@ internal static class SvgChart
             double value = low + ((high - low) * k / 4);
             double y = Top + plotHeight - (plotHeight * k / 4);
             w.Open("line", ("class", "grid"), ("x1", Coordinate(Left)), ("x2", Coordinate(Width - Right)), ("y1", Coordinate(y)), ("y2", Coordinate(y))).Close("line");
-            w.Element("text", percent ? Percent(value) : ReportFormat.Number(Math.Round(value, 12)), ("class", "tick"), ("x", Coordinate(Left - 4)), ("y", Coordinate(y + 3)));
+            w.Element("text", percent ? Percent(value) : Math.Round(value, 12).ToString("G4", CultureInfo.InvariantCulture), ("class", "tick"), ("x", Coordinate(Left - 4)), ("y", Coordinate(y + 3)));
         }
     }
 
@@ -123,11 +120,17 @@ internal static class SvgChart
             .Close("rect");
     }
 
-    private static void XLabel(HtmlWriter w, double x, string label)
+    private static void XLabel(HtmlWriter w, double x, string label, bool rotate)
     {
         string text = label.Length > MaxLabelLength ? string.Concat(label.AsSpan(0, MaxLabelLength - 1), "…") : label;
         double y = Height - Bottom + 14;
-        w.Element("text", text, ("class", "xlabel"), ("x", Coordinate(x)), ("y", Coordinate(y)), ("transform", $"rotate(-30 {Coordinate(x)} {Coordinate(y)})"));
+        w.Element(
+            "text",
+            text,
+            ("class", rotate ? "xlabel" : "xlabel flat"),
+            ("x", Coordinate(x)),
+            ("y", Coordinate(y)),
+            ("transform", rotate ? $"rotate(-30 {Coordinate(x)} {Coordinate(y)})" : null));
     }
 
     private static void Legend(HtmlWriter w, IReadOnlyList<(string Css, string Name)> entries)
@@ -151,6 +154,31 @@ internal static class SvgChart
         }
 
         return max;
+    }
+
+    /// <summary>An axis range with four round steps that holds [low, high], starting at 0 when the values are not negative and near it.</summary>
+    private static (double Low, double High) NiceRange(double low, double high)
+    {
+        if (high - low < 1e-12 * Math.Max(1, Math.Abs(high)))
+        {
+            double half = Math.Abs(high) > 0 ? Math.Abs(high) * 0.1 : 0.5;
+            (low, high) = (high - half, high + half);
+        }
+
+        if (low >= 0 && low < (high - low) * 0.5)
+        {
+            low = 0;
+        }
+
+        double step = NiceCeiling((high - low) / 4);
+        double start = Math.Floor(low / step) * step;
+        while (start + (4 * step) < high)
+        {
+            step = NiceCeiling(step * 1.01);
+            start = Math.Floor(low / step) * step;
+        }
+
+        return (start, start + (4 * step));
     }
 
     /// <summary>The smallest of 1, 2, 2.5, 5 × 10^k at or above the value (a round top for the axis); 1 for 0.</summary>
