@@ -45,8 +45,12 @@ internal static class ReportPage
         ul.compact{margin:4px 0;padding-left:20px}
         .muted{color:var(--muted)}
         footer{color:var(--muted);font-size:12px;border-top:1px solid var(--rule)}
+        @page{size:A4 landscape;margin:10mm}
         @media print{
           body{font-size:11px}
+          table{font-size:9.5px}
+          th,td{padding:2px 4px}
+          svg.chart{max-width:520px}
           header,main,footer{max-width:none;padding:0 0 8px}
           h2{break-after:avoid;page-break-after:avoid}
           table,figure{break-inside:avoid;page-break-inside:avoid}
