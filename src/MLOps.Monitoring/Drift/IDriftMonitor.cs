@@ -24,4 +24,12 @@ public interface IDriftMonitor
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> before the first window closed (or if the model is not monitored).</returns>
     DriftReport? GetLatestReport(ModelName modelName);
+
+    /// <summary>
+    /// Returns the recent evaluated reports of a model, oldest first (the last is <see cref="GetLatestReport"/>'s): at
+    /// most <see cref="DriftOptions.HistorySize"/> of them, kept in memory since the process started.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>A snapshot of the reports; empty before the first window closed or if the model is not monitored.</returns>
+    IReadOnlyList<DriftReport> GetReports(ModelName modelName);
 }
