@@ -17,7 +17,7 @@ public interface IDriftMonitor
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
     IDisposable Subscribe(Action<DriftReport> handler);
 
-    /// <summary>Gets the names of the models with drift monitoring whose observer has been created.</summary>
+    /// <summary>Gets the names of the models served with drift monitoring (known from startup, before their first window closes).</summary>
     IReadOnlyCollection<ModelName> Models { get; }
 
     /// <summary>Returns the report of the latest evaluated window of a model.</summary>

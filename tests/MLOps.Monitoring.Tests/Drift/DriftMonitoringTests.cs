@@ -304,6 +304,17 @@ public class DriftMonitoringTests
         Assert.Same(published[^1], monitor.GetLatestReport(ModelName.Parse("house")));
     }
 
+    [Fact]
+    public async Task WithDriftMonitoring_BeforeAnyPrediction_TheModelIsListedWithAnEmptyHistory()
+    {
+        await using ServiceProvider provider = Build(d => d.WindowSize(50).UseReference(SmallReference));
+
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+
+        Assert.Equal([ModelName.Parse("house")], monitor.Models);
+        Assert.Empty(monitor.GetReports(ModelName.Parse("house")));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

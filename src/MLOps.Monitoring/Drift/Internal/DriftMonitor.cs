@@ -12,10 +12,14 @@ internal sealed class DriftMonitor : IDriftMonitor
     private readonly Subscribers<DriftReport> _subscribers;
     private readonly ILogger _logger;
 
-    public DriftMonitor(ILoggerFactory? loggerFactory = null)
+    public DriftMonitor(ILoggerFactory? loggerFactory = null, IEnumerable<DriftModelRegistration>? models = null)
     {
         _logger = loggerFactory?.CreateLogger("MLOps.Monitoring") ?? NullLogger.Instance;
         _subscribers = new((ex, report) => DriftLog.HandlerFailed(_logger, ex, report.ModelName.GetValueOrDefault().Value));
+        foreach (DriftModelRegistration model in models ?? [])
+        {
+            Register(model.Model, model.HistorySize);
+        }
     }
 
     public IReadOnlyCollection<ModelName> Models => [.. _models.Keys.Order()];
