@@ -7,13 +7,13 @@ public sealed class MLOpsDashboardOptions
     public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The shortest <see cref="RefreshInterval"/>: 1 second.</summary>
-    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest <see cref="RefreshInterval"/>: 10 minutes.</summary>
-    public static readonly TimeSpan MaxRefreshInterval = TimeSpan.FromMinutes(10);
+    internal static readonly TimeSpan MaxRefreshInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>Gets or sets how often an open dashboard page polls the MLOps endpoints and re-renders.</summary>
-    /// <value>The default value is 5 seconds; from 1 second to 10 minutes, in whole milliseconds.</value>
+    /// <value>The default value is 5 seconds; from 1 second to 10 minutes, </value>
     public TimeSpan RefreshInterval { get; set; } = DefaultRefreshInterval;
 
     internal void Validate()

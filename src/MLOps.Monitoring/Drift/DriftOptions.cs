@@ -22,7 +22,7 @@ public sealed class DriftOptions
     public const int DefaultHistorySize = 50;
 
     /// <summary>The largest <see cref="HistorySize"/>: 1,000 reports.</summary>
-    public const int MaxHistorySize = 1_000;
+    internal const int MaxHistorySize = 1_000;
 
     /// <summary>Gets or sets the method of features without an entry in <see cref="Methods"/>.</summary>
     /// <value>The default value is <see cref="DriftMethod.Auto"/>.</value>
@@ -68,7 +68,7 @@ public sealed class DriftOptions
     /// Gets or sets how many evaluated reports of the model <see cref="IDriftMonitor.GetReports"/> keeps in memory (the
     /// newest; older ones are dropped), for drift over recent windows (<c>GET models/{name}/drift/history</c>, the dashboard).
     /// </summary>
-    /// <value>The default value is 50; from 1 to <see cref="MaxHistorySize"/>.</value>
+    /// <value>The default value is 50; from 1 to 1,000.</value>
     public int HistorySize { get; set; } = DefaultHistorySize;
 
     /// <summary>Whether a method reports a p-value (drift when below the threshold) rather than a distance (drift when at or above it).</summary>

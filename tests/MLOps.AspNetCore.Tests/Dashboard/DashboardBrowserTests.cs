@@ -21,6 +21,9 @@ namespace MLOps.AspNetCore.Tests.Dashboard;
 public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly ModelName House = ModelName.Parse("house");
+
+    /// <summary>A promotion reason that would load an image and run script if the page parsed server strings as HTML.</summary>
+    private const string Markup = "<img src=/pwned onerror=\"window.__pwned=1\"><b>better r2</b>";
     private readonly TempDirectory _registry = new();
 
     public async Task InitializeAsync()
@@ -107,10 +110,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         // Promote v2 through the registry; the open page must show it on its own (no reload, no navigation).
         await page.EvaluateAsync("() => { window.__sameDocument = 'yes'; }");
         await app.Services.GetRequiredService<IModelRegistry>().PromoteAsync(
-            new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion) { Reason = "better r2", Actor = "dashboard-test" });
+            new PromoteRequest(House, new ModelVersion(2), ModelAlias.Champion) { Reason = Markup, Actor = "dashboard-test" });
 
         await Expect(model.Locator("h2")).ToContainTextAsync("primary: v2");
         await Expect(model).ToContainTextAsync("promote v1 → v2");
+        await Expect(model).ToContainTextAsync(Markup);   // shown as text, never parsed
+        await Expect(page.Locator("#models img, #models b")).ToHaveCountAsync(0);
 
         // v2's first quality window appears as its own series.
         await FeedbackAsync(app, random, await PredictAsync(app, random, 5, shifted: false));
@@ -120,11 +125,64 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await page.ScreenshotAsync(new() { Path = after, FullPage = true });
         output.WriteLine($"Screenshots: {before}, {after}");
 
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
         Assert.Empty(errors);
+        Assert.DoesNotContain(requests, url => url.Contains("pwned", StringComparison.Ordinal));
         string origin = app.Address!.GetLeftPart(UriPartial.Authority);
         Assert.NotEmpty(requests);
         Assert.All(requests, url => Assert.StartsWith(origin + "/", url, StringComparison.Ordinal));
         Assert.Contains(requests, url => url.EndsWith("/mlops/models/house/drift/history", StringComparison.Ordinal));
+    }
+
+    [ChromiumFact]
+    public async Task Dashboard_ModelWithoutMonitoring_SaysNotMonitored_AndAbsentServicesSaySo()
+    {
+        await using var app = await TestApp.StartAsync(
+            b => b
+                .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.Distinct[0]).WithDriftMonitoring(d => d.WindowSize(20).UseReference(
+                    ReferenceProfile.Create(Enumerable.Range(0, 100).Select(i => new HouseInput { Size = 50 + i, Rooms = 1 + i % 5 })))))
+                .AddModel<HouseInput, HousePrediction>("plain", m => m.FromTransformer(TestModels.Distinct[1])),
+            app: web => web.MapMLOpsDashboard(configure: o => o.RefreshInterval = TimeSpan.FromSeconds(1)),
+            kestrel: true);
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Path, Headless = true });
+        IPage page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var failures = new ConcurrentQueue<string>();
+        var errors = new ConcurrentQueue<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                failures.Enqueue(response.Url);
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            // The browser reports each 4xx it fetched as a console error: the expected 404 of the model without drift monitoring.
+            if (message.Type is "error" && !message.Text.StartsWith("Failed to load resource: the server responded with a status of 404", StringComparison.Ordinal))
+            {
+                errors.Enqueue(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Enqueue("page error: " + error);
+        SetDefaultExpectTimeout(30_000);
+
+        await page.GotoAsync(new Uri(app.Address!, "/mlops/ui/").ToString());
+
+        ILocator plain = page.Locator("section.model[data-model='plain']");
+        ILocator house = page.Locator("section.model[data-model='house']");
+        await Expect(plain).ToContainTextAsync("Not monitored for drift (WithDriftMonitoring).");
+        await Expect(house).ToContainTextAsync("Monitored; no drift window has closed yet.");
+        await Expect(house).ToContainTextAsync("Quality monitoring is not configured in this service.");
+        await Expect(house).ToContainTextAsync("No model registry in this service.");
+        await Expect(page.Locator("#alerts")).ToContainTextAsync("Alerting is not configured");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Updated");
+        Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "dashboard"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard", "dashboard-not-monitored.png"), FullPage = true });
+
+        Assert.Empty(errors);
+        Assert.NotEmpty(failures);
+        Assert.All(failures, url => Assert.EndsWith("/mlops/models/plain/drift/history", url, StringComparison.Ordinal));
     }
 
     /// <summary>Predicts <paramref name="count"/> houses (shifted ones: three times larger, many more rooms) and returns the prediction ids and scores.</summary>
