@@ -7,6 +7,7 @@ using Microsoft.ML;
 using Microsoft.Playwright;
 using MLOps.AspNetCore.Tests.Support;
 using MLOps.Core.Tests.Support;
+using MLOps.Monitoring.Alerting;
 using MLOps.Monitoring.Profiles;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -15,7 +16,7 @@ namespace MLOps.AspNetCore.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard in a real browser (Debian's Chromium, driven by Playwright) against a real Kestrel app with a
-/// file-system registry, a registry-served model, drift monitoring with short windows and quality monitoring.
+/// file-system registry, a registry-served model, drift monitoring with short windows, quality monitoring and alerting.
 /// Each run leaves screenshots in <c>dashboard/</c> under the test output.
 /// </summary>
 public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
@@ -60,7 +61,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
             b => b.AddFileSystemRegistry(o => o.RootPath = _registry.Path).AddModel<HouseInput, HousePrediction>("house", m => m
                 .FromRegistry(alias: "champion")
                 .WithDriftMonitoring(d => d.WindowSize(20).UseReference(reference))
-                .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(5))),
+                .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(5)))
+                .AddAlerting(a => a.OnDriftDetected(severity: AlertSeverity.Critical).EvaluateEvery(TimeSpan.FromMilliseconds(500))),
             app: web => web.MapMLOpsDashboard(configure: o => o.RefreshInterval = TimeSpan.FromSeconds(1)),
             kestrel: true);
 
@@ -100,7 +102,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await FeedbackAsync(app, random, v1.Skip(5).Take(5));
         await Expect(model.Locator("svg.quality-chart circle")).ToHaveCountAsync(2);
         await Expect(model).ToContainTextAsync("Alias history");
-        await Expect(page.Locator("#alerts")).ToContainTextAsync("Alerting is not configured");
+        await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("firing");   // the shifted window's dataset drift
+        await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("drift-detected-dataset (critical)");
         await Expect(model).ToContainTextAsync("The audit trail is a management endpoint, not mapped here");
         await Expect(page.Locator("#status")).ToContainTextAsync("Updated");
         Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "dashboard"));

@@ -111,7 +111,7 @@
       badge(a.status, a.status === 'firing' ? 'bad' : 'warn'),
       el('strong', { text: `${a.rule?.name ?? 'alert'} (${a.rule?.severity ?? ''})` }),
       el('span', null, 'since ', time(a.firingSince || a.activeSince)),
-      el('span', { text: a.summary }),
+      el('span', { class: 'summary', text: a.summary }),
       el('span', { class: 'labels', text: Object.entries(a.labels || {}).map(([k, v]) => `${k}=${v}`).join(' · ') }))), evaluated);
   }
 
@@ -258,6 +258,7 @@
     const W = 860, H = 170, left = 76, right = 20, top = 10, bottom = 24;
     const t0 = Math.min(...all.map(p => p.t)), t1 = Math.max(...all.map(p => p.t));
     let lo = Math.min(...all.map(p => p.v)), hi = Math.max(...all.map(p => p.v));
+    const [min, max] = [lo, hi];
     if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
     const pad = (hi - lo) * 0.08;
     lo -= pad; hi += pad;
@@ -266,8 +267,10 @@
     const y = v => top + (1 - (v - lo) / (hi - lo)) * (H - top - bottom);
     const chart = svg('svg', { class: 'chart quality-chart', viewBox: `0 0 ${W} ${H}`, role: 'img' }, svg('title', null, `${metric} per closed window`),
       svg('rect', { class: 'row-bg', x: left, y: top, width: W - left - right, height: H - top - bottom }),
-      svg('text', { class: 'axis', x: left - 6, y: top + 10, 'text-anchor': 'end' }, num(hi)),
-      svg('text', { class: 'axis', x: left - 6, y: H - bottom, 'text-anchor': 'end' }, num(lo)),
+      svg('line', { class: 'gridline', x1: left, x2: W - right, y1: y(max), y2: y(max) }),
+      svg('text', { class: 'axis', x: left - 6, y: y(max) + 4, 'text-anchor': 'end' }, num(max)),
+      min === max ? null : svg('line', { class: 'gridline', x1: left, x2: W - right, y1: y(min), y2: y(min) }),
+      min === max ? null : svg('text', { class: 'axis', x: left - 6, y: y(min) + 4, 'text-anchor': 'end' }, num(min)),
       svg('text', { class: 'axis', x: left, y: H - 6 }, clock(new Date(t0).toISOString())),
       svg('text', { class: 'axis', x: W - right, y: H - 6, 'text-anchor': 'end' }, clock(new Date(t1).toISOString())));
     const legend = el('p', { class: 'legend' }, el('strong', { text: metric + ':' }));
