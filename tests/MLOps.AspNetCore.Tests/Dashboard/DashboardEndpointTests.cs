@@ -155,7 +155,7 @@ public sealed partial class DashboardEndpointTests
     [InlineData("/mlops/ui", "mlops")]
     public void MapMLOpsDashboard_RelativeRoute_Throws(string pattern, string apiPrefix)
     {
-        var web = WebApplication.CreateSlimBuilder().Build();
+        using WebApplication web = WebApplication.CreateSlimBuilder().Build();
 
         Assert.Throws<ArgumentException>(() => web.MapMLOpsDashboard(pattern, apiPrefix));
     }
@@ -165,7 +165,7 @@ public sealed partial class DashboardEndpointTests
     [InlineData(601)]
     public void MapMLOpsDashboard_RefreshIntervalOutOfRange_Throws(double seconds)
     {
-        var web = WebApplication.CreateSlimBuilder().Build();
+        using WebApplication web = WebApplication.CreateSlimBuilder().Build();
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => web.MapMLOpsDashboard(configure: o => o.RefreshInterval = TimeSpan.FromSeconds(seconds)));
 
