@@ -63,6 +63,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
                 .WithDriftMonitoring(d => d.WindowSize(20).UseReference(reference))
                 .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(5)))
                 .AddAlerting(a => a.OnDriftDetected(severity: AlertSeverity.Critical).EvaluateEvery(TimeSpan.FromMilliseconds(500))),
+            endpoints: o => o.AllowUnauthenticatedManagement = true,   // the audit trail is a management endpoint
             app: web => web.MapMLOpsDashboard(configure: o => o.RefreshInterval = TimeSpan.FromSeconds(1)),
             kestrel: true);
 
@@ -104,7 +105,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await Expect(model).ToContainTextAsync("Alias history");
         await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("firing");   // the shifted window's dataset drift
         await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("drift-detected-dataset (critical)");
-        await Expect(model).ToContainTextAsync("The audit trail is a management endpoint, not mapped here");
+        ILocator audit = model.Locator(".block", new() { HasText = "Recent audit trail" });
+        await Expect(audit).ToContainTextAsync(AuditActions.AliasPromoted);
         await Expect(page.Locator("#status")).ToContainTextAsync("Updated");
         Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "dashboard"));
         string before = Path.Combine(AppContext.BaseDirectory, "dashboard", "dashboard-v1.png");
@@ -118,6 +120,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await Expect(model.Locator("h2")).ToContainTextAsync("primary: v2");
         await Expect(model).ToContainTextAsync("promote v1 → v2");
         await Expect(model).ToContainTextAsync(Markup);   // shown as text, never parsed
+        await Expect(audit).ToContainTextAsync("dashboard-test");
         await Expect(page.Locator("#models img, #models b")).ToHaveCountAsync(0);
 
         // v2's first quality window appears as its own series.
