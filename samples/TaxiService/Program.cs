@@ -74,6 +74,7 @@ await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegis
 
 app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (unknown route, wrong method …)
 app.MapMLOps();             // management behind MLOps.Admin (authentication is configured above)
+app.MapMLOpsDashboard();    // http://127.0.0.1:5080/mlops/ui/ (open like the read endpoints; the audit trail needs the admin token)
 app.MapMLOpsHealthChecks();
 app.MapPrometheusScrapingEndpoint();
 app.MapGet("/", () => Results.Redirect("/mlops/models"));

@@ -8,7 +8,7 @@ using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.AspNetCore.Internal;
 
-/// <summary>Ground truth in, quality out: <c>POST /predictions/{id}/feedback</c> and <c>GET /models/{name}/quality</c>.</summary>
+/// <summary>Ground truth in, quality, drift, alerts and retraining out: feedback, quality, drift (latest and history), alerts and retrain endpoints.</summary>
 internal static class MonitoringEndpoints
 {
     public static void MapFeedback(RouteGroupBuilder group, IFeedbackSink sink, MLOpsEndpointOptions options)
@@ -161,6 +161,15 @@ internal static class MonitoringEndpoints
             .Produces<MLOps.Monitoring.Drift.DriftReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/models/{name}/drift/history", (string name) =>
+                ModelName.TryParse(name, out ModelName model) && monitor.Models.Contains(model)
+                    ? Results.Text(HistoryJson(monitor.GetReports(model)), "application/json")
+                    : Problems.NotMonitored("No drift monitoring", name, "is not monitored with WithDriftMonitoring (or has not served a prediction yet)."))
+            .WithName("MLOps.DriftHistory")
+            .WithSummary("The recent drift reports of a model, oldest first (at most DriftOptions.HistorySize, kept in memory); empty before the first window closes.")
+            .Produces<MLOps.Monitoring.Drift.DriftReport[]>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/models/{name}/drift/report.html", (string name) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
                     ? HtmlReport(report.ToHtml(), model, "drift", report.CreatedAt)
@@ -198,6 +207,10 @@ internal static class MonitoringEndpoints
             return Results.Text(html, HtmlContentType).ExecuteAsync(httpContext);
         }
     }
+
+    /// <summary>A JSON array of reports, each written as <see cref="MLOps.Monitoring.Drift.DriftReport.ToJson"/> writes it (the shape of <c>GET drift</c>).</summary>
+    private static string HistoryJson(IReadOnlyList<MLOps.Monitoring.Drift.DriftReport> reports) =>
+        string.Concat("[", string.Join(",", reports.Select(r => r.ToJson())), "]");
 
     public static void MapAlerts(RouteGroupBuilder group, MLOps.Monitoring.Alerting.IAlertManager alerts)
     {

@@ -39,6 +39,7 @@ public static class DriftMonitoringServingBuilderExtensions
         services.TryAddSingleton<IDriftMonitor>(sp => sp.GetRequiredService<DriftMonitor>());
         services.TryAddSingleton<DriftMetrics>();
         ModelName model = builder.Name;
+        services.AddSingleton(new DriftModelRegistration(model, drift.Options.HistorySize));
         return builder.AddObserver(sp => new DriftObserver<TIn, TOut>(
             model,
             drift,

@@ -18,6 +18,12 @@ public sealed class DriftOptions
     /// <summary>The default <see cref="DriftShareThreshold"/>: 0.5.</summary>
     public const double DefaultDriftShareThreshold = 0.5;
 
+    /// <summary>The default <see cref="HistorySize"/>: 50 reports.</summary>
+    public const int DefaultHistorySize = 50;
+
+    /// <summary>The largest <see cref="HistorySize"/>: 1,000 reports.</summary>
+    internal const int MaxHistorySize = 1_000;
+
     /// <summary>Gets or sets the method of features without an entry in <see cref="Methods"/>.</summary>
     /// <value>The default value is <see cref="DriftMethod.Auto"/>.</value>
     public DriftMethod DefaultMethod { get; set; } = DriftMethod.Auto;
@@ -57,6 +63,13 @@ public sealed class DriftOptions
     /// <summary>Gets or sets the correction of the p-values of the features tested with a p-value method.</summary>
     /// <value>The default value is <see cref="MultipleTestingCorrection.None"/>.</value>
     public MultipleTestingCorrection Correction { get; set; } = MultipleTestingCorrection.None;
+
+    /// <summary>
+    /// Gets or sets how many evaluated reports of the model <see cref="IDriftMonitor.GetReports"/> keeps in memory (the
+    /// newest; older ones are dropped), for drift over recent windows (<c>GET models/{name}/drift/history</c>, the dashboard).
+    /// </summary>
+    /// <value>The default value is 50; from 1 to 1,000.</value>
+    public int HistorySize { get; set; } = DefaultHistorySize;
 
     /// <summary>Whether a method reports a p-value (drift when below the threshold) rather than a distance (drift when at or above it).</summary>
     /// <param name="method">The method.</param>
@@ -102,6 +115,11 @@ public sealed class DriftOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(SmallReferenceRows, nameof(SmallReferenceRows));
+        if (HistorySize is < 1 or > MaxHistorySize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistorySize), HistorySize, $"HistorySize must be from 1 to {MaxHistorySize}.");
+        }
+
         foreach ((string feature, double threshold) in Thresholds)
         {
             if (!double.IsFinite(threshold) || threshold <= 0)

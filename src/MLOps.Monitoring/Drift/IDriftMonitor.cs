@@ -17,11 +17,19 @@ public interface IDriftMonitor
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
     IDisposable Subscribe(Action<DriftReport> handler);
 
-    /// <summary>Gets the names of the models with drift monitoring whose observer has been created.</summary>
+    /// <summary>Gets the names of the models served with drift monitoring (known from startup, before their first window closes).</summary>
     IReadOnlyCollection<ModelName> Models { get; }
 
     /// <summary>Returns the report of the latest evaluated window of a model.</summary>
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> before the first window closed (or if the model is not monitored).</returns>
     DriftReport? GetLatestReport(ModelName modelName);
+
+    /// <summary>
+    /// Returns the recent evaluated reports of a model, oldest first (the last is <see cref="GetLatestReport"/>'s): at
+    /// most <see cref="DriftOptions.HistorySize"/> of them, kept in memory since the process started.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>A snapshot of the reports; empty before the first window closed or if the model is not monitored.</returns>
+    IReadOnlyList<DriftReport> GetReports(ModelName modelName);
 }

@@ -40,4 +40,49 @@ public class DriftEndpointTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);   // degraded still serves
         Assert.Contains("Degraded", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DriftHistory_Windows_ListsTheRecentReportsOldestFirstAndNotMonitoredIs404()
+    {
+        var random = new Random(2);
+        var reference = ReferenceProfile.Create(Enumerable.Range(0, 500).Select(_ => new HouseInput { Size = 50 + (float)(random.NextDouble() * 100), Rooms = 1 + random.Next(5) }));
+        await using var app = await TestApp.StartAsync(b => b
+            .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.Distinct[0])
+                .WithDriftMonitoring(d => d.WindowSize(20).UseReference(reference).Configure(o => o.HistorySize = 2)))
+            .AddModel<HouseInput, HousePrediction>("plain", m => m.FromTransformer(TestModels.Distinct[1])));
+
+        var empty = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift/history");
+        Assert.Equal(0, empty.GetArrayLength());
+        for (int window = 0; window < 3; window++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                // The last window is shifted.
+                object input = window < 2 ? new { size = 50 + random.Next(100), rooms = 1 + random.Next(5) } : new { size = 400 + random.Next(100), rooms = 9 };
+                using var response = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", input);
+                response.EnsureSuccessStatusCode();
+            }
+
+            int expected = Math.Min(window + 1, 2);
+            await Eventually.HoldsAsync(async () => (await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift/history")).GetArrayLength() == expected,
+                $"window {window + 1} in the history");
+        }
+
+        var history = await Eventually.ValueAsync(async () =>
+        {
+            var h = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift/history");
+            return h.GetArrayLength() == 2 && h[1].GetProperty("datasetDrift").GetBoolean() ? h : (JsonElement?)null;
+        }, "the shifted window last in the history");
+        Assert.Equal("house", history[0].GetProperty("modelName").GetString());
+        Assert.True(history[0].GetProperty("createdAt").GetDateTimeOffset() <= history[1].GetProperty("createdAt").GetDateTimeOffset());
+        var latest = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift");
+        Assert.Equal(latest.GetProperty("createdAt").GetDateTimeOffset(), history[1].GetProperty("createdAt").GetDateTimeOffset());
+
+        foreach (string url in new[] { "/mlops/models/plain/drift/history", "/mlops/models/nobody/drift/history", "/mlops/models/-bad-/drift/history" })
+        {
+            using var missing = await app.Client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        }
+    }
 }

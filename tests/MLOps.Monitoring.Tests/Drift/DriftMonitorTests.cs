@@ -6,7 +6,7 @@ using MLOps.Monitoring.Profiles;
 
 namespace MLOps.Monitoring.Tests.Drift;
 
-/// <summary>The drift monitor's subscriptions: every report reaches every subscriber, a failing one is isolated.</summary>
+/// <summary>The drift monitor's subscriptions (every report reaches every subscriber, a failing one is isolated) and its bounded history.</summary>
 public sealed class DriftMonitorTests
 {
     private static readonly ModelName House = ModelName.Parse("house");
@@ -42,6 +42,59 @@ public sealed class DriftMonitorTests
         monitor.Publish(House, Report());
 
         Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void GetReports_MoreThanHistorySize_KeepsTheNewestOldestFirst()
+    {
+        var monitor = new DriftMonitor();
+        monitor.Register(House, historySize: 3);
+        DriftReport[] published = [.. Enumerable.Range(0, 5).Select(i => Report() with { CurrentRows = i })];
+
+        foreach (DriftReport report in published)
+        {
+            monitor.Publish(House, report);
+        }
+
+        Assert.Equal(published[2..], monitor.GetReports(House));
+        Assert.Same(published[4], monitor.GetLatestReport(House));
+    }
+
+    [Fact]
+    public void GetReports_ReturnsASnapshotThatLaterReportsDoNotChange()
+    {
+        var monitor = new DriftMonitor();
+        monitor.Publish(House, Report());
+
+        IReadOnlyList<DriftReport> before = monitor.GetReports(House);
+        monitor.Publish(House, Report());
+
+        Assert.Single(before);
+        Assert.Equal(2, monitor.GetReports(House).Count);
+    }
+
+    [Fact]
+    public void GetReports_RegisteredButNoWindowYetOrUnknownModel_IsEmpty()
+    {
+        var monitor = new DriftMonitor();
+        monitor.Register(House, historySize: 5);
+
+        Assert.Empty(monitor.GetReports(House));
+        Assert.Empty(monitor.GetReports(ModelName.Parse("other")));
+        Assert.Contains(House, monitor.Models);
+    }
+
+    [Fact]
+    public void GetReports_UnregisteredModel_KeepsTheDefaultHistorySize()
+    {
+        var monitor = new DriftMonitor();
+
+        for (int i = 0; i < DriftOptions.DefaultHistorySize + 7; i++)
+        {
+            monitor.Publish(House, Report());
+        }
+
+        Assert.Equal(DriftOptions.DefaultHistorySize, monitor.GetReports(House).Count);
     }
 
     [Fact]

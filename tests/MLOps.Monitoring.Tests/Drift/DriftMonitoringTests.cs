@@ -286,6 +286,50 @@ public class DriftMonitoringTests
     }
 
     [Fact]
+    public async Task WithDriftMonitoring_HistorySize_KeepsTheNewestWindowsOldestFirst()
+    {
+        await using ServiceProvider provider = Build(d => d.WindowSize(50).UseReference(SmallReference).Configure(o => o.HistorySize = 2));
+        ReportLog log = Subscribe(provider);
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+
+        for (int window = 0; window < 3; window++)
+        {
+            client.PredictBatch(TestModels.Houses(50, seed: 10 + window));
+            await Eventually.HoldsAsync(() => log.Reports.Count == window + 1, $"report {window + 1}");
+        }
+
+        DriftReport[] published = [.. log.Reports.Select(r => r.Report)];
+        Assert.Equal(published[1..], monitor.GetReports(ModelName.Parse("house")));
+        Assert.Same(published[^1], monitor.GetLatestReport(ModelName.Parse("house")));
+    }
+
+    [Fact]
+    public async Task WithDriftMonitoring_BeforeAnyPrediction_TheModelIsListedWithAnEmptyHistory()
+    {
+        await using ServiceProvider provider = Build(d => d.WindowSize(50).UseReference(SmallReference));
+
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+
+        Assert.Equal([ModelName.Parse("house")], monitor.Models);
+        Assert.Empty(monitor.GetReports(ModelName.Parse("house")));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(DriftOptions.MaxHistorySize + 1)]
+    public void WithDriftMonitoring_HistorySizeOutOfRange_Throws(int size)
+    {
+        var services = new ServiceCollection();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => services.AddMLOps()
+            .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House).WithDriftMonitoring(d => d.Configure(o => o.HistorySize = size))));
+
+        Assert.Equal(nameof(DriftOptions.HistorySize), error.ParamName);
+    }
+
+    [Fact]
     public void WithDriftMonitoring_WithoutRegistry_RegistersNoReferenceProvider()
     {
         var services = new ServiceCollection();

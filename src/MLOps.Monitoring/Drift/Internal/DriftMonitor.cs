@@ -5,32 +5,41 @@ using MLOps.Shared.Events;
 
 namespace MLOps.Monitoring.Drift.Internal;
 
-/// <summary>Holds the latest report per model and delivers every report to the subscribers.</summary>
+/// <summary>Holds the recent reports per model (a bounded history) and delivers every report to the subscribers.</summary>
 internal sealed class DriftMonitor : IDriftMonitor
 {
-    private readonly ConcurrentDictionary<ModelName, DriftReport?> _latest = new();
+    private readonly ConcurrentDictionary<ModelName, History> _models = new();
     private readonly Subscribers<DriftReport> _subscribers;
     private readonly ILogger _logger;
 
-    public DriftMonitor(ILoggerFactory? loggerFactory = null)
+    public DriftMonitor(ILoggerFactory? loggerFactory = null, IEnumerable<DriftModelRegistration>? models = null)
     {
         _logger = loggerFactory?.CreateLogger("MLOps.Monitoring") ?? NullLogger.Instance;
         _subscribers = new((ex, report) => DriftLog.HandlerFailed(_logger, ex, report.ModelName.GetValueOrDefault().Value));
+        foreach (DriftModelRegistration model in models ?? [])
+        {
+            Register(model.Model, model.HistorySize);
+        }
     }
 
-    public IReadOnlyCollection<ModelName> Models => [.. _latest.Keys.Order()];
+    public IReadOnlyCollection<ModelName> Models => [.. _models.Keys.Order()];
 
     internal ILogger Logger => _logger;
 
     public IDisposable Subscribe(Action<DriftReport> handler) => _subscribers.Subscribe(handler);
 
-    public DriftReport? GetLatestReport(ModelName modelName) => _latest.GetValueOrDefault(modelName);
+    public DriftReport? GetLatestReport(ModelName modelName) => _models.TryGetValue(modelName, out History? history) ? history.Latest : null;
 
-    internal void Register(ModelName modelName) => _latest.TryAdd(modelName, null);
+    public IReadOnlyList<DriftReport> GetReports(ModelName modelName) =>
+        _models.TryGetValue(modelName, out History? history) ? history.Snapshot() : [];
+
+    /// <summary>Makes a model known (listed in <see cref="Models"/>) and sets how many reports of it are kept.</summary>
+    internal void Register(ModelName modelName, int historySize = DriftOptions.DefaultHistorySize) =>
+        _models.AddOrUpdate(modelName, static (_, size) => new History(size), static (_, history, size) => history.Resize(size), historySize);
 
     internal void Publish(ModelName modelName, DriftReport report)
     {
-        _latest[modelName] = report;
+        _models.GetOrAdd(modelName, static _ => new History(DriftOptions.DefaultHistorySize)).Add(report);
         DriftLog.WindowEvaluated(_logger, modelName.Value, report.CurrentRows, report.DriftedFeatures, report.EvaluatedFeatures);
         if (report.DriftedFeatures > 0)
         {
@@ -44,5 +53,52 @@ internal sealed class DriftMonitor : IDriftMonitor
         }
 
         _subscribers.Raise(report);
+    }
+
+    /// <summary>The newest reports of one model, at most <c>capacity</c>, oldest first.</summary>
+    private sealed class History(int capacity)
+    {
+        private readonly Queue<DriftReport> _reports = new();
+        private readonly Lock _lock = new();
+        private int _capacity = capacity;
+
+        public DriftReport? Latest { get; private set; }
+
+        public void Add(DriftReport report)
+        {
+            lock (_lock)
+            {
+                _reports.Enqueue(report);
+                Trim();
+                Latest = report;
+            }
+        }
+
+        public History Resize(int capacity)
+        {
+            lock (_lock)
+            {
+                _capacity = capacity;
+                Trim();
+            }
+
+            return this;
+        }
+
+        public DriftReport[] Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. _reports];
+            }
+        }
+
+        private void Trim()
+        {
+            while (_reports.Count > _capacity)
+            {
+                _reports.Dequeue();
+            }
+        }
     }
 }

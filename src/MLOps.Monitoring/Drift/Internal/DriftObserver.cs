@@ -52,7 +52,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         _monitor = monitor;
         _metrics = metrics;
         _logger = logger;
-        _monitor.Register(model);
+        _monitor.Register(model, config.Options.HistorySize);
         if (config.ReferenceInstance is null && referenceFactory is null && config.ReferencePath is null)
         {
             _provider = provider ?? throw new InvalidOperationException(
