@@ -21,9 +21,18 @@ internal static class DataColumns
         var columns = new List<ColumnSpec>();
         for (int i = 0; i < types.Count; i++)
         {
-            if (types[i] is { } type && !ignore.Contains(source.ColumnNames[i]))
+            if (ignore.Contains(source.ColumnNames[i]))
+            {
+                continue;
+            }
+
+            if (types[i] is { } type)
             {
                 columns.Add(new ColumnSpec(source.ColumnNames[i], i, type));
+            }
+            else
+            {
+                Output.CliOutput.Error($"{source.Path}: column '{source.ColumnNames[i]}' ({source.DescribeType(i)}) is not a number, boolean or string: left out of the profile.");
             }
         }
 

@@ -46,8 +46,21 @@ internal sealed class CsvSource : ITableSource
 
         string[] names = Guard(path, () =>
         {
-            using SepReader reader = CreateReader(path, separator, out _);
-            return reader.Header.ColNames.ToArray();
+            try
+            {
+                using SepReader reader = CreateReader(path, separator, out _);
+                return reader.Header.ColNames.ToArray();
+            }
+            catch (ArgumentException ex)
+            {
+                // Sep refuses a header that repeats a name: say which, in the same words as the other header checks.
+                string first = File.ReadLines(path, Utf8Location.Strict).FirstOrDefault() ?? "";
+                string[] raw = first.Split(separator);
+                string? repeated = raw.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+                throw new CliException(repeated is null
+                    ? $"{path}:1: the header row is not valid ({ex.Message})."
+                    : $"{path}:1: column {Array.LastIndexOf(raw, repeated) + 1} of the header repeats the name '{repeated}'.");
+            }
         });
         if (names.Length > 0)
         {
@@ -140,6 +153,8 @@ internal sealed class CsvSource : ITableSource
 
         return types;
     }
+
+    public string DescribeType(int column) => "text";
 
     public IEnumerable<RowBlock> Read(IReadOnlyList<ColumnSpec> columns)
     {

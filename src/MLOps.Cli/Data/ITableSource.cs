@@ -15,6 +15,9 @@ internal interface ITableSource : IDisposable
     /// <summary>The column types the file itself declares (Parquet), or infers them by reading it once (CSV; see the README).</summary>
     IReadOnlyList<ColumnType?> DetectTypes(IReadOnlySet<string> textColumns);
 
+    /// <summary>The type a column has in the file, for messages.</summary>
+    string DescribeType(int column);
+
     /// <summary>Reads the file from the start, parsing the given columns. Each block is reused after the next one is asked for.</summary>
     IEnumerable<RowBlock> Read(IReadOnlyList<ColumnSpec> columns);
 }

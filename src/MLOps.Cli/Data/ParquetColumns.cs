@@ -13,6 +13,9 @@ internal static class ParquetColumns
         type == typeof(short) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) ||
         type == typeof(uint) || type == typeof(ulong) || type == typeof(decimal);
 
+    /// <summary>UTF-8 string columns (Parquet.Net 6 reports them as <see cref="ReadOnlyMemory{T}"/> of char).</summary>
+    public static bool IsText(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
+
     public static double[] ReadNumbers(ParquetRowGroupReader group, DataField field, int rows)
     {
         Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
@@ -34,7 +37,7 @@ internal static class ParquetColumns
     public static string?[] ReadTexts(ParquetRowGroupReader group, DataField field, int rows)
     {
         Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (IsText(type))
         {
             var values = new string?[rows];
             group.ReadAsync(field, values.AsMemory(), null).AsTask().GetAwaiter().GetResult();

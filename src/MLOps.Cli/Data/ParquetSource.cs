@@ -66,6 +66,8 @@ internal sealed class ParquetSource : ITableSource
         return [.. _fields.Select(f => f.IsArray ? null : textColumns.Contains(f.Name) ? ColumnType.Text : TypeOf(f.ClrType))];
     }
 
+    public string DescribeType(int column) => $"{_fields[column].ClrType.Name}{(_fields[column].IsArray ? "[]" : "")}";
+
     public IEnumerable<RowBlock> Read(IReadOnlyList<ColumnSpec> columns)
     {
         foreach (ColumnSpec spec in columns)
@@ -132,7 +134,7 @@ internal sealed class ParquetSource : ITableSource
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return type == typeof(bool) ? ColumnType.Boolean
-            : type == typeof(string) ? ColumnType.Text
+            : ParquetColumns.IsText(type) ? ColumnType.Text
             : ParquetColumns.IsNumber(type) ? ColumnType.Number
             : null;
     }

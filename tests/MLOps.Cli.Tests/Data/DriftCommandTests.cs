@@ -47,7 +47,7 @@ public sealed class DriftCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(2000, report.CurrentRows);
         Assert.True(report.Find("age")!.Drifted);
         Assert.True(report.Find("city")!.Drifted);
-        Assert.Equal(1.0, report.DataQuality.Features.Single(f => f.Feature == "city").UnseenCategoryRatio, 1);
+        Assert.InRange(report.DataQuality.Features.Single(f => f.Feature == "city").UnseenCategoryRatio, 0.7, 0.9); // about 80 % "lille", a city the reference never saw
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class ParquetTests : IDisposable
         Assert.True(profiled.ExitCode == 0, profiled.ToString());
         ReferenceProfile profile = await ReferenceProfile.LoadAsync(profilePath);
         Assert.Equal(2000, profile.RowCount);
+        Assert.Equal("age:Numeric visits:Numeric city:Categorical member:Boolean", string.Join(" ", profile.Features.Select(f => $"{f.Name}:{f.Kind}")));
         Assert.Equal(FeatureKind.Numeric, profile.Find("age")!.Kind);
         Assert.Equal(FeatureKind.Numeric, profile.Find("visits")!.Kind);
         Assert.Equal(FeatureKind.Categorical, profile.Find("city")!.Kind);
@@ -85,8 +86,8 @@ public sealed class ParquetTests : IDisposable
             {
                 age[i] = i % 20 == 0 ? null : 40 + (shift * 20) + (random.NextDouble() * 20);
                 visits[i] = random.Next(10);
-                city[i] = random.NextDouble() < 0.5 ? "paris" : "lyon";
-                member[i] = random.NextDouble() < 0.3;
+                city[i] = random.NextDouble() < 0.5 + (shift * 0.4) ? "paris" : "lyon";
+                member[i] = random.NextDouble() < 0.3 + (shift * 0.5);
             }
 
             using ParquetRowGroupWriter group = writer.CreateRowGroup();

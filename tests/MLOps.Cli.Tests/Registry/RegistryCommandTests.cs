@@ -227,7 +227,7 @@ public abstract class RegistryCommandTests : IAsyncLifetime
         CliResult requested = await Mlops("approvals", "request", "taxi", "1", "--json");
         string id = requested.Json().GetProperty("id").GetString()!;
 
-        CliResult rejected = await Mlops("approvals", "reject", "taxi", id, "--reason", "too old", "--json");
+        CliResult rejected = await Mlops("approvals", "reject", "taxi", id, "--reason", "too old", "--actor", "lead", "--json");
 
         Assert.True(rejected.ExitCode == 0, rejected.ToString());
         Assert.Equal("rejected", rejected.Json().GetProperty("state").GetString());
