@@ -83,7 +83,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
 
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>() is { } quality)
         {
-            MonitoringEndpoints.MapQuality(group, quality);
+            MonitoringEndpoints.MapQuality(group, quality, endpoints.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System);
         }
 
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Drift.IDriftMonitor>() is { } drift)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -80,15 +81,24 @@ internal static class MonitoringEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
-    public static void MapQuality(RouteGroupBuilder group, IModelQualityMonitor monitor)
+    public static void MapQuality(RouteGroupBuilder group, IModelQualityMonitor monitor, TimeProvider timeProvider)
     {
         group.MapGet("/models/{name}/quality", (string name) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatest(model) is { } report
                     ? Results.Json(report, ModelEndpoint.OutputJson)
-                    : Problems.NotMonitored("No quality monitoring", name, "is not served with WithQualityMonitoring."))
+                    : NoQuality(name))
             .WithName("MLOps.Quality")
             .WithSummary("The model's quality: closed windows and the current one per version and variant, metrics by segment, feedback counts.")
             .Produces<ModelQualityReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/models/{name}/quality/report.html", (string name) =>
+                ModelName.TryParse(name, out ModelName model) && monitor.GetLatest(model) is { } report
+                    ? HtmlReport(report.ToHtml(), model, "quality", timeProvider.GetUtcNow())
+                    : NoQuality(name))
+            .WithName("MLOps.QualityReportHtml")
+            .WithSummary("The model's quality as a self-contained HTML report to download (no script, nothing loaded from elsewhere).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -145,11 +155,46 @@ internal static class MonitoringEndpoints
         group.MapGet("/models/{name}/drift", (string name) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
                     ? Results.Text(report.ToJson(), "application/json")
-                    : Problems.NotMonitored("No drift report", name, "has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed)."))
+                    : NoDriftReport(name))
             .WithName("MLOps.Drift")
             .WithSummary("The latest drift report of a model: per feature method, statistic, p-value or distance, threshold, drifted; dataset drift; data quality.")
             .Produces<MLOps.Monitoring.Drift.DriftReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/models/{name}/drift/report.html", (string name) =>
+                ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
+                    ? HtmlReport(report.ToHtml(), model, "drift", report.CreatedAt)
+                    : NoDriftReport(name))
+            .WithName("MLOps.DriftReportHtml")
+            .WithSummary("The latest drift report of a model as a self-contained HTML report to download (charts of each feature's distributions; no script, nothing loaded from elsewhere).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private const string HtmlContentType = "text/html; charset=utf-8";
+
+    private static IResult NoDriftReport(string name) =>
+        Problems.NotMonitored("No drift report", name, "has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed).");
+
+    private static IResult NoQuality(string name) =>
+        Problems.NotMonitored("No quality monitoring", name, "is not served with WithQualityMonitoring.");
+
+    /// <summary>An HTML report as a download: <c>attachment; filename="&lt;model&gt;-&lt;kind&gt;-&lt;yyyyMMddTHHmmssZ&gt;.html"</c> (model names are ASCII letters, digits, '_', '.', '-').</summary>
+    private static HtmlDownload HtmlReport(string html, ModelName model, string kind, DateTimeOffset at)
+    {
+        string file = string.Create(CultureInfo.InvariantCulture, $"{model.Value}-{kind}-{at.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.html");
+        return new HtmlDownload(html, file);
+    }
+
+    /// <summary>Writes the HTML with its Content-Disposition (a result, so the header is set only on success).</summary>
+    private sealed class HtmlDownload(string html, string fileName) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            httpContext.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Text(html, HtmlContentType).ExecuteAsync(httpContext);
+        }
     }
 
     public static void MapAlerts(RouteGroupBuilder group, MLOps.Monitoring.Alerting.IAlertManager alerts)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Reports.Internal;
 
 namespace MLOps.Monitoring.Drift;
 
@@ -62,6 +63,26 @@ public sealed record DriftReport
     /// <summary>Writes the report as JSON (camelCase, enums as strings, NaN as <c>"NaN"</c>).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, ReferenceProfile.JsonOptions);
+
+    /// <summary>
+    /// Renders the report as one self-contained HTML page: the verdict, per-feature results, data quality and a chart
+    /// of each feature's reference and current shares with the table of its numbers. Inline CSS and SVG, no script,
+    /// nothing loaded from elsewhere (it opens offline and prints); every name is HTML-encoded; numbers are the JSON's,
+    /// rounded to 6 significant digits (invariant culture).
+    /// </summary>
+    /// <returns>The HTML document.</returns>
+    public string ToHtml() => DriftReportHtml.Render(this);
+
+    /// <summary>Writes <see cref="ToHtml"/> to a file (UTF-8, replacing it).</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="cancellationToken">A token that cancels the write.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/>, empty or white space.</exception>
+    public Task SaveHtmlAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return ReportPage.SaveAsync(path, ToHtml(), cancellationToken);
+    }
 
     /// <summary>Finds a feature's result by name.</summary>
     /// <param name="feature">The feature name.</param>

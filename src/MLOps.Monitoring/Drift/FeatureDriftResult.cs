@@ -40,4 +40,10 @@ public sealed record FeatureDriftResult
 
     /// <summary>Gets the number of current values compared.</summary>
     public long CurrentCount { get; init; }
+
+    /// <summary>
+    /// Gets the reference and current shares the method compared (histogram bins for numbers, categories or distinct
+    /// values otherwise), bounded in size, for charts; <see langword="null"/> in reports written before it existed.
+    /// </summary>
+    public FeatureDistribution? Distribution { get; init; }
 }

@@ -1,3 +1,5 @@
+using MLOps.Monitoring.Reports.Internal;
+
 namespace MLOps.Monitoring.Quality;
 
 /// <summary>The latest quality of one model: per version and variant, its latest closed window and its current partial window.</summary>
@@ -46,4 +48,24 @@ public sealed class ModelQualityReport
 
     /// <summary>Gets the invalid feedback for this model's predictions since the process started (wrong kind, not finite, outside the accepted range, or for a refused prediction).</summary>
     public long InvalidFeedback { get; }
+
+    /// <summary>
+    /// Renders the report as one self-contained HTML page: per version and variant the latest closed and the current
+    /// window with their metrics, line charts of each metric over those windows (overall and for the largest segments)
+    /// and the tables of their numbers. Inline CSS and SVG, no script, nothing loaded from elsewhere; every name is
+    /// HTML-encoded; numbers are those of the report's JSON, rounded to 6 significant digits (invariant culture).
+    /// </summary>
+    /// <returns>The HTML document.</returns>
+    public string ToHtml() => QualityReportHtml.Render(this);
+
+    /// <summary>Writes <see cref="ToHtml"/> to a file (UTF-8, replacing it).</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="cancellationToken">A token that cancels the write.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/>, empty or white space.</exception>
+    public Task SaveHtmlAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return ReportPage.SaveAsync(path, ToHtml(), cancellationToken);
+    }
 }

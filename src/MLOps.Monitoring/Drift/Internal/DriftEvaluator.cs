@@ -18,7 +18,10 @@ internal static class DriftEvaluator
             CompiledFeature feature = reference.Features[i];
             PaneFeature values = current.Features[i];
             bool present = !schema.Absent.Contains(feature.Name);
-            results[i] = present ? Compare(feature, values) : NotEvaluated(feature, 0);
+            results[i] = (present ? Compare(feature, values) : NotEvaluated(feature, 0)) with
+            {
+                Distribution = DistributionBuilder.Build(feature, values),
+            };
             if (present)
             {
                 quality.Add(Quality(feature, values, current.Rows));
