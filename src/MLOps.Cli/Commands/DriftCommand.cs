@@ -17,7 +17,7 @@ internal static class DriftCommand
         var drift = new Command("drift", "Compare current data with a reference profile. Exit code 1 when the dataset drifted (a CI gate), 0 when it did not.");
         var reference = new Option<string>("--reference") { Description = "The reference profile (JSON, from mlops profile).", Required = true };
         var current = new Option<string>("--current") { Description = "The current data: a .csv, .tsv or .parquet file with the profile's columns.", Required = true };
-        var output = new Option<string?>("--output", "-o") { Description = "Also write the report: a .json file." };
+        var output = new Option<string?>("--output", "-o") { Description = "Also write the report: report.json (the library's JSON) or report.html (self-contained HTML)." };
         var method = new Option<DriftMethod?>("--method") { Description = "The test or distance for every feature (default: chosen per feature; see the Monitoring README)." };
         var share = new Option<double?>("--drift-share") { Description = $"The share of drifted features that makes dataset drift. Default: {DriftOptions.DefaultDriftShareThreshold}." };
         var separator = new Option<char?>("--separator") { Description = "The CSV field separator. Default: ',' (tab for .tsv)." };
@@ -35,11 +35,9 @@ internal static class DriftCommand
             string currentPath = result.GetRequiredValue(current);
             string? target = result.GetValue(output);
             string? format = target is null ? null : Path.GetExtension(target).ToLowerInvariant();
-            if (format is not (null or ".json"))
+            if (format is not (null or ".json" or ".html" or ".htm"))
             {
-                throw new CliException(format == ".html"
-                    ? $"--output {target}: HTML reports are not available in this build yet; write a .json report."
-                    : $"--output {target}: the report is written as .json; use a .json file name.");
+                throw new CliException($"--output {target}: the report is written as .json or .html (self-contained, no external request); use one of those extensions.");
             }
 
             ReferenceProfile profile = await LoadProfileAsync(referencePath, ct);
@@ -71,7 +69,14 @@ internal static class DriftCommand
 
             if (target is not null)
             {
-                await File.WriteAllTextAsync(target, report.ToJson(), ct);
+                if (format == ".json")
+                {
+                    await File.WriteAllTextAsync(target, report.ToJson(), ct);
+                }
+                else
+                {
+                    await report.SaveHtmlAsync(target, ct);
+                }
             }
 
             if (result.GetValue(context.Json))

@@ -77,13 +77,29 @@ public sealed class DriftCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Drift_HtmlOutput_IsAClearUsageError()
+    public async Task Drift_HtmlOutput_WritesTheSelfContainedHtmlReport()
+    {
+        string current = CsvFiles.Write(_directory.Path, "current.csv", CsvFiles.Rows(500, seed: 2, shift: 1));
+        string output = Path.Combine(_directory.Path, "report.html");
+
+        CliResult result = await CliRun.RunAsync("drift", "--reference", _profile, "--current", current, "-o", output);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        string html = await File.ReadAllTextAsync(output);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("income", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_OtherOutputExtension_IsAClearUsageError()
     {
         string current = CsvFiles.Write(_directory.Path, "current.csv", CsvFiles.Rows(10, seed: 2));
 
-        CliResult result = await CliRun.RunAsync("drift", "--reference", _profile, "--current", current, "-o", Path.Combine(_directory.Path, "r.html"));
+        CliResult result = await CliRun.RunAsync("drift", "--reference", _profile, "--current", current, "-o", Path.Combine(_directory.Path, "r.pdf"));
 
-        CliRun.AssertUserError(result, 2, "r.html", "HTML");
+        CliRun.AssertUserError(result, 2, "r.pdf", ".json or .html");
     }
 
     [Fact]
