@@ -81,7 +81,14 @@ internal sealed class ParquetSource : ITableSource
             }
         }
 
-        var block = new RowBlock(columns);
+        // A ring of blocks, as CsvSource keeps: ReadAhead hands one to the consumer while the next is filled.
+        var ring = new RowBlock[4];
+        for (int i = 0; i < ring.Length; i++)
+        {
+            ring[i] = new RowBlock(columns);
+        }
+
+        int next = 0;
         for (int g = 0; g < _reader.RowGroupCount; g++)
         {
             using ParquetRowGroupReader group = _reader.OpenRowGroupReader(g);
@@ -104,6 +111,8 @@ internal sealed class ParquetSource : ITableSource
             for (int start = 0; start < rows; start += RowBlock.Capacity)
             {
                 int count = Math.Min(RowBlock.Capacity, rows - start);
+                RowBlock block = ring[next];
+                next = (next + 1) % ring.Length;
                 for (int c = 0; c < columns.Count; c++)
                 {
                     if (texts[c] is { } t)
