@@ -14,7 +14,7 @@ internal static class AuditCommand
         var audit = new Command("audit", "The registry's audit trail: every change, who made it and why, oldest first.");
         CliContext.RegistryOptions registry = CliContext.AddRegistryOptions(audit);
         var model = new Option<string?>("--model", "-m") { Description = "Only this model." };
-        var action = new Option<string?>("--action") { Description = "Only this action (for example alias.promote)." };
+        var action = new Option<string?>("--action") { Description = "Only this action (for example alias.promoted, alias.rolled_back, approval.decided)." };
         var from = new Option<string?>("--from") { Description = "Only events at or after this time (ISO 8601)." };
         var to = new Option<string?>("--to") { Description = "Only events before this time (ISO 8601)." };
         var limit = new Option<int>("--limit") { Description = "At most this many events.", DefaultValueFactory = _ => AuditQuery.DefaultLimit };
