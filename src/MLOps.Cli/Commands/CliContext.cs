@@ -66,7 +66,7 @@ internal sealed class CliContext
             Description = "Who makes the change, recorded in the audit trail. Default: the user name.",
         };
 
-        public RegistryLease Open(ParseResult result, bool write = false) =>
-            new(RegistryConnection.Open(result.GetValue(Registry), result.GetValue(Schema), result.GetValue(Actor), write));
+        public RegistryLease Open(ParseResult result) =>
+            new(RegistryConnection.Open(result.GetValue(Registry), result.GetValue(Schema), result.GetValue(Actor)));
     }
 }

@@ -16,7 +16,7 @@ internal static class RegistryConnection
         (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.Contains("Server=", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Opens the registry; the caller disposes it.</summary>
-    public static ModelRegistry Open(string? registry, string? schema, string? actor, bool write)
+    public static ModelRegistry Open(string? registry, string? schema, string? actor)
     {
         registry ??= Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(registry))
@@ -44,7 +44,7 @@ internal static class RegistryConnection
             }
         }
 
-        if (!write && !Directory.Exists(registry))
+        if (!Directory.Exists(registry))
         {
             throw new CliException($"{registry}: no such directory (no file-system registry there).");
         }

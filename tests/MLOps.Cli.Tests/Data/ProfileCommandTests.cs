@@ -49,6 +49,33 @@ public sealed class ProfileCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Profile_QuotedFields_AreUnescapedAndMayHoldSeparatorsAndLineBreaks()
+    {
+        string data = CsvFiles.Write(_directory.Path, "data.csv", "city,n\n\"Paris, FR\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n\"Paris, FR\",4\n");
+        string output = Path.Combine(_directory.Path, "profile.json");
+
+        CliResult result = await CliRun.RunAsync("profile", data, "-o", output);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        ReferenceProfile profile = await ReferenceProfile.LoadAsync(output);
+        Assert.Equal(4, profile.RowCount);
+        IReadOnlyDictionary<string, long> categories = profile.Find("city")!.Categories;
+        Assert.Equal(2, categories["Paris, FR"]);
+        Assert.Equal(1, categories["say \"hi\""]);
+        Assert.Equal(1, categories["two\nlines"]);
+    }
+
+    [Fact]
+    public async Task Profile_RaggedRowAfterAMultiLineField_NamesTheLineTheRowStartsOn()
+    {
+        string data = CsvFiles.Write(_directory.Path, "data.csv", "city,n\n\"two\nlines\",3\nlyon\n");
+
+        CliResult result = await CliRun.RunAsync("profile", data, "-o", Path.Combine(_directory.Path, "p.json"));
+
+        CliRun.AssertUserError(result, 2, "data.csv:4:", "1 field(s) but the header has 2");
+    }
+
+    [Fact]
     public async Task Profile_Table_ListsTheFeatures()
     {
         string data = CsvFiles.Write(_directory.Path, "data.csv", CsvFiles.Rows(50, seed: 1));
