@@ -21,7 +21,7 @@ internal static class PromotionCommands
         var expected = new Option<long?>("--expected-revision") { Description = "Fail unless the alias is still at this revision (optimistic concurrency; see aliases history)." };
         var min = new Option<string[]>("--min-metric") { Description = "Gate: the version's metric must be at least this (name=value). Repeatable.", AllowMultipleArgumentsPerToken = false };
         var max = new Option<string[]>("--max-metric") { Description = "Gate: the version's metric must be at most this (name=value). Repeatable." };
-        var beat = new Option<string[]>("--beat-current") { Description = "Gate: the version must beat the alias's current holder on this metric (higher is better; prefix with '-' for lower is better, e.g. -rmse). Repeatable." };
+        var beat = new Option<string[]>("--beat-current") { Description = "Gate: the version must beat the alias's current holder on this metric: name (higher is better) or name:lower (lower is better, e.g. rmse:lower). Repeatable." };
         var approval = new Option<bool>("--require-approval") { Description = "Gate: an approved approval request must exist for this version and alias." };
         promote.Add(name);
         promote.Add(version);
@@ -47,8 +47,14 @@ internal static class PromotionCommands
 
             foreach (string metric in result.GetValue(beat) ?? [])
             {
-                bool lower = metric.StartsWith('-');
-                gates.Add(new BeatCurrentHolderGate(lower ? metric[1..] : metric, higherIsBetter: !lower));
+                bool lower = metric.EndsWith(":lower", StringComparison.OrdinalIgnoreCase);
+                string metricName = lower ? metric[..^":lower".Length] : metric.EndsWith(":higher", StringComparison.OrdinalIgnoreCase) ? metric[..^":higher".Length] : metric;
+                if (metricName.Length == 0 || metricName.Contains(':', StringComparison.Ordinal))
+                {
+                    throw new CliException($"--beat-current: '{metric}' is not a metric name, optionally followed by :lower or :higher.");
+                }
+
+                gates.Add(new BeatCurrentHolderGate(metricName, higherIsBetter: !lower));
             }
 
             if (result.GetValue(approval))

@@ -174,6 +174,15 @@ public abstract class RegistryCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Promote_BeatCurrentLowerIsBetter_RefusesAVersionWithAHigherValue()
+    {
+        // r2 read as "lower is better": v3 (0.9) does not beat the champion v2 (0.8).
+        CliResult result = await Mlops("promote", "taxi", "3", "--beat-current", "r2:lower");
+
+        CliRun.AssertUserError(result, 3, "refused by a promotion gate", "r2");
+    }
+
+    [Fact]
     public async Task Promote_UnknownModel_ExitsWithTwo()
     {
         CliResult result = await Mlops("promote", "nope", "1");
