@@ -193,6 +193,8 @@ internal static class MonitoringEndpoints
         {
             httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
             httpContext.Response.Headers.XContentTypeOptions = "nosniff";
+            // The report runs nothing and loads nothing (the page carries the same policy in a meta element).
+            httpContext.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
             return Results.Text(html, HtmlContentType).ExecuteAsync(httpContext);
         }
     }

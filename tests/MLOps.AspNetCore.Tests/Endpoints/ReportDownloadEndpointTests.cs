@@ -50,6 +50,8 @@ public class ReportDownloadEndpointTests
         string stamp = report.CreatedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         Assert.Equal($"attachment; filename=\"house-drift-{stamp}.html\"", html.Content.Headers.ContentDisposition!.ToString());
         Assert.Equal(report.ToHtml(), await html.Content.ReadAsStringAsync());
+        Assert.Equal("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'", html.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", html.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.NotNull(report.Find("Size")!.Distribution);   // the JSON endpoint carries the distributions the charts draw
     }
 
@@ -97,7 +99,8 @@ public class ReportDownloadEndpointTests
         Assert.Contains($"data-json=\"/joinedFeedback\">{joined}<", body, StringComparison.Ordinal);
         double mae = quality.GetProperty("closed")[0].GetProperty("metrics").GetProperty("mae").GetDouble();
         Assert.Contains($"data-json=\"/closed/0/metrics/mae\">{mae.ToString("G6", CultureInfo.InvariantCulture)}<", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("http", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http:", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https:", body, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

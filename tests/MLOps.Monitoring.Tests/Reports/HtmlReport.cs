@@ -85,6 +85,9 @@ internal static partial class HtmlReport
         }
 
         Assert.Contains("@media print", html, StringComparison.Ordinal);
+        Assert.Equal(
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+            document.QuerySelector("meta[http-equiv=Content-Security-Policy]")?.GetAttribute("content"));
     }
 
     /// <summary>The text is valid UTF-16 (no lone surrogate), so it encodes to UTF-8 strictly.</summary>

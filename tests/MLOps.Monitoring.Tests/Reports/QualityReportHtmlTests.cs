@@ -141,6 +141,30 @@ public class QualityReportHtmlTests
     }
 
     [Fact]
+    public void ToHtml_HundredSegments_StaysSmall()
+    {
+        var settings = new QualitySettings(
+            "m", QualityTask.BinaryClassification, HasScore: true, HasSegments: true, WindowSize: 2000, WindowDuration: null,
+            StoreCapacity: 100, FeedbackTimeToLive: TimeSpan.FromHours(1), MaxSegments: 100, MinimumSegmentSize: 5);
+        var tracker = new ModelQualityTracker(settings, new FakeTimeProvider(), new QualityEvents(NullLogger.Instance), NullLogger.Instance);
+        var random = new Random(3);
+        for (int i = 0; i < 5000; i++)
+        {
+            double actual = random.Next(2);
+            double score = Math.Clamp(actual * 0.6 + random.NextDouble() * 0.4, 0, 1);
+            tracker.Join(new ModelVersion(1), "primary", score > 0.5 ? 1 : 0, score, null, "segment-" + (i % 150).ToString(CultureInfo.InvariantCulture), actual, null);
+        }
+
+        ModelQualityReport report = tracker.GetLatest();
+        string html = report.ToHtml();
+
+        Assert.Equal(100, report.Closed[0].Segments.Count);   // 99 and "(other)"
+        Assert.True(html.Length < 400_000, $"The report is {html.Length} characters.");
+        HtmlReport.AssertNumbersMatchJson(html, JsonSerializer.Serialize(report, Json));
+        Assert.All(HtmlReport.Parse(html).QuerySelectorAll("svg"), svg => Assert.True(svg.QuerySelectorAll("polyline").Length <= 8));
+    }
+
+    [Fact]
     public async Task SaveHtmlAsync_WritesTheHtml()
     {
         ModelQualityReport report = RegressionReport();

@@ -219,17 +219,17 @@ internal static class QualityReportHtml
             w.Open("tr").Element("th", name, ("scope", "row"), ("class", "name"));
             foreach (Window? x in pair)
             {
-                (IReadOnlyDictionary<string, double>? values, string? at) = x is null ? (null, null)
-                    : segment is null ? (x.Quality.Metrics, x.Pointer)
-                    : SegmentOf(x, segment(name)) is (SegmentQuality g, int i) ? (g.Metrics, x.Pointer + "/segments/" + i.ToString(CultureInfo.InvariantCulture))
-                    : (null, null);
-                if (values is not null && values.TryGetValue(metric, out double value))
+                (IReadOnlyDictionary<string, double>? values, IReadOnlyDictionary<string, string>? undefined, string? at) = x is null ? (null, null, null)
+                    : segment is null ? (x.Quality.Metrics, x.Quality.UndefinedMetrics, x.Pointer)
+                    : SegmentOf(x, segment(name)) is (SegmentQuality g, int i) ? (g.Metrics, g.UndefinedMetrics, x.Pointer + "/segments/" + i.ToString(CultureInfo.InvariantCulture))
+                    : (null, null, null);
+                if (values is null || undefined is null)
                 {
-                    w.NumberCell(value, at + "/metrics/" + HtmlWriter.PointerSegment(metric));
+                    w.Element("td", ReportFormat.NoValue);
                 }
                 else
                 {
-                    w.Element("td", ReportFormat.NoValue);
+                    MetricCells(w, values, undefined, [metric], at!);
                 }
             }
 
