@@ -115,7 +115,8 @@ internal sealed class CsvSource : ITableSource
                         continue;
                     }
 
-                    ReadOnlySpan<char> span = row[c].Span;
+                    SepReader.Col col = row[c];
+                    ReadOnlySpan<char> span = col.Span;
                     if (span.IsEmpty)
                     {
                         hasEmpty[c] = true;
@@ -123,7 +124,7 @@ internal sealed class CsvSource : ITableSource
                     }
 
                     hasValue[c] = true;
-                    if (number[c] && !double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    if (number[c] && !TryParseNumber(col, out _))
                     {
                         number[c] = false;
                     }
@@ -185,11 +186,12 @@ internal sealed class CsvSource : ITableSource
                 for (int c = 0; c < columns.Count; c++)
                 {
                     ColumnSpec spec = columns[c];
-                    ReadOnlySpan<char> span = row[spec.Index].Span;
+                    SepReader.Col col = row[spec.Index];
+                    ReadOnlySpan<char> span = col.Span;
                     switch (spec.Type)
                     {
                         case ColumnType.Number:
-                            block.Numbers[c][r] = span.IsEmpty ? double.NaN : ParseNumber(span, row, spec);
+                            block.Numbers[c][r] = span.IsEmpty ? double.NaN : ParseNumber(col, row, spec);
                             break;
                         case ColumnType.Boolean:
                             block.Numbers[c][r] = span.IsEmpty ? double.NaN : ParseBoolean(span, row, spec);
@@ -232,14 +234,29 @@ internal sealed class CsvSource : ITableSource
     private static bool IsBooleanWord(ReadOnlySpan<char> span) =>
         span.Equals("true", StringComparison.OrdinalIgnoreCase) || span.Equals("false", StringComparison.OrdinalIgnoreCase);
 
-    private double ParseNumber(ReadOnlySpan<char> span, SepReader.Row row, ColumnSpec spec)
+    /// <summary>
+    /// Sep's parser (csFastFloat, invariant culture) first, about three times faster than <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>;
+    /// what it refuses gets the BCL's <see cref="NumberStyles.Float"/> rules (surrounding spaces, for example), so the two agree on what a number is.
+    /// </summary>
+    private static bool TryParseNumber(SepReader.Col col, out double value)
     {
-        if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (col.TryParse<double>() is { } fast)
+        {
+            value = fast;
+            return true;
+        }
+
+        return double.TryParse(col.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    private double ParseNumber(SepReader.Col col, SepReader.Row row, ColumnSpec spec)
+    {
+        if (TryParseNumber(col, out double value))
         {
             return value;
         }
 
-        throw new CliException($"{Path}:{row.LineNumberFrom}: column '{spec.Name}' (field {spec.Index + 1}) has '{Shorten(span)}', which is not a number; the column is numeric.");
+        throw new CliException($"{Path}:{row.LineNumberFrom}: column '{spec.Name}' (field {spec.Index + 1}) has '{Shorten(col.Span)}', which is not a number; the column is numeric.");
     }
 
     private double ParseBoolean(ReadOnlySpan<char> span, SepReader.Row row, ColumnSpec spec)
