@@ -32,7 +32,7 @@ public class CsvParseBenchmark
         Write(_path, Rows);
         using CsvSource source = CsvSource.Open(_path, ',');
         _columns = [.. source.ColumnNames.Select((n, i) => new ColumnSpec(n, i, i < 16 ? ColumnType.Number : i < 18 ? ColumnType.Text : ColumnType.Boolean))];
-        _profile = ReferenceProfile.Create(new TableDataView(_columns, booleanAsNumber: false, () => source.Read(_columns)));
+        _profile = ReferenceProfile.Create(new TableDataView(_path, _columns, booleanAsNumber: false, () => source.Read(_columns)));
     }
 
     [GlobalCleanup]
@@ -94,7 +94,7 @@ public class CsvParseBenchmark
     public long MlopsDrift()
     {
         using CsvSource source = CsvSource.Open(_path, ',');
-        DriftReport report = DriftDetector.Compare(_profile, new TableDataView(_columns, booleanAsNumber: true, () => ReadAhead.Run(source.Read(_columns))));
+        DriftReport report = DriftDetector.Compare(_profile, new TableDataView(_path, _columns, booleanAsNumber: true, () => ReadAhead.Run(source.Read(_columns))));
         return report.CurrentRows;
     }
 
@@ -103,7 +103,7 @@ public class CsvParseBenchmark
     public long MlopsDriftOneThread()
     {
         using CsvSource source = CsvSource.Open(_path, ',');
-        DriftReport report = DriftDetector.Compare(_profile, new TableDataView(_columns, booleanAsNumber: true, () => source.Read(_columns)));
+        DriftReport report = DriftDetector.Compare(_profile, new TableDataView(_path, _columns, booleanAsNumber: true, () => source.Read(_columns)));
         return report.CurrentRows;
     }
 

@@ -59,7 +59,7 @@ internal static class DriftCommand
                 return ParseOnly(source, columns);
             }
 
-            var view = new TableDataView(columns, booleanAsNumber: true, () => ReadAhead.Run(source.Read(columns)));
+            var view = new TableDataView(currentPath, columns, booleanAsNumber: true, () => ReadAhead.Run(source.Read(columns)));
             DriftReport report = ProgressDisplay.Run($"Comparing {Path.GetFileName(currentPath)}", () => source.Progress,
                 () => DriftDetector.Compare(profile, view, options));
             if (report.CurrentRows == 0)

@@ -41,7 +41,7 @@ internal static class ProfileCommand
             using ITableSource source = TableFile.Open(path, result.GetValue(separator));
             List<ColumnSpec> columns = ProgressDisplay.Run($"Reading {Path.GetFileName(path)}", () => source.Progress,
                 () => DataColumns.ForProfile(source, DataColumns.Names(result.GetValue(categorical)), DataColumns.Names(result.GetValue(ignore))));
-            var view = new TableDataView(columns, booleanAsNumber: false, () => ReadAhead.Run(source.Read(columns)));
+            var view = new TableDataView(path, columns, booleanAsNumber: false, () => ReadAhead.Run(source.Read(columns)));
             ReferenceProfile built = ProgressDisplay.Run($"Profiling {Path.GetFileName(path)}", () => source.Progress, () => ReferenceProfile.Create(view, options));
             await built.SaveAsync(target, ct);
             if (result.GetValue(context.Json))

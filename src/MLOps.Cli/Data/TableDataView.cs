@@ -12,11 +12,13 @@ internal sealed class TableDataView : IDataView
 {
     private readonly Func<IEnumerable<RowBlock>> _blocks;
 
+    /// <param name="path">The file, for messages.</param>
     /// <param name="columns">The columns, in the order they appear in the schema.</param>
     /// <param name="booleanAsNumber">Expose boolean columns as doubles (0, 1, NaN for missing) rather than as ML.NET booleans (which cannot be missing).</param>
     /// <param name="blocks">Reads the blocks of these columns.</param>
-    public TableDataView(IReadOnlyList<ColumnSpec> columns, bool booleanAsNumber, Func<IEnumerable<RowBlock>> blocks)
+    public TableDataView(string path, IReadOnlyList<ColumnSpec> columns, bool booleanAsNumber, Func<IEnumerable<RowBlock>> blocks)
     {
+        Path = path;
         _blocks = blocks;
         Columns = columns;
         var builder = new DataViewSchema.Builder();
@@ -33,6 +35,8 @@ internal sealed class TableDataView : IDataView
 
         Schema = builder.ToSchema();
     }
+
+    public string Path { get; }
 
     public IReadOnlyList<ColumnSpec> Columns { get; }
 
@@ -76,7 +80,7 @@ internal sealed class TableDataView : IDataView
         }
 
         private bool Boolean(string name, double value) => double.IsNaN(value)
-            ? throw new CliException($"column '{name}' has a missing value in data row {_position + 1}; a boolean column with missing values is profiled as categorical: pass --categorical {name}.")
+            ? throw new CliException($"{view.Path}: column '{name}' has a missing value in data row {_position + 1}; a boolean column with missing values is profiled as categorical: pass --categorical {name}.")
             : value != 0;
 
         public override bool MoveNext()

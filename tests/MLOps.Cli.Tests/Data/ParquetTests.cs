@@ -65,6 +65,29 @@ public sealed class ParquetTests : IDisposable
         CliRun.AssertUserError(result, 2, "current.parquet", "column 'age'");
     }
 
+    [Fact]
+    public async Task Profile_ParquetBooleanWithNulls_SaysToProfileItAsCategorical()
+    {
+        string path = Path.Combine(_directory.Path, "flags.parquet");
+        var schema = new ParquetSchema(new DataField<bool?>("member"), new DataField<int>("n"));
+        await using (FileStream stream = File.Create(path))
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream))
+        {
+            using ParquetRowGroupWriter group = writer.CreateRowGroup();
+            await group.WriteAsync(schema.DataFields[0], (ReadOnlyMemory<bool?>)new bool?[] { true, null, false });
+            await group.WriteAsync(schema.DataFields[1], (ReadOnlyMemory<int>)new[] { 1, 2, 3 });
+        }
+
+        string output = Path.Combine(_directory.Path, "profile.json");
+        CliResult refused = await CliRun.RunAsync("profile", path, "-o", output);
+        CliResult categorical = await CliRun.RunAsync("profile", path, "-o", output, "--categorical", "member");
+
+        CliRun.AssertUserError(refused, 2, "flags.parquet", "column 'member'", "data row 2", "--categorical member");
+        Assert.True(categorical.ExitCode == 0, categorical.ToString());
+        FeatureProfile member = (await ReferenceProfile.LoadAsync(output)).Find("member")!;
+        Assert.Equal((FeatureKind.Categorical, 1L, 2L), (member.Kind, member.MissingCount, member.Count));
+    }
+
     private static async Task WriteAsync(string path, int seed, double shift)
     {
         var schema = new ParquetSchema(
