@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using MLOps;
+using MLOps.Cli.Registry;
+
+namespace MLOps.Cli.Commands;
+
+/// <summary>The options every command shares (<c>--json</c>) and the registry options of the registry commands.</summary>
+internal sealed class CliContext
+{
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write the result as JSON to stdout (for scripts).",
+        Recursive = true,
+    };
+
+    /// <summary>Adds <c>--registry</c>, <c>--schema</c> and <c>--actor</c> to a registry command and returns a way to open the registry it names.</summary>
+    public static RegistryOptions AddRegistryOptions(Command command)
+    {
+        var options = new RegistryOptions();
+        command.Add(options.Registry);
+        command.Add(options.Schema);
+        command.Add(options.Actor);
+        return options;
+    }
+
+    public static ModelName ParseModel(string value) =>
+        ModelName.TryParse(value, out ModelName name) ? name
+            : throw new CliException($"'{value}' is not a valid model name ({ModelName.Pattern}).");
+
+    public static ModelVersion ParseVersion(string value) =>
+        ModelVersion.TryParse(value, out ModelVersion version) ? version
+            : throw new CliException($"'{value}' is not a valid model version: a version is a positive integer such as 3 (or v3).");
+
+    public static ModelAlias ParseAlias(string value) =>
+        ModelAlias.TryParse(value, out ModelAlias alias) ? alias
+            : throw new CliException($"'{value}' is not a valid alias.");
+
+    public static DateTimeOffset? ParseTime(string? value, string option)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time)
+            ? time
+            : throw new CliException($"{option}: '{value}' is not a date and time (use ISO 8601, for example 2026-01-31 or 2026-01-31T12:00:00Z).");
+    }
+
+    internal sealed class RegistryOptions
+    {
+        public Option<string?> Registry { get; } = new("--registry", "-r")
+        {
+            Description = $"The registry: a directory (file-system registry) or a PostgreSQL connection string \"Host=…;Database=…\". Default: ${RegistryConnection.EnvironmentVariable}.",
+            HelpName = "dir|connection-string",
+        };
+
+        public Option<string?> Schema { get; } = new("--schema")
+        {
+            Description = $"The PostgreSQL schema of the registry. Default: ${RegistryConnection.SchemaEnvironmentVariable}, else '{PostgresRegistryOptions.DefaultSchema}'.",
+        };
+
+        public Option<string?> Actor { get; } = new("--actor")
+        {
+            Description = "Who makes the change, recorded in the audit trail. Default: the user name.",
+        };
+
+        public RegistryLease Open(ParseResult result) =>
+            new(RegistryConnection.Open(result.GetValue(Registry), result.GetValue(Schema), result.GetValue(Actor)));
+    }
+}
