@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MLOps;
 using MLOps.Cli.Output;
 using MLOps.Cli.Registry;
 using Spectre.Console;

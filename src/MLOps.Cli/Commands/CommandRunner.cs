@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Sockets;
-using MLOps;
 using MLOps.Cli.Output;
 using Npgsql;
 

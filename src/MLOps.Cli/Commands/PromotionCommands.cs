@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using MLOps;
 using MLOps.Cli.Output;
 using MLOps.Cli.Registry;
 using Spectre.Console;

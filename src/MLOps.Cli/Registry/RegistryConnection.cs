@@ -1,5 +1,3 @@
-using MLOps;
-
 namespace MLOps.Cli.Registry;
 
 /// <summary>

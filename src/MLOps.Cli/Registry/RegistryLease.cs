@@ -1,5 +1,3 @@
-using MLOps;
-
 namespace MLOps.Cli.Registry;
 
 /// <summary>An open registry, disposed (connections, locks, watchers) when the command is done.</summary>
