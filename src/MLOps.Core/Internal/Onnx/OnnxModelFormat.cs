@@ -7,7 +7,8 @@ namespace MLOps.Internal.Onnx;
 /// <remarks>
 /// Core references only the managed API (Microsoft.ML.OnnxRuntime.Managed); the application adds the package with the
 /// native library (Microsoft.ML.OnnxRuntime, or .Gpu). Without it the first ONNX load fails with a message saying so,
-/// and ML.NET models keep working.
+/// and ML.NET models keep working. Failures are thrown as <see cref="InvalidOperationException"/>s, which the runtime
+/// reports as a <see cref="ModelLoadException"/> naming the model and its source.
 /// </remarks>
 internal sealed class OnnxModelFormat : IModelFormat
 {
@@ -28,14 +29,14 @@ internal sealed class OnnxModelFormat : IModelFormat
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {
-            throw new ModelLoadException(
+            throw new InvalidOperationException(
                 "ONNX Runtime's native library cannot be loaded: add the Microsoft.ML.OnnxRuntime package (version 1.32.0, or its .Gpu variant) " +
                 "to the application. " + ex.Message,
                 ex);
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new ModelLoadException($"ONNX Runtime cannot load the graph: {ex.Message}", ex);
+            throw new InvalidOperationException($"ONNX Runtime cannot load the graph: {ex.Message}", ex);
         }
 
         return new OnnxModel(session);
