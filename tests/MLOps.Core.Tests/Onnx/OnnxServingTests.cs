@@ -70,7 +70,7 @@ public class OnnxServingTests
         await using var provider = await ServeAsync<MlpInput, MlpOutput>(OnnxFixtures.PathOf(OnnxFixtures.Mlp));
         var client = provider.GetRequiredService<IModelClient<MlpInput, MlpOutput>>();
 
-        var error = Assert.Throws<ArgumentException>(() => client.Predict(new MlpInput { Values = [1, 2, 3] }));
+        var error = Assert.Throws<InvalidPredictionException>(() => client.Predict(new MlpInput { Values = [1, 2, 3] }));
 
         Assert.Contains("MlpInput.Values has 3 values; the graph input 'features' needs 4", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, client.Predict(new MlpInput { Values = [1, 2, 3, 4] }).Value.Scores.Length);   // the predictor is still usable
@@ -149,11 +149,11 @@ public class OnnxServingTests
         var client = provider.GetRequiredService<IModelClient<RootInput, RootOutput>>();
 
         Assert.Equal(3f, client.Predict(new RootInput { X = 9 }).Value.Y, Tolerance);
-        var error = Assert.Throws<InvalidOperationException>(() => client.Predict(new RootInput { X = -1 }));
+        var error = Assert.Throws<InvalidPredictionException>(() => client.Predict(new RootInput { X = -1 }));
 
         Assert.Contains("output 'y' is NaN", error.Message, StringComparison.Ordinal);
         var failed = Assert.Single(durations.GetMeasurementSnapshot(), m => m.Tags.ContainsKey(MLOpsTelemetry.Tags.ErrorType));
-        Assert.Equal(typeof(InvalidOperationException).FullName, failed.Tags[MLOpsTelemetry.Tags.ErrorType]);
+        Assert.Equal(typeof(InvalidPredictionException).FullName, failed.Tags[MLOpsTelemetry.Tags.ErrorType]);
         Assert.Equal(2f, client.Predict(new RootInput { X = 4 }).Value.Y, Tolerance);
     }
 

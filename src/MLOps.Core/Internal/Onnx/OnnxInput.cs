@@ -61,12 +61,12 @@ internal abstract class OnnxInput<TIn> : IDisposable
 
         public override void Write(TIn input)
         {
-            T[] values = get(input) ?? throw new ArgumentException(
-                $"{typeof(TIn).Name}.{tensor.Property.Name} is null; the graph input '{tensor.Name}' needs {tensor.Count} values.", nameof(input));
+            T[] values = get(input) ?? throw new InvalidPredictionException(
+                $"{typeof(TIn).Name}.{tensor.Property.Name} is null; the graph input '{tensor.Name}' needs {tensor.Count} values.");
             if (values.Length != _data.Length)
             {
-                throw new ArgumentException(
-                    $"{typeof(TIn).Name}.{tensor.Property.Name} has {values.Length} values; the graph input '{tensor.Name}' needs {_data.Length}.", nameof(input));
+                throw new InvalidPredictionException(
+                    $"{typeof(TIn).Name}.{tensor.Property.Name} has {values.Length} values; the graph input '{tensor.Name}' needs {_data.Length}.");
             }
 
             values.CopyTo(_data, 0);

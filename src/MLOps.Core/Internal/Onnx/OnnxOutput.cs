@@ -13,7 +13,7 @@ internal abstract class OnnxOutput<TOut> : IDisposable
     public abstract OrtValue Value { get; }
 
     /// <summary>Copies the buffer into the output's property.</summary>
-    /// <exception cref="InvalidOperationException">The output holds a NaN.</exception>
+    /// <exception cref="InvalidPredictionException">The output holds a NaN.</exception>
     public abstract void Read(TOut output);
 
     public abstract void Dispose();
@@ -40,7 +40,7 @@ internal abstract class OnnxOutput<TOut> : IDisposable
     private static bool IsNaN<T>(T value) =>
         (typeof(T) == typeof(float) && float.IsNaN(Unsafe.As<T, float>(ref value))) || (typeof(T) == typeof(double) && double.IsNaN(Unsafe.As<T, double>(ref value)));
 
-    private static InvalidOperationException NaN(OnnxTensor tensor) =>
+    private static InvalidPredictionException NaN(OnnxTensor tensor) =>
         new($"The model's output '{tensor.Name}' is NaN for this input; a NaN is not returned as a prediction.");
 
     private sealed class Scalar<T>(OnnxTensor tensor, Action<TOut, T> set) : OnnxOutput<TOut>
