@@ -129,13 +129,14 @@ public static class MLOpsEndpointRouteBuilderExtensions
     /// <see langword="true"/>: map the management endpoints behind the policy (authentication is configured);
     /// <see langword="false"/>: map them open (no authentication, and the host opted in); <see langword="null"/>: do not map them.
     /// </summary>
-    /// <summary>The responses a predict endpoint documents: 200, 400 (validation), 404, 413, 415 and 503.</summary>
+    /// <summary>The responses a predict endpoint documents: 200, 400 (validation), 404, 413, 415, 422 (no valid prediction for the input) and 503.</summary>
     private static RouteHandlerBuilder WithPredictResponses(this RouteHandlerBuilder builder) => builder
         .Produces(StatusCodes.Status200OK)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static bool? ManagementAccess(IServiceProvider services, MLOpsEndpointOptions options)
@@ -180,6 +181,8 @@ public static class MLOpsEndpointRouteBuilderExtensions
             model.LoadFailures,
             model.LastLoadError?.Message,
             schema.Fields.Select(f => new InputFieldInfo(f.JsonName, f.Type.Name, f.Required)).ToArray(),
-            model.OutputType.Name);
+            model.OutputType.Name,
+            model.Format,
+            model.Signature);
     }
 }

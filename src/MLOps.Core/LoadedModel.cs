@@ -1,11 +1,12 @@
 using Microsoft.ML;
+using MLOps.Internal;
 
 namespace MLOps;
 
 /// <summary>A model loaded by a <see cref="ModelSource"/>, ready to be served.</summary>
 public sealed class LoadedModel
 {
-    /// <summary>Initializes a new instance.</summary>
+    /// <summary>Initializes a new instance for a trained ML.NET model.</summary>
     /// <param name="model">The trained ML.NET model.</param>
     /// <param name="version">The version of the model.</param>
     /// <param name="fingerprint">
@@ -19,6 +20,18 @@ public sealed class LoadedModel
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="fingerprint"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="version"/> is the default (no) version.</exception>
     public LoadedModel(ITransformer model, ModelVersion version, string fingerprint, bool ownsModel = true)
+        : this(new MLNetModel(model ?? throw new ArgumentNullException(nameof(model))), version, fingerprint, ownsModel)
+    {
+    }
+
+    /// <summary>Initializes a new instance for a model of any runtime.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="version">The version of the model.</param>
+    /// <param name="fingerprint">A value that identifies the model's content (for example the SHA-256 of its artifact).</param>
+    /// <param name="ownsModel">Whether the serving pipeline disposes <paramref name="model"/> once it is swapped out and no prediction uses it any more.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="fingerprint"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="version"/> is the default (no) version.</exception>
+    public LoadedModel(InferenceModel model, ModelVersion version, string fingerprint, bool ownsModel = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(fingerprint);
@@ -33,8 +46,8 @@ public sealed class LoadedModel
         OwnsModel = ownsModel;
     }
 
-    /// <summary>Gets the trained model.</summary>
-    public ITransformer Model { get; }
+    /// <summary>Gets the loaded model.</summary>
+    public InferenceModel Model { get; }
 
     /// <summary>Gets the version.</summary>
     public ModelVersion Version { get; }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Internal;
+using MLOps.Internal.Onnx;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +38,8 @@ public static class MLOpsServiceCollectionExtensions
         services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.TryAddSingleton<MLOpsMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MLOpsHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelFormat, MLNetModelFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelFormat, OnnxModelFormat>());
         return new MLOpsBuilder(services);
     }
 
@@ -123,6 +126,22 @@ public static class MLOpsServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IModelClient<TIn, TOut>>(key));
         services.AddSingleton(new ModelRegistration(modelName, sp => sp.GetRequiredKeyedService<ModelRuntime<TIn, TOut>>(key)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a model format, so files and registry versions in it are served through the same pooled, hot-swappable
+    /// pipeline. It is asked before the built-in ones (ML.NET, ONNX), so it may claim an extension they also know.
+    /// </summary>
+    /// <typeparam name="TFormat">The format type, resolved from DI as a singleton.</typeparam>
+    /// <param name="builder">The MLOps builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMLOpsBuilder AddModelFormat<TFormat>(this IMLOpsBuilder builder)
+        where TFormat : class, IModelFormat
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelFormat, TFormat>());
         return builder;
     }
 

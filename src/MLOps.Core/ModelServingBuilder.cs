@@ -38,8 +38,12 @@ public sealed class ModelServingBuilder<TIn, TOut>
 
     internal Func<IServiceProvider, ModelSource>? SourceFactory { get; private set; }
 
-    /// <summary>Serves the ML.NET model zip at <paramref name="path"/> and reloads it when the file changes.</summary>
-    /// <param name="path">The path of the model zip (relative paths resolve against the current directory).</param>
+    /// <summary>
+    /// Serves the model file at <paramref name="path"/> and reloads it when the file changes. The format comes from the
+    /// extension: <c>.onnx</c> is run by ONNX Runtime, a format added with <c>AddModelFormat</c> claims its own, anything
+    /// else is an ML.NET model zip.
+    /// </summary>
+    /// <param name="path">The path of the model file (relative paths resolve against the current directory).</param>
     /// <param name="watchForChanges">Whether to reload when the file changes (watcher plus poll every <see cref="MLOpsOptions.PollInterval"/>).</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
@@ -50,7 +54,8 @@ public sealed class ModelServingBuilder<TIn, TOut>
             path,
             watchForChanges,
             sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            new ModelFormatSet(sp.GetServices<IModelFormat>())));
     }
 
     /// <summary>Serves an in-memory ML.NET model (version 1). The application keeps ownership of <paramref name="model"/>.</summary>

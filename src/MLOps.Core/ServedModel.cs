@@ -24,6 +24,12 @@ public sealed record ServedModel
     /// <summary>Gets the content fingerprint of the version served (for example the artifact's SHA-256).</summary>
     public string? Fingerprint { get; init; }
 
+    /// <summary>Gets the format of the version served, such as <c>mlnet</c> or <c>onnx</c> (see <see cref="ModelFormats"/>).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Gets the signature of the version served when its runtime knows it (an ONNX graph's inputs and outputs), else <see langword="null"/>.</summary>
+    public ModelSignature? Signature { get; init; }
+
     /// <summary>Gets when the version served was loaded.</summary>
     public DateTimeOffset? LoadedAt { get; init; }
 

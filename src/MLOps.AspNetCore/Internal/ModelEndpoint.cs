@@ -64,6 +64,10 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             {
                 return Problems.NotLoaded(http, client.ModelName.Value);
             }
+            catch (InvalidPredictionException ex)
+            {
+                return Problems.InvalidPrediction(http, ex);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Log.PredictionFailed(logger, ex, client.ModelName.Value);
@@ -131,6 +135,10 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             catch (ModelNotLoadedException)
             {
                 return Problems.NotLoaded(http, client.ModelName.Value);
+            }
+            catch (InvalidPredictionException ex)
+            {
+                return Problems.InvalidPrediction(http, ex);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

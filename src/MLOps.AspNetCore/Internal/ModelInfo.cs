@@ -11,6 +11,8 @@ namespace MLOps.AspNetCore.Internal;
 /// <param name="LastLoadError">The message of the last failed load, if the last attempt failed.</param>
 /// <param name="Input">The input signature: the JSON fields the predict endpoint accepts.</param>
 /// <param name="OutputType">The name of the output type.</param>
+/// <param name="Format">The format of the version served (<c>mlnet</c>, <c>onnx</c>, …), or <see langword="null"/> before the first load.</param>
+/// <param name="Signature">The model's own signature when its runtime knows it (an ONNX graph's tensors), else <see langword="null"/>.</param>
 internal sealed record ModelInfo(
     string Name,
     string Variant,
@@ -21,7 +23,9 @@ internal sealed record ModelInfo(
     long LoadFailures,
     string? LastLoadError,
     IReadOnlyList<InputFieldInfo> Input,
-    string OutputType);
+    string OutputType,
+    string? Format,
+    ModelSignature? Signature);
 
 /// <summary>One field of a model's input signature.</summary>
 /// <param name="Name">The JSON field name.</param>

@@ -59,6 +59,14 @@ internal static class Problems
             title: "Too many requests",
             detail: "The predict rate limit of this client is exhausted; retry after the time in the Retry-After header.");
 
+    /// <summary>A 422 for an input the model cannot give a valid prediction for (see <see cref="InvalidPredictionException"/>).</summary>
+    public static IResult InvalidPrediction(HttpContext http, InvalidPredictionException error) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "No valid prediction for this input",
+            detail: error.Message,
+            extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
+
     public static IResult PredictionFailed(HttpContext http) =>
         Results.Problem(
             statusCode: StatusCodes.Status500InternalServerError,

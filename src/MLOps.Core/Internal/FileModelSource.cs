@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Primitives;
-using Microsoft.ML;
 
 namespace MLOps.Internal;
 
 /// <summary>
-/// Serves an ML.NET model zip from a file and reloads it when the file changes. Versions count the distinct contents
+/// Serves a model file (an ML.NET zip, an ONNX graph or any registered <see cref="IModelFormat"/>, picked by extension) and reloads it when the file changes. Versions count the distinct contents
 /// loaded by this process (1, 2, …). A change is detected by a file-system watcher and, as a fallback for file systems
 /// where watchers miss events (network and container volumes), by polling the file's size and time stamp.
 /// </summary>
 /// <remarks>
-/// The file is read completely into memory and hashed before ML.NET parses it, so a writer replacing it is never
+/// The file is read completely into memory and hashed before the runtime parses it, so a writer replacing it is never
 /// blocked and an unchanged file (same SHA-256) does not produce a new version. A read of a half-written file fails
 /// the load (the previous version keeps serving); the writer's later events — or the poll, which compares against
 /// the state seen at the failed attempt — trigger the next load. This is the failure mode of
@@ -20,11 +19,13 @@ internal sealed class FileModelSource : ModelSource
 {
     private readonly string _path;
     private readonly FileChangeSignal? _signal;
+    private readonly ModelFormatSet _formats;
     private int _versions;
 
-    public FileModelSource(string path, bool watch, TimeSpan pollInterval, TimeProvider timeProvider)
+    public FileModelSource(string path, bool watch, TimeSpan pollInterval, TimeProvider timeProvider, ModelFormatSet? formats = null)
     {
         _path = Path.GetFullPath(path);
+        _formats = formats ?? ModelFormatSet.BuiltIn;
         _signal = watch ? new FileChangeSignal(_path, pollInterval, timeProvider) : null;
     }
 
@@ -63,12 +64,7 @@ internal sealed class FileModelSource : ModelSource
             return null;
         }
 
-        ITransformer model;
-        using (var stream = new MemoryStream(bytes, writable: false))
-        {
-            model = context.MLContext.Model.Load(stream, out _);
-        }
-
+        InferenceModel model = _formats.Load(bytes, _path, formatName: null, context);
         return new LoadedModel(model, new ModelVersion(Interlocked.Increment(ref _versions)), fingerprint);
     }
 

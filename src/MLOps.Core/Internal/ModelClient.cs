@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.ML;
 
 namespace MLOps.Internal;
 
@@ -35,7 +34,7 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
     public Prediction<TOut> Predict(TIn input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        PredictionEngine<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
+        ModelPredictor<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
         try
         {
             return PredictCore(handle, engine, input);
@@ -63,7 +62,7 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
             return results;
         }
 
-        PredictionEngine<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
+        ModelPredictor<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
         try
         {
             for (int i = 0; i < results.Length; i++)
@@ -79,7 +78,7 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         }
     }
 
-    private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, PredictionEngine<TIn, TOut> engine, TIn input)
+    private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, ModelPredictor<TIn, TOut> engine, TIn input)
     {
         bool recordDuration = _metrics.PredictionDuration.Enabled;
         long started = recordDuration ? Stopwatch.GetTimestamp() : 0;

@@ -1,9 +1,7 @@
-using Microsoft.ML;
-
 namespace MLOps.Internal;
 
 /// <summary>
-/// One loaded model version with its pool of prediction engines.
+/// One loaded model version with its pool of predictors (for ML.NET, prediction engines; see <see cref="InferenceModel"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,24 +23,20 @@ internal sealed class ModelHandle<TIn, TOut>
 {
     private const int RetiredFlag = 1 << 30;
 
-    private static readonly PredictionEngineOptions EngineOptions = new() { OwnsTransformer = false };
-
-    private readonly MLContext _mlContext;
-    private readonly PredictionEngine<TIn, TOut>?[] _pool;
-    private PredictionEngine<TIn, TOut>? _fastItem;
+    private readonly ModelPredictor<TIn, TOut>?[] _pool;
+    private ModelPredictor<TIn, TOut>? _fastItem;
     private int _state;
     private int _modelDisposed;
 
-    public ModelHandle(MLContext mlContext, LoadedModel model, string variant, int poolSize, DateTimeOffset loadedAt)
+    public ModelHandle(LoadedModel model, string variant, int poolSize, DateTimeOffset loadedAt)
     {
-        _mlContext = mlContext;
         Model = model;
         Variant = variant;
         LoadedAt = loadedAt;
         VersionText = model.Version.ToString();
-        _pool = new PredictionEngine<TIn, TOut>?[Math.Max(0, poolSize - 1)];
+        _pool = new ModelPredictor<TIn, TOut>?[Math.Max(0, poolSize - 1)];
 
-        // Creating the first engine binds TIn/TOut to the model's schema, so a mismatch fails the load, not a prediction.
+        // Creating the first predictor binds TIn/TOut to the model (ML.NET schema, ONNX graph), so a mismatch fails the load, not a prediction.
         _fastItem = CreateEngine();
         _state = 1;
     }
@@ -64,15 +58,15 @@ internal sealed class ModelHandle<TIn, TOut>
     internal int LiveEngines => Volatile.Read(ref _state) & ~RetiredFlag;
 
     /// <summary>Rents an engine, or returns <see langword="null"/> when the handle was retired and has none to give.</summary>
-    public PredictionEngine<TIn, TOut>? TryRent()
+    public ModelPredictor<TIn, TOut>? TryRent()
     {
-        PredictionEngine<TIn, TOut>? engine = _fastItem;
+        ModelPredictor<TIn, TOut>? engine = _fastItem;
         if (engine is not null && Interlocked.CompareExchange(ref _fastItem, null, engine) == engine)
         {
             return engine;
         }
 
-        PredictionEngine<TIn, TOut>?[] pool = _pool;
+        ModelPredictor<TIn, TOut>?[] pool = _pool;
         for (int i = 0; i < pool.Length; i++)
         {
             engine = pool[i];
@@ -111,7 +105,7 @@ internal sealed class ModelHandle<TIn, TOut>
         }
     }
 
-    public void Return(PredictionEngine<TIn, TOut> engine)
+    public void Return(ModelPredictor<TIn, TOut> engine)
     {
         if (!IsRetired && TryPool(engine))
         {
@@ -139,14 +133,14 @@ internal sealed class ModelHandle<TIn, TOut>
         }
     }
 
-    private bool TryPool(PredictionEngine<TIn, TOut> engine)
+    private bool TryPool(ModelPredictor<TIn, TOut> engine)
     {
         if (_fastItem is null && Interlocked.CompareExchange(ref _fastItem, engine, null) is null)
         {
             return true;
         }
 
-        PredictionEngine<TIn, TOut>?[] pool = _pool;
+        ModelPredictor<TIn, TOut>?[] pool = _pool;
         for (int i = 0; i < pool.Length; i++)
         {
             if (pool[i] is null && Interlocked.CompareExchange(ref pool[i], engine, null) is null)
@@ -186,13 +180,11 @@ internal sealed class ModelHandle<TIn, TOut>
 
     private void DisposeModel()
     {
-        if (Interlocked.Exchange(ref _modelDisposed, 1) == 0 && Model.OwnsModel && Model.Model is IDisposable disposable)
+        if (Interlocked.Exchange(ref _modelDisposed, 1) == 0 && Model.OwnsModel)
         {
-            disposable.Dispose();
+            Model.Model.Dispose();
         }
     }
 
-    // By default an engine owns (and disposes) its transformer; here many engines share one model, owned by this handle.
-    private PredictionEngine<TIn, TOut> CreateEngine() =>
-        _mlContext.Model.CreatePredictionEngine<TIn, TOut>(Model.Model, EngineOptions);
+    private ModelPredictor<TIn, TOut> CreateEngine() => Model.Model.CreatePredictor<TIn, TOut>();
 }

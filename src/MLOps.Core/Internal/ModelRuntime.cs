@@ -111,7 +111,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     /// <summary>
     /// Rents an engine of the current version; the caller returns it with <see cref="ModelHandle{TIn, TOut}.Return"/>.
     /// </summary>
-    public PredictionEngine<TIn, TOut> Rent(out ModelHandle<TIn, TOut> handle)
+    public ModelPredictor<TIn, TOut> Rent(out ModelHandle<TIn, TOut> handle)
     {
         while (true)
         {
@@ -241,13 +241,13 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     {
         try
         {
-            return new ModelHandle<TIn, TOut>(_mlContext, loaded, Variant, _poolSize, _timeProvider.GetUtcNow());
+            return new ModelHandle<TIn, TOut>(loaded, Variant, _poolSize, _timeProvider.GetUtcNow());
         }
         catch (Exception ex)
         {
-            if (loaded.OwnsModel && loaded.Model is IDisposable disposable)
+            if (loaded.OwnsModel)
             {
-                disposable.Dispose();
+                loaded.Model.Dispose();
             }
 
             throw new ModelLoadException(
@@ -291,6 +291,8 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
             Source = _source.Description,
             Version = current?.Version,
             Fingerprint = current?.Model.Fingerprint,
+            Format = current?.Model.Model.Format,
+            Signature = current?.Model.Model.Signature,
             LoadedAt = current?.LoadedAt,
             LastLoadError = _lastLoadError,
             LastLoadErrorAt = _lastLoadErrorAt,

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
-using Microsoft.ML;
 
 namespace MLOps.Internal;
 
@@ -15,7 +14,7 @@ namespace MLOps.Internal;
 /// settled (served, or refused as unloadable), so a change event missed for any reason (a late change feed, a lost
 /// notification, a dropped watcher event, a reload that failed to read the artifact) is repaired within one poll interval.
 /// A load that fails on a transient error (storage, I/O, timeout) settles nothing, so the next pass retries it; a version
-/// that cannot load (integrity failure, not loadable by ML.NET) is settled and not retried until the reference moves.
+/// that cannot load (integrity failure, not loadable by its format's runtime) is settled and not retried until the reference moves.
 /// </remarks>
 internal sealed class RegistryModelSource : ModelSource
 {
@@ -24,13 +23,15 @@ internal sealed class RegistryModelSource : ModelSource
     private readonly IDisposable _subscription;
     private readonly ITimer? _pollTimer;
     private readonly ILogger _logger;
+    private readonly ModelFormatSet _formats;
     private readonly object _lock = new();
     private readonly ChangeSignal _changes = new();
     private string? _settled;
     private int _polling;
 
-    public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider, ILogger? logger = null)
+    public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider, ILogger? logger = null, ModelFormatSet? formats = null)
     {
+        _formats = formats ?? ModelFormatSet.BuiltIn;
         _logger = logger ?? NullLogger.Instance;
         _registry = registry;
         _reference = reference;
@@ -74,11 +75,11 @@ internal sealed class RegistryModelSource : ModelSource
             throw;
         }
 
-        ITransformer model;
+        InferenceModel model;
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            model = context.MLContext.Model.Load(stream, out _);
+            resolved.Tags.TryGetValue(ModelFormats.Tag, out string? format);
+            model = _formats.Load(bytes, resolved.PrimaryArtifactPath, format, context);
         }
         catch
         {

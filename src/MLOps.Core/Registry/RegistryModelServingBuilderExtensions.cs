@@ -63,6 +63,7 @@ public static class RegistryModelServingBuilderExtensions
                 : sp.GetRequiredService<IOptions<MLOpsOptions>>().Value.PollInterval,
 #pragma warning restore CS0618
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps")));
+            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps"),
+            new ModelFormatSet(sp.GetServices<IModelFormat>())));
     }
 }

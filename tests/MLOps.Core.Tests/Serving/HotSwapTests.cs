@@ -120,7 +120,7 @@ public class HotSwapTests
     {
         var model = new DisposableTransformer(TestModels.Distinct[0]);
         var loaded = new LoadedModel(model, new ModelVersion(1), "v1", ownsModel: true);
-        var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
+        var handle = new ModelHandle<HouseInput, HousePrediction>(loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
 
         var engine = handle.TryRent()!;        // a prediction in flight
         var pooled = handle.TryRent()!;        // another one that finishes before the swap
@@ -144,7 +144,7 @@ public class HotSwapTests
         for (int round = 0; round < 200; round++)
         {
             var loaded = new LoadedModel(TestModels.Distinct[0], new ModelVersion(1), "v1", ownsModel: false);
-            var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 4, DateTimeOffset.UtcNow);
+            var handle = new ModelHandle<HouseInput, HousePrediction>(loaded, "primary", poolSize: 4, DateTimeOffset.UtcNow);
             var engines = Enumerable.Range(0, 4).Select(_ => handle.TryRent()!).ToArray();
             using var go = new Barrier(engines.Length + 1);
 
@@ -162,7 +162,7 @@ public class HotSwapTests
     public void EnginePool_MoreConcurrentRentersThanPoolSize_AllGetDistinctEngines()
     {
         var loaded = new LoadedModel(TestModels.Distinct[0], new ModelVersion(1), "v1", ownsModel: false);
-        var handle = new ModelHandle<HouseInput, HousePrediction>(new MLContext(), loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
+        var handle = new ModelHandle<HouseInput, HousePrediction>(loaded, "primary", poolSize: 2, DateTimeOffset.UtcNow);
 
         var engines = Enumerable.Range(0, 5).Select(_ => handle.TryRent()!).ToList();
 

@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLOps.Internal.Onnx;
+
+/// <summary>One graph output of one predictor: a pinned buffer the predictor's I/O binding writes, read into <c>TOut</c>.</summary>
+/// <remarks>A NaN in a floating-point output fails the prediction (it is counted as a prediction error), rather than being returned as a number.</remarks>
+internal abstract class OnnxOutput<TOut> : IDisposable
+    where TOut : class
+{
+    public abstract string Name { get; }
+
+    public abstract OrtValue Value { get; }
+
+    /// <summary>Copies the buffer into the output's property.</summary>
+    /// <exception cref="InvalidPredictionException">The output holds a NaN.</exception>
+    public abstract void Read(TOut output);
+
+    public abstract void Dispose();
+
+    public static Func<OnnxOutput<TOut>> Factory(OnnxTensor tensor) =>
+        (Func<OnnxOutput<TOut>>)typeof(OnnxOutput<TOut>).GetMethod(nameof(FactoryOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(tensor.ElementType)
+            .Invoke(null, [tensor])!;
+
+    private static Func<OnnxOutput<TOut>> FactoryOf<T>(OnnxTensor tensor)
+        where T : unmanaged
+    {
+        if (tensor.IsVector)
+        {
+            Action<TOut, T[]> vector = tensor.Property.SetMethod!.CreateDelegate<Action<TOut, T[]>>();
+            return () => new Vector<T>(tensor, vector);
+        }
+
+        Action<TOut, T> scalar = tensor.Property.SetMethod!.CreateDelegate<Action<TOut, T>>();
+        return () => new Scalar<T>(tensor, scalar);
+    }
+
+    // The type tests are constants for each T once compiled, so the check costs nothing for integer outputs.
+    private static bool IsNaN<T>(T value) =>
+        (typeof(T) == typeof(float) && float.IsNaN(Unsafe.As<T, float>(ref value))) || (typeof(T) == typeof(double) && double.IsNaN(Unsafe.As<T, double>(ref value)));
+
+    private static InvalidPredictionException NaN(OnnxTensor tensor) =>
+        new($"The model's output '{tensor.Name}' is NaN for this input; a NaN is not returned as a prediction.");
+
+    private sealed class Scalar<T>(OnnxTensor tensor, Action<TOut, T> set) : OnnxOutput<TOut>
+        where T : unmanaged
+    {
+        private readonly T[] _data = new T[1];
+        private OrtValue? _value;
+
+        public override string Name => tensor.Name;
+
+        public override OrtValue Value => _value ??= OrtValue.CreateTensorValueFromMemory(_data, tensor.Shape);
+
+        public override void Read(TOut output)
+        {
+            T value = _data[0];
+            if (IsNaN(value))
+            {
+                throw NaN(tensor);
+            }
+
+            set(output, value);
+        }
+
+        public override void Dispose() => _value?.Dispose();
+    }
+
+    private sealed class Vector<T>(OnnxTensor tensor, Action<TOut, T[]> set) : OnnxOutput<TOut>
+        where T : unmanaged
+    {
+        private readonly T[] _data = new T[tensor.Count];
+        private OrtValue? _value;
+
+        public override string Name => tensor.Name;
+
+        public override OrtValue Value => _value ??= OrtValue.CreateTensorValueFromMemory(_data, tensor.Shape);
+
+        public override void Read(TOut output)
+        {
+            foreach (T value in _data)
+            {
+                if (IsNaN(value))
+                {
+                    throw NaN(tensor);
+                }
+            }
+
+            set(output, (T[])_data.Clone());
+        }
+
+        public override void Dispose() => _value?.Dispose();
+    }
+}

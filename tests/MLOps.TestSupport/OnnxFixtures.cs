@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace MLOps.TestSupport;
+
+/// <summary>
+/// The ONNX models written by <c>tools/onnx-fixtures/make_models.py</c> and the outputs PyTorch computed for them
+/// (<c>expected.json</c>).
+/// </summary>
+public static class OnnxFixtures
+{
+    private static readonly Lazy<JsonElement> ExpectedJson = new(() =>
+        JsonDocument.Parse(File.ReadAllBytes(PathOf("expected.json"))).RootElement.Clone());
+
+    /// <summary>The linear fare model, version 1: fare = 2.5 + 1.8 distance + 0.3 passengers + 0.05 hour.</summary>
+    public const string FareV1 = "fare_v1.onnx";
+
+    /// <summary>The linear fare model, version 2: fare = 3.0 + 2.1 distance + 0.1 passengers.</summary>
+    public const string FareV2 = "fare_v2.onnx";
+
+    /// <summary>A small MLP: <c>features</c> float[batch,4] to <c>scores</c> float[batch,2].</summary>
+    public const string Mlp = "mlp.onnx";
+
+    /// <summary><c>features</c> float[batch,width] (width dynamic) to <c>total</c> float[batch,1], the row sum.</summary>
+    public const string DynamicWidth = "dynamic_width.onnx";
+
+    /// <summary><c>y = sqrt(x)</c> over float[batch,1]: NaN for a negative x.</summary>
+    public const string Sqrt = "sqrt.onnx";
+
+    /// <summary>A graph that imports operator set 99 of the default domain, which no runtime implements.</summary>
+    public const string FutureOpset = "future_opset.onnx";
+
+    /// <summary>Gets the full path of a fixture file.</summary>
+    public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "OnnxFixtures", name);
+
+    /// <summary>Gets the expected cases of one model (<c>fare_v1</c>, <c>fare_v2</c>, <c>mlp</c>).</summary>
+    public static IReadOnlyList<JsonElement> Expected(string model) => [.. ExpectedJson.Value.GetProperty(model).EnumerateArray()];
+}
