@@ -60,18 +60,9 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             {
                 prediction = client.Predict(input!);
             }
-            catch (ModelNotLoadedException)
-            {
-                return Problems.NotLoaded(http, client.ModelName.Value);
-            }
-            catch (InvalidPredictionException ex)
-            {
-                return Problems.InvalidPrediction(http, ex);
-            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.PredictionFailed(logger, ex, client.ModelName.Value);
-                return Problems.PredictionFailed(http);
+                return PredictionProblem(http, ex);
             }
 
             string id = prediction.PredictionId.ToString();
@@ -132,18 +123,9 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             {
                 predictions = client.PredictBatch(inputs);
             }
-            catch (ModelNotLoadedException)
-            {
-                return Problems.NotLoaded(http, client.ModelName.Value);
-            }
-            catch (InvalidPredictionException ex)
-            {
-                return Problems.InvalidPrediction(http, ex);
-            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.PredictionFailed(logger, ex, client.ModelName.Value);
-                return Problems.PredictionFailed(http);
+                return PredictionProblem(http, ex);
             }
 
             http.Response.Headers["X-Model-Version"] = predictions[0].ModelVersion.ToString();
@@ -172,6 +154,24 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
         {
             problem = Problems.BadRequest($"The input{(path.Length == 0 ? string.Empty : " at " + path)} cannot be read: {ex.Message}");
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The answer to a prediction that threw: 503 when no version is loaded yet, 422 when the model refused this input or
+    /// produced an invalid output (<see cref="InvalidPredictionException"/>), otherwise a logged 500 without details.
+    /// </summary>
+    private IResult PredictionProblem(HttpContext http, Exception exception)
+    {
+        switch (exception)
+        {
+            case ModelNotLoadedException:
+                return Problems.NotLoaded(http, client.ModelName.Value);
+            case InvalidPredictionException invalid:
+                return Problems.InvalidPrediction(http, invalid);
+            default:
+                Log.PredictionFailed(logger, exception, client.ModelName.Value);
+                return Problems.PredictionFailed(http);
         }
     }
 }
