@@ -63,8 +63,8 @@ public sealed class ModelQualityReport
 
     /// <summary>
     /// Renders the report as one self-contained HTML page: per version and variant the latest closed and the current
-    /// window with their metrics, line charts of each metric over those windows (overall and for the largest segments)
-    /// and the tables of their numbers. Inline CSS and SVG, no script, nothing loaded from elsewhere; every name is
+    /// window with their metrics, line charts of each metric over the <see cref="History"/> and the current windows,
+    /// charts of the largest segments over the latest closed and the current window, and the tables of their numbers. Inline CSS and SVG, no script, nothing loaded from elsewhere; every name is
     /// HTML-encoded; numbers are those of the report's JSON, rounded to 6 significant digits (invariant culture).
     /// </summary>
     /// <returns>The HTML document.</returns>
