@@ -151,6 +151,37 @@ public class ModelQualityTrackerTests
     }
 
     [Fact]
+    public async Task History_ConcurrentJoinsAndReads_StaysBoundedAndConsistent()
+    {
+        ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 1);
+        using var done = new CancellationTokenSource();
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                ModelQualityReport report = tracker.GetLatest();
+                Assert.InRange(report.History.Count, 0, QualityLimits.HistoryLength);
+                Assert.All(report.History, w => Assert.True(w.IsClosed));
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                tracker.Join(new ModelVersion(t + 1), "primary", 1, double.NaN, null, null, 2, null);
+            }
+        })));
+        await done.CancelAsync();
+        await reader;
+
+        ModelQualityReport final = tracker.GetLatest();
+        Assert.Equal(QualityLimits.HistoryLength, final.History.Count);
+        Assert.Equal(QualityLimits.HistoryLength, final.History.Distinct().Count());
+        Assert.Equal(4, final.Closed.Count);
+    }
+
+    [Fact]
     public void History_TimeWindowsClosedByOneSweep_AreOrderedByEnd()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));

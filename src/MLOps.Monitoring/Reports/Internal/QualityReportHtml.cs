@@ -45,9 +45,9 @@ internal static class QualityReportHtml
         w.Open("dl", ("class", "facts"));
         ReportPage.Fact(w, "Model", report.ModelName.Value);
         ReportPage.Fact(w, "Task", report.Task.ToString());
-        ReportPage.Fact(w, "Closed windows", ReportFormat.Integer(report.Closed.Count));
+        ReportPage.Fact(w, "Latest closed windows", ReportFormat.Integer(report.Closed.Count));
         ReportPage.Fact(w, "Open windows", ReportFormat.Integer(report.Current.Count));
-        ReportPage.Fact(w, "Recent closed windows", ReportFormat.Integer(report.History.Count));
+        ReportPage.Fact(w, "Closed windows in the history", ReportFormat.Integer(report.History.Count));
         w.Close("dl");
         w.Open("table", ("class", "summary")).Element("caption", "Feedback since the process started")
             .Raw("<thead><tr><th scope=\"col\">Joined</th><th scope=\"col\">Late</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Invalid</th></tr></thead><tbody><tr>")
