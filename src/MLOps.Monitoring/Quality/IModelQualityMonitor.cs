@@ -19,7 +19,10 @@ public interface IModelQualityMonitor
     /// <summary>Gets the names of the monitored models.</summary>
     IReadOnlyCollection<ModelName> ModelNames { get; }
 
-    /// <summary>Gets the latest quality of a model: the latest closed and the current window per version and variant.</summary>
+    /// <summary>
+    /// Gets the latest quality of a model: the latest closed and the current window per version and variant, and its
+    /// recent closed windows (<see cref="ModelQualityReport.History"/>).
+    /// </summary>
     /// <param name="modelName">The model name.</param>
     /// <returns>The report, or <see langword="null"/> if the model has no quality monitoring.</returns>
     ModelQualityReport? GetLatest(ModelName modelName);

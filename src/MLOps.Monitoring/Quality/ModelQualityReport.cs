@@ -2,7 +2,10 @@ using MLOps.Monitoring.Reports.Internal;
 
 namespace MLOps.Monitoring.Quality;
 
-/// <summary>The latest quality of one model: per version and variant, its latest closed window and its current partial window.</summary>
+/// <summary>
+/// The latest quality of one model: per version and variant, its latest closed window and its current partial window,
+/// and the recent closed windows of all of them.
+/// </summary>
 public sealed class ModelQualityReport
 {
     internal ModelQualityReport(
@@ -10,6 +13,7 @@ public sealed class ModelQualityReport
         QualityTask task,
         IReadOnlyList<QualityWindow> closed,
         IReadOnlyList<QualityWindow> current,
+        IReadOnlyList<QualityWindow> history,
         long joined,
         long late,
         long duplicate,
@@ -19,6 +23,7 @@ public sealed class ModelQualityReport
         Task = task;
         Closed = closed;
         Current = current;
+        History = history;
         JoinedFeedback = joined;
         LateFeedback = late;
         DuplicateFeedback = duplicate;
@@ -37,6 +42,13 @@ public sealed class ModelQualityReport
     /// <summary>Gets the current, still open window of each version and variant that has one, newest version first.</summary>
     public IReadOnlyList<QualityWindow> Current { get; }
 
+    /// <summary>
+    /// Gets the recent closed windows of every version and variant, oldest first (in the order they closed): at most the
+    /// last 50 closed since the process started (kept in memory, not across restarts), so a metric can be followed
+    /// over time. The latest of each version and variant is also in <see cref="Closed"/>.
+    /// </summary>
+    public IReadOnlyList<QualityWindow> History { get; }
+
     /// <summary>Gets the feedback joined since the process started.</summary>
     public long JoinedFeedback { get; }
 
@@ -51,8 +63,8 @@ public sealed class ModelQualityReport
 
     /// <summary>
     /// Renders the report as one self-contained HTML page: per version and variant the latest closed and the current
-    /// window with their metrics, line charts of each metric over those windows (overall and for the largest segments)
-    /// and the tables of their numbers. Inline CSS and SVG, no script, nothing loaded from elsewhere; every name is
+    /// window with their metrics, line charts of each metric over the <see cref="History"/> and the current windows,
+    /// charts of the largest segments over the latest closed and the current window, and the tables of their numbers. Inline CSS and SVG, no script, nothing loaded from elsewhere; every name is
     /// HTML-encoded; numbers are those of the report's JSON, rounded to 6 significant digits (invariant culture).
     /// </summary>
     /// <returns>The HTML document.</returns>

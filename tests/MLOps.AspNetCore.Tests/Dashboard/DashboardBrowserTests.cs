@@ -67,11 +67,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
             app: web => web.MapMLOpsDashboard(configure: o => o.RefreshInterval = TimeSpan.FromSeconds(1)),
             kestrel: true);
 
-        // Two drift windows of v1 (in distribution, then shifted) and one closed quality window.
+        // Two drift windows of v1 (in distribution, then shifted) and two closed quality windows (the service's history).
         var v1 = await PredictAsync(app, random, 20, shifted: false);
         v1.AddRange(await PredictAsync(app, random, 20, shifted: true));
-        await FeedbackAsync(app, random, v1.Take(5));
+        await FeedbackAsync(app, random, v1.Take(10));
         await Eventually.HoldsAsync(async () => (await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift/history")).GetArrayLength() == 2, "two drift windows");
+        await Eventually.HoldsAsync(async () => (await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/quality")).GetProperty("history").GetArrayLength() == 2, "two closed quality windows");
 
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Path, Headless = true });
@@ -97,11 +98,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         await Expect(model.Locator("h2")).ToContainTextAsync("primary: v1");
         await Expect(model.Locator("svg.drift-chart")).ToBeVisibleAsync();
         await Expect(model.Locator("svg.drift-chart circle.point.drifted").First).ToBeVisibleAsync();   // the shifted window
-        await Expect(model.Locator("svg.quality-chart circle")).ToHaveCountAsync(1);
-
-        // A second quality window closes while the page is open: the chart gains a point.
-        await FeedbackAsync(app, random, v1.Skip(5).Take(5));
+        // A freshly opened page shows both closed windows (seeded from the service's history, not only the latest).
         await Expect(model.Locator("svg.quality-chart circle")).ToHaveCountAsync(2);
+
+        // A third quality window closes while the page is open: the chart gains a point (no duplicate of the seeded ones).
+        await FeedbackAsync(app, random, v1.Skip(10).Take(5));
+        await Expect(model.Locator("svg.quality-chart circle")).ToHaveCountAsync(3);
         await Expect(model).ToContainTextAsync("Alias history");
         await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("firing");   // the shifted window's dataset drift
         await Expect(page.Locator("#alerts .alert")).ToContainTextAsync("drift-detected-dataset (critical)");

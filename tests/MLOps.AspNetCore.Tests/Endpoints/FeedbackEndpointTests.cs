@@ -13,12 +13,12 @@ public class FeedbackEndpointTests
         "house", m => m.FromTransformer(TestModels.Distinct[0]).WithQualityMonitoring(q => q.Regression(o => o.Score).Window(window))));
 
     [Fact]
-    public async Task Feedback_ForAPrediction_IsJoinedAndClosesAQualityWindow()
+    public async Task Feedback_ForPredictions_IsJoinedAndClosedWindowsAreInTheHistory()
     {
         await using var app = await StartAsync(window: TestModels.Inputs.Length);
-        for (int i = 0; i < TestModels.Inputs.Length; i++)
+        for (int i = 0; i < 2 * TestModels.Inputs.Length; i++)   // two windows
         {
-            var input = TestModels.Inputs[i];
+            var input = TestModels.Inputs[i % TestModels.Inputs.Length];
             using var predicted = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", new { size = input.Size, rooms = input.Rooms });
             var body = await predicted.Content.ReadFromJsonAsync<JsonElement>();
             string id = body.GetProperty("predictionId").GetString()!;
@@ -35,11 +35,20 @@ public class FeedbackEndpointTests
         var quality = await Eventually.ValueAsync(async () =>
         {
             var q = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/quality");
-            return q.GetProperty("closed").GetArrayLength() > 0 ? q : (JsonElement?)null;
-        }, "a closed quality window");
-        Assert.Equal(TestModels.Inputs.Length, quality.GetProperty("joinedFeedback").GetInt64());
+            return q.GetProperty("history").GetArrayLength() == 2 ? q : (JsonElement?)null;
+        }, "two closed quality windows in the history");
+        Assert.Equal(2 * TestModels.Inputs.Length, quality.GetProperty("joinedFeedback").GetInt64());
         Assert.Equal("house", quality.GetProperty("modelName").GetString());   // a ModelName is written as a string
-        Assert.Equal("house", quality.GetProperty("closed")[0].GetProperty("modelName").GetString());
+        JsonElement latest = Assert.Single(quality.GetProperty("closed").EnumerateArray());
+        Assert.Equal("house", latest.GetProperty("modelName").GetString());
+
+        // The history holds both windows of v1 primary, oldest first; the latest is the one in "closed".
+        JsonElement[] history = [.. quality.GetProperty("history").EnumerateArray()];
+        Assert.All(history, w => Assert.True(w.GetProperty("isClosed").GetBoolean()));
+        Assert.All(history, w => Assert.Equal(TestModels.Inputs.Length, w.GetProperty("count").GetInt64()));
+        Assert.True(history[0].GetProperty("end").GetDateTimeOffset() <= history[1].GetProperty("end").GetDateTimeOffset());
+        Assert.Equal(latest.GetProperty("end").GetDateTimeOffset(), history[1].GetProperty("end").GetDateTimeOffset());
+        Assert.Equal(latest.GetProperty("metrics").GetProperty("mae").GetDouble(), history[1].GetProperty("metrics").GetProperty("mae").GetDouble());
     }
 
     [Fact]

@@ -127,17 +127,98 @@ public class ModelQualityTrackerTests
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 351 && r.Exception is InvalidOperationException);
     }
 
+    [Fact]
+    public void History_MoreClosedWindowsThanKept_KeepsTheLast50OldestFirst()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 1, time: time);
+
+        for (int i = 0; i < 60; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            tracker.Join(i % 2 == 0 ? V1 : V2, "primary", i, double.NaN, null, null, 2 * i, null);   // mae = i
+        }
+
+        ModelQualityReport report = tracker.GetLatest();
+        Assert.Equal(QualityLimits.HistoryLength, report.History.Count);
+        Assert.All(report.History, w => Assert.True(w.IsClosed));
+        // Windows 10..59 survive, oldest first.
+        Assert.Equal(Enumerable.Range(10, 50).Select(i => (double)i), report.History.Select(w => w.Metrics[QualityMetricNames.Mae]));
+        Assert.True(report.History.Zip(report.History.Skip(1)).All(p => p.First.End < p.Second.End));
+        Assert.Equal([2, 1], report.Closed.Select(w => w.ModelVersion.Number).ToArray());
+        Assert.Same(report.History[^1], report.Closed[0]);
+        Assert.Same(report.History[^2], report.Closed[1]);
+    }
+
+    [Fact]
+    public async Task History_ConcurrentJoinsAndReads_StaysBoundedAndConsistent()
+    {
+        ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 1);
+        using var done = new CancellationTokenSource();
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                ModelQualityReport report = tracker.GetLatest();
+                Assert.InRange(report.History.Count, 0, QualityLimits.HistoryLength);
+                Assert.All(report.History, w => Assert.True(w.IsClosed));
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                tracker.Join(new ModelVersion(t + 1), "primary", 1, double.NaN, null, null, 2, null);
+            }
+        })));
+        await done.CancelAsync();
+        await reader;
+
+        ModelQualityReport final = tracker.GetLatest();
+        Assert.Equal(QualityLimits.HistoryLength, final.History.Count);
+        Assert.Equal(QualityLimits.HistoryLength, final.History.Distinct().Count());
+        Assert.Equal(4, final.Closed.Count);
+    }
+
+    [Fact]
+    public void History_TimeWindowsClosedByOneSweep_AreOrderedByEnd()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        ModelQualityTracker tracker = Create(QualityTask.Regression, windowSize: 1, time: time, duration: TimeSpan.FromMinutes(1));
+
+        tracker.Join(V1, "primary", 1, double.NaN, null, null, 2, null);   // [0:00, 0:01)
+        time.Advance(TimeSpan.FromMinutes(1));
+        tracker.Join(V2, "canary", 1, double.NaN, null, null, 3, null);    // [0:01, 0:02); v1 closes now
+        time.Advance(TimeSpan.FromSeconds(30));
+        tracker.Join(V1, "primary", 1, double.NaN, null, null, 4, null);   // [0:01, 0:02)
+        tracker.Join(V2, "primary", 1, double.NaN, null, null, 5, null);   // [0:01, 0:02)
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        ModelQualityReport report = tracker.GetLatest();   // closes the three windows of [0:01, 0:02) in one sweep
+
+        Assert.Empty(report.Current);
+        Assert.Equal(
+            [(1, "primary", 1.0), (2, "canary", 2.0), (2, "primary", 4.0), (1, "primary", 3.0)],
+            report.History.Select(w => (w.ModelVersion.Number, w.Variant, w.Metrics[QualityMetricNames.Mae])).ToArray());
+        Assert.Equal(
+            [new DateTimeOffset(2031, 1, 1, 0, 1, 0, TimeSpan.Zero), new DateTimeOffset(2031, 1, 1, 0, 2, 0, TimeSpan.Zero), new DateTimeOffset(2031, 1, 1, 0, 2, 0, TimeSpan.Zero), new DateTimeOffset(2031, 1, 1, 0, 2, 0, TimeSpan.Zero)],
+            report.History.Select(w => w.End).ToArray());
+    }
+
     private static ModelQualityTracker Create(
         QualityTask task,
         int windowSize,
         bool hasScore = false,
         (int MaxSegments, int MinimumSize)? segments = null,
-        FakeLogger? logger = null)
+        FakeLogger? logger = null,
+        FakeTimeProvider? time = null,
+        TimeSpan? duration = null)
     {
         var settings = new QualitySettings(
-            "m", task, hasScore, segments is not null, windowSize, null, 100, TimeSpan.FromHours(1),
+            "m", task, hasScore, segments is not null, windowSize, duration, 100, TimeSpan.FromHours(1),
             segments?.MaxSegments ?? 20, segments?.MinimumSize ?? 30);
         var events = new QualityEvents((Microsoft.Extensions.Logging.ILogger?)logger ?? NullLogger.Instance);
-        return new ModelQualityTracker(settings, new FakeTimeProvider(), events, NullLogger.Instance);
+        return new ModelQualityTracker(settings, time ?? new FakeTimeProvider(), events, NullLogger.Instance);
     }
 }

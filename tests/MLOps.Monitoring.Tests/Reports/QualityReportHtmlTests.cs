@@ -19,8 +19,8 @@ public class QualityReportHtmlTests
     };
 
     /// <summary>
-    /// A regression model with two versions and a canary variant, segments (one named hostilely), closed and current
-    /// windows, and an undefined metric (r2 of a single pair).
+    /// A regression model with two versions and a canary variant, segments (one named hostilely), a history of four
+    /// closed windows, current windows, and an undefined metric (r2 of a single pair).
     /// </summary>
     public static ModelQualityReport RegressionReport(string variant = "canary", string segment = "north")
     {
@@ -41,7 +41,7 @@ public class QualityReportHtmlTests
             }
         }
 
-        Feed(1, "primary", 40 + 25, 40);   // one closed window, a current one
+        Feed(1, "primary", (3 * 40) + 25, 40);   // three closed windows (the history), a current one
         Feed(2, "primary", 40 + 12, 25);
         Feed(2, variant, 1, 10);            // current window of a single pair: r2 undefined
         return tracker.GetLatest();
@@ -57,7 +57,11 @@ public class QualityReportHtmlTests
 
         int compared = HtmlReport.AssertNumbersMatchJson(html, JsonSerializer.Serialize(report, Json));
         int windows = report.Closed.Count + report.Current.Count;
-        Assert.True(compared > 4 + (windows * 5), $"Only {compared} cells compared.");
+        Assert.Equal(4, report.History.Count);
+        Assert.True(compared > 4 + (windows * 5) + (report.History.Count * 4), $"Only {compared} cells compared.");
+        Assert.All(
+            Enumerable.Range(0, report.History.Count),
+            i => Assert.NotEmpty(HtmlReport.Parse(html).QuerySelectorAll($"[data-json='/history/{i}/metrics/mae']")));
         IDocument document = HtmlReport.Parse(html);
         Assert.Equal(windows, document.QuerySelectorAll("section[aria-labelledby=windows] tbody tr").Length);
         Assert.Contains("undefined", document.QuerySelector("section[aria-labelledby=windows]")!.TextContent, StringComparison.Ordinal);
@@ -73,8 +77,17 @@ public class QualityReportHtmlTests
         IElement[] lines = [.. document.QuerySelectorAll("section[aria-labelledby=lines] figure")];
         Assert.Equal(["r2", "rmse", "mae", "mape"], lines.Select(f => f.QuerySelector("h3")!.TextContent));
         IElement mae = lines[2];
-        Assert.Equal(5, mae.QuerySelectorAll("svg circle").Length);   // v2 canary: current only; v2 and v1 primary: closed and current
-        Assert.Equal(["version 2, canary", "version 2, primary", "version 1, primary"], mae.QuerySelectorAll("tbody th").Select(th => th.TextContent));
+        // The history (three windows of v1 primary, one of v2 primary, oldest first), then the three current windows.
+        Assert.Equal(7, mae.QuerySelectorAll("svg circle").Length);
+        Assert.Equal(
+            ["version 1, primary", "version 1, primary", "version 1, primary", "version 2, primary", "version 2, canary", "version 2, primary", "version 1, primary"],
+            mae.QuerySelectorAll("tbody th").Select(th => th.TextContent));
+        Assert.Equal(
+            ["closed", "closed", "closed", "closed", "current", "current", "current"],
+            mae.QuerySelectorAll("tbody tr").Select(tr => tr.QuerySelectorAll("td")[0].TextContent));
+        // One line per version and variant, joined across the other series' windows: v1 primary has four points, v2 primary two.
+        Assert.Equal(4, mae.QuerySelectorAll("svg polyline.s2").Single().GetAttribute("points")!.Split(' ').Length);
+        Assert.Equal(2, mae.QuerySelectorAll("svg polyline.s1").Single().GetAttribute("points")!.Split(' ').Length);
         Assert.NotEmpty(document.QuerySelectorAll("section[aria-labelledby=segments] figure svg polyline"));
     }
 

@@ -8,7 +8,7 @@ namespace MLOps.Monitoring.Quality.Internal;
 
 /// <summary>
 /// The quality state of one model: its prediction store, the open window and latest closed window per version and
-/// variant, and feedback totals.
+/// variant, the last <see cref="QualityLimits.HistoryLength"/> closed windows, and feedback totals.
 /// </summary>
 internal sealed class ModelQualityTracker
 {
@@ -24,6 +24,7 @@ internal sealed class ModelQualityTracker
     private readonly Lock _gate = new();
     private readonly Dictionary<(int Version, string Variant), WindowAccumulator> _open = [];
     private readonly Dictionary<(int Version, string Variant), QualityWindow> _latestClosed = [];
+    private readonly Queue<QualityWindow> _history = new(QualityLimits.HistoryLength);
     private QualityWindow[] _closedSnapshot = [];
     private long _joined;
     private long _late;
@@ -263,6 +264,7 @@ internal sealed class ModelQualityTracker
         DateTimeOffset now = _timeProvider.GetUtcNow();
         List<QualityWindow> current = [];
         QualityWindow[] closed;
+        QualityWindow[] history;
         lock (_gate)
         {
             foreach (WindowAccumulator window in _open.Values)
@@ -274,6 +276,7 @@ internal sealed class ModelQualityTracker
             }
 
             closed = [.. _latestClosed.Values];
+            history = [.. _history];
         }
 
         return new ModelQualityReport(
@@ -281,6 +284,7 @@ internal sealed class ModelQualityTracker
             Settings.Task,
             Order(closed),
             Order(current),
+            history,
             Interlocked.Read(ref _joined),
             Interlocked.Read(ref _late),
             Interlocked.Read(ref _duplicate),
@@ -312,12 +316,30 @@ internal sealed class ModelQualityTracker
             return;
         }
 
+        List<WindowAccumulator>? due = null;
         foreach (WindowAccumulator window in _open.Values)
         {
             if (window.IsOpen && now >= window.End)
             {
-                (closed ??= []).Add(CloseLocked(window, window.End));
+                (due ??= []).Add(window);
             }
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        // Oldest end first (then newest version, then variant), so the history stays in the order the windows ended.
+        due.Sort(static (a, b) =>
+        {
+            int order = a.End.CompareTo(b.End);
+            order = order != 0 ? order : b.Version.Number.CompareTo(a.Version.Number);
+            return order != 0 ? order : string.CompareOrdinal(a.Variant, b.Variant);
+        });
+        foreach (WindowAccumulator window in due)
+        {
+            (closed ??= []).Add(CloseLocked(window, window.End));
         }
     }
 
@@ -325,6 +347,12 @@ internal sealed class ModelQualityTracker
     {
         QualityWindow result = Snapshot(window, end, isClosed: true);
         _latestClosed[(window.Version.Number, window.Variant)] = result;
+        if (_history.Count == QualityLimits.HistoryLength)
+        {
+            _history.Dequeue();
+        }
+
+        _history.Enqueue(result);
         Volatile.Write(ref _closedSnapshot, [.. _latestClosed.Values]);
         window.Reset();
         return result;

@@ -23,4 +23,7 @@ internal static class QualityLimits
 
     /// <summary>The default number of distinct predicted classes kept per multiclass model: 1,000.</summary>
     public const int DefaultMaxClasses = 1000;
+
+    /// <summary>The closed windows a model keeps for <see cref="ModelQualityReport.History"/>, over all versions and variants: 50.</summary>
+    public const int HistoryLength = 50;
 }

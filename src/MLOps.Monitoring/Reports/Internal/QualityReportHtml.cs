@@ -26,12 +26,13 @@ internal static class QualityReportHtml
         var w = new HtmlWriter();
         ReportPage.Begin(w, $"Model quality report: {report.ModelName.Value}");
         List<Window> windows = Windows(report);
-        List<(int Version, string Variant)> series = [.. windows.Select(x => (x.Quality.ModelVersion.Number, x.Quality.Variant)).Distinct()];
-        string[] metrics = MetricNames(windows.SelectMany(x => x.Quality.Metrics.Keys.Concat(x.Quality.UndefinedMetrics.Keys)));
+        List<Window> timeline = Timeline(report);
+        List<(int Version, string Variant)> series = [.. windows.Concat(timeline).Select(x => (x.Quality.ModelVersion.Number, x.Quality.Variant)).Distinct()];
+        string[] metrics = MetricNames(windows.Concat(timeline).SelectMany(x => x.Quality.Metrics.Keys.Concat(x.Quality.UndefinedMetrics.Keys)));
         Header(w, report);
         w.Open("main");
         WindowTable(w, windows, metrics);
-        MetricLines(w, windows, series, metrics);
+        MetricLines(w, timeline, series, metrics);
         Segments(w, windows, series, metrics);
         w.Close("main");
         ReportPage.End(w);
@@ -44,8 +45,9 @@ internal static class QualityReportHtml
         w.Open("dl", ("class", "facts"));
         ReportPage.Fact(w, "Model", report.ModelName.Value);
         ReportPage.Fact(w, "Task", report.Task.ToString());
-        ReportPage.Fact(w, "Closed windows", ReportFormat.Integer(report.Closed.Count));
+        ReportPage.Fact(w, "Latest closed windows", ReportFormat.Integer(report.Closed.Count));
         ReportPage.Fact(w, "Open windows", ReportFormat.Integer(report.Current.Count));
+        ReportPage.Fact(w, "Closed windows in the history", ReportFormat.Integer(report.History.Count));
         w.Close("dl");
         w.Open("table", ("class", "summary")).Element("caption", "Feedback since the process started")
             .Raw("<thead><tr><th scope=\"col\">Joined</th><th scope=\"col\">Late</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Invalid</th></tr></thead><tbody><tr>")
@@ -103,27 +105,47 @@ internal static class QualityReportHtml
         w.Close("section");
     }
 
-    private static void MetricLines(HtmlWriter w, List<Window> windows, List<(int Version, string Variant)> series, string[] metrics)
+    private static void MetricLines(HtmlWriter w, List<Window> timeline, List<(int Version, string Variant)> series, string[] metrics)
     {
-        if (windows.Count == 0 || metrics.Length == 0)
+        if (timeline.Count == 0 || metrics.Length == 0)
         {
             return;
         }
 
         w.Open("section", ("aria-labelledby", "lines")).Element("h2", "Metrics over windows", ("id", "lines"));
-        w.Element("p", "Per version and variant, the latest closed window and the current one.", ("class", "muted"));
+        w.Element("p", "Per version and variant, the recent closed windows (the report's history, oldest first) and the current one, in the order they end.", ("class", "muted"));
+        string[] positions = [.. timeline.Select(x => x.Quality.IsClosed ? x.Quality.End.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) : "current")];
         for (int m = 0; m < metrics.Length; m++)
         {
             string metric = metrics[m];
-            var lines = series.Select(s => (SeriesName(s), Points(windows, s, metric))).ToList();
+            var lines = series.Select(s => (SeriesName(s), Points(timeline, s, metric))).ToList();
             string id = "m" + m.ToString(CultureInfo.InvariantCulture);
             w.Open("figure", ("aria-labelledby", id + "h")).Element("h3", metric, ("id", id + "h"));
-            SvgChart.Lines(w, id, $"{metric} of each version and variant, latest closed and current window", Positions, [.. lines.Take(SvgChart.MaxSeries)]);
-            PointTable(w, $"{metric} per version and variant", "Version / variant", series.Select(s => (SeriesName(s), Pair(windows, s))), metric, null);
+            SvgChart.Lines(w, id, $"{metric} of each version and variant over the recent closed windows and the current one", positions, [.. lines.Take(SvgChart.MaxSeries)], joinGaps: true);
+            TimelineTable(w, $"{metric} per window, oldest first", timeline, metric);
             w.Close("figure");
         }
 
         w.Close("section");
+    }
+
+    /// <summary>A table of a metric line chart's points: one row per window, in the chart's order.</summary>
+    private static void TimelineTable(HtmlWriter w, string caption, List<Window> timeline, string metric)
+    {
+        w.Open("table").Element("caption", caption)
+            .Raw("<thead><tr><th scope=\"col\">Version / variant</th><th scope=\"col\">Window</th><th scope=\"col\">End</th>")
+            .Element("th", metric, ("scope", "col")).Raw("</tr></thead><tbody>");
+        foreach (Window x in timeline)
+        {
+            QualityWindow q = x.Quality;
+            w.Open("tr").Element("th", SeriesName((q.ModelVersion.Number, q.Variant)), ("scope", "row"), ("class", "name"))
+                .Element("td", q.IsClosed ? "closed" : "current")
+                .Open("td").Element("time", ReportFormat.Time(q.End), ("datetime", ReportFormat.IsoTime(q.End))).Close("td");
+            MetricCells(w, q.Metrics, q.UndefinedMetrics, [metric], x.Pointer);
+            w.Close("tr");
+        }
+
+        w.Raw("</tbody></table>");
     }
 
     private static void Segments(HtmlWriter w, List<Window> windows, List<(int Version, string Variant)> series, string[] metrics)
@@ -275,6 +297,22 @@ internal static class QualityReportHtml
         return [.. windows.OrderByDescending(x => x.Quality.ModelVersion.Number).ThenBy(x => x.Quality.Variant, StringComparer.Ordinal).ThenBy(x => x.Quality.IsClosed ? 0 : 1)];
     }
 
+    /// <summary>The history (oldest first) and then the current windows: the x axis of the metric lines.</summary>
+    private static List<Window> Timeline(ModelQualityReport report)
+    {
+        var timeline = new List<Window>(report.History.Count + report.Current.Count);
+        for (int i = 0; i < report.History.Count; i++)
+        {
+            timeline.Add(new Window(report.History[i], "/history/" + i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        // A current window ends after every closed one: at the snapshot (count windows) or at its interval end (time windows).
+        timeline.AddRange(Enumerable.Range(0, report.Current.Count)
+            .Select(i => new Window(report.Current[i], "/current/" + i.ToString(CultureInfo.InvariantCulture)))
+            .OrderBy(x => x.Quality.End));
+        return timeline;
+    }
+
     /// <summary>The latest closed and the current window of one version and variant (either may be missing).</summary>
     private static Window?[] Pair(List<Window> windows, (int Version, string Variant) s)
     {
@@ -282,8 +320,9 @@ internal static class QualityReportHtml
         return [Find(closed: true), Find(closed: false)];
     }
 
-    private static double?[] Points(List<Window> windows, (int Version, string Variant) s, string metric) =>
-        [.. Pair(windows, s).Select(x => x is not null && x.Quality.Metrics.TryGetValue(metric, out double v) ? v : (double?)null)];
+    /// <summary>The series' metric at each position of the timeline (null at the other series' windows).</summary>
+    private static double?[] Points(List<Window> timeline, (int Version, string Variant) s, string metric) =>
+        [.. timeline.Select(x => x.Quality.ModelVersion.Number == s.Version && x.Quality.Variant == s.Variant && x.Quality.Metrics.TryGetValue(metric, out double v) ? v : (double?)null)];
 
     private static double? SegmentValue(Window? x, string segment, string metric) =>
         x is not null && SegmentOf(x, segment) is (SegmentQuality g, _) && g.Metrics.TryGetValue(metric, out double v) ? v : null;

@@ -39,8 +39,12 @@ internal static class SvgChart
         w.Close("svg");
     }
 
-    /// <summary>One line per series over the x positions; a <see langword="null"/> value leaves a gap.</summary>
-    public static void Lines(HtmlWriter w, string id, string title, IReadOnlyList<string> positions, IReadOnlyList<(string Name, double?[] Values)> series)
+    /// <summary>
+    /// One line per series over the x positions; a <see langword="null"/> value leaves a gap, or with
+    /// <paramref name="joinGaps"/> the line goes on to the series' next value (when the series share one time axis and
+    /// each has values at its own positions only).
+    /// </summary>
+    public static void Lines(HtmlWriter w, string id, string title, IReadOnlyList<string> positions, IReadOnlyList<(string Name, double?[] Values)> series, bool joinGaps = false)
     {
         double[] values = [.. series.SelectMany(s => s.Values).OfType<double>()];
         (double low, double high) = NiceRange(values.Length == 0 ? 0 : values.Min(), values.Length == 0 ? 1 : values.Max());
@@ -69,7 +73,7 @@ internal static class SvgChart
                     path.Add(Coordinate(X(i)) + "," + Coordinate(Y(v)));
                 }
 
-                if ((points[i] is null || i == points.Length - 1) && path.Count > 0)
+                if (((points[i] is null && !joinGaps) || i == points.Length - 1) && path.Count > 0)
                 {
                     w.Open("polyline", ("class", "line " + css), ("points", string.Join(' ', path))).Close("polyline");
                     path.Clear();

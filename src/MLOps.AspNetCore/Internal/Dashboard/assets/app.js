@@ -288,10 +288,11 @@
     if (!config.available.quality) return block(title, empty('Quality monitoring is not configured in this service.'));
     if (!result.ok) return block(title, unavailable(result, 'Not monitored for quality (WithQualityMonitoring).'));
     const report = result.data;
-    // The service reports the latest closed window per version and variant; the page keeps those it has seen.
+    // The service reports its recent closed windows (history, oldest first) and the latest per version and variant;
+    // the page keeps those it has seen, so windows that have left the service's history stay on the chart.
     const seen = qualitySeen.get(name) ?? new Map();
     qualitySeen.set(name, seen);
-    for (const w of report.closed || []) seen.set(`${w.modelVersion}|${w.variant}|${w.start}|${w.end}`, w);
+    for (const w of [...(report.history || []), ...(report.closed || [])]) seen.set(`${w.modelVersion}|${w.variant}|${w.start}|${w.end}`, w);
     while (seen.size > MAX_QUALITY_WINDOWS) seen.delete(seen.keys().next().value);
     const closed = [...seen.values()].sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
     const windows = [...closed, ...(report.current || [])];
@@ -301,7 +302,7 @@
       : null;
     if (windows.length === 0) return block(title, empty('Monitored; no ground truth has arrived yet.'), counts, links);
     const metrics = [...new Set(windows.flatMap(w => Object.keys(w.metrics || {})))].slice(0, 4);
-    const note = el('p', { class: 'muted', text: 'Closed windows seen since this page opened, and the current ones.' });
+    const note = el('p', { class: 'muted', text: 'Recent closed windows (kept by the service, and those seen since this page opened), and the current ones.' });
     return block(title, qualityChart(closed), note, table(
       ['Window end', 'Version', 'Variant', { label: 'Labelled', num: true }, ...metrics.map(m => ({ label: m, num: true }))],
       windows.slice(-MAX_ROWS).reverse().map(w => [
