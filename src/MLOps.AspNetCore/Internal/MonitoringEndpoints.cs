@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Feedback;
 
@@ -161,9 +162,9 @@ internal static class MonitoringEndpoints
             .Produces<MLOps.Monitoring.Drift.DriftReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/models/{name}/drift/history", (string name) =>
+        group.MapGet("/models/{name}/drift/history", (string name, HttpContext http) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.Models.Contains(model)
-                    ? Results.Text(HistoryJson(monitor.GetReports(model)), "application/json")
+                    ? History(http, monitor.GetReports(model))
                     : Problems.NotMonitored("No drift monitoring", name, "is not monitored with WithDriftMonitoring (or has not served a prediction yet)."))
             .WithName("MLOps.DriftHistory")
             .WithSummary("The recent drift reports of a model, oldest first (at most DriftOptions.HistorySize, kept in memory); empty before the first window closes.")
@@ -206,6 +207,25 @@ internal static class MonitoringEndpoints
             httpContext.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
             return Results.Text(html, HtmlContentType).ExecuteAsync(httpContext);
         }
+    }
+
+    /// <summary>
+    /// The history with a validator: reports are immutable once evaluated and the history only changes when a window
+    /// closes, so its count and newest report's time identify it. A poller (the dashboard, every few seconds) that sends
+    /// the ETag back gets 304 and no body until the next window closes, instead of every report with its distributions.
+    /// </summary>
+    private static IResult History(HttpContext http, IReadOnlyList<MLOps.Monitoring.Drift.DriftReport> reports)
+    {
+        var etag = new EntityTagHeaderValue(
+            string.Create(CultureInfo.InvariantCulture, $"\"{reports.Count}-{(reports.Count == 0 ? 0 : reports[^1].CreatedAt.UtcTicks)}\""),
+            isWeak: true);
+        http.Response.Headers.ETag = etag.ToString();
+        http.Response.Headers.CacheControl = "private, no-cache";
+        // If-None-Match uses the weak comparison (RFC 9110, 13.1.2); "*" matches any current representation.
+        IList<EntityTagHeaderValue> sent = http.Request.GetTypedHeaders().IfNoneMatch;
+        return sent.Any(e => e.Equals(EntityTagHeaderValue.Any) || e.Compare(etag, useStrongComparison: false))
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Text(HistoryJson(reports), "application/json");
     }
 
     /// <summary>A JSON array of reports, each written as <see cref="MLOps.Monitoring.Drift.DriftReport.ToJson"/> writes it (the shape of <c>GET drift</c>).</summary>

@@ -42,7 +42,7 @@ public class DriftEndpointTests
     }
 
     [Fact]
-    public async Task DriftHistory_Windows_ListsTheRecentReportsOldestFirstAndNotMonitoredIs404()
+    public async Task DriftHistory_Windows_ListsTheRecentReportsOldestFirstRevalidatesByETagAndNotMonitoredIs404()
     {
         var random = new Random(2);
         var reference = ReferenceProfile.Create(Enumerable.Range(0, 500).Select(_ => new HouseInput { Size = 50 + (float)(random.NextDouble() * 100), Rooms = 1 + random.Next(5) }));
@@ -77,6 +77,29 @@ public class DriftEndpointTests
         Assert.True(history[0].GetProperty("createdAt").GetDateTimeOffset() <= history[1].GetProperty("createdAt").GetDateTimeOffset());
         var latest = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift");
         Assert.Equal(latest.GetProperty("createdAt").GetDateTimeOffset(), history[1].GetProperty("createdAt").GetDateTimeOffset());
+
+        // A poller that sends the ETag back gets 304 and no body until a window closes; a stale or foreign one gets the history.
+        using var first = await app.Client.GetAsync("/mlops/models/house/drift/history");
+        Assert.True(first.Headers.CacheControl is { Private: true, NoCache: true }, "Cache-Control: private, no-cache");
+        var etag = Assert.IsType<System.Net.Http.Headers.EntityTagHeaderValue>(first.Headers.ETag);
+        Assert.True(etag.IsWeak);
+        foreach (string ifNoneMatch in new[] { etag.ToString(), "\"other\", " + etag, "*" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/mlops/models/house/drift/history");
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            using var revalidated = await app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+            Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
+        }
+
+        foreach (string ifNoneMatch in new[] { "W/\"1-0\"", "\"garbage", "" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/mlops/models/house/drift/history");
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            using var full = await app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+            Assert.Equal(2, (await full.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+        }
 
         foreach (string url in new[] { "/mlops/models/plain/drift/history", "/mlops/models/nobody/drift/history", "/mlops/models/-bad-/drift/history" })
         {
