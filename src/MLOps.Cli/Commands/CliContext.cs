@@ -23,17 +23,20 @@ internal sealed class CliContext
         return options;
     }
 
+    /// <summary>An argument as an error message quotes it: at most 40 characters, as the CSV errors do (an argument can be anything a shell passes).</summary>
+    private static string Shorten(string value) => Data.CsvSource.Shorten(value);
+
     public static ModelName ParseModel(string value) =>
         ModelName.TryParse(value, out ModelName name) ? name
-            : throw new CliException($"'{value}' is not a valid model name ({ModelName.Pattern}).");
+            : throw new CliException($"'{Shorten(value)}' is not a valid model name ({ModelName.Pattern}).");
 
     public static ModelVersion ParseVersion(string value) =>
         ModelVersion.TryParse(value, out ModelVersion version) ? version
-            : throw new CliException($"'{value}' is not a valid model version: a version is a positive integer such as 3 (or v3).");
+            : throw new CliException($"'{Shorten(value)}' is not a valid model version: a version is a positive integer such as 3 (or v3).");
 
     public static ModelAlias ParseAlias(string value) =>
         ModelAlias.TryParse(value, out ModelAlias alias) ? alias
-            : throw new CliException($"'{value}' is not a valid alias.");
+            : throw new CliException($"'{Shorten(value)}' is not a valid alias.");
 
     public static DateTimeOffset? ParseTime(string? value, string option)
     {
@@ -44,7 +47,7 @@ internal sealed class CliContext
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time)
             ? time
-            : throw new CliException($"{option}: '{value}' is not a date and time (use ISO 8601, for example 2026-01-31 or 2026-01-31T12:00:00Z).");
+            : throw new CliException($"{option}: '{Shorten(value)}' is not a date and time (use ISO 8601, for example 2026-01-31 or 2026-01-31T12:00:00Z).");
     }
 
     internal sealed class RegistryOptions

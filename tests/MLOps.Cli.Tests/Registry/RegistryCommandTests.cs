@@ -75,6 +75,23 @@ public abstract class RegistryCommandTests : IAsyncLifetime
         Assert.Equal("seed", result.Json().GetProperty("createdBy").GetString());
     }
 
+    [Theory]
+    [InlineData("models", "show", "{0}")]
+    [InlineData("versions", "show", "taxi", "{0}")]
+    [InlineData("aliases", "history", "taxi", "--alias", "{0}")]
+    [InlineData("audit", "--model", "taxi", "--from", "{0}")]
+    public async Task BadArgument_HugeOrHostile_ExitsWithTwoAndQuotesAShortPrefix(params string[] args)
+    {
+        // 100,000 characters with a lone surrogate and a control character in the part that is quoted.
+        string hostile = "x\uD800\u0007" + new string('a', 100_000);
+
+        CliResult result = await Mlops([.. args.Select(a => a == "{0}" ? hostile : a)]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("...", result.Stderr, StringComparison.Ordinal);
+        Assert.True(result.Stderr.Length < 500, $"the error quotes {result.Stderr.Length} characters");
+    }
+
     [Fact]
     public async Task ModelsShow_UnknownModel_ExitsWithTwoAndNamesTheModel()
     {
