@@ -67,6 +67,26 @@ public abstract class ModelRegistry : IModelRegistry
         Core.PromoteAsync(request, cancellationToken);
 
     /// <inheritdoc/>
+    public Task<Rollout> StartRolloutAsync(StartRolloutRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+
+    /// <inheritdoc/>
+    public Task<Rollout> UpdateRolloutAsync(UpdateRolloutRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+
+    /// <inheritdoc/>
+    public Task<Rollout?> GetActiveRolloutAsync(ModelName name, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+
+    /// <inheritdoc/>
+    public Task<Rollout?> GetRolloutAsync(ModelName name, string rolloutId, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Rollout>> ListRolloutsAsync(ModelName name, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+
+    /// <inheritdoc/>
     public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         Core.RollbackAsync(request, cancellationToken);
 

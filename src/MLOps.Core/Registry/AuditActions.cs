@@ -38,4 +38,10 @@ public static class AuditActions
 
     /// <summary>An approval request was approved or rejected.</summary>
     public const string ApprovalDecided = "approval.decided";
+
+    /// <summary>A rollout started.</summary>
+    public const string RolloutStarted = "rollout.started";
+
+    /// <summary>A decision was recorded on a rollout (the action is in the event's details).</summary>
+    public const string RolloutDecided = "rollout.decided";
 }

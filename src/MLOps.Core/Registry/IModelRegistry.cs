@@ -126,6 +126,49 @@ public interface IModelRegistry
     /// <returns>The new alias history entry.</returns>
     Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts a rollout of a candidate against the current holder of the request's alias. At most one rollout of a model is
+    /// active at a time.
+    /// </summary>
+    /// <param name="request">The rollout.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    /// <returns>The started rollout (revision 1, state <see cref="RolloutState.Progressing"/>, at its first step).</returns>
+    /// <exception cref="ModelRegistryException">
+    /// The model, the candidate or the alias does not exist (<see cref="RegistryErrorCode.NotFound"/>), or the candidate is not
+    /// ready, is the alias's holder, or has a different signature, or the steps are not valid (<see cref="RegistryErrorCode.InvalidState"/>
+    /// or an <see cref="ArgumentException"/>).
+    /// </exception>
+    /// <exception cref="RegistryConflictException">Another rollout of the model is active.</exception>
+    Task<Rollout> StartRolloutAsync(StartRolloutRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a decision on an active rollout and applies it (see <see cref="UpdateRolloutRequest"/>).</summary>
+    /// <param name="request">The decision.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    /// <returns>The rollout after the decision.</returns>
+    /// <exception cref="ModelRegistryException">The rollout does not exist, or the decision is not allowed in its state.</exception>
+    /// <exception cref="RegistryConflictException">The rollout's revision is not the expected one.</exception>
+    /// <exception cref="PromotionRejectedException">A promotion's gate failed; the alias did not move and the rollout is unchanged.</exception>
+    Task<Rollout> UpdateRolloutAsync(UpdateRolloutRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a model's active rollout.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    /// <returns>The active rollout, or <see langword="null"/>.</returns>
+    Task<Rollout?> GetActiveRolloutAsync(ModelName name, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one rollout of a model, active or ended.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="rolloutId">The rollout's id.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    /// <returns>The rollout, or <see langword="null"/>.</returns>
+    Task<Rollout?> GetRolloutAsync(ModelName name, string rolloutId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a model's rollouts, newest first.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    /// <returns>The rollouts.</returns>
+    Task<IReadOnlyList<Rollout>> ListRolloutsAsync(ModelName name, CancellationToken cancellationToken = default);
+
     /// <summary>Gets the history of one alias or of all aliases of a model, oldest first.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="alias">The alias, or <see langword="null"/> for all.</param>

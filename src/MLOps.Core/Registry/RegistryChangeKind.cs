@@ -20,4 +20,7 @@ public enum RegistryChangeKind
 
     /// <summary>An approval was requested or decided.</summary>
     ApprovalChanged = 5,
+
+    /// <summary>A rollout started, or a decision changed its state or weights.</summary>
+    RolloutChanged = 6,
 }

@@ -78,6 +78,21 @@ internal sealed class InstrumentedModelRegistry : IModelRegistry
     public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         Measure("rollback", (request, cancellationToken), static (r, s) => r.RollbackAsync(s.request, s.cancellationToken));
 
+    public Task<Rollout> StartRolloutAsync(StartRolloutRequest request, CancellationToken cancellationToken = default) =>
+        Measure("start_rollout", (request, cancellationToken), static (r, s) => r.StartRolloutAsync(s.request, s.cancellationToken));
+
+    public Task<Rollout> UpdateRolloutAsync(UpdateRolloutRequest request, CancellationToken cancellationToken = default) =>
+        Measure("update_rollout", (request, cancellationToken), static (r, s) => r.UpdateRolloutAsync(s.request, s.cancellationToken));
+
+    public Task<Rollout?> GetActiveRolloutAsync(ModelName name, CancellationToken cancellationToken = default) =>
+        Measure("get_active_rollout", (name, cancellationToken), static (r, s) => r.GetActiveRolloutAsync(s.name, s.cancellationToken));
+
+    public Task<Rollout?> GetRolloutAsync(ModelName name, string rolloutId, CancellationToken cancellationToken = default) =>
+        Measure("get_rollout", (name, rolloutId, cancellationToken), static (r, s) => r.GetRolloutAsync(s.name, s.rolloutId, s.cancellationToken));
+
+    public Task<IReadOnlyList<Rollout>> ListRolloutsAsync(ModelName name, CancellationToken cancellationToken = default) =>
+        Measure("list_rollouts", (name, cancellationToken), static (r, s) => r.ListRolloutsAsync(s.name, s.cancellationToken));
+
     public Task<AliasHistoryEntry> RemoveAliasAsync(RemoveAliasRequest request, CancellationToken cancellationToken = default) =>
         Measure("remove_alias", (request, cancellationToken), static (r, s) => r.RemoveAliasAsync(s.request, s.cancellationToken));
 
