@@ -24,7 +24,7 @@ internal static class SequentialSimulation
     {
         var random = new Random(seed);
         var options = new SequentialTestOptions { Alpha = Alpha };
-        var figures = new Figures(name, perArm, $"N(0, 1) vs N({effect.ToString(CultureInfo.InvariantCulture)}, 1)", "Welch's t-test");
+        var figures = new Figures(name, perArm, $"N(0, 1) vs N({Invariant(effect)}, 1)", "Welch's t-test") { IsAA = effect == 0 };
         for (int run = 0; run < Runs; run++)
         {
             SampleMoments control = default, treatment = default;
@@ -62,7 +62,7 @@ internal static class SequentialSimulation
     {
         var random = new Random(seed);
         var options = new SequentialTestOptions { Alpha = Alpha };
-        var figures = new Figures(name, perArm, $"Bernoulli({Invariant(rate)}) vs Bernoulli({Invariant(rate + effect)})", "two-proportion z-test");
+        var figures = new Figures(name, perArm, $"Bernoulli({Invariant(rate)}) vs Bernoulli({Invariant(rate + effect)})", "two-proportion z-test") { IsAA = effect == 0 };
         for (int run = 0; run < Runs; run++)
         {
             long cs = 0, ts = 0, n = 0;
@@ -105,17 +105,18 @@ internal static class SequentialSimulation
         text.AppendLine();
         text.AppendLine("    MLOPS_WRITE_SIMULATION_RESULTS=1 dotnet test tests/MLOps.Monitoring.Tests/MLOps.Monitoring.Tests.csproj --filter \"FullyQualifiedName~SequentialSimulation\"");
         text.AppendLine();
-        text.AppendLine(Invariant($"{Runs:N0} experiments per row, each looked at {Looks} times (equal increments), α = {Alpha}; mSPRT with the default settings "));
-        text.AppendLine(Invariant($"(τ² = {SequentialTestOptions.DefaultStandardizedMixtureVariance} × pooled variance, minimum {SequentialTestOptions.DefaultMinSampleSize} per arm). "));
-        text.AppendLine("The naive test is the fixed-horizon test applied at every look where the mSPRT may decide (rejecting if any look has p < α); ");
+        text.AppendLine(Invariant($"{Runs:N0} experiments per row, each looked at {Looks} times (equal increments), α = {Alpha}; mSPRT with the default settings"));
+        text.AppendLine(Invariant($"(τ² = {SequentialTestOptions.DefaultStandardizedMixtureVariance} × pooled variance, minimum {SequentialTestOptions.DefaultMinSampleSize} per arm)."));
+        text.AppendLine("The naive test is the fixed-horizon test applied at every look where the mSPRT may decide (rejecting if any look has p < α);");
         text.AppendLine("\"fixed horizon\" is the same test applied once, at the last look only. Both run on the same simulated data as the mSPRT.");
+        text.AppendLine("In the A/A rows every rejection is a false positive; \"mean stop\" is the per-arm sample size at the look where the mSPRT decided.");
         text.AppendLine(Invariant($"The A/A acceptance bound is α + 3·√(α(1 − α)/{Runs}) = {FalsePositiveBound:F4}."));
         text.AppendLine();
         text.AppendLine("| scenario | data | per arm | mSPRT rejects | naive test, every look | same test, fixed horizon | mSPRT wrong direction | mSPRT mean stop (per arm) |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (Figures f in all)
         {
-            text.AppendLine(Invariant($"| {f.Name} | {f.Data} ({f.NaiveTest}) | {f.PerArm:N0} | {f.SequentialRate:P1} | {f.NaiveRate:P1} | {f.FixedHorizonRate:P1} | {f.WrongDirection} | {f.MeanStoppingSampleSize:N0} |"));
+            text.AppendLine(Invariant($"| {f.Name} | {f.Data} ({f.NaiveTest}) | {f.PerArm:N0} | {f.SequentialRate:P1} | {f.NaiveRate:P1} | {f.FixedHorizonRate:P1} | {(f.IsAA ? "n/a" : f.WrongDirection.ToString(CultureInfo.InvariantCulture))} | {f.MeanStoppingSampleSize:N0} |"));
         }
 
         return text.ToString();
@@ -144,6 +145,8 @@ internal static class SequentialSimulation
         public string Data { get; } = data;
 
         public string NaiveTest { get; } = naiveTest;
+
+        public bool IsAA { get; init; }
 
         public int SequentialRejections { get; private set; }
 

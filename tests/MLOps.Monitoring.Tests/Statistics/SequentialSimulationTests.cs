@@ -15,6 +15,7 @@ public class SequentialSimulationTests(SequentialSimulationTests.Results results
     public void AANormal_FalsePositiveRate_WithinAlphaPlusMonteCarloError_NaiveFarAbove()
     {
         output.WriteLine(results.AANormal.ToString());
+        output.WriteLine($"all four scenarios ran in {results.Elapsed.TotalSeconds:F1} s");
 
         Assert.True(results.AANormal.SequentialRate <= SequentialSimulation.FalsePositiveBound, results.AANormal.ToString());
         Assert.True(results.AANormal.NaiveRate > 2 * SequentialSimulation.Alpha, results.AANormal.ToString());
@@ -52,16 +53,20 @@ public class SequentialSimulationTests(SequentialSimulationTests.Results results
     {
         public Results()
         {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             AANormal = SequentialSimulation.Normal("A/A, normal", 2000, 0, seed: 11);
             AABernoulli = SequentialSimulation.Bernoulli("A/A, success rate", 2000, 0.2, 0, seed: 12);
             PowerNormal = SequentialSimulation.Normal("power, effect 0.3 SD", 400, 0.3, seed: 13);
             PowerBernoulli = SequentialSimulation.Bernoulli("power, rate +5 points", 2500, 0.2, 0.05, seed: 14);
+            Elapsed = stopwatch.Elapsed;
             if (Environment.GetEnvironmentVariable("MLOPS_WRITE_SIMULATION_RESULTS") == "1")
             {
                 File.WriteAllText(Path.Combine(RepositoryRoot(), "tools", "stats", "simulation-results.md"),
                     SequentialSimulation.Markdown([AANormal, AABernoulli, PowerNormal, PowerBernoulli]));
             }
         }
+
+        internal TimeSpan Elapsed { get; }
 
         internal SequentialSimulation.Figures AANormal { get; }
 
