@@ -15,7 +15,7 @@ namespace MLOps.Monitoring.Statistics;
 /// different population variances are involved", Biometrika 34; Satterthwaite (1946).
 /// </para>
 /// <para>
-/// The t quantile is solved to full double precision (Newton steps on the incomplete beta). SciPy 1.10's
+/// The t quantile is solved to full double precision (safeguarded Newton steps on the incomplete beta). SciPy 1.10's
 /// <c>stdtrit</c> (CDFLIB, search tolerance 1e-8) is off by up to about 1e-9 relative, so the reference vectors take the
 /// quantile from mpmath at 50 digits; see <c>tools/stats/generate_vectors.py</c>.
 /// </para>

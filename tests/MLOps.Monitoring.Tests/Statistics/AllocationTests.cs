@@ -40,6 +40,46 @@ public class AllocationTests
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public void ExperimentStatistics_AfterWarmUp_AllocateNothing()
+    {
+        var options = new SequentialTestOptions();
+        long[] assignments = [5040, 4960];
+        double[] weights = [50, 50];
+        SampleMoments control = default, treatment = default;
+
+        void RunAll()
+        {
+            foreach (double v in Reference)
+            {
+                control.Add(v);
+            }
+
+            foreach (double v in Current)
+            {
+                treatment.Add(v > 0.8);
+            }
+
+            SampleMoments merged = control;
+            merged.Merge(treatment);
+            WelchTTest.TwoSample(Reference, Current);
+            WelchTTest.FromMoments(control, treatment, 0.99);
+            SequentialTestResult first = MixtureSequentialTest.Evaluate(control, treatment, options);
+            MixtureSequentialTest.Evaluate(control, merged, options, first);
+            MixtureSequentialTest.EvaluateProportions(100, 1000, 120, 1000, options, first);
+            MixtureSequentialTest.MixtureVarianceForEffect(0.1);
+            SampleRatioMismatch.Test(assignments, weights);
+        }
+
+        RunAll();
+        RunAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunAll();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     private static double[] Sample(int count, double shift)
     {
         var random = new Random(1234);

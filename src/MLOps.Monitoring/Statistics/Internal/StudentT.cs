@@ -2,7 +2,7 @@ using MathNet.Numerics;
 
 namespace MLOps.Monitoring.Statistics.Internal;
 
-/// <summary>Student's t distribution tails and quantiles to full double precision.</summary>
+/// <summary>Student's t distribution tails and quantiles to full double precision, without allocating.</summary>
 internal static class StudentT
 {
     /// <summary>2 · P(T_ν ≥ |t|) = I_{ν / (ν + t²)}(ν / 2, 1 / 2).</summary>
@@ -26,8 +26,9 @@ internal static class StudentT
 
     /// <summary>The q with P(T_ν ≥ q) = <paramref name="upperTail"/>, for an upper tail in (0, 0.5].</summary>
     /// <remarks>
-    /// Starts from MathNet's bracketing solver and polishes with Newton steps on the incomplete beta until the step is
-    /// below 1e-15 relative (quadratic convergence: two or three steps).
+    /// Brackets the root by doubling from 1, then takes Newton steps on the incomplete beta, falling back to bisection
+    /// whenever a step would leave the bracket, until the step is below 1e-15 relative (safeguarded Newton: robust in
+    /// the Cauchy-like tails of small ν, quadratic near the root).
     /// </remarks>
     public static double UpperQuantile(double upperTail, double df)
     {
@@ -36,22 +37,37 @@ internal static class StudentT
             return 0;
         }
 
-        double q = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, df, 1 - upperTail);
-        if (!double.IsFinite(q) || q <= 0)
+        double low = 0, high = 1;
+        while (UpperTail(high, df) > upperTail && high < double.MaxValue / 4)
         {
-            q = 1;
+            low = high;
+            high *= 2;
         }
 
-        for (int i = 0; i < 50; i++)
+        double q = (low + high) / 2;
+        for (int i = 0; i < 200; i++)
         {
-            double step = (UpperTail(q, df) - upperTail) / Density(q, df);
-            double next = q + step;
-            if (next <= 0)
+            double excess = UpperTail(q, df) - upperTail;
+            if (excess > 0)
             {
-                next = q / 2;
+                low = q;
+            }
+            else if (excess < 0)
+            {
+                high = q;
+            }
+            else
+            {
+                return q;
             }
 
-            if (Math.Abs(next - q) <= 1e-15 * Math.Abs(next))
+            double next = q + (excess / Density(q, df));
+            if (!(next > low && next < high))
+            {
+                next = (low + high) / 2;
+            }
+
+            if (Math.Abs(next - q) <= 1e-15 * next)
             {
                 return next;
             }
