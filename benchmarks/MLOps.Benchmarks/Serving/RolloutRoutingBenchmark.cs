@@ -11,7 +11,6 @@ namespace MLOps.Benchmarks.Serving;
 /// Both arms serve the same tiny model, so the difference is the routing alone. Target: at most 25 ns more, 0 B.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
 public class RolloutRoutingBenchmark
 {
     private const string Key = "customer-42";   // bucket 6596 of "rollout-1": stays on the primary at 10 %, as 90 % of keys do
