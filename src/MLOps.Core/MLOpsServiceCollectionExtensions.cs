@@ -126,7 +126,8 @@ public static class MLOpsServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 options.ObserverErrorLogInterval,
                 assignmentKey,
-                mirrorQueueCapacity);
+                mirrorQueueCapacity,
+                sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
         });
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IModelClient<TIn, TOut>>(key));
         services.AddSingleton(new ModelRegistration(modelName, sp => sp.GetRequiredKeyedService<ModelRuntime<TIn, TOut>>(key)));

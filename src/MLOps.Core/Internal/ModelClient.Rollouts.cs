@@ -13,6 +13,9 @@ internal sealed partial class ModelClient<TIn, TOut>
 {
     private readonly ILogger _logger;
 
+    /// <summary>Gets the mirror queue (shadow and warm-up), for tests.</summary>
+    internal MirrorQueue<TIn, TOut> Mirror => _mirror;
+
     private Prediction<TOut> PredictDuringRollout(CandidateArm<TIn, TOut> arm, TIn input, string? assignmentKey)
     {
         int bucket = Bucket(arm, input, assignmentKey);
@@ -29,7 +32,7 @@ internal sealed partial class ModelClient<TIn, TOut>
 
         if (bucket < arm.MirrorThreshold && handle != arm.Handle)
         {
-            Mirror(arm, input, prediction.PredictionId);
+            Post(arm, input, prediction.PredictionId);
         }
 
         return prediction;
@@ -54,7 +57,7 @@ internal sealed partial class ModelClient<TIn, TOut>
         return _runtime.Rent(out handle);
     }
 
-    private void Mirror(CandidateArm<TIn, TOut> arm, TIn input, PredictionId predictionId)
+    private void Post(CandidateArm<TIn, TOut> arm, TIn input, PredictionId predictionId)
     {
         bool warmup = !arm.Warmup.IsWarm;
         if (!_mirror.TryPost(new MirrorItem<TIn, TOut>(input, predictionId, arm, warmup)) && !warmup && _metrics.ShadowDropped.Enabled)

@@ -28,7 +28,8 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         TimeProvider timeProvider,
         TimeSpan observerErrorLogInterval,
         Func<TIn, string?>? assignmentKey = null,
-        int mirrorQueueCapacity = RolloutServingBuilder<TIn>.DefaultMirrorQueueCapacity)
+        int mirrorQueueCapacity = RolloutServingBuilder<TIn>.DefaultMirrorQueueCapacity,
+        CancellationToken stopping = default)
     {
         _runtime = runtime;
         _metrics = metrics;
@@ -37,7 +38,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         _activityName = "mlops.predict " + runtime.Name.Value;
         _assignmentKey = assignmentKey;
         _logger = logger;
-        _mirror = new MirrorQueue<TIn, TOut>(mirrorQueueCapacity, ProcessMirrored, logger, runtime.Name.Value);
+        _mirror = new MirrorQueue<TIn, TOut>(mirrorQueueCapacity, ProcessMirrored, logger, runtime.Name.Value, stopping);
     }
 
     public ModelName ModelName => _runtime.Name;
@@ -103,7 +104,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         {
             for (int i = 0; i < results.Length; i++)
             {
-                Mirror(arm, inputs[i], results[i].PredictionId);
+                Post(arm, inputs[i], results[i].PredictionId);
             }
         }
 

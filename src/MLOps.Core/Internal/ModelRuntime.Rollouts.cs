@@ -68,7 +68,12 @@ internal sealed partial class ModelRuntime<TIn, TOut>
             // New weights (or a new rollout of the same candidate, which warms it up again): same loaded version.
             WarmupCounter warmup = current.Rollout.Id == rollout.Id ? current.Warmup : new WarmupCounter(rollout.WarmupPredictions);
             Volatile.Write(ref _arm, new CandidateArm<TIn, TOut>(rollout, current.Handle, warmup));
-            Log.RolloutWeightChanged(_logger, Name.Value, rollout.Id, rollout.State, rollout.Candidate, rollout.CandidateWeight);
+            if (current.Rollout.CandidateWeight != rollout.CandidateWeight || current.Rollout.State != rollout.State || current.Rollout.Id != rollout.Id)
+            {
+                // Not for every revision: a held decision at each analysis interval changes nothing served.
+                Log.RolloutWeightChanged(_logger, Name.Value, rollout.Id, rollout.State, rollout.Candidate, rollout.CandidateWeight);
+            }
+
             return;
         }
 

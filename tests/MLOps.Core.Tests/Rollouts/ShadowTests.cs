@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Hosting;
 using MLOps.Core.Tests.Support;
+using MLOps.Internal;
 using MLOps.Internal.Rollouts;
 using static MLOps.Core.Tests.Support.TestRolloutSource;
 
@@ -149,6 +151,30 @@ public class ShadowTests
 
         Assert.Single(processed);              // the queued one was dropped
         Assert.False(queue.TryPost(new MirrorItem<HouseInput, HousePrediction>(Input, PredictionId.NewId(), arm, IsWarmup: false)));
+    }
+
+    [Fact]
+    public async Task Shadow_HostStop_StopsTheMirrorWorker_AndTheCallerStillGetsThePrimary()
+    {
+        var source = new TestRolloutSource(primary: 1);
+        source.SetModels(v => new DelegateModel(_ => new HousePrediction { Score = v.Number }));
+        source.SetRollout(Rollout(weight: 100, strategy: RolloutStrategy.Shadow));
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddMLOps().AddModel<HouseInput, HousePrediction>("house", m => m.FromSource(_ => source));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var client = (ModelClient<HouseInput, HousePrediction>)host.Services.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        using var shadows = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), MLOpsTelemetry.Name, MLOpsTelemetry.Instruments.ShadowPredictions);
+
+        client.Predict(Input);
+        await Eventually.HoldsAsync(() => shadows.GetMeasurementSnapshot().Sum(m => m.Value) == 1, "one shadow prediction");
+        Assert.False(client.Mirror.Completion.IsCompleted);   // the worker waits for the next copy
+
+        await host.StopAsync();
+
+        await client.Mirror.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(client.Mirror.Completion.IsCompletedSuccessfully);
+        Assert.Equal((1f, "primary"), (client.Predict(Input).Value.Score, client.Predict(Input).Variant));
     }
 
     private static MetricCollector<T> Collector<T>(RolloutHarness harness, string instrument)

@@ -6,7 +6,7 @@ namespace MLOps.Internal.Rollouts;
 /// <summary>
 /// The bounded queue between the callers and the candidate's background predictions (shadow and warm-up): a full queue
 /// refuses the copy at once, so a caller never waits; one worker, started with the first copy, predicts them in order.
-/// Disposing stops the worker after the prediction in progress; copies still queued are dropped.
+/// Disposing (or the host stopping) stops the worker after the prediction in progress; copies still queued are dropped.
 /// </summary>
 internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
     where TIn : class
@@ -18,10 +18,16 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
     private readonly string _modelName;
     private readonly CancellationTokenSource _stop = new();
     private readonly object _lock = new();
+    private readonly CancellationTokenRegistration _stopping;
     private Task? _worker;
     private bool _disposed;
 
-    public MirrorQueue(int capacity, Action<MirrorItem<TIn, TOut>> process, ILogger logger, string modelName)
+    /// <param name="capacity">How many copies may wait.</param>
+    /// <param name="process">Predicts one copy, on the worker.</param>
+    /// <param name="logger">Logs a copy whose processing failed unexpectedly.</param>
+    /// <param name="modelName">The model, for the log.</param>
+    /// <param name="stopping">Stops the worker when it fires (the host's <c>ApplicationStopping</c>), as disposing does.</param>
+    public MirrorQueue(int capacity, Action<MirrorItem<TIn, TOut>> process, ILogger logger, string modelName, CancellationToken stopping = default)
     {
         _channel = Channel.CreateBounded<MirrorItem<TIn, TOut>>(new BoundedChannelOptions(capacity)
         {
@@ -33,6 +39,19 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
         _process = process;
         _logger = logger;
         _modelName = modelName;
+        _stopping = stopping.Register(static state => ((MirrorQueue<TIn, TOut>)state!).Stop(), this);
+    }
+
+    /// <summary>Gets a task that completes when the worker has stopped (at once if it never started), after a stop.</summary>
+    internal Task Completion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _worker ?? Task.CompletedTask;
+            }
+        }
     }
 
     /// <summary>Gets how many copies wait.</summary>
@@ -96,36 +115,34 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Stop() is { } worker)
-        {
-            await worker.ConfigureAwait(false);
-        }
-
+        await _stopping.DisposeAsync().ConfigureAwait(false);
+        Stop();
+        await Completion.ConfigureAwait(false);
         _stop.Dispose();
     }
 
     public void Dispose()
     {
-        Stop()?.GetAwaiter().GetResult();
+        _stopping.Dispose();
+        Stop();
+        Completion.GetAwaiter().GetResult();
         _stop.Dispose();
     }
 
-    private Task? Stop()
+    /// <summary>Refuses new copies and stops the worker after the prediction in progress; the copies still queued are dropped.</summary>
+    private void Stop()
     {
-        Task? worker;
         lock (_lock)
         {
             if (_disposed)
             {
-                return null;
+                return;
             }
 
             _disposed = true;
-            worker = _worker;
         }
 
         _channel.Writer.TryComplete();
         _stop.Cancel();
-        return worker;
     }
 }
