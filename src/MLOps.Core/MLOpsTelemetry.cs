@@ -114,7 +114,7 @@ public static class MLOpsTelemetry
 
         /// <summary>
         /// The kind of a registry change event in snake case: <c>model_created</c>, <c>model_updated</c>,
-        /// <c>version_changed</c>, <c>alias_changed</c> or <c>approval_changed</c>.
+        /// <c>version_changed</c>, <c>alias_changed</c>, <c>approval_changed</c> or <c>rollout_changed</c>.
         /// </summary>
         public const string RegistryChangeKind = "mlops.registry.change.kind";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace MLOps.AspNetCore.Internal;
@@ -7,8 +8,12 @@ internal sealed class ManagementBody
 {
     private readonly JsonElement _root;
 
+    /// <summary>The prefix of this body's error keys: empty for the request body, <c>"analysis."</c> for a nested object.</summary>
+    private readonly string _prefix = string.Empty;
+
     public ManagementBody(PooledJsonDocument? document)
     {
+        Errors = new(StringComparer.Ordinal);
         if (document is null)
         {
             _root = default;
@@ -22,7 +27,15 @@ internal sealed class ManagementBody
         }
     }
 
-    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+    /// <summary>A nested object; its errors go to <paramref name="errors"/> (the parent body's), keyed <paramref name="prefix"/> and the field.</summary>
+    private ManagementBody(JsonElement root, string prefix, Dictionary<string, string[]> errors)
+    {
+        _root = root;
+        _prefix = prefix;
+        Errors = errors;
+    }
+
+    public Dictionary<string, string[]> Errors { get; }
 
     public bool IsValid => Errors.Count == 0;
 
@@ -32,7 +45,7 @@ internal sealed class ManagementBody
         {
             if (required)
             {
-                Errors[name] = ["The field is required."];
+                Errors[_prefix + name] = ["The field is required."];
             }
 
             return null;
@@ -40,25 +53,25 @@ internal sealed class ManagementBody
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            Errors[name] = ["Must be a string."];
+            Errors[_prefix + name] = ["Must be a string."];
             return null;
         }
 
         if (JsonText.TryGetString(value) is not { } text)
         {
-            Errors[name] = ["Must be valid Unicode text (no lone surrogates, invalid UTF-8 or NUL)."];
+            Errors[_prefix + name] = ["Must be valid Unicode text (no lone surrogates, invalid UTF-8 or NUL)."];
             return null;
         }
 
         if (required && string.IsNullOrWhiteSpace(text))
         {
-            Errors[name] = ["Must not be empty."];
+            Errors[_prefix + name] = ["Must not be empty."];
             return null;
         }
 
         if (text.Length > maxLength)
         {
-            Errors[name] = [$"Must be at most {maxLength} characters."];
+            Errors[_prefix + name] = [$"Must be at most {maxLength} characters."];
             return null;
         }
 
@@ -71,7 +84,7 @@ internal sealed class ManagementBody
         {
             if (required)
             {
-                Errors[name] = ["The field is required."];
+                Errors[_prefix + name] = ["The field is required."];
             }
 
             return null;
@@ -79,7 +92,7 @@ internal sealed class ManagementBody
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int number) || number < 1)
         {
-            Errors[name] = ["Must be a whole number of at least 1."];
+            Errors[_prefix + name] = ["Must be a whole number of at least 1."];
             return null;
         }
 
@@ -92,7 +105,7 @@ internal sealed class ManagementBody
         {
             if (required)
             {
-                Errors[name] = ["The field is required."];
+                Errors[_prefix + name] = ["The field is required."];
             }
 
             return null;
@@ -100,12 +113,117 @@ internal sealed class ManagementBody
 
         if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
-            Errors[name] = ["Must be true or false."];
+            Errors[_prefix + name] = ["Must be true or false."];
             return null;
         }
 
         return value.GetBoolean();
     }
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public long? Integer(string name, bool required, long min, long max)
+    {
+        if (!TryGet(name, out var value))
+        {
+            if (required)
+            {
+                Errors[_prefix + name] = ["The field is required."];
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long number) || number < min || number > max)
+        {
+            Errors[_prefix + name] = [$"Must be a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}."];
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>A finite number (1e400 and the named literals are refused).</summary>
+    public double? Number(string name)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || !double.IsFinite(number))
+        {
+            Errors[_prefix + name] = ["Must be a finite number."];
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>A duration in the form <c>[d.]hh:mm:ss[.fffffff]</c>, as the endpoints write one.</summary>
+    public TimeSpan? Duration(string name)
+    {
+        if (String(name, required: false, maxLength: 64) is not { } text)
+        {
+            return null;
+        }
+
+        if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out TimeSpan duration))
+        {
+            Errors[_prefix + name] = ["Must be a duration such as \"00:01:00\" ([d.]hh:mm:ss)."];
+            return null;
+        }
+
+        return duration;
+    }
+
+    /// <summary>An array of at most <paramref name="maxCount"/> whole numbers.</summary>
+    public int[]? Integers(string name, int maxCount)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > maxCount)
+        {
+            Errors[_prefix + name] = [$"Must be an array of at most {maxCount.ToString(CultureInfo.InvariantCulture)} whole numbers."];
+            return null;
+        }
+
+        var numbers = new int[value.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out numbers[i++]))
+            {
+                Errors[_prefix + name] = ["Every item must be a whole number."];
+                return null;
+            }
+        }
+
+        return numbers;
+    }
+
+    /// <summary>A nested JSON object, or <see langword="null"/> when absent (or not an object: then an error is recorded).</summary>
+    public ManagementBody? Object(string name)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Errors[_prefix + name] = ["Must be a JSON object."];
+            return null;
+        }
+
+        return new ManagementBody(value, _prefix + name + ".", Errors);
+    }
+
+    /// <summary>Whether the field is present with the value <c>null</c> (absent is not null).</summary>
+    public bool IsNull(string name) =>
+        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
 
     private bool TryGet(string name, out JsonElement value)
     {

@@ -55,6 +55,8 @@ internal static class RegistryEndpoints
             .Produces<AliasChangeInfo[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        RolloutEndpoints.MapRead(group, registry);
     }
 
     public static void MapManagement(RouteGroupBuilder group, IModelRegistry registry, MLOpsEndpointOptions options)
@@ -212,6 +214,8 @@ internal static class RegistryEndpoints
             .WithSummary("The audit trail of a model: every registry mutation with actor, action, before/after and reason.")
             .Produces<AuditEventInfo[]>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        RolloutEndpoints.MapManagement(group, registry, options);
     }
 
     /// <summary>Runs a registry call and maps its documented failures to ProblemDetails (never a 500 for a client's mistake).</summary>
@@ -265,14 +269,14 @@ internal static class RegistryEndpoints
         return byVersion;
     }
 
-    private static string Actor(HttpContext http) => http.User.Identity?.IsAuthenticated == true && http.User.Identity.Name is { Length: > 0 } user
+    internal static string Actor(HttpContext http) => http.User.Identity?.IsAuthenticated == true && http.User.Identity.Name is { Length: > 0 } user
         ? user
         : "anonymous (http)";
 
-    private static IResult InvalidName(string name) =>
+    internal static IResult InvalidName(string name) =>
         Problems.Invalid(new Dictionary<string, string[]> { ["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."] });
 
-    private static IResult UnknownRegisteredModel(string name) =>
+    internal static IResult UnknownRegisteredModel(string name) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model", detail: $"No model named '{Problems.Shorten(name)}' is registered.");
 
     /// <summary>The longest approval id accepted from a route (the registries make 16 or 32 hexadecimal digits).</summary>

@@ -77,6 +77,7 @@ internal sealed class RegistryMetrics
         RegistryChangeKind.VersionChanged => "version_changed",
         RegistryChangeKind.AliasChanged => "alias_changed",
         RegistryChangeKind.ApprovalChanged => "approval_changed",
+        RegistryChangeKind.RolloutChanged => "rollout_changed",
         RegistryChangeKind.External => "external",
         _ => "other",
     };

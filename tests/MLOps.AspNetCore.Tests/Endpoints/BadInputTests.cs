@@ -35,6 +35,8 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ["/mlops/models/house/approvals/nope"] = """{"approve":true,"reason":"x"}""",
         ["/mlops/models/house/retrain"] = """{"reason":""}""",
         ["/mlops/models/nobody/retrain"] = """{"reason":"x"}""",
+        ["/mlops/models/house/rollouts"] = """{"candidate":0,"strategy":"canary"}""",
+        ["/mlops/models/house/rollouts/nope/pause"] = """{"reason":"x"}""",
     };
 
     /// <summary>Where each endpoint reads a string or a number: the value goes in place of <c>$</c>.</summary>
@@ -56,6 +58,12 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ("/mlops/models/house/approvals/nope", """{"approve":$,"reason":"x"}""", true),
         ("/mlops/models/house/retrain", """{"reason":$}""", true),
         ("/mlops/models/nobody/retrain", """{"reason":$}""", false),
+        ("/mlops/models/house/rollouts", """{"candidate":2,"strategy":$}""", false),
+        ("/mlops/models/house/rollouts", """{"candidate":$,"strategy":"canary"}""", true),
+        ("/mlops/models/house/rollouts", """{"candidate":2,"strategy":"canary","analysis":{"alpha":$}}""", true),
+        ("/mlops/models/house/rollouts", """{"candidate":2,"strategy":"canary","analysis":{"interval":$}}""", false),
+        ("/mlops/models/house/rollouts/nope/pause", """{"reason":$}""", false),
+        ("/mlops/models/house/rollouts/nope/pause", """{"expectedRevision":$}""", true),
     ];
 
     /// <summary>JSON strings (the raw bytes of the token, quotes included) that parse but are not text.</summary>
@@ -157,6 +165,8 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ("POST", "/mlops/models/$/predict"), ("POST", "/mlops/models/$/predict/batch"), ("POST", "/mlops/models/$/retrain"),
         ("POST", "/mlops/models/$/rollback"), ("POST", "/mlops/models/$/aliases/champion"), ("POST", "/mlops/models/house/aliases/$"),
         ("POST", "/mlops/models/$/approvals/nope"), ("POST", "/mlops/models/house/approvals/$"), ("POST", "/mlops/predictions/$/feedback"),
+        ("GET", "/mlops/models/$/rollout"), ("GET", "/mlops/models/$/rollouts"), ("POST", "/mlops/models/$/rollouts"),
+        ("POST", "/mlops/models/house/rollouts/$/pause"), ("POST", "/mlops/models/house/rollouts/nope/$"),
     ];
 
     private static string[] Chunked => ["Content-Type: application/json", "Transfer-Encoding: chunked"];

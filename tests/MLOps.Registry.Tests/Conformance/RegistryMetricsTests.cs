@@ -158,6 +158,28 @@ public abstract class RegistryMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollouts_AreTimedByOperationAndCountedAsRolloutChanged()
+    {
+        RegisteredModelVersion v1 = await Registry.RegisterVersionAsync(Request("1"));
+        RegisteredModelVersion v2 = await Registry.RegisterVersionAsync(Request("2"));
+        await Registry.PromoteAsync(new PromoteRequest(Taxi, v1.Version, ModelAlias.Champion));
+        using var durations = new MetricCollector<double>(MeterFactory, MLOpsTelemetry.Name, MLOpsTelemetry.Instruments.RegistryOperationDuration);
+        using var changes = new MetricCollector<long>(MeterFactory, MLOpsTelemetry.Name, MLOpsTelemetry.Instruments.RegistryChanges);
+
+        Rollout rollout = await Registry.StartRolloutAsync(new StartRolloutRequest(Taxi, v2.Version, RolloutStrategy.Canary));
+        await Registry.UpdateRolloutAsync(new UpdateRolloutRequest(Taxi, rollout.Id, RolloutAction.Advanced));
+        await Assert.ThrowsAsync<RegistryConflictException>(() => Registry.UpdateRolloutAsync(new UpdateRolloutRequest(Taxi, rollout.Id, RolloutAction.Held) { ExpectedRevision = 1 }));
+        await Registry.GetActiveRolloutAsync(Taxi);
+
+        Assert.Equal("success", Single(durations, "start_rollout").Tags[MLOpsTelemetry.Tags.Outcome]);
+        Assert.Equal(
+            ["conflict", "success"],
+            durations.GetMeasurementSnapshot().Where(m => Equals(m.Tags[MLOpsTelemetry.Tags.RegistryOperation], "update_rollout")).Select(m => (string)m.Tags[MLOpsTelemetry.Tags.Outcome]!).Order());
+        Assert.Equal("success", Single(durations, "get_active_rollout").Tags[MLOpsTelemetry.Tags.Outcome]);
+        Assert.Equal(2, changes.GetMeasurementSnapshot().Where(m => Equals(m.Tags[MLOpsTelemetry.Tags.RegistryChangeKind], "rollout_changed")).Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task Changes_MadeByAnotherProcess_AreDeliveredButNotCountedAgain()
     {
         await Registry.RegisterVersionAsync(Request());
