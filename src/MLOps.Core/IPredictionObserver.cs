@@ -12,6 +12,8 @@ namespace MLOps;
 /// Observers run synchronously on the caller's thread after the prediction is made, so they must be fast and should
 /// not allocate; hand expensive work to a background queue. An observer that throws does not fail the prediction:
 /// the exception is logged (rate-limited) and counted in <c>mlops.observer.errors</c>.
+/// During a shadow rollout an observer also receives the shadow's predictions, on the shadow's background worker, with
+/// <see cref="PredictionContext{TIn, TOut}.IsShadow"/> set and the served prediction's id: check it (see there).
 /// </remarks>
 public interface IPredictionObserver<TIn, TOut>
     where TIn : class

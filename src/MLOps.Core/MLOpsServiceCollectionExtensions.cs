@@ -94,6 +94,8 @@ public static class MLOpsServiceCollectionExtensions
                 $"Model '{modelName}' has no source: call FromFile, FromTransformer, FromRegistry or FromSource in AddModel's configure callback.");
         string key = modelName.Value;
         string variant = model.Variant;
+        Func<TIn, string?>? assignmentKey = model.Rollouts.KeySelector;
+        int mirrorQueueCapacity = model.Rollouts.QueueCapacity;
 
         services.AddKeyedSingleton(key, (sp, _) =>
         {
@@ -122,7 +124,10 @@ public static class MLOpsServiceCollectionExtensions
                 observers,
                 CreateLogger(sp),
                 sp.GetRequiredService<TimeProvider>(),
-                options.ObserverErrorLogInterval);
+                options.ObserverErrorLogInterval,
+                assignmentKey,
+                mirrorQueueCapacity,
+                sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
         });
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<IModelClient<TIn, TOut>>(key));
         services.AddSingleton(new ModelRegistration(modelName, sp => sp.GetRequiredKeyedService<ModelRuntime<TIn, TOut>>(key)));

@@ -25,6 +25,36 @@ public static class MLOpsTelemetry
         public const string ObserverErrors = "mlops.observer.errors";
 
         /// <summary>
+        /// Observable gauge (%): the share of requests each arm of an active rollout answers (for a shadow, the share mirrored
+        /// to it), tagged with <see cref="Tags.ModelName"/> and <see cref="Tags.Variant"/>. A candidate still warming up has 0.
+        /// </summary>
+        public const string RolloutWeight = "mlops.rollout.weight";
+
+        /// <summary>
+        /// Counter ({failure}): failed loads of a rollout's candidate, tagged with <see cref="Tags.ModelName"/>,
+        /// <see cref="Tags.ModelVersion"/> (the candidate) and <see cref="Tags.ErrorType"/>. The primary keeps serving.
+        /// </summary>
+        public const string RolloutCandidateLoadFailures = "mlops.rollout.candidate_load_failures";
+
+        /// <summary>
+        /// Counter ({prediction}): shadow predictions made by a shadow rollout's candidate, tagged with
+        /// <see cref="Tags.ModelName"/> and <see cref="Tags.ModelVersion"/>.
+        /// </summary>
+        public const string ShadowPredictions = "mlops.shadow.predictions";
+
+        /// <summary>
+        /// Counter ({prediction}): requests not mirrored to a shadow because the mirror queue was full, tagged with
+        /// <see cref="Tags.ModelName"/> and <see cref="Tags.ModelVersion"/> (the shadow's).
+        /// </summary>
+        public const string ShadowDropped = "mlops.shadow.dropped";
+
+        /// <summary>
+        /// Counter ({error}): shadow predictions that threw (never seen by a caller), tagged with <see cref="Tags.ModelName"/>,
+        /// <see cref="Tags.ModelVersion"/> and <see cref="Tags.ErrorType"/>.
+        /// </summary>
+        public const string ShadowErrors = "mlops.shadow.errors";
+
+        /// <summary>
         /// Histogram (s): duration of each model-registry operation, tagged with <see cref="Tags.RegistryOperation"/>,
         /// <see cref="Tags.RegistryBackend"/>, <see cref="Tags.Outcome"/> and, unless it succeeded, <see cref="Tags.ErrorType"/>.
         /// </summary>

@@ -38,6 +38,8 @@ public sealed class ModelServingBuilder<TIn, TOut>
 
     internal Func<IServiceProvider, ModelSource>? SourceFactory { get; private set; }
 
+    internal RolloutServingBuilder<TIn> Rollouts { get; } = new();
+
     /// <summary>
     /// Serves the model file at <paramref name="path"/> and reloads it when the file changes. The format comes from the
     /// extension: <c>.onnx</c> is run by ONNX Runtime, a format added with <c>AddModelFormat</c> claims its own, anything
@@ -86,6 +88,22 @@ public sealed class ModelServingBuilder<TIn, TOut>
     public ModelServingBuilder<TIn, TOut> WithVariant(string variant)
     {
         Variant = ModelAlias.Parse(variant, nameof(variant)).Value;
+        return this;
+    }
+
+    /// <summary>
+    /// Configures how the model follows its rollouts. A model served with <c>FromRegistry(alias)</c> follows the active
+    /// rollout of that alias in any case: it keeps the candidate loaded beside the primary, warms it up, then routes the
+    /// candidate's weight to it (canary, blue-green, experiment) or mirrors that share to it (shadow). This sets the key
+    /// that assigns a request to an arm and the capacity of the mirror queue.
+    /// </summary>
+    /// <param name="configure">Configures the rollout serving, for example <c>r => r.AssignBy(t => t.CustomerId)</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public ModelServingBuilder<TIn, TOut> WithRollouts(Action<RolloutServingBuilder<TIn>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Rollouts);
         return this;
     }
 

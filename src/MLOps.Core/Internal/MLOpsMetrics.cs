@@ -25,6 +25,19 @@ internal sealed class MLOpsMetrics
             MLOpsTelemetry.Instruments.ModelLoads, unit: "{load}", description: "Model load attempts, by outcome.");
         ObserverErrors = Meter.CreateCounter<long>(
             MLOpsTelemetry.Instruments.ObserverErrors, unit: "{error}", description: "Exceptions thrown by prediction observers.");
+        RolloutCandidateLoadFailures = Meter.CreateCounter<long>(
+            MLOpsTelemetry.Instruments.RolloutCandidateLoadFailures, unit: "{failure}", description: "Failed loads of a rollout's candidate.");
+        ShadowPredictions = Meter.CreateCounter<long>(
+            MLOpsTelemetry.Instruments.ShadowPredictions, unit: "{prediction}", description: "Shadow predictions made off the caller's path.");
+        ShadowDropped = Meter.CreateCounter<long>(
+            MLOpsTelemetry.Instruments.ShadowDropped, unit: "{prediction}", description: "Requests not mirrored to the shadow because its queue was full.");
+        ShadowErrors = Meter.CreateCounter<long>(
+            MLOpsTelemetry.Instruments.ShadowErrors, unit: "{error}", description: "Shadow predictions that threw.");
+        Meter.CreateObservableGauge(
+            MLOpsTelemetry.Instruments.RolloutWeight,
+            catalog.ObserveRolloutWeights,
+            unit: "%",
+            description: "The share of requests each arm of an active rollout answers (a shadow: the share mirrored to it).");
         Meter.CreateObservableGauge(
             MLOpsTelemetry.Instruments.ModelLoaded,
             catalog.ObserveLoadedVersions,
@@ -39,4 +52,12 @@ internal sealed class MLOpsMetrics
     public Counter<long> ModelLoads { get; }
 
     public Counter<long> ObserverErrors { get; }
+
+    public Counter<long> RolloutCandidateLoadFailures { get; }
+
+    public Counter<long> ShadowPredictions { get; }
+
+    public Counter<long> ShadowDropped { get; }
+
+    public Counter<long> ShadowErrors { get; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MLOps.Internal.Rollouts;
 
 namespace MLOps.Internal;
 
@@ -45,6 +46,43 @@ internal sealed class ModelCatalog : IModelCatalog
                     version.Number,
                     new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, model.Name.Value),
                     new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, model.Variant));
+            }
+
+            if (runtime.DescribeCandidate() is { } candidate)
+            {
+                yield return new Measurement<long>(
+                    candidate.Version.Number,
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, runtime.Name.Value),
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, candidate.Variant));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weights of every model that follows rollouts: the primary's (100 without a rollout) and, during one, the
+    /// candidate's (a shadow's: the share mirrored to it, the primary keeping 100).
+    /// </summary>
+    internal IEnumerable<Measurement<int>> ObserveRolloutWeights()
+    {
+        foreach (IModelRuntime runtime in _runtimes.Value)
+        {
+            if (!runtime.FollowsRollouts)
+            {
+                continue;
+            }
+
+            CandidateState? candidate = runtime.DescribeCandidate();
+            int answered = candidate is { Variant: not ModelRuntimeVariants.Shadow } c ? c.Weight : 0;
+            yield return new Measurement<int>(
+                100 - answered,
+                new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, runtime.Name.Value),
+                new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, runtime.Variant));
+            if (candidate is { } arm)
+            {
+                yield return new Measurement<int>(
+                    arm.Weight,
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.ModelName, runtime.Name.Value),
+                    new KeyValuePair<string, object?>(MLOpsTelemetry.Tags.Variant, arm.Variant));
             }
         }
     }

@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using MLOps.Internal.Rollouts;
 
 namespace MLOps.Internal;
 
-/// <summary>The serving hot path: lease the current version, rent an engine, predict, record, notify observers.</summary>
-internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
+/// <summary>
+/// The serving hot path: lease the current version (or, during a rollout, the arm the request is assigned to), rent an
+/// engine, predict, record, notify observers; mirror the request to a shadow or warming candidate (ModelClient.Rollouts.cs).
+/// </summary>
+internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, IAsyncDisposable, IDisposable
     where TIn : class
     where TOut : class, new()
 {
@@ -13,6 +17,8 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
     private readonly IPredictionObserver<TIn, TOut>[] _observers;
     private readonly ObserverErrorLog _observerErrors;
     private readonly string _activityName;
+    private readonly Func<TIn, string?>? _assignmentKey;
+    private readonly MirrorQueue<TIn, TOut> _mirror;
 
     public ModelClient(
         ModelRuntime<TIn, TOut> runtime,
@@ -20,20 +26,34 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         IPredictionObserver<TIn, TOut>[] observers,
         ILogger logger,
         TimeProvider timeProvider,
-        TimeSpan observerErrorLogInterval)
+        TimeSpan observerErrorLogInterval,
+        Func<TIn, string?>? assignmentKey = null,
+        int mirrorQueueCapacity = RolloutServingBuilder<TIn>.DefaultMirrorQueueCapacity,
+        CancellationToken stopping = default)
     {
         _runtime = runtime;
         _metrics = metrics;
         _observers = observers;
         _observerErrors = new ObserverErrorLog(logger, timeProvider, observerErrorLogInterval);
         _activityName = "mlops.predict " + runtime.Name.Value;
+        _assignmentKey = assignmentKey;
+        _logger = logger;
+        _mirror = new MirrorQueue<TIn, TOut>(mirrorQueueCapacity, ProcessMirrored, logger, runtime.Name.Value, stopping);
     }
 
     public ModelName ModelName => _runtime.Name;
 
-    public Prediction<TOut> Predict(TIn input)
+    public Prediction<TOut> Predict(TIn input) => Predict(input, assignmentKey: null);
+
+    public Prediction<TOut> Predict(TIn input, string? assignmentKey)
     {
         ArgumentNullException.ThrowIfNull(input);
+        CandidateArm<TIn, TOut>? arm = _runtime.Arm;
+        if (arm is not null)
+        {
+            return PredictDuringRollout(arm, input, assignmentKey);
+        }
+
         ModelPredictor<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
         try
         {
@@ -45,7 +65,9 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         }
     }
 
-    public Prediction<TOut>[] PredictBatch(IReadOnlyList<TIn> inputs)
+    public Prediction<TOut>[] PredictBatch(IReadOnlyList<TIn> inputs) => PredictBatch(inputs, assignmentKey: null);
+
+    public Prediction<TOut>[] PredictBatch(IReadOnlyList<TIn> inputs, string? assignmentKey)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Count; i++)
@@ -62,20 +84,31 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
             return results;
         }
 
-        ModelPredictor<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
+        // The whole batch goes to one arm, so that it keeps its promise: all predictions with the same version.
+        CandidateArm<TIn, TOut>? arm = _runtime.Arm;
+        int bucket = arm is null ? RolloutBucket.Count : Bucket(arm, inputs[0], assignmentKey);
+        ModelPredictor<TIn, TOut> engine = arm is null ? _runtime.Rent(out ModelHandle<TIn, TOut> handle) : RentArm(arm, bucket, out handle);
         try
         {
             for (int i = 0; i < results.Length; i++)
             {
                 results[i] = PredictCore(handle, engine, inputs[i]);
             }
-
-            return results;
         }
         finally
         {
             handle.Return(engine);
         }
+
+        if (arm is not null && handle != arm.Handle && bucket < arm.MirrorThreshold)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                Post(arm, inputs[i], results[i].PredictionId);
+            }
+        }
+
+        return results;
     }
 
     private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, ModelPredictor<TIn, TOut> engine, TIn input)
@@ -154,9 +187,9 @@ internal sealed class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>
         return activity;
     }
 
-    private void Notify(TIn input, in Prediction<TOut> prediction)
+    private void Notify(TIn input, in Prediction<TOut> prediction, bool isShadow = false)
     {
-        var context = new PredictionContext<TIn, TOut>(_runtime.Name, input, prediction);
+        var context = new PredictionContext<TIn, TOut>(_runtime.Name, input, prediction) { IsShadow = isShadow };
         foreach (IPredictionObserver<TIn, TOut> observer in _observers)
         {
             try

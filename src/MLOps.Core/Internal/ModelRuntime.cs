@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.ML;
+using MLOps.Internal.Rollouts;
 
 namespace MLOps.Internal;
 
 /// <summary>
 /// Owns the current <see cref="ModelHandle{TIn, TOut}"/> of one served model: loads it from its source at startup,
 /// reloads when the source changes (a failed reload keeps the previous version and never stops later reloads), and
-/// publishes each new version with one atomic exchange.
+/// publishes each new version with one atomic exchange. A registry source's active rollout adds a candidate arm beside
+/// the primary (see ModelRuntime.Rollouts.cs).
 /// </summary>
-internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
+internal sealed partial class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
     where TIn : class
     where TOut : class, new()
 {
@@ -52,6 +54,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         _poolSize = poolSize;
         _reloadDelay = reloadDelay;
         _mlContext = new MLContext();
+        _rollouts = source is IRolloutSource { FollowsRollouts: true } rollouts ? rollouts : null;
     }
 
     public ModelName Name { get; }
@@ -193,43 +196,11 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ModelHandle<TIn, TOut>? current = Volatile.Read(ref _current);
-            var context = new ModelLoadContext(Name, _mlContext, current?.Version, current?.Model.Fingerprint);
-            LoadedModel? loaded;
-            ModelHandle<TIn, TOut> handle;
-            try
-            {
-                loaded = await _source.LoadAsync(context, cancellationToken).ConfigureAwait(false);
-                if (loaded is null)
-                {
-                    Log.ModelUnchanged(_logger, Name.Value, _source.Description);
-                    return false;
-                }
-
-                handle = CreateHandle(loaded);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Exception error = ex as ModelLoadException ?? new ModelLoadException(Name, _source.Description, ex);
-                _lastLoadError = error;
-                _lastLoadErrorAt = _timeProvider.GetUtcNow();
-                Interlocked.Increment(ref _loadFailures);
-                RecordLoad(success: false, error);
-                Log.ModelReloadFailed(_logger, error, Name.Value, _source.Description, current is null ? "(none)" : current.VersionText);
-                if (throwOnFailure)
-                {
-                    throw error;
-                }
-
-                return false;
-            }
-
-            ModelHandle<TIn, TOut>? previous = Interlocked.Exchange(ref _current, handle);
-            _lastLoadError = null;
-            RecordLoad(success: true, error: null);
-            Log.ModelLoaded(_logger, Name.Value, handle.Version, _source.Description, Variant);
-            previous?.Retire();
-            return true;
+            // The primary first: when a rollout succeeds the alias moves to the candidate, and the primary is reloaded
+            // before the ended rollout unloads the candidate.
+            bool changed = await LoadPrimaryAsync(throwOnFailure, cancellationToken).ConfigureAwait(false);
+            await RefreshRolloutAsync(cancellationToken).ConfigureAwait(false);
+            return changed;
         }
         finally
         {
@@ -237,11 +208,52 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         }
     }
 
-    private ModelHandle<TIn, TOut> CreateHandle(LoadedModel loaded)
+    private async Task<bool> LoadPrimaryAsync(bool throwOnFailure, CancellationToken cancellationToken)
+    {
+        ModelHandle<TIn, TOut>? current = Volatile.Read(ref _current);
+        var context = new ModelLoadContext(Name, _mlContext, current?.Version, current?.Model.Fingerprint);
+        LoadedModel? loaded;
+        ModelHandle<TIn, TOut> handle;
+        try
+        {
+            loaded = await _source.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+            if (loaded is null)
+            {
+                Log.ModelUnchanged(_logger, Name.Value, _source.Description);
+                return false;
+            }
+
+            handle = CreateHandle(loaded, Variant, _source.Description);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Exception error = ex as ModelLoadException ?? new ModelLoadException(Name, _source.Description, ex);
+            _lastLoadError = error;
+            _lastLoadErrorAt = _timeProvider.GetUtcNow();
+            Interlocked.Increment(ref _loadFailures);
+            RecordLoad(success: false, error);
+            Log.ModelReloadFailed(_logger, error, Name.Value, _source.Description, current is null ? "(none)" : current.VersionText);
+            if (throwOnFailure)
+            {
+                throw error;
+            }
+
+            return false;
+        }
+
+        ModelHandle<TIn, TOut>? previous = Interlocked.Exchange(ref _current, handle);
+        _lastLoadError = null;
+        RecordLoad(success: true, error: null);
+        Log.ModelLoaded(_logger, Name.Value, handle.Version, _source.Description, Variant);
+        previous?.Retire();
+        return true;
+    }
+
+    private ModelHandle<TIn, TOut> CreateHandle(LoadedModel loaded, string variant, string sourceDescription)
     {
         try
         {
-            return new ModelHandle<TIn, TOut>(loaded, Variant, _poolSize, _timeProvider.GetUtcNow());
+            return new ModelHandle<TIn, TOut>(loaded, variant, _poolSize, _timeProvider.GetUtcNow());
         }
         catch (Exception ex)
         {
@@ -252,13 +264,15 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
 
             throw new ModelLoadException(
                 Name,
-                _source.Description,
+                sourceDescription,
                 new InvalidOperationException(
                     $"version {loaded.Version} cannot serve {typeof(TIn).Name} -> {typeof(TOut).Name}: {ex.Message}", ex));
         }
     }
 
-    private void RecordLoad(bool success, Exception? error)
+    private void RecordLoad(bool success, Exception? error) => RecordLoad(Variant, success, error);
+
+    private void RecordLoad(string variant, bool success, Exception? error)
     {
         if (!_metrics.ModelLoads.Enabled)
         {
@@ -268,7 +282,7 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         var tags = new System.Diagnostics.TagList
         {
             { MLOpsTelemetry.Tags.ModelName, Name.Value },
-            { MLOpsTelemetry.Tags.Variant, Variant },
+            { MLOpsTelemetry.Tags.Variant, variant },
             { MLOpsTelemetry.Tags.Outcome, success ? "success" : "failure" },
         };
         if (error is not null)
@@ -315,5 +329,6 @@ internal sealed class ModelRuntime<TIn, TOut> : IModelRuntime, IDisposable
         _watchRegistration?.Dispose();
         _source.Dispose();
         Interlocked.Exchange(ref _current, null)?.Retire();
+        Interlocked.Exchange(ref _arm, null)?.Handle.Retire();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
+using MLOps.Internal.Rollouts;
 
 namespace MLOps.Internal;
 
@@ -15,8 +16,10 @@ namespace MLOps.Internal;
 /// notification, a dropped watcher event, a reload that failed to read the artifact) is repaired within one poll interval.
 /// A load that fails on a transient error (storage, I/O, timeout) settles nothing, so the next pass retries it; a version
 /// that cannot load (integrity failure, not loadable by its format's runtime) is settled and not retried until the reference moves.
+/// The source of an alias also follows the alias's active rollout (<see cref="IRolloutSource"/>): the poll compares its
+/// id and revision with the last one read, so a missed <see cref="RegistryChangeKind.RolloutChanged"/> is repaired too.
 /// </remarks>
-internal sealed class RegistryModelSource : ModelSource
+internal sealed class RegistryModelSource : ModelSource, IRolloutSource
 {
     private readonly IModelRegistry _registry;
     private readonly ModelReference _reference;
@@ -27,7 +30,11 @@ internal sealed class RegistryModelSource : ModelSource
     private readonly object _lock = new();
     private readonly ChangeSignal _changes = new();
     private string? _settled;
+    private string _settledRollout = NoRollout;
+    private int _rolloutsUnsupported;
     private int _polling;
+
+    private const string NoRollout = "";
 
     public RegistryModelSource(IModelRegistry registry, ModelReference reference, TimeSpan pollInterval, TimeProvider timeProvider, ILogger? logger = null, ModelFormatSet? formats = null)
     {
@@ -91,6 +98,61 @@ internal sealed class RegistryModelSource : ModelSource
         return new LoadedModel(model, resolved.Version, fingerprint);
     }
 
+    public bool FollowsRollouts => _reference.Alias is not null;
+
+    public async Task<Rollout?> GetActiveRolloutAsync(CancellationToken cancellationToken)
+    {
+        Rollout? rollout = await ReadRolloutAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _settledRollout = Marker(rollout);
+        }
+
+        return rollout;
+    }
+
+    public async ValueTask<LoadedModel> LoadVersionAsync(ModelVersion version, ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        RegisteredModelVersion resolved = await _registry.GetVersionAsync(_reference.Name, version, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelLoadException($"Version {version} of registered model '{_reference.Name}' does not exist.");
+        string fingerprint = Fingerprint(resolved)
+            ?? throw new ModelLoadException($"Version {resolved.Version} of model '{resolved.Name}' is {resolved.Status} and has no stored primary artifact; it cannot be served.");
+        byte[] bytes = await _registry.ReadArtifactAsync(resolved.Name, resolved.Version, resolved.PrimaryArtifactPath, cancellationToken).ConfigureAwait(false);
+        resolved.Tags.TryGetValue(ModelFormats.Tag, out string? format);
+        InferenceModel model = _formats.Load(bytes, resolved.PrimaryArtifactPath, format, context);
+        return new LoadedModel(model, resolved.Version, fingerprint);
+    }
+
+    /// <summary>Reads the active rollout of the alias; one of another alias is not ours.</summary>
+    private async Task<Rollout?> ReadRolloutAsync(CancellationToken cancellationToken)
+    {
+        if (_reference.Alias is not { } alias || Volatile.Read(ref _rolloutsUnsupported) != 0)
+        {
+            return null;
+        }
+
+        Rollout? rollout;
+        try
+        {
+            rollout = await _registry.GetActiveRolloutAsync(_reference.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NotImplementedException or NotSupportedException)
+        {
+            // A registry without rollouts (a custom one): serve the alias only, and stop asking.
+            if (Interlocked.Exchange(ref _rolloutsUnsupported, 1) == 0)
+            {
+                Log.RolloutsNotSupported(_logger, _reference.Name.Value);
+            }
+
+            return null;
+        }
+
+        return rollout is { IsActive: true } && rollout.Alias == alias ? rollout : null;
+    }
+
+    private static string Marker(Rollout? rollout) =>
+        rollout is null ? NoRollout : rollout.Id + "@" + rollout.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private void Settle(string fingerprint)
     {
         lock (_lock)
@@ -129,10 +191,11 @@ internal sealed class RegistryModelSource : ModelSource
         {
             RegisteredModelVersion? resolved = await _registry.ResolveAsync(_reference).ConfigureAwait(false);
             string? fingerprint = resolved is null ? null : Fingerprint(resolved);
+            string? rollout = FollowsRollouts ? Marker(await ReadRolloutAsync(CancellationToken.None).ConfigureAwait(false)) : null;
             bool changed;
             lock (_lock)
             {
-                changed = fingerprint is not null && fingerprint != _settled;
+                changed = (fingerprint is not null && fingerprint != _settled) || (rollout is not null && rollout != _settledRollout);
             }
 
             if (changed)
