@@ -23,7 +23,10 @@ public abstract partial class RegistryConformanceTests
     public async Task RegisterVersion_OnnxArtifactInASubfolderInAnyCase_RecordsTheOnnxFormat()
     {
         RegisteredModelVersion registered = await Registry.RegisterVersionAsync(
-            new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("graph"), "export/Fare.ONNX"), ModelArtifact.FromBytes(Bytes("{}"), "export/meta.json")]));
+            new RegisterVersionRequest(Name(), [ModelArtifact.FromBytes(Bytes("{}"), "export/meta.json"), ModelArtifact.FromBytes(Bytes("graph"), "export/Fare.ONNX")])
+            {
+                PrimaryArtifactPath = "export/Fare.ONNX",
+            });
 
         Assert.Equal("export/Fare.ONNX", registered.PrimaryArtifactPath);
         Assert.Equal(ModelFormats.Onnx, (await Registry.GetVersionAsync(Name(), registered.Version))!.Format);
