@@ -13,6 +13,9 @@ internal abstract class OnnxInput<TIn> : IDisposable
     /// <summary>Copies the input's property into the buffer.</summary>
     public abstract void Write(TIn input);
 
+    /// <summary>Creates a tensor of the inputs' properties stacked along the batch dimension (the caller disposes it).</summary>
+    public abstract OrtValue CreateBatch(IReadOnlyList<TIn> inputs);
+
     public abstract void Dispose();
 
     /// <summary>Creates the factory of an input's buffers for a tensor of the element type <c>tensor.ElementType</c>.</summary>
@@ -46,6 +49,17 @@ internal abstract class OnnxInput<TIn> : IDisposable
 
         public override void Write(TIn input) => _data[0] = get(input);
 
+        public override OrtValue CreateBatch(IReadOnlyList<TIn> inputs)
+        {
+            var data = new T[inputs.Count];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = get(inputs[i]);
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(data, tensor.BatchShape(data.Length));
+        }
+
         public override void Dispose() => _value?.Dispose();
     }
 
@@ -59,17 +73,34 @@ internal abstract class OnnxInput<TIn> : IDisposable
 
         public override OrtValue Value => _value ??= OrtValue.CreateTensorValueFromMemory(_data, tensor.Shape);
 
-        public override void Write(TIn input)
+        public override void Write(TIn input) => Check(get(input)).CopyTo(_data, 0);
+
+        public override OrtValue CreateBatch(IReadOnlyList<TIn> inputs)
         {
-            T[] values = get(input) ?? throw new InvalidPredictionException(
-                $"{typeof(TIn).Name}.{tensor.Property.Name} is null; the graph input '{tensor.Name}' needs {tensor.Count} values.");
+            var data = new T[inputs.Count * _data.Length];
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                Check(get(inputs[i])).CopyTo(data, i * _data.Length);
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(data, tensor.BatchShape(inputs.Count));
+        }
+
+        private T[] Check(T[]? values)
+        {
+            if (values is null)
+            {
+                throw new InvalidPredictionException(
+                    $"{typeof(TIn).Name}.{tensor.Property.Name} is null; the graph input '{tensor.Name}' needs {tensor.Count} values.");
+            }
+
             if (values.Length != _data.Length)
             {
                 throw new InvalidPredictionException(
                     $"{typeof(TIn).Name}.{tensor.Property.Name} has {values.Length} values; the graph input '{tensor.Name}' needs {_data.Length}.");
             }
 
-            values.CopyTo(_data, 0);
+            return values;
         }
 
         public override void Dispose() => _value?.Dispose();

@@ -16,6 +16,16 @@ internal abstract class OnnxOutput<TOut> : IDisposable
     /// <exception cref="InvalidPredictionException">The output holds a NaN.</exception>
     public abstract void Read(TOut output);
 
+    /// <summary>Creates the output tensor of <paramref name="rows"/> rows for a batch (the caller disposes it); read with <see cref="ReadBatch"/>.</summary>
+    public abstract OrtValue CreateBatch(int rows);
+
+    /// <summary>Copies one row of the last batch into the output's property.</summary>
+    /// <exception cref="InvalidPredictionException">The row holds a NaN.</exception>
+    public abstract void ReadBatch(TOut output, int row);
+
+    /// <summary>Releases the last batch's buffer.</summary>
+    public abstract void EndBatch();
+
     public abstract void Dispose();
 
     public static Func<OnnxOutput<TOut>> Factory(OnnxTensor tensor) =>
@@ -64,6 +74,27 @@ internal abstract class OnnxOutput<TOut> : IDisposable
             set(output, value);
         }
 
+        private T[]? _batch;
+
+        public override OrtValue CreateBatch(int rows)
+        {
+            _batch = new T[rows];
+            return OrtValue.CreateTensorValueFromMemory(_batch, tensor.BatchShape(rows));
+        }
+
+        public override void ReadBatch(TOut output, int row)
+        {
+            T value = _batch![row];
+            if (IsNaN(value))
+            {
+                throw NaN(tensor);
+            }
+
+            set(output, value);
+        }
+
+        public override void EndBatch() => _batch = null;
+
         public override void Dispose() => _value?.Dispose();
     }
 
@@ -89,6 +120,30 @@ internal abstract class OnnxOutput<TOut> : IDisposable
 
             set(output, (T[])_data.Clone());
         }
+
+        private T[]? _batch;
+
+        public override OrtValue CreateBatch(int rows)
+        {
+            _batch = new T[rows * _data.Length];
+            return OrtValue.CreateTensorValueFromMemory(_batch, tensor.BatchShape(rows));
+        }
+
+        public override void ReadBatch(TOut output, int row)
+        {
+            T[] values = _batch.AsSpan(row * _data.Length, _data.Length).ToArray();
+            foreach (T value in values)
+            {
+                if (IsNaN(value))
+                {
+                    throw NaN(tensor);
+                }
+            }
+
+            set(output, values);
+        }
+
+        public override void EndBatch() => _batch = null;
 
         public override void Dispose() => _value?.Dispose();
     }

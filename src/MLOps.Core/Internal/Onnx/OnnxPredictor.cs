@@ -15,6 +15,8 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
     private readonly OnnxOutput<TOut>[] _outputs;
     private readonly RunOptions _runOptions = new();
     private readonly OrtIoBinding _binding;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
 
     public OnnxPredictor(InferenceSession session, OnnxBinding<TIn, TOut> binding)
     {
@@ -22,6 +24,9 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
         _inputs = Array.ConvertAll(binding.Inputs, create => create());
         _outputs = Array.ConvertAll(binding.Outputs, create => create());
         _binding = session.CreateIoBinding();
+        _inputNames = Array.ConvertAll(_inputs, i => i.Name);
+        _outputNames = Array.ConvertAll(_outputs, o => o.Name);
+        CanPredictBatch = binding.Batched;
         foreach (OnnxInput<TIn> input in _inputs)
         {
             _binding.BindInput(input.Name, input.Value);
@@ -50,6 +55,60 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
         }
 
         return result;
+    }
+
+    /// <summary>Gets whether every input and output has a dynamic batch dimension, so a batch runs in one session call.</summary>
+    internal override bool CanPredictBatch { get; }
+
+    internal override TOut[] PredictBatch(IReadOnlyList<TIn> inputs)
+    {
+        int rows = inputs.Count;
+        var inputValues = new OrtValue?[_inputs.Length];
+        var outputValues = new OrtValue?[_outputs.Length];
+        try
+        {
+            for (int i = 0; i < _inputs.Length; i++)
+            {
+                inputValues[i] = _inputs[i].CreateBatch(inputs);
+            }
+
+            for (int i = 0; i < _outputs.Length; i++)
+            {
+                outputValues[i] = _outputs[i].CreateBatch(rows);
+            }
+
+            _session.Run(_runOptions, _inputNames, inputValues!, _outputNames, outputValues!);
+            var results = new TOut[rows];
+            for (int row = 0; row < rows; row++)
+            {
+                var result = new TOut();
+                foreach (OnnxOutput<TOut> output in _outputs)
+                {
+                    output.ReadBatch(result, row);
+                }
+
+                results[row] = result;
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (OrtValue? value in inputValues)
+            {
+                value?.Dispose();
+            }
+
+            foreach (OrtValue? value in outputValues)
+            {
+                value?.Dispose();
+            }
+
+            foreach (OnnxOutput<TOut> output in _outputs)
+            {
+                output.EndBatch();
+            }
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -15,7 +15,8 @@ namespace MLOps.Internal.Onnx;
 /// <param name="Property">The property it maps to.</param>
 /// <param name="ElementType">The tensor's element type (the property's type or its array element type).</param>
 /// <param name="IsVector">Whether the property is an array.</param>
-internal sealed record OnnxTensor(string Name, long[] Shape, int Count, PropertyInfo Property, Type ElementType, bool IsVector)
+/// <param name="Batched">Whether the first dimension is a dynamic batch dimension (so rows can be stacked along it).</param>
+internal sealed record OnnxTensor(string Name, long[] Shape, int Count, PropertyInfo Property, Type ElementType, bool IsVector, bool Batched)
 {
     private static readonly Type[] Supported = [typeof(float), typeof(double), typeof(int), typeof(long)];
 
@@ -46,6 +47,7 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
         long[] shape = new long[dims.Length];
         long known = 1;
         var dynamic = new List<int>();
+        bool batched = false;
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] >= 0)
@@ -56,6 +58,7 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             else if (i == 0 && (dims.Length > 1 || !isVector))
             {
                 shape[i] = 1;   // the batch dimension: one row per prediction
+                batched = true;
             }
             else
             {
@@ -98,7 +101,7 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             throw new InvalidOperationException($"The graph {role} {described} has {count} elements per row; it cannot be served.");
         }
 
-        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector);
+        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector, batched);
     }
 
     // VectorTypeAttribute keeps its dimensions internal: read them from the attribute's constructor arguments.
@@ -118,6 +121,14 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             _ => 0,
         };
         return length is > 0 and <= int.MaxValue ? (int)length : null;
+    }
+
+    /// <summary>The shape of <paramref name="rows"/> rows stacked along the batch dimension.</summary>
+    public long[] BatchShape(int rows)
+    {
+        long[] shape = (long[])Shape.Clone();
+        shape[0] = rows;
+        return shape;
     }
 
     /// <summary>The tensor as the messages show it: <c>'features' float[N,3]</c>.</summary>
