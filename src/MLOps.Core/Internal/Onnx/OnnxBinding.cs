@@ -63,6 +63,13 @@ internal sealed class OnnxBinding<TIn, TOut>
                     "Name the property after one, mark it [ColumnName(\"…\")], or [NoColumn] to leave it out.");
             }
 
+            if (!output.Value.IsTensor)
+            {
+                outputs.Add(OnnxZipMap<TOut>.Factory(output.Key, output.Value, property));
+                batched = false;
+                continue;
+            }
+
             OnnxTensor tensor = OnnxTensor.Map(output.Key, output.Value, property, typeof(TOut), "output");
             batched &= tensor.Batched;
             outputs.Add(OnnxOutput<TOut>.Factory(tensor));

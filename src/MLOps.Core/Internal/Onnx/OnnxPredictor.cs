@@ -17,6 +17,7 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
     private readonly OrtIoBinding _binding;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly bool _allocatedOutputs;
 
     public OnnxPredictor(InferenceSession session, OnnxBinding<TIn, TOut> binding)
     {
@@ -34,7 +35,15 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
 
         foreach (OnnxOutput<TOut> output in _outputs)
         {
-            _binding.BindOutput(output.Name, output.Value);
+            if (output.Preallocated)
+            {
+                _binding.BindOutput(output.Name, output.Value);
+            }
+            else
+            {
+                _binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
+                _allocatedOutputs = true;
+            }
         }
     }
 
@@ -49,12 +58,35 @@ internal sealed class OnnxPredictor<TIn, TOut> : ModelPredictor<TIn, TOut>
         _session.RunWithBinding(_runOptions, _binding);
         var result = new TOut();
         OnnxOutput<TOut>[] outputs = _outputs;
+        if (_allocatedOutputs)
+        {
+            ReadAllocated(result);
+            return result;
+        }
+
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i].Read(result);
         }
 
         return result;
+    }
+
+    /// <summary>Reads outputs ONNX Runtime allocated (strings, ZipMaps) beside the bound buffers; their values come in binding order.</summary>
+    private void ReadAllocated(TOut result)
+    {
+        using IDisposableReadOnlyCollection<OrtValue> values = _binding.GetOutputValues();
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            if (_outputs[i].Preallocated)
+            {
+                _outputs[i].Read(result);
+            }
+            else
+            {
+                _outputs[i].ReadFrom(values[i], result);
+            }
+        }
     }
 
     /// <summary>Gets whether every input and output has a dynamic batch dimension, so a batch runs in one session call.</summary>

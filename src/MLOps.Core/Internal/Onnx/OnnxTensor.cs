@@ -18,7 +18,8 @@ namespace MLOps.Internal.Onnx;
 /// <param name="Batched">Whether the first dimension is a dynamic batch dimension (so rows can be stacked along it).</param>
 internal sealed record OnnxTensor(string Name, long[] Shape, int Count, PropertyInfo Property, Type ElementType, bool IsVector, bool Batched)
 {
-    private static readonly Type[] Supported = [typeof(float), typeof(double), typeof(int), typeof(long)];
+    // The graph's element types served, and the .NET type of the property (System.Half for ONNX Runtime's Float16).
+    private static readonly Type[] Supported = [typeof(float), typeof(double), typeof(int), typeof(long), typeof(bool), typeof(Float16), typeof(string)];
 
     /// <summary>Maps <paramref name="property"/> (of <paramref name="owner"/>) to the tensor <paramref name="name"/>.</summary>
     /// <exception cref="InvalidOperationException">The tensor cannot be filled from (or read into) the property.</exception>
@@ -34,12 +35,14 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
         Type propertyType = property.PropertyType;
         bool isVector = propertyType.IsArray;
         Type elementType = isVector ? propertyType.GetElementType()! : propertyType;
-        if (elementType != node.ElementType || Array.IndexOf(Supported, elementType) < 0)
+        if (elementType != PropertyType(node.ElementType) || Array.IndexOf(Supported, node.ElementType) < 0)
         {
-            string expected = Array.IndexOf(Supported, node.ElementType) >= 0 ? $"{node.ElementType.Name} or {node.ElementType.Name}[]" : "a supported type";
+            string expected = Array.IndexOf(Supported, node.ElementType) >= 0
+                ? $"{PropertyType(node.ElementType).Name} or {PropertyType(node.ElementType).Name}[]"
+                : "a supported type";
             throw new InvalidOperationException(
                 $"The graph {role} {described} does not match {member} ({propertyType.Name}): the property must be {expected} " +
-                $"(ONNX element types served: {string.Join(", ", Supported.Select(t => t.Name))}).");
+                $"(ONNX element types served: {string.Join(", ", Supported.Select(t => t.Name))}; Float16 as System.Half).");
         }
 
         int? declared = DeclaredLength(property);
@@ -101,7 +104,8 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             throw new InvalidOperationException($"The graph {role} {described} has {count} elements per row; it cannot be served.");
         }
 
-        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector, batched);
+        // A string tensor is rebuilt per prediction, not stacked: strings run row by row.
+        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector, batched && elementType != typeof(string));
     }
 
     // VectorTypeAttribute keeps its dimensions internal: read them from the attribute's constructor arguments.
@@ -122,6 +126,9 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
         };
         return length is > 0 and <= int.MaxValue ? (int)length : null;
     }
+
+    /// <summary>The property type that holds an element of the graph's type: <see cref="Half"/> for <see cref="Float16"/>, else the same.</summary>
+    private static Type PropertyType(Type graphElementType) => graphElementType == typeof(Float16) ? typeof(Half) : graphElementType;
 
     /// <summary>The shape of <paramref name="rows"/> rows stacked along the batch dimension.</summary>
     public long[] BatchShape(int rows)
