@@ -15,6 +15,11 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// decide: promote / challenger / request approval when it beats the champion by the margin; otherwise leave it
 /// registered and unpromoted. A worse model is never promoted.
 /// </summary>
+/// <remarks>
+/// With an <see cref="IModelArtifactTrainer{TIn}"/> the candidate is an artifact of another format (an ONNX graph): it is
+/// loaded with the format its path names, scored on the hold-out through an <see cref="InferenceScorer"/>, and registered
+/// as it is. The champion is loaded with its recorded format either way.
+/// </remarks>
 internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     where TIn : class
     where TOut : class, new()
