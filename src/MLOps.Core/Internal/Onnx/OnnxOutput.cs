@@ -68,6 +68,7 @@ internal abstract class OnnxOutput<TOut> : IDisposable
     {
         private readonly T[] _data = OnnxMemory.Allocate<T>(1);
         private OrtValue? _value;
+        private T[]? _batch;
 
         public override string Name => tensor.Name;
 
@@ -83,8 +84,6 @@ internal abstract class OnnxOutput<TOut> : IDisposable
 
             set(output, value);
         }
-
-        private T[]? _batch;
 
         public override OrtValue CreateBatch(int rows)
         {
@@ -113,6 +112,7 @@ internal abstract class OnnxOutput<TOut> : IDisposable
     {
         private readonly T[] _data = OnnxMemory.Allocate<T>(tensor.Count);
         private OrtValue? _value;
+        private T[]? _batch;
 
         public override string Name => tensor.Name;
 
@@ -130,8 +130,6 @@ internal abstract class OnnxOutput<TOut> : IDisposable
 
             set(output, (T[])_data.Clone());
         }
-
-        private T[]? _batch;
 
         public override OrtValue CreateBatch(int rows)
         {
