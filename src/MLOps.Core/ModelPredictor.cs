@@ -16,6 +16,15 @@ public abstract class ModelPredictor<TIn, TOut> : IDisposable
     /// <remarks>An exception is reported as a failed prediction (metrics, activity) and reaches the caller.</remarks>
     public abstract TOut Predict(TIn input);
 
+    /// <summary>Gets whether <see cref="PredictBatch"/> runs a whole batch in one call of the runtime (an ONNX graph with a dynamic batch dimension).</summary>
+    internal virtual bool CanPredictBatch => false;
+
+    /// <summary>Predicts every input in one call of the runtime; only called when <see cref="CanPredictBatch"/>.</summary>
+    /// <param name="inputs">Two or more inputs.</param>
+    /// <returns>One new output per input, in order.</returns>
+    /// <remarks>A failure fails the batch call as a whole: the client then predicts row by row, so each row reports its own outcome.</remarks>
+    internal virtual TOut[] PredictBatch(IReadOnlyList<TIn> inputs) => throw new NotSupportedException();
+
     /// <inheritdoc/>
     public void Dispose()
     {

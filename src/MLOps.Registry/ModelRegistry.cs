@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MLOps.Internal;
 using MLOps.Registry.Internal;
 
 namespace MLOps;
@@ -17,6 +18,12 @@ public abstract class ModelRegistry : IModelRegistry
 
     /// <summary>Gets the rules over this backend's store; set once by the backend's constructor.</summary>
     private protected RegistryCore Core { get; init; } = null!;
+
+    /// <summary>Sets the formats a registration records (see <see cref="RegistryCore.Formats"/>); DI sets the application's.</summary>
+    internal ModelFormatSet Formats
+    {
+        set => Core.Formats = value;
+    }
 
     /// <inheritdoc/>
     public Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken = default) =>

@@ -12,6 +12,9 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
     where TIn : class
     where TOut : class, new()
 {
+    /// <summary>The activity tag of a batch run in one call of the runtime: its number of items.</summary>
+    private const string BatchSizeTag = "mlops.prediction.batch_size";
+
     private readonly ModelRuntime<TIn, TOut> _runtime;
     private readonly MLOpsMetrics _metrics;
     private readonly IPredictionObserver<TIn, TOut>[] _observers;
@@ -90,6 +93,11 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         ModelPredictor<TIn, TOut> engine = arm is null ? _runtime.Rent(out ModelHandle<TIn, TOut> handle) : RentArm(arm, bucket, out handle);
         try
         {
+            if (results.Length > 1 && engine.CanPredictBatch && TryPredictBatch(handle, engine, inputs, results))
+            {
+                return results;
+            }
+
             for (int i = 0; i < results.Length; i++)
             {
                 results[i] = PredictCore(handle, engine, inputs[i]);
@@ -109,6 +117,62 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Runs the batch in one call of the runtime. Each item records the batch's duration divided by its size and is
+    /// observed like a single prediction; the batch gets one activity. When the call fails, it returns
+    /// <see langword="false"/> and the caller predicts row by row, so each row reports its own outcome.
+    /// </summary>
+    private bool TryPredictBatch(ModelHandle<TIn, TOut> handle, ModelPredictor<TIn, TOut> engine, IReadOnlyList<TIn> inputs, Prediction<TOut>[] results)
+    {
+        bool recordDuration = _metrics.PredictionDuration.Enabled;
+        long started = recordDuration ? Stopwatch.GetTimestamp() : 0;
+        Activity? activity = MLOpsMetrics.ActivitySource.HasListeners() ? StartActivity(handle) : null;
+        activity?.SetTag(BatchSizeTag, inputs.Count);
+        TOut[] values;
+        try
+        {
+            values = engine.PredictBatch(inputs);
+        }
+        catch (Exception ex)
+        {
+            if (activity is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+                activity.SetTag(MLOpsTelemetry.Tags.ErrorType, ex.GetType().FullName);
+                activity.Dispose();
+            }
+
+            return false;
+        }
+
+        if (recordDuration)
+        {
+            double perItem = Stopwatch.GetElapsedTime(started).TotalSeconds / values.Length;
+            var tags = new TagList
+            {
+                { MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value },
+                { MLOpsTelemetry.Tags.ModelVersion, handle.VersionText },
+                { MLOpsTelemetry.Tags.Variant, handle.Variant },
+            };
+            for (int i = 0; i < values.Length; i++)
+            {
+                _metrics.PredictionDuration.Record(perItem, tags);
+            }
+        }
+
+        activity?.Dispose();
+        for (int i = 0; i < values.Length; i++)
+        {
+            results[i] = new Prediction<TOut>(values[i], PredictionId.NewId(), handle.Version, handle.Variant);
+            if (_observers.Length != 0)
+            {
+                Notify(inputs[i], results[i]);
+            }
+        }
+
+        return true;
     }
 
     private Prediction<TOut> PredictCore(ModelHandle<TIn, TOut> handle, ModelPredictor<TIn, TOut> engine, TIn input)

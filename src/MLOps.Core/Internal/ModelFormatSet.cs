@@ -35,6 +35,14 @@ internal sealed class ModelFormatSet
         return Array.Find(_formats, f => f.CanLoad(artifactPath)) ?? _fallback;
     }
 
+    /// <summary>
+    /// The name of the format that claims <paramref name="artifactPath"/> (<see cref="IModelFormat.CanLoad"/>), or
+    /// <see langword="null"/> when none does or ML.NET does: ML.NET is the default, so a version without a format tag is
+    /// an ML.NET model. The registries record this name as a new version's <see cref="ModelFormats.Tag"/> tag.
+    /// </summary>
+    public string? Claim(string artifactPath) =>
+        Array.Find(_formats, f => f.CanLoad(artifactPath)) is { } format && format is not MLNetModelFormat ? format.Name : null;
+
     /// <summary>Loads an artifact with the format <see cref="Resolve"/> picks (the runtime wraps a failure in a <see cref="ModelLoadException"/>).</summary>
     public InferenceModel Load(ReadOnlyMemory<byte> artifact, string artifactPath, string? formatName, ModelLoadContext context) =>
         Resolve(artifactPath, formatName).Load(artifact, context);

@@ -85,7 +85,7 @@ internal sealed class RegistryModelSource : ModelSource, IRolloutSource
         InferenceModel model;
         try
         {
-            resolved.Tags.TryGetValue(ModelFormats.Tag, out string? format);
+            string? format = resolved.Format;
             model = _formats.Load(bytes, resolved.PrimaryArtifactPath, format, context);
         }
         catch

@@ -30,6 +30,13 @@ internal sealed class TrainingJob
     public required Func<IDataView, CancellationToken, Task<ITransformer>> Fit { get; init; }
 
     /// <summary>
+    /// Gets how the fitted model is stored: called with what <see cref="Fit"/> returned, it returns the artifact to log and
+    /// register; <see langword="null"/> (or a call returning <see langword="null"/>) saves the ML.NET zip. The retrainer
+    /// sets it for a trainer that produces another format (an ONNX graph), whose <see cref="Fit"/> returns a scorer over it.
+    /// </summary>
+    public Func<ITransformer, TrainedArtifact?>? Artifact { get; init; }
+
+    /// <summary>
     /// Called with the evaluated candidate before it is registered: may add tags (to the run and the version) and name
     /// the parent version, or throw to fail the job (nothing is registered). <see langword="null"/> for none.
     /// </summary>

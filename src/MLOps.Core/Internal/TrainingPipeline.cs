@@ -15,7 +15,7 @@ namespace MLOps.Internal;
 /// <c>mlops.trigger</c>) → log the dataset input (context <c>training</c>, digest <see cref="DatasetDigest"/>) → split →
 /// log the parameters → fit → evaluate (<see cref="TrainingEvaluation"/>; non-finite metrics dropped, event 523) → log
 /// the metrics (step 0) → <see cref="TrainingJob.BeforeRegister"/> (its tags go to the run too) → store
-/// <c>model.zip</c> in the run → register the version (metrics, parameters, tags, signature, lineage with the run id) →
+/// <c>model.zip</c> (or the job's <see cref="TrainingJob.Artifact"/>) in the run → register the version (metrics, parameters, tags, signature, lineage with the run id) →
 /// tag the run <c>mlops.registered_version</c> → end it <see cref="RunStatus.Finished"/>.</para>
 /// <para>Without a tracker every tracking step is skipped and the lineage's <see cref="ModelLineage.RunId"/> is
 /// <see langword="null"/>: there is no run to point at.</para>
@@ -120,16 +120,25 @@ internal static class TrainingPipeline
                 }
             }
 
-            byte[] zip;
-            using (var buffer = new MemoryStream())
+            TrainedArtifact? artifact = job.Artifact?.Invoke(model);
+            ReadOnlyMemory<byte> content;
+            string artifactPath;
+            if (artifact is null)
             {
+                using var buffer = new MemoryStream();
                 ml.Model.Save(model, job.Data.Schema, buffer);
-                zip = buffer.ToArray();
+                content = buffer.ToArray();
+                artifactPath = ModelArtifact.DefaultPath;
+            }
+            else
+            {
+                content = artifact.Content;
+                artifactPath = artifact.Path;
             }
 
             if (tracker is not null)
             {
-                await tracker.LogArtifactAsync(runId!, ModelArtifact.DefaultPath, zip, cancellationToken).ConfigureAwait(false);
+                await tracker.LogArtifactAsync(runId!, artifactPath, content, cancellationToken).ConfigureAwait(false);
             }
 
             ModelVersion? parent = job.ParentVersion ?? additions?.ParentVersion;
@@ -147,13 +156,13 @@ internal static class TrainingPipeline
             }
 
             registered = await registry.RegisterVersionAsync(
-                new RegisterVersionRequest(job.ModelName, [ModelArtifact.FromBytes(zip)])
+                new RegisterVersionRequest(job.ModelName, [ModelArtifact.FromBytes(content, artifactPath)])
                 {
                     Description = job.Description,
                     Metrics = metrics,
                     Params = parameters,
                     Tags = versionTags,
-                    Signature = ModelSignature.FromSchema(job.Data.Schema, model.GetOutputSchema(job.Data.Schema)),
+                    Signature = artifact?.Signature ?? ModelSignature.FromSchema(job.Data.Schema, model.GetOutputSchema(job.Data.Schema)),
                     Lineage = new ModelLineage
                     {
                         RunId = runId,

@@ -54,6 +54,13 @@ public sealed record RegisteredModelVersion
     /// <summary>Gets who registered the version.</summary>
     public string CreatedBy { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Gets the version's format (<see cref="ModelFormats.Onnx"/>, or the name of a format added with
+    /// <c>AddModelFormat</c>): its <see cref="ModelFormats.Tag"/> tag, which the registry records when a format claims the
+    /// primary artifact's file name, or <see langword="null"/> for an ML.NET model (the default).
+    /// </summary>
+    public string? Format => Tags.TryGetValue(ModelFormats.Tag, out string? format) ? format : null;
+
     /// <summary>Gets the descriptor of the primary artifact, or <see langword="null"/> while none is stored.</summary>
     public ArtifactDescriptor? PrimaryArtifact
     {

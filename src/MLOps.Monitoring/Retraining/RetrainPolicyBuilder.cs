@@ -58,6 +58,8 @@ public sealed class RetrainPolicyBuilder<TIn>
 
     internal Func<IServiceProvider, IModelTrainer<TIn>>? TrainerFactory { get; private set; }
 
+    internal Func<IServiceProvider, IModelArtifactTrainer<TIn>>? ArtifactTrainerFactory { get; private set; }
+
     internal Func<IServiceProvider, ITrainingDataSource<TIn>>? DataSourceFactory { get; private set; }
 
     internal RetrainEvaluator? Evaluator { get; private set; }
@@ -183,6 +185,21 @@ public sealed class RetrainPolicyBuilder<TIn>
         where TTrainer : class, IModelTrainer<TIn>
     {
         TrainerFactory = ActivatorUtilities.GetServiceOrCreateInstance<TTrainer>;
+        ArtifactTrainerFactory = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Trains with an application service that produces a model artifact in a format other than ML.NET, such as an ONNX
+    /// graph (resolved from DI, or created with its constructor dependencies); see <see cref="IModelArtifactTrainer{TIn}"/>.
+    /// </summary>
+    /// <typeparam name="TTrainer">The trainer type.</typeparam>
+    /// <returns>This builder.</returns>
+    public RetrainPolicyBuilder<TIn> TrainArtifactWith<TTrainer>()
+        where TTrainer : class, IModelArtifactTrainer<TIn>
+    {
+        ArtifactTrainerFactory = ActivatorUtilities.GetServiceOrCreateInstance<TTrainer>;
+        TrainerFactory = null;
         return this;
     }
 
@@ -194,6 +211,7 @@ public sealed class RetrainPolicyBuilder<TIn>
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         TrainerFactory = _ => new PipelineTrainer<TIn>(pipeline);
+        ArtifactTrainerFactory = null;
         return this;
     }
 
@@ -312,9 +330,9 @@ public sealed class RetrainPolicyBuilder<TIn>
     internal void Validate()
     {
         var errors = new List<string>();
-        if (TrainerFactory is null)
+        if (TrainerFactory is null && ArtifactTrainerFactory is null)
         {
-            errors.Add("no training step: call TrainWith(...)");
+            errors.Add("no training step: call TrainWith(...) or TrainArtifactWith<TTrainer>()");
         }
 
         if (DataSourceFactory is null)

@@ -30,10 +30,12 @@ public static class FileSystemRegistryMLOpsBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(FileSystemModelRegistry)))
         {
             RegistryServices.AddValidatedOptions<FileSystemRegistryOptions, FileSystemOptionsValidator>(services);
-            services.AddSingleton(sp => new FileSystemModelRegistry(
-                sp.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>()));
+            services.AddSingleton(sp => RegistryServices.WithFormats(
+                new FileSystemModelRegistry(
+                    sp.GetRequiredService<IOptions<FileSystemRegistryOptions>>().Value,
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILoggerFactory>()),
+                sp));
         }
 
         RegistryServices.AddInstrumentedRegistry<FileSystemModelRegistry>(services);

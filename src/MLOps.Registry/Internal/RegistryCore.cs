@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using MLOps.Internal;
 
 namespace MLOps.Registry.Internal;
 
@@ -72,9 +73,33 @@ internal sealed partial class RegistryCore(IRegistryStore store, string defaultA
     {
         string primary = RegistryValidation.Register(request, nameof(request));
         string actor = RegistryValidation.Actor(request.Actor, defaultActor, nameof(request));
+        request = WithFormat(request, primary);
         RegisteredModelVersion registered = await store.RegisterAsync(new VersionDraft(request, primary, actor), cancellationToken).ConfigureAwait(false);
         Log.VersionRegistered(logger, registered.Name.Value, registered.Version, registered.Artifacts.Count, actor);
         return registered;
+    }
+
+    /// <summary>
+    /// Gets or sets the formats whose names are recorded: the built-in ones, or those of the application's services
+    /// (with its <c>AddModelFormat</c> formats) when the registry comes from DI.
+    /// </summary>
+    public ModelFormatSet Formats { get; set; } = ModelFormatSet.BuiltIn;
+
+    /// <summary>Records the format that claims the primary artifact as the <see cref="ModelFormats.Tag"/> tag, unless the request names one.</summary>
+    private RegisterVersionRequest WithFormat(RegisterVersionRequest request, string primary)
+    {
+        if (request.Tags?.ContainsKey(ModelFormats.Tag) == true || Formats.Claim(primary) is not { } format)
+        {
+            return request;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { [ModelFormats.Tag] = format };
+        foreach ((string key, string value) in request.Tags ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
+        return request with { Tags = tags };
     }
 
     /// <summary>Updates a model's description and tags.</summary>

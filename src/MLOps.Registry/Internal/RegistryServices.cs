@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MLOps.Internal;
 
 namespace MLOps.Registry.Internal;
 
@@ -21,6 +22,22 @@ internal static class RegistryServices
     {
         services.AddOptionsWithValidateOnStart<TOptions>().ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>
+    /// Gives a registry created from DI the application's formats (those of <c>AddMLOps</c> and <c>AddModelFormat</c>),
+    /// so a version whose artifact one of them claims is registered with its format tag.
+    /// </summary>
+    public static TRegistry WithFormats<TRegistry>(TRegistry registry, IServiceProvider services)
+        where TRegistry : ModelRegistry
+    {
+        IModelFormat[] formats = [.. services.GetServices<IModelFormat>()];
+        if (formats.Length > 0)
+        {
+            registry.Formats = new ModelFormatSet(formats);
+        }
+
+        return registry;
     }
 
     /// <summary>Makes <typeparamref name="TRegistry"/> the <see cref="IModelRegistry"/>, behind the metrics decorator (unless a registry was added before).</summary>

@@ -53,13 +53,15 @@ public static class PostgresRegistryMLOpsBuilderExtensions
         services.TryAddSingleton(sp =>
         {
             PostgresRegistryOptions options = sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value;
-            return new PostgresModelRegistry(
-                sp.GetRequiredService<PostgresRegistryDataSource>().Value,
-                ownsDataSource: false,
-                options,
-                PostgresModelRegistry.DefaultActorOf(options),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>()?.CreateLogger(PostgresModelRegistry.LoggerCategory) ?? NullLogger.Instance);
+            return RegistryServices.WithFormats(
+                new PostgresModelRegistry(
+                    sp.GetRequiredService<PostgresRegistryDataSource>().Value,
+                    ownsDataSource: false,
+                    options,
+                    PostgresModelRegistry.DefaultActorOf(options),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILoggerFactory>()?.CreateLogger(PostgresModelRegistry.LoggerCategory) ?? NullLogger.Instance),
+                sp);
         });
         RegistryServices.AddInstrumentedRegistry<PostgresModelRegistry>(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresRegistryHostedService>());

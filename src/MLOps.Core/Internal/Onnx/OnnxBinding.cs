@@ -16,26 +16,33 @@ internal sealed class OnnxBinding<TIn, TOut>
     where TIn : class
     where TOut : class, new()
 {
-    private OnnxBinding(Func<OnnxInput<TIn>>[] inputs, Func<OnnxOutput<TOut>>[] outputs)
+    private OnnxBinding(Func<OnnxInput<TIn>>[] inputs, Func<OnnxOutput<TOut>>[] outputs, bool batched)
     {
         Inputs = inputs;
         Outputs = outputs;
+        Batched = batched;
     }
 
     public Func<OnnxInput<TIn>>[] Inputs { get; }
 
     public Func<OnnxOutput<TOut>>[] Outputs { get; }
 
+    /// <summary>Gets whether every bound tensor has a dynamic batch dimension, so rows can be stacked in one run.</summary>
+    public bool Batched { get; }
+
     /// <exception cref="InvalidOperationException">The graph does not match the types; the message names the tensor and its shape.</exception>
     public static OnnxBinding<TIn, TOut> Create(InferenceSession session)
     {
         PropertyInfo[] inputProperties = [.. Columns(typeof(TIn)).Where(p => p.GetMethod is { IsPublic: true })];
         var inputs = new List<Func<OnnxInput<TIn>>>();
+        bool batched = true;
         foreach ((string name, NodeMetadata node) in session.InputMetadata)
         {
             PropertyInfo property = Find(inputProperties, name) ?? throw new InvalidOperationException(
                 $"The graph input {OnnxTensor.Describe(name, node)} has no property in {typeof(TIn).Name}: name one '{name}' or mark it [ColumnName(\"{name}\")].");
-            inputs.Add(OnnxInput<TIn>.Factory(OnnxTensor.Map(name, node, property, typeof(TIn), "input")));
+            OnnxTensor tensor = OnnxTensor.Map(name, node, property, typeof(TIn), "input");
+            batched &= tensor.Batched;
+            inputs.Add(OnnxInput<TIn>.Factory(tensor));
         }
 
         var outputs = new List<Func<OnnxOutput<TOut>>>();
@@ -56,7 +63,16 @@ internal sealed class OnnxBinding<TIn, TOut>
                     "Name the property after one, mark it [ColumnName(\"…\")], or [NoColumn] to leave it out.");
             }
 
-            outputs.Add(OnnxOutput<TOut>.Factory(OnnxTensor.Map(output.Key, output.Value, property, typeof(TOut), "output")));
+            if (!output.Value.IsTensor)
+            {
+                outputs.Add(OnnxZipMap<TOut>.Factory(output.Key, output.Value, property));
+                batched = false;
+                continue;
+            }
+
+            OnnxTensor tensor = OnnxTensor.Map(output.Key, output.Value, property, typeof(TOut), "output");
+            batched &= tensor.Batched;
+            outputs.Add(OnnxOutput<TOut>.Factory(tensor));
         }
 
         if (outputs.Count == 0)
@@ -64,7 +80,7 @@ internal sealed class OnnxBinding<TIn, TOut>
             throw new InvalidOperationException($"{typeof(TOut).Name} has no public settable property to receive a graph output.");
         }
 
-        return new OnnxBinding<TIn, TOut>([.. inputs], [.. outputs]);
+        return new OnnxBinding<TIn, TOut>([.. inputs], [.. outputs], batched);
     }
 
     private static IEnumerable<PropertyInfo> Columns(Type type) =>

@@ -15,9 +15,11 @@ namespace MLOps.Internal.Onnx;
 /// <param name="Property">The property it maps to.</param>
 /// <param name="ElementType">The tensor's element type (the property's type or its array element type).</param>
 /// <param name="IsVector">Whether the property is an array.</param>
-internal sealed record OnnxTensor(string Name, long[] Shape, int Count, PropertyInfo Property, Type ElementType, bool IsVector)
+/// <param name="Batched">Whether the first dimension is a dynamic batch dimension (so rows can be stacked along it).</param>
+internal sealed record OnnxTensor(string Name, long[] Shape, int Count, PropertyInfo Property, Type ElementType, bool IsVector, bool Batched)
 {
-    private static readonly Type[] Supported = [typeof(float), typeof(double), typeof(int), typeof(long)];
+    // The graph's element types served, and the .NET type of the property (System.Half for ONNX Runtime's Float16).
+    private static readonly Type[] Supported = [typeof(float), typeof(double), typeof(int), typeof(long), typeof(bool), typeof(Float16), typeof(string)];
 
     /// <summary>Maps <paramref name="property"/> (of <paramref name="owner"/>) to the tensor <paramref name="name"/>.</summary>
     /// <exception cref="InvalidOperationException">The tensor cannot be filled from (or read into) the property.</exception>
@@ -33,12 +35,14 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
         Type propertyType = property.PropertyType;
         bool isVector = propertyType.IsArray;
         Type elementType = isVector ? propertyType.GetElementType()! : propertyType;
-        if (elementType != node.ElementType || Array.IndexOf(Supported, elementType) < 0)
+        if (elementType != PropertyType(node.ElementType) || Array.IndexOf(Supported, node.ElementType) < 0)
         {
-            string expected = Array.IndexOf(Supported, node.ElementType) >= 0 ? $"{node.ElementType.Name} or {node.ElementType.Name}[]" : "a supported type";
+            string expected = Array.IndexOf(Supported, node.ElementType) >= 0
+                ? $"{PropertyType(node.ElementType).Name} or {PropertyType(node.ElementType).Name}[]"
+                : "a supported type";
             throw new InvalidOperationException(
                 $"The graph {role} {described} does not match {member} ({propertyType.Name}): the property must be {expected} " +
-                $"(ONNX element types served: {string.Join(", ", Supported.Select(t => t.Name))}).");
+                $"(ONNX element types served: {string.Join(", ", Supported.Select(t => t.Name))}; Float16 as System.Half).");
         }
 
         int? declared = DeclaredLength(property);
@@ -46,6 +50,7 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
         long[] shape = new long[dims.Length];
         long known = 1;
         var dynamic = new List<int>();
+        bool batched = false;
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] >= 0)
@@ -56,6 +61,7 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             else if (i == 0 && (dims.Length > 1 || !isVector))
             {
                 shape[i] = 1;   // the batch dimension: one row per prediction
+                batched = true;
             }
             else
             {
@@ -98,7 +104,8 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             throw new InvalidOperationException($"The graph {role} {described} has {count} elements per row; it cannot be served.");
         }
 
-        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector);
+        // A string tensor is rebuilt per prediction, not stacked: strings run row by row.
+        return new OnnxTensor(name, shape, (int)count, property, elementType, isVector, batched && elementType != typeof(string));
     }
 
     // VectorTypeAttribute keeps its dimensions internal: read them from the attribute's constructor arguments.
@@ -118,6 +125,17 @@ internal sealed record OnnxTensor(string Name, long[] Shape, int Count, Property
             _ => 0,
         };
         return length is > 0 and <= int.MaxValue ? (int)length : null;
+    }
+
+    /// <summary>The property type that holds an element of the graph's type: <see cref="Half"/> for <see cref="Float16"/>, else the same.</summary>
+    private static Type PropertyType(Type graphElementType) => graphElementType == typeof(Float16) ? typeof(Half) : graphElementType;
+
+    /// <summary>The shape of <paramref name="rows"/> rows stacked along the batch dimension.</summary>
+    public long[] BatchShape(int rows)
+    {
+        long[] shape = (long[])Shape.Clone();
+        shape[0] = rows;
+        return shape;
     }
 
     /// <summary>The tensor as the messages show it: <c>'features' float[N,3]</c>.</summary>

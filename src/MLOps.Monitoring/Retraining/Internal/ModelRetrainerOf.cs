@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using MLOps.Internal;
@@ -14,6 +15,11 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// decide: promote / challenger / request approval when it beats the champion by the margin; otherwise leave it
 /// registered and unpromoted. A worse model is never promoted.
 /// </summary>
+/// <remarks>
+/// With an <see cref="IModelArtifactTrainer{TIn}"/> the candidate is an artifact of another format (an ONNX graph): it is
+/// loaded with the format its path names, scored on the hold-out through an <see cref="InferenceScorer"/>, and registered
+/// as it is. The champion is loaded with its recorded format either way.
+/// </remarks>
 internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     where TIn : class
     where TOut : class, new()
@@ -21,7 +27,9 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     internal const string Actor = "mlops-retrain";
 
     private readonly IModelRegistry _registry;
-    private readonly IModelTrainer<TIn> _trainer;
+    private readonly IModelTrainer<TIn>? _trainer;
+    private readonly IModelArtifactTrainer<TIn>? _artifactTrainer;
+    private readonly ModelFormatSet _formats;
     private readonly ITrainingDataSource<TIn> _data;
     private readonly RetrainEvaluator _evaluator;
     private readonly RetrainDecision _decision;
@@ -56,7 +64,10 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             policy.CooldownValue, policy.MaxAttempts, policy.RetryBackoff))
     {
         _registry = registry;
-        _trainer = policy.TrainerFactory!(services);
+        _trainer = policy.TrainerFactory?.Invoke(services);
+        _artifactTrainer = policy.ArtifactTrainerFactory?.Invoke(services);
+        IModelFormat[] formats = [.. services.GetServices<IModelFormat>()];
+        _formats = formats.Length > 0 ? new ModelFormatSet(formats) : ModelFormatSet.BuiltIn;
         _data = policy.DataSourceFactory!(services);
         _evaluator = policy.Evaluator!;
         _decision = policy.Decision;
@@ -81,6 +92,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         string? runId = null;
         IReadOnlyDictionary<string, double> candidateMetrics = new Dictionary<string, double>();
         IReadOnlyDictionary<string, double> championMetrics = new Dictionary<string, double>();
+        TrainedModel? external = null;   // an artifact trainer's model: scored on the hold-out, then registered as it is
         try
         {
             var rows = await _data.LoadAsync(trigger, cancellationToken).ConfigureAwait(false);
@@ -104,14 +116,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                 if (champion is not null)
                 {
                     championVersion = champion.Version;
-                    ITransformer championModel;
-                    var stream = await _registry.OpenArtifactAsync(name, champion.Version, cancellationToken: ct).ConfigureAwait(false);
-                    await using (stream.ConfigureAwait(false))
-                    {
-                        championModel = candidate.MLContext.Model.Load(await Buffer(stream, ct).ConfigureAwait(false), out _);
-                    }
-
-                    championMetrics = _evaluator.Evaluate(candidate.MLContext, championModel, candidate.TestSet);
+                    championMetrics = await EvaluateChampionAsync(champion, candidate, ct).ConfigureAwait(false);
                 }
 
                 candidateValue = Value(candidateMetrics);
@@ -145,7 +150,14 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                     ScoreColumn = _evaluator.ScoreColumn,
                     HoldOutFraction = _holdOut,
                     Seed = _seed,
-                    Fit = (train, ct) => TrainAsync(ml, all.Schema, new ModelTrainingContext(ml, train, trigger), ct),
+                    Fit = _artifactTrainer is null
+                        ? (train, ct) => TrainAsync(ml, all.Schema, new ModelTrainingContext(ml, train, trigger), ct)
+                        : async (train, ct) =>
+                        {
+                            external = await TrainArtifactAsync(ml, train, new ModelTrainingContext(ml, train, trigger), ct).ConfigureAwait(false);
+                            return external.Scorer.Transformer;
+                        },
+                    Artifact = _ => external?.Artifact,
                     RunStarted = id => runId = id,
                     BeforeRegister = CompareWithChampionAsync,
                     RunName = "retrain " + trigger.TagValue + " attempt " + attempt.ToString(CultureInfo.InvariantCulture),
@@ -218,6 +230,10 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                 RunId = runId,
             };
         }
+        finally
+        {
+            external?.Dispose();
+        }
     }
 
     /// <summary>Records the decision on the tracked run (tags can change after the run ended); a failure is only logged.</summary>
@@ -245,24 +261,83 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
 
     private async Task<ITransformer> TrainAsync(MLContext ml, DataViewSchema inputSchema, ModelTrainingContext context, CancellationToken cancellationToken)
     {
+        ITransformer candidate = await WithTimeoutAsync(ct => _trainer!.TrainAsync(context, ct), cancellationToken).ConfigureAwait(false);
+        EnsureServes(ml, candidate, inputSchema);
+        return candidate;
+    }
+
+    /// <summary>
+    /// Runs the artifact trainer, loads its artifact with the format its path names, and checks it serves
+    /// <typeparamref name="TIn"/> → <typeparamref name="TOut"/>; the pipeline evaluates it through the returned scorer
+    /// and registers the artifact's bytes as they are.
+    /// </summary>
+    private async Task<TrainedModel> TrainArtifactAsync(MLContext ml, IDataView train, ModelTrainingContext context, CancellationToken cancellationToken)
+    {
+        ModelArtifact artifact = await WithTimeoutAsync(ct => _artifactTrainer!.TrainAsync(context, ct), cancellationToken).ConfigureAwait(false);
+        byte[] content;
+        Stream stream = await artifact.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            content = (await Buffer(stream, cancellationToken).ConfigureAwait(false)).ToArray();
+        }
+
+        IModelFormat format = _formats.Resolve(artifact.Path, null);
+        InferenceModel model;
+        try
+        {
+            model = format.Load(content, new ModelLoadContext(ModelName, ml, null, null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The trained artifact '{artifact.Path}' cannot be loaded as {format.Name}: {e.Message}", e);
+        }
+
+        try
+        {
+            InferenceScorer scorer = InferenceScorer.Create<TIn, TOut>(ml, model, train);
+            return new TrainedModel(model, scorer, new TrainedArtifact(content, artifact.Path, model.Signature));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Evaluates the champion (of any format: its recorded one, else the one its file name says) on the candidate's hold-out.</summary>
+    private async Task<IReadOnlyDictionary<string, double>> EvaluateChampionAsync(RegisteredModelVersion champion, TrainingCandidate candidate, CancellationToken cancellationToken)
+    {
+        byte[] content;
+        Stream stream = await _registry.OpenArtifactAsync(ModelName, champion.Version, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            content = (await Buffer(stream, cancellationToken).ConfigureAwait(false)).ToArray();
+        }
+
+        IModelFormat format = _formats.Resolve(champion.PrimaryArtifactPath, champion.Format);
+        using InferenceModel model = format.Load(content, new ModelLoadContext(ModelName, candidate.MLContext, null, null));
+        using InferenceScorer scorer = InferenceScorer.Create<TIn, TOut>(candidate.MLContext, model, candidate.TestSet);
+        return _evaluator.Evaluate(candidate.MLContext, scorer.Transformer, candidate.TestSet);
+    }
+
+    /// <summary>Runs a training step on the thread pool with the policy's timeout.</summary>
+    private async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> train, CancellationToken cancellationToken)
+        where T : class
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         // The trainer runs on the thread pool: ML.NET's Fit ignores cancellation, so a hung trainer is abandoned
         // (and logged as a timeout) rather than awaited forever.
-        Task<ITransformer> training = Task.Run(() => _trainer.TrainAsync(context, timeout.Token), timeout.Token);
-        ITransformer candidate;
+        Task<T> training = Task.Run(() => train(timeout.Token), timeout.Token);
         try
         {
-            candidate = await training.WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false)
+            return await training.WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The trainer returned no model.");
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new TimeoutException($"Training did not finish within {_timeout}.", e);
         }
-
-        EnsureServes(ml, candidate, inputSchema);
-        return candidate;
     }
 
     private static void EnsureServes(MLContext ml, ITransformer candidate, DataViewSchema inputSchema)
@@ -280,6 +355,20 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
 
     private double Value(IReadOnlyDictionary<string, double> metrics) =>
         metrics.TryGetValue(_evaluator.Metric, out double v) ? v : double.NaN;
+
+    /// <summary>An artifact trainer's model: loaded (for the hold-out) and the artifact to register.</summary>
+    private sealed class TrainedModel(InferenceModel model, InferenceScorer scorer, TrainedArtifact artifact) : IDisposable
+    {
+        public InferenceScorer Scorer => scorer;
+
+        public TrainedArtifact Artifact => artifact;
+
+        public void Dispose()
+        {
+            scorer.Dispose();
+            model.Dispose();
+        }
+    }
 
     private static async Task<MemoryStream> Buffer(Stream stream, CancellationToken cancellationToken)
     {
