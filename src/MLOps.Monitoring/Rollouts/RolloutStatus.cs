@@ -1,3 +1,5 @@
+using MLOps.Monitoring.Statistics;
+
 namespace MLOps.Monitoring.Rollouts;
 
 /// <summary>The latest analysis of a model's rollout: its arms' figures and what the analysis concluded.</summary>
@@ -38,6 +40,12 @@ public sealed record RolloutStatus
 
     /// <summary>Gets, for an experiment, the p-value of the sample-ratio-mismatch test (a mismatch below 0.001 raises an alert).</summary>
     public double? SampleRatioPValue { get; init; }
+
+    /// <summary>
+    /// Gets, for an experiment, the latest look of the always-valid sequential test (mSPRT) at the per-prediction measure
+    /// (control: the primary, treatment: the candidate): the effect, its confidence sequence, the p-value and the decision.
+    /// </summary>
+    public SequentialTestResult? Experiment { get; init; }
 
     /// <summary>Gets whether the analysis is paused because the registry could not be reached; it never decides blind.</summary>
     public bool Paused { get; init; }

@@ -15,6 +15,12 @@ public static class RolloutTelemetry
     /// <summary>Counter ({error}): analysis passes that could not run (registry unreachable, a decision refused); tag <c>error.type</c>.</summary>
     public const string AnalysisErrors = "mlops.rollout.analysis_errors";
 
+    /// <summary>Observable gauge (1): the always-valid p-value of an experiment's sequential test (mSPRT) on the per-prediction measure, running minimum over the looks.</summary>
+    public const string ExperimentPValue = "mlops.experiment.p_value";
+
+    /// <summary>Observable gauge (1): an experiment's estimated effect, candidate minus primary mean of the per-prediction measure (absolute error of a regression, correctness of a classifier).</summary>
+    public const string ExperimentEffect = "mlops.experiment.effect";
+
     /// <summary>Observable gauge (1): the p-value of the sample-ratio-mismatch test of an experiment (chi-square of the arms' request counts against their weights).</summary>
     public const string SampleRatioPValue = "mlops.experiment.sample_ratio_p_value";
 

@@ -134,7 +134,7 @@ internal sealed class FeedbackSink : IFeedbackSink
             && shadows.TryMarkLabelled(id))
         {
             // Paired comparison: the shadow output of the same request is scored on the same label, in its own window.
-            tracker.Join(new ModelVersion(shadow.Version), shadow.Variant, shadow.Value, shadow.Score, shadow.Label, shadow.Segment, actualNumber, actualLabel);
+            tracker.Join(new ModelVersion(shadow.Version), shadow.Variant, shadow.Value, shadow.Score, shadow.Label, shadow.Segment, actualNumber, actualLabel, pairedShadow: true);
         }
 
         return new FeedbackResult(FeedbackOutcome.Joined, model, version, variant);

@@ -209,9 +209,14 @@ internal sealed class ModelQualityTracker
     }
 
     /// <summary>Adds a labelled pair to the current window of the prediction's version and variant.</summary>
-    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel)
+    /// <remarks>A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.</remarks>
+    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel, bool pairedShadow = false)
     {
-        Interlocked.Increment(ref _joined);
+        if (!pairedShadow)
+        {
+            Interlocked.Increment(ref _joined);
+        }
+
         List<QualityWindow>? closed = null;
         DateTimeOffset now = _timeProvider.GetUtcNow();
         lock (_gate)

@@ -99,9 +99,15 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
         }
 
         (RolloutArmStatus primary, RolloutArmStatus candidate) = Snapshot(model, rollout, state.Window);
-        state.SampleRatioPValue = rollout.Strategy == RolloutStrategy.Experiment ? SampleRatio(model, rollout, primary, candidate) : null;
+        SequentialTestResult? experiment = null;
+        if (rollout.Strategy == RolloutStrategy.Experiment)
+        {
+            state.SampleRatioPValue = SampleRatio(model, rollout, primary, candidate);
+            experiment = state.Experiment = Experiment(model, rollout, state);
+        }
+
         RolloutVerdict verdict = RolloutEvaluator.Evaluate(
-            rollout, primary, candidate, state.Window.LoadFailure, state.ConsecutiveFailures, _options.MinLabelledPredictions);
+            rollout, primary, candidate, state.Window.LoadFailure, state.ConsecutiveFailures, _options.MinLabelledPredictions, experiment);
         if (verdict.Action == RolloutAction.Held && rollout.Analysis.QualityMetric is not null && _quality?.GetLatest(model) is null
             && verdict.Reason.StartsWith("waiting for ground truth", StringComparison.Ordinal))
         {
@@ -196,6 +202,8 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
     {
         state.Window = new RolloutWindow(rollout, now);
         state.ConsecutiveFailures = 0;
+        state.Experiment = null;
+        state.SampleRatioPValue = null;
         state.LastHeldReason = null;
         state.NextDue = now + rollout.Analysis.Interval;
         _signals.Set(model, state.Window);
@@ -220,13 +228,38 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
             return null;
         }
 
-        double p = ChiSquare.GoodnessOfFit([100 - weight, weight], [primary.Requests, candidate.Requests]).PValue;
-        if (p < _options.SampleRatioMismatchPValue)
+        SampleRatioMismatchResult result = SampleRatioMismatch.Test(
+            [primary.Requests, candidate.Requests], [100 - weight, weight], _options.SampleRatioMismatchPValue);
+        if (result.IsMismatch)
         {
-            RolloutLog.SampleRatioMismatch(_logger, model.Value, rollout.Id, p, primary.Requests, candidate.Requests, weight);
+            RolloutLog.SampleRatioMismatch(_logger, model.Value, rollout.Id, result.PValue, primary.Requests, candidate.Requests, weight);
         }
 
-        return p;
+        return result.PValue;
+    }
+
+    /// <summary>
+    /// One look of the always-valid sequential test (mSPRT) at the per-prediction measure of the two arms, cumulative since
+    /// the experiment's window opened; the running p-value and interval travel from look to look.
+    /// </summary>
+    private SequentialTestResult? Experiment(ModelName model, Rollout rollout, ModelState state)
+    {
+        SampleMoments control = state.Window!.Primary.Measure.Snapshot();
+        SampleMoments treatment = state.Window.Candidate.Measure.Snapshot();
+        if (control.Count == 0 || treatment.Count == 0)
+        {
+            return state.Experiment;
+        }
+
+        // The measure is an absolute error for a regression (lower is better), a 1/0 correctness otherwise.
+        bool regression = _quality?.GetLatest(model)?.Task == QualityTask.Regression;
+        var options = new SequentialTestOptions
+        {
+            Alpha = rollout.Analysis.Alpha,
+            MinSampleSize = Math.Max(2, _options.MinLabelledPredictions),
+            Direction = regression ? MetricDirection.LowerIsBetter : MetricDirection.HigherIsBetter,
+        };
+        return MixtureSequentialTest.Evaluate(control, treatment, options, state.Experiment);
     }
 
     private (RolloutArmStatus Primary, RolloutArmStatus Candidate) Snapshot(ModelName model, Rollout rollout, RolloutWindow window)
@@ -240,9 +273,12 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
 
     private static RolloutArmStatus ArmStatus(Arm arm, string? metric, ModelQualityReport? report)
     {
-        (long labelled, double mean, _) = arm.Measure.Snapshot();
-        (long agreed, double agreement, _) = arm.Agreement.Snapshot();
-        (long compared, double difference, _) = arm.Difference.Snapshot();
+        SampleMoments measure = arm.Measure.Snapshot();
+        (long labelled, double mean) = (measure.Count, measure.Mean);
+        SampleMoments agreements = arm.Agreement.Snapshot();
+        (long agreed, double agreement) = (agreements.Count, agreements.Mean);
+        SampleMoments differences = arm.Difference.Snapshot();
+        (long compared, double difference) = (differences.Count, differences.Mean);
         double? quality = metric is null ? null
             : IsMeasure(metric) ? (labelled > 0 ? mean : null)
             : WindowMetric(report, arm, metric);
@@ -308,6 +344,7 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
             Summary = summary,
             LastDecision = state.LastDecision,
             SampleRatioPValue = state.SampleRatioPValue,
+            Experiment = state.Experiment,
             EvaluatedAt = now,
         };
 
@@ -318,6 +355,7 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
         public string? LastHeldReason;
         public RolloutDecision? LastDecision;
         public double? SampleRatioPValue;
+        public SequentialTestResult? Experiment;
         public DateTimeOffset NextDue = DateTimeOffset.MinValue;
         public volatile RolloutStatus? Status;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MLOps.Monitoring.Quality;
+using MLOps.Monitoring.Statistics;
 
 namespace MLOps.Monitoring.Rollouts.Internal;
 
@@ -15,7 +16,8 @@ internal static class RolloutEvaluator
         RolloutArmStatus candidate,
         string? candidateLoadFailure,
         int consecutiveFailures,
-        int minLabelled)
+        int minLabelled,
+        SequentialTestResult? experiment = null)
     {
         RolloutAnalysis analysis = rollout.Analysis;
         string candidateName = rollout.Strategy == RolloutStrategy.Shadow ? "shadow" : "candidate";
@@ -100,7 +102,14 @@ internal static class RolloutEvaluator
         return rollout.Strategy switch
         {
             RolloutStrategy.Shadow => new(RolloutAction.Held, "shadow comparison: every check passes (a shadow rollout is promoted by hand)", 0),
-            RolloutStrategy.Experiment => new(RolloutAction.Held, "experiment: every guardrail passes; waiting for a significant difference", 0),
+            RolloutStrategy.Experiment => experiment switch
+            {
+                { Decision: SequentialDecision.TreatmentBetter } e => new(RolloutAction.Promoted, Invariant(
+                    $"experiment: the candidate is significantly better: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
+                { Decision: SequentialDecision.TreatmentWorse } e => new(RolloutAction.RolledBack, Invariant(
+                    $"experiment: the candidate is significantly worse: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
+                _ => new(RolloutAction.Held, "experiment: no significant difference yet", 0),
+            },
             _ when rollout.Step < rollout.Steps.Count - 1 => new(RolloutAction.Advanced, Invariant(
                 $"every check passed at {rollout.CandidateWeight}% (step {rollout.Step + 1} of {rollout.Steps.Count})"), 0),
             _ when analysis.RequireApproval => new(RolloutAction.ApprovalRequested, "every check passed at the last step; approval required", 0),

@@ -26,6 +26,16 @@ internal sealed class RolloutMetrics
             () => Observe(statuses(), static s => s.SampleRatioPValue is { } p ? (p, default) : null),
             unit: "1",
             description: "The p-value of an experiment's sample-ratio-mismatch test (chi-square of the arms' predictions against their weights).");
+        meter.CreateObservableGauge(
+            RolloutTelemetry.ExperimentPValue,
+            () => Observe(statuses(), static s => s.Experiment is { } e ? (e.PValue, default) : null),
+            unit: "1",
+            description: "The always-valid p-value of an experiment's sequential test.");
+        meter.CreateObservableGauge(
+            RolloutTelemetry.ExperimentEffect,
+            () => Observe(statuses(), static s => s.Experiment is { } e ? (e.Effect, default) : null),
+            unit: "1",
+            description: "An experiment's estimated effect: candidate minus primary mean of the per-prediction measure.");
     }
 
     public void Decided(ModelName model, RolloutAction action) => _decisions.Add(1, new TagList
