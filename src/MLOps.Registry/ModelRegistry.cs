@@ -67,24 +67,28 @@ public abstract class ModelRegistry : IModelRegistry
         Core.PromoteAsync(request, cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>The rollout and its audit event commit together; the start is published as
+    /// <see cref="RegistryChangeKind.RolloutChanged"/> with the candidate version and the alias.</remarks>
     public Task<Rollout> StartRolloutAsync(StartRolloutRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+        Core.StartRolloutAsync(request, cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>A promotion moves the alias (with its history entry and audit event, as <see cref="PromoteAsync"/> does) and
+    /// ends the rollout in one commit: both happen or neither does.</remarks>
     public Task<Rollout> UpdateRolloutAsync(UpdateRolloutRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+        Core.UpdateRolloutAsync(request, cancellationToken);
 
     /// <inheritdoc/>
     public Task<Rollout?> GetActiveRolloutAsync(ModelName name, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+        Core.GetActiveRolloutAsync(name, cancellationToken);
 
     /// <inheritdoc/>
     public Task<Rollout?> GetRolloutAsync(ModelName name, string rolloutId, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+        Core.GetRolloutAsync(name, rolloutId, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Rollout>> ListRolloutsAsync(ModelName name, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT ONLY: the rollouts helper implements this.");
+        Core.ListRolloutsAsync(name, cancellationToken);
 
     /// <inheritdoc/>
     public Task<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>

@@ -88,10 +88,11 @@ public sealed partial class FileSystemModelRegistry
     /// makes the change (the commit point), and appended to <c>audit.jsonl</c> after it; events the old document carried
     /// that are not in <c>audit.jsonl</c> yet are appended first, or, if that fails too, carried on in the new document.
     /// </summary>
-    private async Task CommitModelAsync(ModelDocument document, AuditEvent? auditEvent)
+    /// <remarks>Several events (a rollout's promotion: the alias move and the rollout's decision) commit together, in order.</remarks>
+    private async Task CommitModelAsync(ModelDocument document, params AuditEvent?[] auditEvents)
     {
         ModelName name = document.Model.Name;
-        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, document.PendingAudit, auditEvent).ConfigureAwait(false);
+        List<PendingAuditEvent> pending = await PrepareAuditAsync(name, document.PendingAudit, auditEvents).ConfigureAwait(false);
         document.PendingAudit = pending.Count == 0 ? null : pending;
         await WriteJsonAsync(ModelFile(name), document).ConfigureAwait(false);
         await PublishAuditAsync(name, pending).ConfigureAwait(false);
@@ -110,9 +111,9 @@ public sealed partial class FileSystemModelRegistry
 
     /// <summary>
     /// The audit events the new state must carry: the carried ones that are still not in <c>audit.jsonl</c> and cannot be
-    /// appended now (a full disk), then the new one. Nothing the old state carried is ever dropped unrecorded.
+    /// appended now (a full disk), then the new ones. Nothing the old state carried is ever dropped unrecorded.
     /// </summary>
-    private async Task<List<PendingAuditEvent>> PrepareAuditAsync(ModelName name, List<PendingAuditEvent>? carried, AuditEvent? auditEvent)
+    private async Task<List<PendingAuditEvent>> PrepareAuditAsync(ModelName name, List<PendingAuditEvent>? carried, params AuditEvent?[] auditEvents)
     {
         string path = AuditFile(name);
         var pending = new List<PendingAuditEvent>();
@@ -134,9 +135,12 @@ public sealed partial class FileSystemModelRegistry
             }
         }
 
-        if (auditEvent is not null)
+        foreach (AuditEvent? auditEvent in auditEvents)
         {
-            pending.Add(new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = AuditLog.LengthOf(path), Event = auditEvent });
+            if (auditEvent is not null)
+            {
+                pending.Add(new PendingAuditEvent { Id = Guid.NewGuid().ToString("N"), Offset = AuditLog.LengthOf(path), Event = auditEvent });
+            }
         }
 
         return pending;

@@ -70,6 +70,9 @@ public sealed partial class FileSystemModelRegistry
 
         public Task DeleteProfileAsync(ModelName name, ModelVersion version, ArtifactDescriptor profile) =>
             registry.TryDeleteArtifactAsync(name, version, profile.Path);
+
+        public Task<IReadOnlyList<Rollout>> ReadRolloutsAsync(ModelName name, string? id, bool activeOnly, CancellationToken cancellationToken) =>
+            registry.ReadRolloutsAsync(name, id, activeOnly, cancellationToken);
     }
 
     /// <summary>A model's creation, under the lock: a new directory with its <c>model.json</c>.</summary>
@@ -170,6 +173,18 @@ public sealed partial class FileSystemModelRegistry
             approvals[index] = approval;
             await registry.CommitApprovalsAsync(Name, approvals, carried, index, audit).ConfigureAwait(false);
         }
+
+        public Task<Rollout?> ReadActiveRolloutAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(document.Rollouts.Find(r => r.IsActive));
+
+        public Task<Rollout?> ReadRolloutAsync(string id, CancellationToken cancellationToken) =>
+            Task.FromResult(document.Rollouts.Find(r => string.Equals(r.Id, id, StringComparison.Ordinal)));
+
+        public Task AddRolloutAsync(Rollout rollout, AuditEvent audit, CancellationToken cancellationToken) =>
+            registry.AddRolloutAsync(document, rollout, audit);
+
+        public Task UpdateRolloutAsync(Rollout rollout, AuditEvent audit, (AliasHistoryEntry Entry, AuditEvent Audit)? promotion, CancellationToken cancellationToken) =>
+            registry.UpdateRolloutAsync(document, rollout, audit, promotion);
 
         public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => registry.AppendAuditOnlyAsync(Name, audit);
 

@@ -63,7 +63,7 @@ public sealed partial class FileSystemModelRegistry
                 allocated = true;
                 Fault?.Invoke("version-pending-written");
                 document.Model = document.Model with { LatestVersion = version, UpdatedAt = now };
-                await CommitModelAsync(document, null).ConfigureAwait(false);
+                await CommitModelAsync(document).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (!allocated && IsStorageFailure(ex))

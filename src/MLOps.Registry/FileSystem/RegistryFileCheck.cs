@@ -8,7 +8,7 @@ namespace MLOps.Registry.FileSystem;
 /// over <c>7.json</c>). Every such file gives a <see cref="ModelRegistryException"/> with
 /// <see cref="RegistryErrorCode.CorruptData"/> that names the file and what is wrong; no record is returned unchecked.
 /// </summary>
-internal static class RegistryFileCheck
+internal static partial class RegistryFileCheck
 {
     /// <summary>The exception for a corrupt file.</summary>
     public static ModelRegistryException Corrupt(string path, string problem, Exception? innerException = null) =>
@@ -94,6 +94,7 @@ internal static class RegistryFileCheck
             }
         }
 
+        Rollouts(document.Rollouts, path, model.Name);
         Pending(document.PendingAudit, path, model.Name);
         return document;
     }

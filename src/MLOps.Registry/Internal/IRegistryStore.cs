@@ -49,6 +49,15 @@ internal interface IRegistryStore
     /// most recent ones, oldest first.
     /// </summary>
     Task<IReadOnlyList<AuditEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads a model's rollouts (one read, outside any unit of work), newest first; empty if the model does not exist.
+    /// </summary>
+    /// <param name="name">The model.</param>
+    /// <param name="id">Only the rollout with this id, or <see langword="null"/> for all.</param>
+    /// <param name="activeOnly">Only the active rollout (at most one).</param>
+    /// <param name="cancellationToken">A token that cancels the call.</param>
+    Task<IReadOnlyList<Rollout>> ReadRolloutsAsync(ModelName name, string? id, bool activeOnly, CancellationToken cancellationToken);
 }
 
 /// <summary>One unit of work over one model, begun by <see cref="IRegistryStore.WriteModelAsync{T}"/>.</summary>
@@ -95,6 +104,24 @@ internal interface IRegistryUnitOfWork
 
     /// <summary>Replaces the approval request with the id of <paramref name="approval"/> (its decision), with <paramref name="audit"/>.</summary>
     Task UpdateApprovalAsync(PromotionApproval approval, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Reads the model's active rollout (at most one), or <see langword="null"/>.</summary>
+    Task<Rollout?> ReadActiveRolloutAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads one rollout of the model, or <see langword="null"/> if it has none with <paramref name="id"/>.</summary>
+    Task<Rollout?> ReadRolloutAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds a new rollout, with <paramref name="audit"/>. The store refuses a second active rollout of the model with
+    /// <see cref="RegistryConflictException"/>, whatever the caller checked.
+    /// </summary>
+    Task AddRolloutAsync(Rollout rollout, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the rollout with the id of <paramref name="rollout"/>, with <paramref name="audit"/>; for a promotion, also
+    /// moves the alias as <paramref name="promotion"/> says (with its own audit event), in the same commit.
+    /// </summary>
+    Task UpdateRolloutAsync(Rollout rollout, AuditEvent audit, (AliasHistoryEntry Entry, AuditEvent Audit)? promotion, CancellationToken cancellationToken);
 
     /// <summary>Records an audit event that goes with no change of state (a rejected promotion).</summary>
     Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken);

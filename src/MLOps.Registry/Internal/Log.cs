@@ -63,4 +63,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 210, EventName = "RegistryArtifactCleanupFailed", Level = LogLevel.Warning,
         Message = "Could not delete the unreferenced registry file '{Key}'.")]
     public static partial void ArtifactCleanupFailed(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(EventId = 230, EventName = "RolloutStarted", Level = LogLevel.Information,
+        Message = "Rollout '{RolloutId}' of model '{ModelName}' started ({Strategy}): version {Candidate} against {Primary}, at {CandidateWeight} %, by {Actor}.")]
+    public static partial void RolloutStarted(
+        ILogger logger, string modelName, string rolloutId, RolloutStrategy strategy, ModelVersion primary, ModelVersion candidate, int candidateWeight, string actor);
+
+    [LoggerMessage(EventId = 231, EventName = "RolloutDecided", Level = LogLevel.Information,
+        Message = "Rollout '{RolloutId}' of model '{ModelName}': {Action} by {Actor}, now {State} at step {Step} ({CandidateWeight} %): {Reason}")]
+    public static partial void RolloutDecided(
+        ILogger logger, string modelName, string rolloutId, RolloutAction action, RolloutState state, int step, int candidateWeight, string actor, string reason);
 }

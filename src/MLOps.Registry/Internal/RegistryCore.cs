@@ -9,7 +9,7 @@ namespace MLOps.Registry.Internal;
 /// promotion gates (with <see cref="PromotionGateContext.Approvals"/> filtered to the candidate version and alias),
 /// audit events and change events. The backend supplies an <see cref="IRegistryStore"/>.
 /// </summary>
-internal sealed class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
+internal sealed partial class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
 {
     /// <summary>Creates a model; <see cref="RegistryErrorCode.AlreadyExists"/> if one of that name exists.</summary>
     public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MLOps.Registry.Internal;
 
@@ -19,6 +20,7 @@ internal static class RegistryJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             RespectRequiredConstructorParameters = true,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { KeepNullThresholds } },
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new ModelNameConverter());
@@ -26,6 +28,21 @@ internal static class RegistryJson
         options.Converters.Add(new ModelVersionConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// Writes a rollout analysis's <see langword="null"/> thresholds: there, <see langword="null"/> means "not checked",
+    /// which a missing property (read back as the default) would silently turn into a check.
+    /// </summary>
+    private static void KeepNullThresholds(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Type == typeof(RolloutAnalysis))
+        {
+            foreach (JsonPropertyInfo property in typeInfo.Properties)
+            {
+                property.ShouldSerialize = static (_, _) => true;
+            }
+        }
     }
 
     private sealed class ModelNameConverter : JsonConverter<ModelName>

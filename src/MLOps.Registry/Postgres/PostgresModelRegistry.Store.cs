@@ -42,6 +42,9 @@ public sealed partial class PostgresModelRegistry
 
         public Task DeleteProfileAsync(ModelName name, ModelVersion version, ArtifactDescriptor profile) =>
             registry.DeleteUploadsAsync(name, [profile.Path], null);
+
+        public Task<IReadOnlyList<Rollout>> ReadRolloutsAsync(ModelName name, string? id, bool activeOnly, CancellationToken cancellationToken) =>
+            registry.ReadRolloutsAsync(name, id, activeOnly, cancellationToken);
     }
 
     /// <summary>One transaction that may insert a model (<c>ON CONFLICT DO NOTHING</c> decides a race).</summary>
@@ -171,6 +174,24 @@ public sealed partial class PostgresModelRegistry
             }
 
             await m.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<Rollout?> ReadActiveRolloutAsync(CancellationToken cancellationToken) => RolloutRows.ReadAsync(m, name, null, cancellationToken);
+
+        public Task<Rollout?> ReadRolloutAsync(string id, CancellationToken cancellationToken) => RolloutRows.ReadAsync(m, name, id, cancellationToken);
+
+        public Task AddRolloutAsync(Rollout rollout, AuditEvent audit, CancellationToken cancellationToken) =>
+            RolloutRows.InsertAsync(m, rollout, audit, cancellationToken);
+
+        public async Task UpdateRolloutAsync(Rollout rollout, AuditEvent audit, (AliasHistoryEntry Entry, AuditEvent Audit)? promotion, CancellationToken cancellationToken)
+        {
+            // One transaction: the alias moves (with its history and audit) and the rollout ends together, or neither.
+            if (promotion is { } move)
+            {
+                await MoveAliasAsync(move.Entry, move.Audit, cancellationToken).ConfigureAwait(false);
+            }
+
+            await RolloutRows.UpdateAsync(m, rollout, audit, cancellationToken).ConfigureAwait(false);
         }
 
         public Task AppendAuditAsync(AuditEvent audit, CancellationToken cancellationToken) => m.AuditAsync(audit, cancellationToken);
