@@ -126,7 +126,7 @@ public sealed class ExperimentAndShadowTests
     public async Task ShadowRollout_ReportsPairedFiguresAndNeverPromotesItself()
     {
         await using RolloutHarness h = await RolloutHarness.CreateAsync();
-        await h.StartAsync(RolloutStrategy.Shadow, Guardrails with { QualityMetric = "mae" }, [0]);
+        await h.StartAsync(RolloutStrategy.Shadow, Guardrails with { QualityMetric = "mae" }, [100]);
         await h.PassAsync();
         for (int i = 0; i < 30; i++)
         {
@@ -153,7 +153,7 @@ public sealed class ExperimentAndShadowTests
     public async Task ShadowRollout_FailingShadow_IsRolledBack()
     {
         await using RolloutHarness h = await RolloutHarness.CreateAsync();
-        await h.StartAsync(RolloutStrategy.Shadow, Guardrails, [0]);
+        await h.StartAsync(RolloutStrategy.Shadow, Guardrails, [100]);
         await h.PassAsync();
         h.Predict(1, "primary", 50);
         h.Predict(2, "shadow", 50, failEvery: 2);

@@ -134,18 +134,18 @@ public sealed class RolloutAnalyzerTests
         await h.PassAsync();
         h.Predict(2, "candidate", 50);
 
-        h.Rollouts.Down = true;
+        h.Faults.Down = true;
         await h.PassAsync();
         await h.PassAsync();
 
         Assert.True(h.Status.Paused);
         Assert.StartsWith("paused: the registry could not be reached", h.Status.Summary, StringComparison.Ordinal);
         Assert.Equal(2, errors.GetMeasurementSnapshot().Count);
-        Assert.Equal(0, h.Rollouts.Updates);
+        Assert.Equal(0, h.Faults.Updates);
         Assert.Equal(new ModelVersion(1), await h.ChampionAsync());
         Assert.Contains(h.Logger.Collector.GetSnapshot(), r => r.Id.Name == "RolloutAnalysisPaused");
 
-        h.Rollouts.Down = false;
+        h.Faults.Down = false;
         await h.PassAsync();
         Assert.False(h.Status.Paused);
         Assert.Equal(new ModelVersion(2), await h.ChampionAsync());
@@ -159,15 +159,15 @@ public sealed class RolloutAnalyzerTests
         await h.PassAsync();
         h.Predict(1, "primary", 50);
         h.Predict(2, "candidate", 50);
-        h.Rollouts.BeforeUpdate = _ => h.Rollouts.Change(RolloutHarness.Model, r => r with { State = RolloutState.Paused });
+        h.Faults.BeforeUpdate = r => h.Inner.UpdateRolloutAsync(new UpdateRolloutRequest(RolloutHarness.Model, r.RolloutId, RolloutAction.Paused) { Reason = "an operator pauses" });
 
         await h.PassAsync();
 
-        Assert.Equal(1, h.Rollouts.Updates);
+        Assert.Equal(1, h.Faults.Updates);
         Assert.Contains(h.Logger.Collector.GetSnapshot(), r => r.Id.Name == "RolloutDecisionConflict");
-        h.Rollouts.BeforeUpdate = null;
+        h.Faults.BeforeUpdate = null;
         await h.PassAsync();
-        Assert.Equal(1, h.Rollouts.Updates);   // now paused by someone else: no decision
+        Assert.Equal(1, h.Faults.Updates);   // now paused by someone else: no decision
         Assert.Equal("paused: no decisions", h.Status.Summary);
         Assert.Equal(10, (await h.RolloutAsync()).CandidateWeight);
     }
@@ -221,7 +221,7 @@ public sealed class RolloutAnalyzerTests
         Rollout rollout = await h.RolloutAsync();
         Assert.Equal(RolloutState.AwaitingApproval, rollout.State);
         Assert.Equal(RolloutAction.ApprovalRequested, rollout.Decisions[^1].Action);
-        Assert.Equal(1, h.Rollouts.Updates);
+        Assert.Equal(1, h.Faults.Updates);
         Assert.Equal(new ModelVersion(1), await h.ChampionAsync());
     }
 

@@ -14,8 +14,8 @@ using MLOps.Monitoring.Tests.Quality.Support;
 namespace MLOps.Monitoring.Tests.Rollouts.Support;
 
 /// <summary>
-/// A model "m" with versions 1 (champion) and 2 in the real file-system registry (rollouts in memory, see
-/// <see cref="InMemoryRollouts"/>), regression quality monitoring wired as <c>WithQualityMonitoring</c> wires it, and the
+/// A model "m" with versions 1 (champion), 2 and 3 in the real file-system registry (through
+/// <see cref="FaultyRegistry"/> adds an outage switch), regression quality monitoring wired as <c>WithQualityMonitoring</c> wires it, and the
 /// rollout analyzer. Predictions are reported as Core reports them: a measurement of the public
 /// <c>mlops.prediction.duration</c> histogram and a call of the model's observers.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class RolloutHarness : IAsyncDisposable
         _duration = core.CreateHistogram<double>(MLOpsTelemetry.Instruments.PredictionDuration, "s");
         _loads = core.CreateCounter<long>(MLOpsTelemetry.Instruments.ModelLoads);
         Inner = new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = _dir.Path }, Time);
-        (Registry, Rollouts) = InMemoryRollouts.Over(Inner, Time);
+        (Registry, Faults) = FaultyRegistry.Over(Inner);
 
         var instruments = new QualityInstruments(MeterFactory);
         var quality = new QualityMonitoringBuilder<HouseInput, AnyOutput>().Regression(o => o.Value);
@@ -63,7 +63,7 @@ public sealed class RolloutHarness : IAsyncDisposable
 
     public IModelRegistry Registry { get; }
 
-    public InMemoryRollouts Rollouts { get; }
+    public FaultyRegistry Faults { get; }
 
     internal ModelQualityMonitor Quality { get; }
 
