@@ -45,4 +45,10 @@ public enum AlertRuleKind
     /// Labels: every tag of the series.
     /// </summary>
     QualityAbove,
+
+    /// <summary>A rollout was rolled back by the analysis (<c>mlops.rollout.decisions</c> with decision <c>rolled_back</c>) within the window.</summary>
+    RolloutRolledBack,
+
+    /// <summary>An experiment's sample-ratio-mismatch p-value (<c>mlops.experiment.sample_ratio_p_value</c>) is below the threshold.</summary>
+    SampleRatioMismatch,
 }

@@ -140,6 +140,44 @@ public sealed class AlertingBuilder
     public AlertingBuilder OnModelLoadFailed(AlertSeverity severity = AlertSeverity.Warning, TimeSpan? window = null, string? name = null) =>
         AddFailureRule(AlertRuleKind.ModelLoadFailed, name ?? "model-load-failed", severity, window, TimeSpan.FromMinutes(10));
 
+    /// <summary>
+    /// Alerts when the rollout analysis rolled back a rollout (<c>mlops.rollout.decisions</c> with decision
+    /// <c>rolled_back</c>) within <paramref name="window"/>, per model.
+    /// </summary>
+    /// <param name="severity">The severity; by default critical.</param>
+    /// <param name="window">How long a rollback keeps the alert active; by default 1 hour.</param>
+    /// <param name="name">The rule name; by default <c>rollout-rolled-back</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnRolloutRolledBack(AlertSeverity severity = AlertSeverity.Critical, TimeSpan? window = null, string? name = null) =>
+        AddFailureRule(AlertRuleKind.RolloutRolledBack, name ?? "rollout-rolled-back", severity, window, TimeSpan.FromHours(1));
+
+    /// <summary>
+    /// Alerts when an experiment's sample-ratio-mismatch p-value (<c>mlops.experiment.sample_ratio_p_value</c>) is below
+    /// <paramref name="threshold"/>, per model: its arms do not receive the traffic their weights promise.
+    /// </summary>
+    /// <param name="threshold">The p-value below which it alerts, in (0, 0.5); by default 0.001.</param>
+    /// <param name="severity">The severity.</param>
+    /// <param name="name">The rule name; by default <c>sample-ratio-mismatch</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AlertingBuilder OnSampleRatioMismatch(double threshold = 0.001, AlertSeverity severity = AlertSeverity.Warning, string? name = null)
+    {
+        if (!(threshold > 0 && threshold < 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The p-value threshold must be in (0, 0.5).");
+        }
+
+        CheckDefined(severity, nameof(severity));
+        return Add(new AlertRule
+        {
+            Name = name ?? "sample-ratio-mismatch",
+            Kind = AlertRuleKind.SampleRatioMismatch,
+            Severity = severity,
+            Threshold = threshold,
+        });
+    }
+
     /// <summary>Sets how long a condition must hold before its alert fires (Prometheus' <c>for</c>), for every rule that does not set its own.</summary>
     /// <param name="duration">The duration; zero fires at once.</param>
     /// <returns>This builder.</returns>

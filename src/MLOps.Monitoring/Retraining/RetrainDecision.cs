@@ -11,4 +11,7 @@ public enum RetrainDecision
 
     /// <summary>Request an approval to promote it; a person approves or rejects it in the registry.</summary>
     RequireApproval,
+
+    /// <summary>Start a rollout of it against the champion (canary, blue-green or experiment on live traffic); the rollout analysis promotes or rolls it back.</summary>
+    StartRollout,
 }

@@ -17,4 +17,7 @@ public enum RetrainOutcome
 
     /// <summary>Loading data, training, evaluating or registering failed (or timed out); retried with backoff.</summary>
     Failed,
+
+    /// <summary>The candidate beat the champion and a rollout of it was started (see <see cref="RetrainRun.RolloutId"/>); the rollout analysis promotes or rolls it back.</summary>
+    RolloutStarted,
 }

@@ -327,6 +327,30 @@ public sealed class RetrainPolicyBuilder<TIn>
         return this;
     }
 
+    /// <summary>
+    /// Starts a rollout of a candidate that beats the champion by <paramref name="margin"/>, instead of promoting it: the
+    /// candidate meets live traffic (for example <c>r =&gt; r.Canary(10, 50)</c>) and the rollout analysis
+    /// (<c>AddRolloutAnalysis</c>) promotes it or rolls it back. A retrain while another rollout of the model is active
+    /// fails (the registry refuses a second rollout) and is retried like any failed attempt.
+    /// </summary>
+    /// <param name="configure">Chooses the strategy, steps and analysis settings.</param>
+    /// <param name="margin">How much better than the champion the candidate must be, zero or more.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="margin"/> is negative or not finite.</exception>
+    public RetrainPolicyBuilder<TIn> StartRolloutWhenBetter(Action<RetrainRolloutBuilder> configure, double margin = 0)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        SetMargin(margin);
+        var rollout = new RetrainRolloutBuilder();
+        configure(rollout);
+        Rollout = rollout;
+        ChampionAlias = rollout.AliasValue.Value;
+        Decision = RetrainDecision.StartRollout;
+        return this;
+    }
+
+    internal RetrainRolloutBuilder? Rollout { get; private set; }
+
     internal void Validate()
     {
         var errors = new List<string>();

@@ -28,4 +28,7 @@ public sealed record RetrainRun(
     /// or <see langword="null"/> when no <see cref="IExperimentTracker"/> is registered or the attempt failed before the run started.
     /// </summary>
     public string? RunId { get; init; }
+
+    /// <summary>Gets the id of the rollout started for the candidate (outcome <see cref="RetrainOutcome.RolloutStarted"/>), or <see langword="null"/>.</summary>
+    public string? RolloutId { get; init; }
 }

@@ -54,6 +54,8 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
                 AlertRuleKind.LatencyP95Above => InstrumentNeeds.PredictionLatency,
                 AlertRuleKind.RetrainFailed => InstrumentNeeds.RetrainFailures,
                 AlertRuleKind.ModelLoadFailed => InstrumentNeeds.LoadFailures,
+                AlertRuleKind.RolloutRolledBack => InstrumentNeeds.RolloutRollbacks,
+                AlertRuleKind.SampleRatioMismatch => InstrumentNeeds.SampleRatio,
                 _ => InstrumentNeeds.None,
             };
             if (rule.Window > maxWindow)
@@ -304,6 +306,23 @@ internal sealed class AlertEngine : IAlertManager, IDisposable
                     string trigger = labels.Get("mlops.retrain.trigger") is { } t ? $" (trigger {t})" : "";
                     result.Add(new Observation(labels, failures, failures > 0, Invariant(
                         $"Retraining of {Model(labels)}{trigger} failed {failures:0} time(s) in the last {Duration(rule.Window)}.")));
+                }
+
+                break;
+            case AlertRuleKind.RolloutRolledBack:
+                foreach ((SeriesLabels labels, double[] increase) in _reader.RollbackIncrease(rule.Window))
+                {
+                    double rollbacks = increase[0];
+                    result.Add(new Observation(labels, rollbacks, rollbacks > 0, Invariant(
+                        $"A rollout of {Model(labels)} was rolled back {rollbacks:0} time(s) in the last {Duration(rule.Window)}.")));
+                }
+
+                break;
+            case AlertRuleKind.SampleRatioMismatch:
+                foreach ((SeriesLabels labels, double value) in _reader.SampleRatioValues())
+                {
+                    result.Add(new Observation(labels, value, value < rule.Threshold, Invariant(
+                        $"The experiment of {Model(labels)} has a sample ratio mismatch: p = {value:0.######}, below {rule.Threshold:0.######}; its arms do not get the traffic their weights promise.")));
                 }
 
                 break;

@@ -51,6 +51,8 @@ internal sealed class AlertingMetrics
         AlertRuleKind.LatencyP95Above => "latency_p95_above",
         AlertRuleKind.RetrainFailed => "retrain_failed",
         AlertRuleKind.ModelLoadFailed => "model_load_failed",
+        AlertRuleKind.RolloutRolledBack => "rollout_rolled_back",
+        AlertRuleKind.SampleRatioMismatch => "sample_ratio_mismatch",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

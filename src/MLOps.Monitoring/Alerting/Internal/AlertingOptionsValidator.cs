@@ -61,6 +61,9 @@ internal sealed partial class AlertingOptionsValidator : IValidateOptions<Alerti
                 case AlertRuleKind.ErrorRateAbove when rule.Threshold is < 0 or >= 1:
                     result.AddError("the error-rate threshold must be at least 0 and below 1.", where);
                     break;
+                case AlertRuleKind.SampleRatioMismatch when !(rule.Threshold > 0 && rule.Threshold < 0.5):
+                    result.AddError("the sample-ratio p-value threshold must be above 0 and below 0.5.", where);
+                    break;
                 case AlertRuleKind.LatencyP95Above when !(rule.Threshold > 0):
                     result.AddError("the latency threshold (seconds) must be positive.", where);
                     break;

@@ -11,4 +11,6 @@ internal enum InstrumentNeeds
     RetrainFailures = 8,
     Drift = 16,
     Quality = 32,
+    RolloutRollbacks = 64,
+    SampleRatio = 128,
 }

@@ -24,6 +24,8 @@ internal sealed class InstrumentReader : IDisposable
     private readonly Dictionary<string, CounterSeries> _retrainFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GaugeValue> _drift = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GaugeValue> _quality = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CounterSeries> _rollbacks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GaugeValue> _sampleRatio = new(StringComparer.Ordinal);
     private readonly Dictionary<string, History> _histories = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _generation;
@@ -89,6 +91,11 @@ internal sealed class InstrumentReader : IDisposable
             {
                 Snapshot("r\n" + series.Labels.Key, series.Labels, [series.Total], now, maxWindow);
             }
+
+            foreach (CounterSeries series in _rollbacks.Values)
+            {
+                Snapshot("b\n" + series.Labels.Key, series.Labels, [series.Total], now, maxWindow);
+            }
         }
 
         return failure;
@@ -104,6 +111,11 @@ internal sealed class InstrumentReader : IDisposable
     public List<(SeriesLabels Labels, double Value)> DriftValues() => Current(_drift);
 
     public List<(SeriesLabels Labels, double Value)> QualityValues() => Current(_quality);
+
+    /// <summary>Per model: rollouts the analysis rolled back, over the window ending at the last <see cref="Collect"/>.</summary>
+    public List<(SeriesLabels Labels, double[] Increase)> RollbackIncrease(TimeSpan window) => Increase("b\n", window);
+
+    public List<(SeriesLabels Labels, double Value)> SampleRatioValues() => Current(_sampleRatio);
 
     public static double Total(double[] increase) => increase[TotalIndex];
 
@@ -125,6 +137,8 @@ internal sealed class InstrumentReader : IDisposable
             WatchedInstruments.PredictionDuration => InstrumentNeeds.PredictionCounts | InstrumentNeeds.PredictionLatency,
             WatchedInstruments.ModelLoads => InstrumentNeeds.LoadFailures,
             WatchedInstruments.RetrainRuns => InstrumentNeeds.RetrainFailures,
+            WatchedInstruments.RolloutDecisions => InstrumentNeeds.RolloutRollbacks,
+            WatchedInstruments.SampleRatioPValue => InstrumentNeeds.SampleRatio,
             WatchedInstruments.DriftDetected => InstrumentNeeds.Drift,
             WatchedInstruments.ModelQuality => InstrumentNeeds.Quality,
             _ => InstrumentNeeds.None,
@@ -164,6 +178,16 @@ internal sealed class InstrumentReader : IDisposable
                 break;
             case WatchedInstruments.ModelQuality:
                 SetGauge(_quality, instrument, SeriesLabels.From(tags), measurement);
+                break;
+            case WatchedInstruments.RolloutDecisions:
+                if (SeriesLabels.Find(tags, WatchedInstruments.RolloutDecisionTag) == WatchedInstruments.RolledBackDecision)
+                {
+                    Add(_rollbacks, SeriesLabels.From(tags, WatchedInstruments.RolloutDecisionTag), measurement);
+                }
+
+                break;
+            case WatchedInstruments.SampleRatioPValue:
+                SetGauge(_sampleRatio, instrument, SeriesLabels.From(tags), measurement);
                 break;
         }
     }

@@ -11,6 +11,8 @@ internal static class WatchedInstruments
     public const string DriftDetected = "mlops.drift.detected";
     public const string ModelQuality = "mlops.model.quality";
     public const string RetrainRuns = "mlops.retrain.runs";
+    public const string RolloutDecisions = "mlops.rollout.decisions";
+    public const string SampleRatioPValue = "mlops.experiment.sample_ratio_p_value";
 
     public const string ModelNameTag = "mlops.model.name";
     public const string ModelVersionTag = "mlops.model.version";
@@ -23,4 +25,6 @@ internal static class WatchedInstruments
     public const string MetricNameTag = "mlops.metric.name";
     public const string RetrainOutcomeTag = "mlops.retrain.outcome";
     public const string RetrainFailedOutcome = "failed";
+    public const string RolloutDecisionTag = "mlops.rollout.decision";
+    public const string RolledBackDecision = "rolled_back";
 }

@@ -77,6 +77,11 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
 
     public void OnPrediction(in PredictionContext<TIn, TOut> context)
     {
+        if (Rollouts.Internal.Variants.IsShadow(context.Prediction.Variant))
+        {
+            return;   // a mirrored prediction is not served traffic
+        }
+
         int version = context.Prediction.ModelVersion.Number;
         DriftWindow<TIn>? window = _window;
         if (window is not null && (!_perVersion || window.Version == version))

@@ -128,6 +128,15 @@ internal sealed class FeedbackSink : IFeedbackSink
         }
 
         tracker.Join(version, variant, stored.Value, stored.Score, stored.Label, stored.Segment, actualNumber, actualLabel);
+        if (tracker.ShadowStore is { } shadows
+            && shadows.TryGet(id, stored.UtcTicks, out StoredPrediction shadow) == StoreLookup.Live
+            && shadow.Refusal == PredictionRefusal.None
+            && shadows.TryMarkLabelled(id))
+        {
+            // Paired comparison: the shadow output of the same request is scored on the same label, in its own window.
+            tracker.Join(new ModelVersion(shadow.Version), shadow.Variant, shadow.Value, shadow.Score, shadow.Label, shadow.Segment, actualNumber, actualLabel, pairedShadow: true);
+        }
+
         return new FeedbackResult(FeedbackOutcome.Joined, model, version, variant);
     }
 

@@ -30,6 +30,7 @@ internal sealed class ModelQualityTracker
     private long _late;
     private long _duplicate;
     private long _invalid;
+    private PredictionStore? _shadowStore;
 
     public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger, QualityInstruments? instruments = null)
     {
@@ -208,9 +209,14 @@ internal sealed class ModelQualityTracker
     }
 
     /// <summary>Adds a labelled pair to the current window of the prediction's version and variant.</summary>
-    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel)
+    /// <remarks>A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.</remarks>
+    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel, bool pairedShadow = false)
     {
-        Interlocked.Increment(ref _joined);
+        if (!pairedShadow)
+        {
+            Interlocked.Increment(ref _joined);
+        }
+
         List<QualityWindow>? closed = null;
         DateTimeOffset now = _timeProvider.GetUtcNow();
         lock (_gate)
@@ -236,9 +242,69 @@ internal sealed class ModelQualityTracker
             {
                 (closed ??= []).Add(CloseLocked(window, now));
             }
+
+            if (!usable)
+            {
+                predictedLabel = null;   // not scored below either
+                predicted = double.NaN;
+            }
         }
 
         Raise(closed);
+        if (_events.HasScoredSubscribers && Measure(predicted, predictedLabel, actual, actualLabel) is { } measure)
+        {
+            _events.RaiseScored(new ScoredPrediction(ModelName, version.Number, variant, measure));
+        }
+    }
+
+    /// <summary>
+    /// The per-prediction measure of a usable pair: the absolute error of a regression, 1 or 0 for a correct or wrong
+    /// classification; <see langword="null"/> when the pair was not usable.
+    /// </summary>
+    private double? Measure(double predicted, string? predictedLabel, double actual, string? actualLabel) => Settings.Task switch
+    {
+        QualityTask.Regression => double.IsFinite(predicted) ? Math.Abs(predicted - actual) : null,
+        QualityTask.BinaryClassification => double.IsFinite(predicted) ? (predicted >= 0.5) == (actual >= 0.5) ? 1 : 0 : null,
+        _ => predictedLabel is null ? null : string.Equals(predictedLabel, actualLabel, StringComparison.Ordinal) ? 1 : 0,
+    };
+
+    /// <summary>
+    /// The store of shadow predictions (same ids as the served ones, kept apart so that a shadow never replaces the served
+    /// prediction it mirrors), created on the first shadow prediction.
+    /// </summary>
+    public PredictionStore? ShadowStore => Volatile.Read(ref _shadowStore);
+
+    /// <summary>
+    /// Keeps a shadow prediction beside the served one and, when the served one is still stored, publishes how they
+    /// compare (agreement of labels, or absolute difference of values).
+    /// </summary>
+    public void AddShadow(in StoredPrediction shadow)
+    {
+        PredictionStore store = Volatile.Read(ref _shadowStore)
+            ?? Interlocked.CompareExchange(ref _shadowStore, new PredictionStore(Store.Capacity, Settings.FeedbackTimeToLive), null)
+            ?? _shadowStore!;
+        store.Add(shadow);
+        if (shadow.Refusal != PredictionRefusal.None
+            || Store.TryGet(shadow.Id, shadow.UtcTicks, out StoredPrediction served) == StoreLookup.NotFound
+            || served.Refusal != PredictionRefusal.None)
+        {
+            return;
+        }
+
+        bool regression = Settings.Task == QualityTask.Regression;
+        double difference = regression ? Math.Abs(shadow.Value - served.Value) : double.NaN;
+        bool agrees = Settings.Task switch
+        {
+            QualityTask.Regression => difference == 0,
+            QualityTask.BinaryClassification => shadow.Value == served.Value,
+            _ => string.Equals(shadow.Label, served.Label, StringComparison.Ordinal),
+        };
+        var comparison = new ShadowComparison(ModelName, served.Version, shadow.Version, regression, difference, agrees);
+        _instruments?.RecordShadow(comparison);
+        if (_events.HasShadowSubscribers)
+        {
+            _events.RaiseShadow(comparison);
+        }
     }
 
     /// <summary>Closes time windows whose interval is over (called by the background sweep and lazily on reads).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MLOps.Monitoring.Rollouts;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
@@ -18,6 +19,32 @@ internal sealed class QualityInstruments
             QualityTelemetry.SegmentOverflow, unit: "{prediction}", description: "Predictions whose segment value was stored as (other): too long, or beyond the distinct segments kept.");
         MetricSkipped = Meter.CreateCounter<long>(
             QualityTelemetry.MetricSkipped, unit: "{metric}", description: "Quality metrics of a closed window not published because undefined or not finite, by metric and reason.");
+        ShadowAgreement = Meter.CreateHistogram<double>(
+            RolloutTelemetry.ShadowAgreement, unit: "1", description: "Per shadow prediction, 1 when its label agrees with the served prediction of the same id, else 0.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5] });
+        ShadowAbsoluteDifference = Meter.CreateHistogram<double>(
+            RolloutTelemetry.ShadowAbsoluteDifference, unit: "1", description: "Per shadow prediction, the absolute difference between its value and the served prediction's.");
+    }
+
+    public Histogram<double> ShadowAgreement { get; }
+
+    public Histogram<double> ShadowAbsoluteDifference { get; }
+
+    public void RecordShadow(in ShadowComparison comparison)
+    {
+        Histogram<double> histogram = comparison.IsRegression ? ShadowAbsoluteDifference : ShadowAgreement;
+        if (!histogram.Enabled)
+        {
+            return;
+        }
+
+        var tags = new System.Diagnostics.TagList
+        {
+            { MLOpsTelemetry.Tags.ModelName, comparison.ModelName },
+            { MLOpsTelemetry.Tags.ModelVersion, comparison.ServedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { RolloutTelemetry.ShadowVersionTag, comparison.ShadowVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        histogram.Record(comparison.IsRegression ? comparison.AbsoluteDifference : comparison.Agrees ? 1 : 0, tags);
     }
 
     public Meter Meter { get; }

@@ -1,4 +1,5 @@
 using MLOps.Monitoring.Quality.Feedback;
+using MLOps.Monitoring.Rollouts.Internal;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
@@ -47,6 +48,13 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
             Label = _class?.Invoke(output),
         };
         _tracker.Admit(ref stored);
+        if (Variants.IsShadow(stored.Variant))
+        {
+            // A mirrored prediction: never served traffic, kept beside the served one for paired scoring.
+            _tracker.AddShadow(stored);
+            return;
+        }
+
         _tracker.Store.Add(stored);
         if (_log.Enabled)
         {

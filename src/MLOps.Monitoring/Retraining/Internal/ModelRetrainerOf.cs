@@ -36,6 +36,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     private readonly double _margin;
     private readonly ModelAlias _champion;
     private readonly ModelAlias _challenger;
+    private readonly RetrainRolloutBuilder? _rollout;
     private readonly double _holdOut;
     private readonly int _seed;
     private readonly TimeSpan _timeout;
@@ -74,6 +75,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         _margin = policy.Margin;
         _champion = ModelAlias.Parse(policy.ChampionAlias);
         _challenger = ModelAlias.Parse(policy.ChallengerAlias);
+        _rollout = policy.Rollout;
         _holdOut = policy.HoldOutFraction;
         _seed = policy.Seed;
         _timeout = policy.TrainingTimeoutValue;
@@ -186,6 +188,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             string reason = string.Create(CultureInfo.InvariantCulture,
                 $"retrain ({trigger.TagValue}: {trigger.Reason}): {_evaluator.Metric} {candidateValue:G6} vs champion {(championVersion is null ? "none" : championValue.ToString("G6", CultureInfo.InvariantCulture))} on {trained.TestRowCount} hold-out rows");
             RetrainOutcome outcome;
+            string? rolloutId = null;
             if (!better)
             {
                 outcome = RetrainOutcome.Rejected;
@@ -195,6 +198,14 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                 await _registry.PromoteAsync(new PromoteRequest(name, registered.Version, _challenger) { Reason = reason, Actor = Actor }, cancellationToken)
                     .ConfigureAwait(false);
                 outcome = RetrainOutcome.Challenger;
+            }
+            else if (_decision == RetrainDecision.StartRollout)
+            {
+                // Live traffic decides: the rollout analysis promotes the candidate or rolls it back.
+                Rollout rollout = await _registry.StartRolloutAsync(_rollout!.ToRequest(name, registered.Version, reason, Actor), cancellationToken)
+                    .ConfigureAwait(false);
+                rolloutId = rollout.Id;
+                outcome = RetrainOutcome.RolloutStarted;
             }
             else if (_decision == RetrainDecision.RequireApproval)
             {
@@ -213,6 +224,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
             return new RetrainRun(trigger, attempt, outcome, startedAt, _time.GetUtcNow(), candidateVersion, championVersion, candidateMetrics, championMetrics, null)
             {
                 RunId = runId,
+                RolloutId = rolloutId,
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

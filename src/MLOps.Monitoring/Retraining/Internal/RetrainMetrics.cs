@@ -59,6 +59,7 @@ internal sealed class RetrainMetrics
         RetrainOutcome.Challenger => "challenger",
         RetrainOutcome.ApprovalRequested => "approval_requested",
         RetrainOutcome.Rejected => "rejected",
+        RetrainOutcome.RolloutStarted => "rollout_started",
         _ => "failed",
     };
 }

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MLOps.Monitoring.Rollouts.Internal;
+
+/// <summary>
+/// The hosted analysis loop: every <see cref="RolloutAnalysisOptions.PollInterval"/> it runs a pass of the
+/// <see cref="RolloutAnalyzer"/> over the served models (each rollout is analysed when its own interval has passed). A
+/// failed pass is logged and the loop goes on.
+/// </summary>
+internal sealed class RolloutAnalysisService : BackgroundService
+{
+    private readonly RolloutAnalyzer _analyzer;
+    private readonly Func<IEnumerable<ModelName>> _models;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public RolloutAnalysisService(RolloutAnalyzer analyzer, Func<IEnumerable<ModelName>> models, TimeSpan pollInterval, TimeProvider time, ILogger logger)
+    {
+        _analyzer = analyzer;
+        _models = models;
+        _pollInterval = pollInterval;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the number of completed passes (tests poll it).</summary>
+    internal long Passes => Interlocked.Read(ref _passes);
+
+    private long _passes;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _analyzer.RunOnceAsync(_models(), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                RolloutLog.PassFailed(_logger, ex);
+            }
+
+            Interlocked.Increment(ref _passes);
+            try
+            {
+                await Task.Delay(_pollInterval, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
