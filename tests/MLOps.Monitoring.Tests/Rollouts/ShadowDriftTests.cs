@@ -25,7 +25,10 @@ public sealed class ShadowDriftTests
         foreach (HouseInput house in houses[1..101])
         {
             var shadow = new PredictionContext<HouseInput, HousePrediction>(
-                ModelName.Parse("house"), house, new Prediction<HousePrediction>(new HousePrediction(), PredictionId.NewId(), new ModelVersion(1), "shadow"));
+                ModelName.Parse("house"), house, new Prediction<HousePrediction>(new HousePrediction(), PredictionId.NewId(), new ModelVersion(1), "shadow"))
+            {
+                IsShadow = true,
+            };
             observer.OnPrediction(in shadow);
         }
 

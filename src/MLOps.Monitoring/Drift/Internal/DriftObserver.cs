@@ -77,7 +77,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
 
     public void OnPrediction(in PredictionContext<TIn, TOut> context)
     {
-        if (Rollouts.Internal.Variants.IsShadow(context.Prediction.Variant))
+        if (context.IsShadow)
         {
             return;   // a mirrored prediction is not served traffic
         }

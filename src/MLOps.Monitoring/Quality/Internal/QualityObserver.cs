@@ -48,7 +48,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
             Label = _class?.Invoke(output),
         };
         _tracker.Admit(ref stored);
-        if (Variants.IsShadow(stored.Variant))
+        if (context.IsShadow)
         {
             // A mirrored prediction: never served traffic, kept beside the served one for paired scoring.
             _tracker.AddShadow(stored);

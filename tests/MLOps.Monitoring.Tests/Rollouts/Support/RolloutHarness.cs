@@ -124,7 +124,10 @@ public sealed class RolloutHarness : IAsyncDisposable
     public PredictionId Observe(int version, string variant, double value, PredictionId? id = null)
     {
         var context = new PredictionContext<HouseInput, AnyOutput>(
-            Model, new HouseInput(), new Prediction<AnyOutput>(new AnyOutput { Value = value }, id ?? PredictionId.NewId(), new ModelVersion(version), variant));
+            Model, new HouseInput(), new Prediction<AnyOutput>(new AnyOutput { Value = value }, id ?? PredictionId.NewId(), new ModelVersion(version), variant))
+        {
+            IsShadow = variant == "shadow",   // as Core marks a mirrored prediction
+        };
         _observer.OnPrediction(in context);
         return context.Prediction.PredictionId;
     }
