@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MLOps.Monitoring.Rollouts;
 
 namespace MLOps.AspNetCore.Internal;
 
@@ -26,7 +28,7 @@ internal static class RolloutEndpoints
 
     public static void MapRead(RouteGroupBuilder group, IModelRegistry registry)
     {
-        group.MapGet("/models/{name}/rollout", async (string name, CancellationToken ct) =>
+        group.MapGet("/models/{name}/rollout", async (string name, HttpContext http, CancellationToken ct) =>
             {
                 if (!ModelName.TryParse(name, out var model))
                 {
@@ -35,7 +37,14 @@ internal static class RolloutEndpoints
 
                 if (await registry.GetActiveRolloutAsync(model, ct).ConfigureAwait(false) is { } active)
                 {
-                    return Results.Json(RolloutInfo.From(active), ModelEndpoint.OutputJson);
+                    RolloutInfo info = RolloutInfo.From(active);
+                    if (http.RequestServices.GetService<IRolloutMonitor>()?.GetStatus(model) is { } status
+                        && status.RolloutId == active.Id)
+                    {
+                        info = info with { Status = RolloutAnalysisInfo.From(status) };
+                    }
+
+                    return Results.Json(info, ModelEndpoint.OutputJson);
                 }
 
                 return await registry.GetModelAsync(model, ct).ConfigureAwait(false) is null
@@ -43,7 +52,7 @@ internal static class RolloutEndpoints
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No active rollout", detail: $"Model '{model}' has no active rollout.");
             })
             .WithName("MLOps.ActiveRollout")
-            .WithSummary("The model's active rollout: its arms, weights, state, analysis settings and decisions.")
+            .WithSummary("The model's active rollout: its arms, weights, state, analysis settings and decisions, with this replica's latest analysis (per-arm figures) when the app runs the rollout analysis.")
             .Produces<RolloutInfo>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -60,6 +60,12 @@ internal sealed record RolloutInfo
     /// <summary>Gets when it last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Gets this replica's latest analysis of the rollout (per-arm figures), or <see langword="null"/> when the app runs no
+    /// rollout analysis or it has not looked at this rollout yet.
+    /// </summary>
+    public RolloutAnalysisInfo? Status { get; init; }
+
     internal static RolloutInfo From(Rollout r) => new()
     {
         Id = r.Id,
