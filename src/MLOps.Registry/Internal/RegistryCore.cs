@@ -409,6 +409,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
         RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
         RegistryValidation.Metrics(request.Metrics, nameof(request));
         RegistryValidation.Params(request.Params, nameof(request));
+        RegistryValidation.FeatureImportance(request.FeatureImportance, nameof(request));
     }
 
     /// <summary>
@@ -446,6 +447,7 @@ internal sealed class RegistryCore(IRegistryStore store, string defaultActor, IL
             Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
             Metrics = metrics,
             Params = parameters,
+            FeatureImportance = RegistryValidation.FeatureImportance(request.FeatureImportance, nameof(request)) ?? current.FeatureImportance,
             UpdatedAt = now,
         };
     }

@@ -11,7 +11,7 @@ namespace MLOps.Registry.Tests.Conformance;
 /// supplies a fresh, empty registry per test (xunit creates one instance of the class per test), a second instance over
 /// the same store (another process or replica), and a way to damage a stored artifact.
 /// </summary>
-public abstract class RegistryConformanceTests : IAsyncLifetime
+public abstract partial class RegistryConformanceTests : IAsyncLifetime
 {
     private IModelRegistry? _registry;
 

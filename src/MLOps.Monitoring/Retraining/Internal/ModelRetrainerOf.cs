@@ -30,6 +30,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     private readonly ModelAlias _challenger;
     private readonly double _holdOut;
     private readonly int _seed;
+    private readonly int _featureImportance;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly Func<ModelName, ModelVersion, IReadOnlyList<TIn>, CancellationToken, Task>? _afterRegister;
@@ -65,6 +66,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         _challenger = ModelAlias.Parse(policy.ChallengerAlias);
         _holdOut = policy.HoldOutFraction;
         _seed = policy.Seed;
+        _featureImportance = policy.FeatureImportancePermutations;
         _timeout = policy.TrainingTimeoutValue;
         _time = time;
         _afterRegister = afterRegister;
@@ -145,6 +147,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                     ScoreColumn = _evaluator.ScoreColumn,
                     HoldOutFraction = _holdOut,
                     Seed = _seed,
+                    FeatureImportancePermutations = _featureImportance,
                     Fit = (train, ct) => TrainAsync(ml, all.Schema, new ModelTrainingContext(ml, train, trigger), ct),
                     RunStarted = id => runId = id,
                     BeforeRegister = CompareWithChampionAsync,
