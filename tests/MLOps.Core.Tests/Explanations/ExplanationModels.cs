@@ -48,10 +48,6 @@ public static class ExplanationModels
             .Append(ml.Transforms.NormalizeMinMax("Features"))
             .Append(ml.Regression.Trainers.Sdca(maximumNumberOfIterations: 100));
 
-    public static IEstimator<ITransformer> Tree(MLContext ml) =>
-        ml.Transforms.Concatenate("Features", nameof(SignalRow.Signal), nameof(SignalRow.Weak), nameof(SignalRow.Noise))
-            .Append(ml.Regression.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 20, minimumExampleCountPerLeaf: 5));
-
     public static ITransformer Train(Func<MLContext, IEstimator<ITransformer>> pipeline)
     {
         var ml = new MLContext(seed: 1);

@@ -15,7 +15,7 @@ public class PredictWithExplanationTests
     [InlineData("tree")]
     public async Task PredictWithExplanation_MLNetModel_SignalContributesMostAndPredictionIsTheDefaultOne(string kind)
     {
-        ITransformer model = ExplanationModels.Train(kind == "linear" ? ExplanationModels.Linear : ExplanationModels.Tree);
+        ITransformer model = ExplanationModels.Train(kind == "linear" ? ExplanationModels.Linear : Tree);
         await using var provider = Services.Build(b => b.AddModel<SignalRow, SignalScore>("signal", m => m.FromTransformer(model)));
         var client = provider.GetRequiredService<IModelClient<SignalRow, SignalScore>>();
 
@@ -66,6 +66,10 @@ public class PredictWithExplanationTests
         Assert.Throws<NotSupportedException>(() => new ForeignClient().PredictWithExplanation(Input));
         Assert.Throws<ArgumentNullException>(() => ((IModelClient<SignalRow, SignalScore>)null!).PredictWithExplanation(Input));
     }
+
+    private static IEstimator<ITransformer> Tree(MLContext ml) =>
+        ml.Transforms.Concatenate("Features", nameof(SignalRow.Signal), nameof(SignalRow.Weak), nameof(SignalRow.Noise))
+            .Append(ml.Regression.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 20, minimumExampleCountPerLeaf: 5));
 
     private sealed class ForeignClient : IModelClient<SignalRow, SignalScore>
     {
