@@ -67,9 +67,11 @@ public class PredictWithExplanationTests
         Assert.Throws<ArgumentNullException>(() => ((IModelClient<SignalRow, SignalScore>)null!).PredictWithExplanation(Input));
     }
 
+#pragma warning disable CA1859 // the theory picks one of two pipelines through the same signature
     private static IEstimator<ITransformer> Tree(MLContext ml) =>
         ml.Transforms.Concatenate("Features", nameof(SignalRow.Signal), nameof(SignalRow.Weak), nameof(SignalRow.Noise))
             .Append(ml.Regression.Trainers.FastTree(numberOfLeaves: 8, numberOfTrees: 20, minimumExampleCountPerLeaf: 5));
+#pragma warning restore CA1859
 
     private sealed class ForeignClient : IModelClient<SignalRow, SignalScore>
     {
