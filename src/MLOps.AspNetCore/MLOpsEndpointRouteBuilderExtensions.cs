@@ -101,6 +101,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
         if (registry is not null)
         {
             RegistryEndpoints.MapRead(group, registry);
+            VersionEndpoints.Map(group, registry);
         }
 
         if ((registry is not null || retrain is not null) && ManagementAccess(endpoints.ServiceProvider, options) is { } secure)

@@ -35,6 +35,13 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictAsync(HttpContext http, MLOpsEndpointOptions options)
     {
+        // The default path (no query string) reads nothing more: ?explain is only parsed when a query string is present.
+        bool explain = false;
+        if (http.Request.QueryString.HasValue && !TryReadExplain(http, out explain, out IResult? badQuery))
+        {
+            return badQuery;
+        }
+
         (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
@@ -53,6 +60,11 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             if (errors is not null)
             {
                 return Problems.Invalid(errors);
+            }
+
+            if (explain)
+            {
+                return PredictWithExplanation(http, input!);
             }
 
             Prediction<TOut> prediction;
@@ -155,6 +167,60 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             problem = Problems.BadRequest($"The input{(path.Length == 0 ? string.Empty : " at " + path)} cannot be read: {ex.Message}");
             return false;
         }
+    }
+
+    private IResult PredictWithExplanation(HttpContext http, TIn input)
+    {
+        ExplainedPrediction<TOut> explained;
+        try
+        {
+            explained = client.PredictWithExplanation(input);
+        }
+        catch (NotSupportedException ex)
+        {
+            return Problems.CannotExplain(http, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return PredictionProblem(http, ex);
+        }
+
+        Prediction<TOut> prediction = explained.Prediction;
+        string id = prediction.PredictionId.ToString();
+        http.Response.Headers["X-Prediction-Id"] = id;
+        http.Response.Headers["X-Model-Version"] = prediction.ModelVersion.ToString();
+        return Results.Json(
+            new ExplainedPredictionResponse<TOut>(id, prediction.ModelVersion.Number, prediction.Variant, prediction.Value, explained.Contributions), OutputJson);
+    }
+
+    /// <summary>Reads <c>?explain=</c>: absent, <c>true</c> or <c>false</c> (any case), given at most once; anything else is a 400.</summary>
+    private static bool TryReadExplain(HttpContext http, out bool explain, [NotNullWhen(false)] out IResult? problem)
+    {
+        explain = false;
+        problem = null;
+        Microsoft.Extensions.Primitives.StringValues values;
+        try
+        {
+            values = http.Request.Query["explain"];
+        }
+        catch (InvalidOperationException)
+        {
+            problem = Problems.BadRequest("The query string cannot be read.");
+            return false;
+        }
+
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count > 1 || !bool.TryParse(values[0], out explain))
+        {
+            problem = Problems.Invalid(new Dictionary<string, string[]> { ["explain"] = ["explain must be given once, as true or false."] });
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

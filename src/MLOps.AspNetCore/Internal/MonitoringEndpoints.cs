@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Feedback;
@@ -171,9 +172,9 @@ internal static class MonitoringEndpoints
             .Produces<MLOps.Monitoring.Drift.DriftReport[]>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/models/{name}/drift/report.html", (string name) =>
+        group.MapGet("/models/{name}/drift/report.html", async (string name, HttpContext http, CancellationToken ct) =>
                 ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
-                    ? HtmlReport(report.ToHtml(), model, "drift", report.CreatedAt)
+                    ? HtmlReport(report.ToHtml(await ImportanceAsync(http.RequestServices, report, ct).ConfigureAwait(false)), model, "drift", report.CreatedAt)
                     : NoDriftReport(name))
             .WithName("MLOps.DriftReportHtml")
             .WithSummary("The latest drift report of a model as a self-contained HTML report to download (charts of each feature's distributions; no script, nothing loaded from elsewhere).")
@@ -182,6 +183,27 @@ internal static class MonitoringEndpoints
     }
 
     private const string HtmlContentType = "text/html; charset=utf-8";
+
+    /// <summary>
+    /// The feature importance of the report's version when a registry is registered and has it; otherwise (no registry,
+    /// no version, a registry that fails) none, and the report renders without that section.
+    /// </summary>
+    private static async Task<IReadOnlyList<FeatureImportance>?> ImportanceAsync(IServiceProvider services, MLOps.Monitoring.Drift.DriftReport report, CancellationToken ct)
+    {
+        if (report is not { ModelName: { } model, ModelVersion: { } version and > 0 } || services.GetService<IModelRegistry>() is not { } registry)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await registry.GetVersionAsync(model, new ModelVersion(version), ct).ConfigureAwait(false))?.FeatureImportance;
+        }
+        catch (ModelRegistryException)
+        {
+            return null;
+        }
+    }
 
     private static IResult NoDriftReport(string name) =>
         Problems.NotMonitored("No drift report", name, "has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed).");

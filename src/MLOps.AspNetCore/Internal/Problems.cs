@@ -74,6 +74,14 @@ internal static class Problems
             detail: "The model failed to make a prediction; the error was logged.",
             extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
 
+    /// <summary>422: the served version cannot explain its predictions (<c>?explain=true</c> on a model without feature contributions).</summary>
+    public static IResult CannotExplain(HttpContext http, string detail) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The model cannot explain its predictions",
+            detail: detail,
+            extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
+
     /// <summary>A client's value echoed in a message, cut to 64 characters (with an ellipsis) so a 10 MB value is not echoed back.</summary>
     public static string Shorten(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 

@@ -249,7 +249,7 @@ internal static class RegistryEndpoints
         }
     }
 
-    private static Dictionary<int, List<string>> CurrentAliases(IReadOnlyList<AliasHistoryEntry> history)
+    internal static Dictionary<int, List<string>> CurrentAliases(IReadOnlyList<AliasHistoryEntry> history)
     {
         var current = new Dictionary<string, ModelVersion?>(StringComparer.Ordinal);
         foreach (var entry in history.OrderBy(h => h.Revision))

@@ -1,6 +1,6 @@
 namespace MLOps.AspNetCore.Internal;
 
-/// <summary>One registered version, as <c>GET /models/{name}/versions</c> returns it.</summary>
+/// <summary>One registered version, as <c>GET /models/{name}/versions</c> and <c>GET /models/{name}/versions/{version}</c> return it.</summary>
 /// <param name="Version">The version number.</param>
 /// <param name="Status">pending, ready or failed.</param>
 /// <param name="Aliases">The aliases that point at this version now.</param>
@@ -11,6 +11,7 @@ namespace MLOps.AspNetCore.Internal;
 /// <param name="Sha256">The SHA-256 of the primary artifact.</param>
 /// <param name="CreatedAt">When it was registered.</param>
 /// <param name="CreatedBy">Who registered it.</param>
+/// <param name="FeatureImportance">Its permutation feature importance, most important first (empty when none was computed).</param>
 internal sealed record VersionInfo(
     int Version,
     string Status,
@@ -21,7 +22,8 @@ internal sealed record VersionInfo(
     LineageInfo? Lineage,
     string? Sha256,
     DateTimeOffset CreatedAt,
-    string CreatedBy)
+    string CreatedBy,
+    IReadOnlyList<FeatureImportance> FeatureImportance)
 {
     internal static VersionInfo From(RegisteredModelVersion v, Dictionary<int, List<string>> aliases) => new(
         v.Version.Number,
@@ -33,5 +35,6 @@ internal sealed record VersionInfo(
         v.Lineage is { } l ? new LineageInfo(l.RunId, l.DatasetName, l.DatasetDigest, l.DatasetRowCount, l.ParentVersion?.Number, l.CodeVersion, l.Trigger, l.Reason) : null,
         v.PrimaryArtifact?.Sha256,
         v.CreatedAt,
-        v.CreatedBy);
+        v.CreatedBy,
+        v.FeatureImportance);
 }

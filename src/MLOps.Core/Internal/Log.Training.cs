@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MLOps.Internal;
 
-/// <summary>Events of the shared training pipeline (<see cref="TrainingPipeline"/>, category <c>MLOps.Training</c>); the ids 520–525 are the training range.</summary>
+/// <summary>Events of the shared training pipeline (<see cref="TrainingPipeline"/>, category <c>MLOps.Training</c>); the ids 520–527 are the training range.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 520, EventName = "TrainingStarted", Level = LogLevel.Information,
@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 525, EventName = "TrainingRunNotFinalized", Level = LogLevel.Error,
         Message = "Could not record run {RunId} as {Status}; it may still show as Running.")]
     public static partial void TrainingRunNotFinalized(ILogger logger, Exception exception, string runId, RunStatus status);
+
+    [LoggerMessage(EventId = 527, EventName = "TrainingFeatureImportanceFailed", Level = LogLevel.Warning,
+        Message = "Permutation feature importance of run {RunId} could not be computed; the version is registered without it.")]
+    public static partial void TrainingFeatureImportanceFailed(ILogger logger, Exception exception, string runId);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using MLOps.Internal.Rollouts;
 
@@ -22,6 +23,9 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
     private readonly string _activityName;
     private readonly Func<TIn, string?>? _assignmentKey;
     private readonly MirrorQueue<TIn, TOut> _mirror;
+
+    // Built on the first request to explain, per served version (the handle), and dropped with it.
+    private readonly ConditionalWeakTable<ModelHandle<TIn, TOut>, ContributionExplainer<TIn>> _explainers = [];
 
     public ModelClient(
         ModelRuntime<TIn, TOut> runtime,
@@ -61,6 +65,28 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         try
         {
             return PredictCore(handle, engine, input);
+        }
+        finally
+        {
+            handle.Return(engine);
+        }
+    }
+
+    /// <summary>Predicts like <see cref="Predict"/> and explains the prediction; refuses before predicting when the version cannot explain.</summary>
+    public ExplainedPrediction<TOut> PredictWithExplanation(TIn input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ModelPredictor<TIn, TOut> engine = _runtime.Rent(out ModelHandle<TIn, TOut> handle);
+        try
+        {
+            ContributionExplainer<TIn> explainer = _explainers.GetValue(handle, static h => ContributionExplainer<TIn>.Create(h.Model.Model));
+            if (explainer.NotSupportedReason is { } why)
+            {
+                throw new NotSupportedException($"Version {handle.Version} of model '{_runtime.Name}' cannot explain its predictions. {why}");
+            }
+
+            Prediction<TOut> prediction = PredictCore(handle, engine, input);
+            return new ExplainedPrediction<TOut>(prediction, explainer.Explain(input));
         }
         finally
         {

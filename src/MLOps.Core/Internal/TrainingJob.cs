@@ -26,6 +26,12 @@ internal sealed class TrainingJob
 
     public required int Seed { get; init; }
 
+    /// <summary>
+    /// Gets how many permutations per feature ML.NET's permutation feature importance runs on the hold-out before
+    /// registration (seeded by the job's context), or 0 (the default) to skip it.
+    /// </summary>
+    public int FeatureImportancePermutations { get; init; }
+
     /// <summary>Fits a model on the training split; runs on the thread pool, may throw (the job then fails).</summary>
     public required Func<IDataView, CancellationToken, Task<ITransformer>> Fit { get; init; }
 

@@ -14,7 +14,7 @@ namespace MLOps.Internal;
 /// <para>Order: start the run (experiment = model name unless set; tags: the job's, <c>mlops.model.name</c>,
 /// <c>mlops.trigger</c>) → log the dataset input (context <c>training</c>, digest <see cref="DatasetDigest"/>) → split →
 /// log the parameters → fit → evaluate (<see cref="TrainingEvaluation"/>; non-finite metrics dropped, event 523) → log
-/// the metrics (step 0) → <see cref="TrainingJob.BeforeRegister"/> (its tags go to the run too) → store
+/// the metrics (step 0) → permutation feature importance on the hold-out when <see cref="TrainingJob.FeatureImportancePermutations"/> asks (a failure is logged, event 527, and the version registers without it) → <see cref="TrainingJob.BeforeRegister"/> (its tags go to the run too) → store
 /// <c>model.zip</c> (or the job's <see cref="TrainingJob.Artifact"/>) in the run → register the version (metrics, parameters, tags, signature, lineage with the run id) →
 /// tag the run <c>mlops.registered_version</c> → end it <see cref="RunStatus.Finished"/>.</para>
 /// <para>Without a tracker every tracking step is skipped and the lineage's <see cref="ModelLineage.RunId"/> is
@@ -104,6 +104,23 @@ internal static class TrainingPipeline
                 await tracker.LogMetricsAsync(runId!, metrics, step: 0, cancellationToken).ConfigureAwait(false);
             }
 
+            IReadOnlyList<FeatureImportance>? importance = null;
+            if (job.FeatureImportancePermutations > 0)
+            {
+                try
+                {
+                    importance = await Task.Run(
+                        () => MLNetFeatureImportance.Compute(ml, job.Task, model, split.TestSet, job.LabelColumn, job.FeatureImportancePermutations),
+                        cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // importance is an extra: a model it cannot explain (no linear or tree predictor at the end) still registers
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    Log.TrainingFeatureImportanceFailed(logger, ex, runId ?? Untracked);
+                }
+            }
+
             TrainingAdditions? additions = job.BeforeRegister is null
                 ? null
                 : await job.BeforeRegister(new TrainingCandidate(ml, model, split.TestSet, metrics, runId), cancellationToken).ConfigureAwait(false);
@@ -163,6 +180,7 @@ internal static class TrainingPipeline
                     Params = parameters,
                     Tags = versionTags,
                     Signature = artifact?.Signature ?? ModelSignature.FromSchema(job.Data.Schema, model.GetOutputSchema(job.Data.Schema)),
+                    FeatureImportance = importance,
                     Lineage = new ModelLineage
                     {
                         RunId = runId,

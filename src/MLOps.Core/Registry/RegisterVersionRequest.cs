@@ -37,6 +37,9 @@ public sealed record RegisterVersionRequest(ModelName Name, IReadOnlyList<ModelA
     /// <summary>Gets the lineage, or <see langword="null"/>.</summary>
     public ModelLineage? Lineage { get; init; }
 
+    /// <summary>Gets the permutation feature importance to store with the version, or <see langword="null"/>.</summary>
+    public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
+
     /// <summary>Gets a reference profile to store with the version, or <see langword="null"/>.</summary>
     public ReferenceProfileBlob? ReferenceProfile { get; init; }
 

@@ -45,6 +45,12 @@ public sealed record RegisteredModelVersion
     /// <summary>Gets the media type of <see cref="ReferenceProfile"/>, or <see langword="null"/>.</summary>
     public string? ReferenceProfileContentType { get; init; }
 
+    /// <summary>
+    /// Gets the permutation feature importance measured on the version's evaluation data, most important first, or an
+    /// empty list when none was computed (see <see cref="FeatureImportanceComparison"/> to compare two versions).
+    /// </summary>
+    public IReadOnlyList<FeatureImportance> FeatureImportance { get; init; } = [];
+
     /// <summary>Gets when the version was registered.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

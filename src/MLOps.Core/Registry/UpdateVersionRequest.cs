@@ -1,6 +1,6 @@
 namespace MLOps;
 
-/// <summary>Changes a version's description, tags, metrics or parameters.</summary>
+/// <summary>Changes a version's description, tags, metrics, parameters or feature importance.</summary>
 /// <param name="Name">The model name.</param>
 /// <param name="Version">The version.</param>
 public sealed record UpdateVersionRequest(ModelName Name, ModelVersion Version)
@@ -22,6 +22,12 @@ public sealed record UpdateVersionRequest(ModelName Name, ModelVersion Version)
     /// <see cref="ModelRegistryException"/> with <see cref="RegistryErrorCode.ParamAlreadyLogged"/> and changes nothing.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Params { get; init; }
+
+    /// <summary>
+    /// Gets the permutation feature importance that replaces the version's (an empty list removes it), or
+    /// <see langword="null"/> to keep it. Compute it with <see cref="PermutationFeatureImportance"/>.
+    /// </summary>
+    public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
 
     /// <summary>Gets who makes the change; <see langword="null"/> uses the configured default actor.</summary>
     public string? Actor { get; init; }

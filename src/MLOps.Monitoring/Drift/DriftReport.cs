@@ -73,7 +73,16 @@ public sealed record DriftReport
     /// <returns>The HTML document.</returns>
     public string ToHtml() => DriftReportHtml.Render(this);
 
-    /// <summary>Writes <see cref="ToHtml"/> to a file (UTF-8, replacing it).</summary>
+    /// <summary>
+    /// Renders the report like <see cref="ToHtml()"/>, with a section on the served version's permutation feature
+    /// importance (a bar per feature with its standard deviation, and whether each drifted in this window) when
+    /// <paramref name="featureImportance"/> is not empty: a drifted feature the model leans on stands out.
+    /// </summary>
+    /// <param name="featureImportance">The version's importance (<see cref="RegisteredModelVersion.FeatureImportance"/>), or <see langword="null"/>.</param>
+    /// <returns>The HTML document.</returns>
+    public string ToHtml(IReadOnlyList<FeatureImportance>? featureImportance) => DriftReportHtml.Render(this, featureImportance);
+
+    /// <summary>Writes <see cref="ToHtml()"/> to a file (UTF-8, replacing it).</summary>
     /// <param name="path">The file path.</param>
     /// <param name="cancellationToken">A token that cancels the write.</param>
     /// <returns>A task that completes when the file is written.</returns>

@@ -164,6 +164,22 @@ internal static partial class RegistryFileCheck
             Columns(signature.Outputs, path, "signature.outputs");
         }
 
+        if (version.FeatureImportance is null)
+        {
+            // A version written before feature importance existed has no such member: the default (empty) stays. An
+            // explicit null is damage.
+            throw Corrupt(path, "'featureImportance' is null");
+        }
+
+        for (int i = 0; i < version.FeatureImportance.Count; i++)
+        {
+            FeatureImportance? item = version.FeatureImportance[i];
+            if (item is null || item.Feature is null || item.Metric is null || !double.IsFinite(item.Mean) || !double.IsFinite(item.StdDev))
+            {
+                throw Corrupt(path, $"'featureImportance[{i}]' is incomplete or not finite");
+            }
+        }
+
         return version;
     }
 

@@ -434,6 +434,7 @@ internal sealed partial class RegistryCore(IRegistryStore store, string defaultA
         RegistryValidation.TagKeys(request.RemoveTags, nameof(request));
         RegistryValidation.Metrics(request.Metrics, nameof(request));
         RegistryValidation.Params(request.Params, nameof(request));
+        RegistryValidation.FeatureImportance(request.FeatureImportance, nameof(request));
     }
 
     /// <summary>
@@ -471,6 +472,7 @@ internal sealed partial class RegistryCore(IRegistryStore store, string defaultA
             Tags = ApplyTags(current.Tags, request.SetTags, request.RemoveTags),
             Metrics = metrics,
             Params = parameters,
+            FeatureImportance = RegistryValidation.FeatureImportance(request.FeatureImportance, nameof(request)) ?? current.FeatureImportance,
             UpdatedAt = now,
         };
     }

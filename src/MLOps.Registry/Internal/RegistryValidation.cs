@@ -105,6 +105,50 @@ internal static class RegistryValidation
         }
     }
 
+    /// <summary>The most features an importance list may have.</summary>
+    public const int MaxFeatureImportances = 10_000;
+
+    /// <summary>
+    /// Checks a feature importance list (features named once, printable names, finite values, a non-negative standard
+    /// deviation) and returns it ordered most important first, or <see langword="null"/> for <see langword="null"/>.
+    /// </summary>
+    public static FeatureImportance[]? FeatureImportance(IReadOnlyList<FeatureImportance>? importances, string paramName)
+    {
+        if (importances is null)
+        {
+            return null;
+        }
+
+        if (importances.Count > MaxFeatureImportances)
+        {
+            throw new ArgumentException($"At most {MaxFeatureImportances} feature importances are allowed (got {importances.Count}).", paramName);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FeatureImportance? item in importances)
+        {
+            if (item is null)
+            {
+                throw new ArgumentException("Feature importances must not be null.", paramName);
+            }
+
+            Key(item.Feature, "feature", paramName);
+            Key(item.Metric, "metric", paramName);
+            if (!seen.Add(item.Feature))
+            {
+                throw new ArgumentException($"The feature '{item.Feature}' appears twice in the feature importance.", paramName);
+            }
+
+            if (!double.IsFinite(item.Mean) || !double.IsFinite(item.StdDev) || item.StdDev < 0)
+            {
+                throw new ArgumentException(
+                    $"The importance of feature '{item.Feature}' must have a finite mean and a finite, non-negative standard deviation.", paramName);
+            }
+        }
+
+        return [.. importances.OrderByDescending(i => i.Mean).ThenBy(i => i.Feature, StringComparer.Ordinal)];
+    }
+
     public static void Profile(ReferenceProfileBlob? profile, string paramName)
     {
         if (profile is not null && (string.IsNullOrWhiteSpace(profile.ContentType) || profile.ContentType.Length > 255))
@@ -218,6 +262,7 @@ internal static class RegistryValidation
         Params(request.Params, paramName);
         Tags(request.Tags, paramName);
         Profile(request.ReferenceProfile, paramName);
+        FeatureImportance(request.FeatureImportance, paramName);
         Text(request.Lineage?.Reason, paramName);
         return primary;
     }

@@ -46,6 +46,7 @@ internal sealed class VersionDraft(RegisterVersionRequest request, string primar
             Tags = Copy(request.Tags),
             Signature = request.Signature,
             Lineage = request.Lineage,
+            FeatureImportance = RegistryValidation.FeatureImportance(request.FeatureImportance, nameof(request)) ?? [],
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = actor,

@@ -90,13 +90,14 @@ public sealed partial class PostgresModelRegistry
             using (NpgsqlCommand update = m.Command(
                 """
                 UPDATE __schema__.model_versions SET description = $3, tags = $4, metrics = $5, params = $6, profile_key = $7, profile_sha256 = $8,
-                  profile_length = $9, profile_content_type = $10, updated_at = $11
+                  profile_length = $9, profile_content_type = $10, updated_at = $11, feature_importance = $12
                 WHERE model_name = $1 AND version = $2
                 """)
                 .With(name.Value).With(version.Version.Number).WithText(version.Description).WithJson(PostgresJson.Dictionary(version.Tags))
                 .WithJson(PostgresJson.Dictionary(version.Metrics)).WithJson(PostgresJson.Dictionary(version.Params))
                 .WithText(version.ReferenceProfile?.Path).WithText(version.ReferenceProfile?.Sha256).WithNullable(version.ReferenceProfile?.Length, NpgsqlDbType.Bigint)
-                .WithText(version.ReferenceProfileContentType).With(version.UpdatedAt))
+                .WithText(version.ReferenceProfileContentType).With(version.UpdatedAt)
+                .WithJson(PostgresJson.FeatureImportance(version.FeatureImportance)))
             {
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -80,15 +80,16 @@ public sealed partial class PostgresModelRegistry
                     using (NpgsqlCommand insert = m.Command(
                         """
                         INSERT INTO __schema__.model_versions (model_name, version, status, description, artifacts, primary_artifact_path, metrics, params, tags,
-                          signature, lineage, profile_key, profile_sha256, profile_length, profile_content_type, created_at, updated_at, created_by)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+                          signature, lineage, profile_key, profile_sha256, profile_length, profile_content_type, created_at, updated_at, created_by, feature_importance)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)
                         """)
                         .With(row.Name.Value).With(number).With((short)row.Status).WithText(row.Description)
                         .WithJson(PostgresJson.Serialize(stored)).With(row.PrimaryArtifactPath)
                         .WithJson(PostgresJson.Dictionary(row.Metrics)).WithJson(PostgresJson.Dictionary(row.Params)).WithJson(PostgresJson.Dictionary(row.Tags))
                         .WithJson(PostgresJson.Signature(row.Signature)).WithJson(PostgresJson.Lineage(row.Lineage))
                         .WithText(row.ReferenceProfile?.Path).WithText(row.ReferenceProfile?.Sha256).WithNullable(row.ReferenceProfile?.Length, NpgsqlDbType.Bigint)
-                        .WithText(row.ReferenceProfileContentType).With(row.CreatedAt).With(row.CreatedBy))
+                        .WithText(row.ReferenceProfileContentType).With(row.CreatedAt).With(row.CreatedBy)
+                        .WithJson(PostgresJson.FeatureImportance(row.FeatureImportance)))
                     {
                         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -279,6 +280,7 @@ public sealed partial class PostgresModelRegistry
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(16),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(17),
         CreatedBy = reader.GetString(18),
+        FeatureImportance = PostgresJson.FeatureImportance(reader.IsDBNull(19) ? null : reader.GetString(19)),
     };
 
     private static void RequireVersion(ModelVersion version, string paramName) => RegistryValidation.Version(version, paramName);

@@ -35,7 +35,7 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     private const string VersionColumns =
         "v.model_name, v.version, v.status, v.status_message, v.description, v.artifacts::text, v.primary_artifact_path, v.metrics::text, " +
         "v.params::text, v.tags::text, v.signature::text, v.lineage::text, v.profile_key, v.profile_sha256, v.profile_length, " +
-        "v.profile_content_type, v.created_at, v.updated_at, v.created_by";
+        "v.profile_content_type, v.created_at, v.updated_at, v.created_by, v.feature_importance::text";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;

@@ -76,6 +76,15 @@ public sealed record ModelTrainingRequest(ModelName ModelName, IEstimator<ITrans
     /// <summary>Gets the gates the promotion must pass, or <see langword="null"/>.</summary>
     public IReadOnlyList<PromotionGate>? PromotionGates { get; init; }
 
+    /// <summary>
+    /// Gets how many times ML.NET's permutation feature importance shuffles each feature of the hold-out before the
+    /// version is registered (seeded by <see cref="Seed"/>; stored as <see cref="RegisteredModelVersion.FeatureImportance"/>),
+    /// or 0 to skip it. From 0 to <see cref="FeatureImportanceOptions.MaxPermutationCount"/>. A model ML.NET cannot
+    /// explain registers without importances (logged, event 527).
+    /// </summary>
+    /// <value>The default value is 0.</value>
+    public int FeatureImportancePermutationCount { get; init; }
+
     /// <summary>Gets who registers and promotes; <see langword="null"/> uses the registry's default actor.</summary>
     public string? Actor { get; init; }
 }

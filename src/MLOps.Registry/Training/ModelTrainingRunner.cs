@@ -114,6 +114,12 @@ public sealed class ModelTrainingRunner
             throw new ArgumentException($"A trigger of 1 to {RegistryValidation.MaxKeyLength} characters is required.", nameof(request));
         }
 
+        if (request.FeatureImportancePermutationCount is < 0 or > FeatureImportanceOptions.MaxPermutationCount)
+        {
+            throw new ArgumentException(
+                $"FeatureImportancePermutationCount must be 0 to {FeatureImportanceOptions.MaxPermutationCount} (it is {request.FeatureImportancePermutationCount}).", nameof(request));
+        }
+
         RegistryValidation.Params(request.Params, nameof(request));
         RegistryValidation.Tags(request.Tags, nameof(request));
         RegistryValidation.Text(request.Reason, nameof(request));
@@ -146,6 +152,7 @@ public sealed class ModelTrainingRunner
                 LabelColumn = request.LabelColumnName,
                 HoldOutFraction = request.HoldOutFraction,
                 Seed = request.Seed,
+                FeatureImportancePermutations = request.FeatureImportancePermutationCount,
                 Fit = (train, _) => Task.FromResult(request.Pipeline.Fit(train) ?? throw new InvalidOperationException("The pipeline returned no model.")),
                 ExperimentName = request.ExperimentName,
                 RunName = request.RunName,

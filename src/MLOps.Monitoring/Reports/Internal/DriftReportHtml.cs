@@ -9,7 +9,10 @@ namespace MLOps.Monitoring.Reports.Internal;
 /// </summary>
 internal static class DriftReportHtml
 {
-    public static string Render(DriftReport report)
+    /// <summary>The most features the importance chart draws (the table lists them all).</summary>
+    private const int MaxChartedImportances = 40;
+
+    public static string Render(DriftReport report, IReadOnlyList<FeatureImportance>? importance = null)
     {
         var w = new HtmlWriter();
         string subject = report.ModelName is { } name ? name.Value : "batch comparison";
@@ -17,6 +20,11 @@ internal static class DriftReportHtml
         Header(w, report, subject);
         w.Open("main");
         Features(w, report);
+        if (importance is { Count: > 0 })
+        {
+            Importance(w, report, importance);
+        }
+
         Quality(w, report.DataQuality);
         Distributions(w, report);
         w.Close("main");
@@ -62,6 +70,46 @@ internal static class DriftReportHtml
         }
 
         w.Raw("</tr></tbody></table>").Close("header");
+    }
+
+    /// <summary>
+    /// The served version's permutation feature importance (from the registry, not a number of the report's JSON: its
+    /// cells name their place in the importance list, most important first, in <c>data-importance</c> instead of
+    /// <c>data-json</c>): a bar per feature, and a table that says which of them drifted in this window, so a drifted
+    /// feature the model leans on stands out.
+    /// </summary>
+    private static void Importance(HtmlWriter w, DriftReport report, IReadOnlyList<FeatureImportance> importance)
+    {
+        FeatureImportance[] ordered = [.. importance.OrderByDescending(i => i.Mean).ThenBy(i => i.Feature, StringComparer.Ordinal)];
+        string version = report.ModelVersion is { } v ? " of version " + v.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        w.Open("section", ("aria-labelledby", "importance")).Element("h2", "Feature importance", ("id", "importance"));
+        w.Element("p", $"Permutation feature importance{version}, measured on its evaluation data when it was registered: how much {ordered[0].Metric} drops when the feature is shuffled. It comes from the registry and is not part of the report's JSON.", ("class", "muted"));
+        FeatureImportance[] charted = ordered.Length <= MaxChartedImportances ? ordered : ordered[..MaxChartedImportances];
+        w.Open("figure");
+        SvgChart.Importance(
+            w,
+            "importance-chart",
+            charted.Length == ordered.Length ? "Feature importance (mean ± standard deviation)" : $"The {charted.Length} most important of {ordered.Length} features (mean ± standard deviation)",
+            [.. charted.Select(i => i.Feature)],
+            [.. charted.Select(i => i.Mean)],
+            [.. charted.Select(i => i.StdDev)]);
+        w.Open("div", ("class", "scroll")).Open("table").Element("caption", "Per feature, most important first: its mean importance and standard deviation, and whether it drifted in this window.")
+            .Raw("<thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">Metric</th><th scope=\"col\">Mean</th><th scope=\"col\">Std dev</th><th scope=\"col\">Drifted</th></tr></thead><tbody>");
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            FeatureImportance item = ordered[i];
+            FeatureDriftResult? drift = report.Find(item.Feature);
+            string pointer = "/" + i.ToString(CultureInfo.InvariantCulture);
+            w.Open("tr")
+                .Element("th", item.Feature, ("scope", "row"))
+                .Element("td", item.Metric)
+                .Element("td", ReportFormat.Number(item.Mean), ("class", "num"), ("data-importance", pointer + "/mean"))
+                .Element("td", ReportFormat.Number(item.StdDev), ("class", "num"), ("data-importance", pointer + "/stdDev"))
+                .Element("td", drift is null ? ReportFormat.NoValue : ReportFormat.Boolean(drift.Drifted), ("class", drift?.Drifted == true ? "drifted" : null))
+                .Close("tr");
+        }
+
+        w.Raw("</tbody></table>").Close("div").Close("figure").Close("section");
     }
 
     private static void Features(HtmlWriter w, DriftReport report)

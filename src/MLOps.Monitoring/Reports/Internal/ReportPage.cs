@@ -38,6 +38,7 @@ internal static class ReportPage
         svg .xlabel{text-anchor:end} svg .xlabel.flat{text-anchor:middle}
         svg .legend{font-size:11px;fill:var(--ink)}
         svg rect.ref{fill:var(--ref)} svg rect.cur{fill:var(--cur)}
+        svg .whisker{stroke:var(--ink);stroke-width:1.5} svg .zero{stroke:var(--ink);stroke-width:1}
         .line{fill:none;stroke-width:2}
         .s0{stroke:#3b6bb5;fill:#3b6bb5}.s1{stroke:#d9822b;fill:#d9822b}.s2{stroke:#2f8f5b;fill:#2f8f5b}.s3{stroke:#a23b72;fill:#a23b72}
         .s4{stroke:#6b5b95;fill:#6b5b95}.s5{stroke:#8c6d31;fill:#8c6d31}.s6{stroke:#17a2b8;fill:#17a2b8}.s7{stroke:#555;fill:#555}

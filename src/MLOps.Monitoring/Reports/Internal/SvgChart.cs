@@ -40,6 +40,46 @@ internal static class SvgChart
     }
 
     /// <summary>
+    /// One bar per feature from 0 to its mean importance (below the axis when negative), with a whisker of ± its
+    /// standard deviation.
+    /// </summary>
+    public static void Importance(HtmlWriter w, string id, string title, IReadOnlyList<string> labels, IReadOnlyList<double> means, IReadOnlyList<double> stdDevs)
+    {
+        int n = labels.Count;
+        double[] ends = [.. means.Select((m, i) => m + stdDevs[i]), .. means.Select((m, i) => m - stdDevs[i]), 0];
+        (double low, double high) = NiceRange(ends.Min(), ends.Max());
+        Begin(w, id, title);
+        Axis(w, low, high, percent: false);
+        double plotWidth = Width - Left - Right, plotHeight = Height - Top - Bottom;
+        double Y(double v) => Top + plotHeight - ((v - low) / (high - low) * plotHeight);
+        double group = plotWidth / Math.Max(1, n), bar = group * 0.6;
+        int every = n <= 24 ? 1 : (n + 11) / 12;
+        for (int i = 0; i < n; i++)
+        {
+            double x = Left + (i * group) + (group * 0.2);
+            double top = Y(Math.Max(0, means[i])), bottom = Y(Math.Min(0, means[i]));
+            string tip = string.Create(CultureInfo.InvariantCulture, $"{labels[i]}: {Math.Round(means[i], 6)} ± {Math.Round(stdDevs[i], 6)}");
+            w.Open("rect", ("class", "cur"), ("x", Coordinate(x)), ("y", Coordinate(top)), ("width", Coordinate(bar)), ("height", Coordinate(bottom - top)))
+                .Element("title", tip)
+                .Close("rect");
+            if (stdDevs[i] > 0)
+            {
+                double center = x + (bar / 2);
+                w.Open("line", ("class", "whisker"), ("x1", Coordinate(center)), ("x2", Coordinate(center)), ("y1", Coordinate(Y(means[i] - stdDevs[i]))), ("y2", Coordinate(Y(means[i] + stdDevs[i]))))
+                    .Close("line");
+            }
+
+            if (i % every == 0)
+            {
+                XLabel(w, x + (bar / 2), labels[i], rotate: n > 8);
+            }
+        }
+
+        w.Open("line", ("class", "zero"), ("x1", Coordinate(Left)), ("x2", Coordinate(Width - Right)), ("y1", Coordinate(Y(0))), ("y2", Coordinate(Y(0)))).Close("line");
+        w.Close("svg");
+    }
+
+    /// <summary>
     /// One line per series over the x positions; a <see langword="null"/> value leaves a gap, or with
     /// <paramref name="joinGaps"/> the line goes on to the series' next value (when the series share one time axis and
     /// each has values at its own positions only).

@@ -39,6 +39,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
     private readonly RetrainRolloutBuilder? _rollout;
     private readonly double _holdOut;
     private readonly int _seed;
+    private readonly int _featureImportance;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly Func<ModelName, ModelVersion, IReadOnlyList<TIn>, CancellationToken, Task>? _afterRegister;
@@ -78,6 +79,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
         _rollout = policy.Rollout;
         _holdOut = policy.HoldOutFraction;
         _seed = policy.Seed;
+        _featureImportance = policy.FeatureImportancePermutations;
         _timeout = policy.TrainingTimeoutValue;
         _time = time;
         _afterRegister = afterRegister;
@@ -152,6 +154,7 @@ internal sealed class ModelRetrainer<TIn, TOut> : ModelRetrainer
                     ScoreColumn = _evaluator.ScoreColumn,
                     HoldOutFraction = _holdOut,
                     Seed = _seed,
+                    FeatureImportancePermutations = _featureImportance,
                     Fit = _artifactTrainer is null
                         ? (train, ct) => TrainAsync(ml, all.Schema, new ModelTrainingContext(ml, train, trigger), ct)
                         : async (train, ct) =>

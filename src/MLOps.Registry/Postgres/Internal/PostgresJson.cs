@@ -53,6 +53,11 @@ internal static class PostgresJson
         };
     }
 
+    public static string FeatureImportance(IReadOnlyList<FeatureImportance> importances) => Serialize(importances);
+
+    public static IReadOnlyList<FeatureImportance> FeatureImportance(string? json) =>
+        json is null ? [] : Deserialize<List<FeatureImportance>>(json);
+
     public static string? Signature(ModelSignature? signature) => signature is null ? null : Serialize(signature);
 
     public static ModelSignature? Signature(string? json) => json is null ? null : Deserialize<ModelSignature>(json);
