@@ -2,13 +2,14 @@ using MLOps.Internal;
 
 namespace MLOps;
 
-/// <summary>Per-prediction explanations, on request: the default <see cref="IModelClient{TIn, TOut}.Predict"/> path never computes them.</summary>
+/// <summary>Per-prediction explanations, on request: the default <see cref="IModelClient{TIn, TOut}.Predict(TIn)"/> path never computes them.</summary>
 public static class ModelClientExplanationExtensions
 {
     /// <summary>
-    /// Predicts one output, like <see cref="IModelClient{TIn, TOut}.Predict"/> (it counts as a prediction: metrics,
+    /// Predicts one output, like <see cref="IModelClient{TIn, TOut}.Predict(TIn)"/> (it counts as a prediction: metrics,
     /// activity and observers), and computes the contribution of each feature to it. ML.NET models whose last step is a
     /// linear or tree-based predictor support this (ML.NET's feature contribution calculation); other models do not.
+    /// During a rollout the primary answers: an explanation is a diagnostic, not routed traffic.
     /// </summary>
     /// <typeparam name="TIn">The input type.</typeparam>
     /// <typeparam name="TOut">The output type.</typeparam>

@@ -72,7 +72,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         }
     }
 
-    /// <summary>Predicts like <see cref="Predict"/> and explains the prediction; refuses before predicting when the version cannot explain.</summary>
+    /// <summary>Predicts like <see cref="Predict(TIn)"/> and explains the prediction; refuses before predicting when the version cannot explain. During a rollout the primary answers (an explanation is a diagnostic, not routed traffic).</summary>
     public ExplainedPrediction<TOut> PredictWithExplanation(TIn input)
     {
         ArgumentNullException.ThrowIfNull(input);
