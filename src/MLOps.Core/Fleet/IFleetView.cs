@@ -13,5 +13,6 @@ public interface IFleetView
     /// <summary>Returns the replicas whose last heartbeat is recent enough to count them alive, ordered by start time.</summary>
     /// <param name="cancellationToken">A token that cancels the read.</param>
     /// <returns>The live replicas, this one included once its first heartbeat is written.</returns>
+    /// <exception cref="ModelRegistryException">The fleet's store could not be read (<see cref="RegistryErrorCode.Storage"/>).</exception>
     Task<IReadOnlyList<FleetReplica>> GetReplicasAsync(CancellationToken cancellationToken = default);
 }

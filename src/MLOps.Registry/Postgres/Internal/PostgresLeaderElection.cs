@@ -130,7 +130,8 @@ internal sealed class PostgresLeaderElection : BackgroundService, ILeaderElectio
 
         try
         {
-            using var timeout = new CancellationTokenSource(_keepAliveInterval + TimeSpan.FromSeconds(5), _time);
+            // A network timeout, on the real clock (as Npgsql's command timeouts are).
+            using var timeout = new CancellationTokenSource(_keepAliveInterval + TimeSpan.FromSeconds(5));
             await connection.ReleaseAsync(timeout.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Best effort: closing the connection ends the session, which releases the lock.
