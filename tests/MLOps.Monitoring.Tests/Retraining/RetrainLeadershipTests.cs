@@ -39,7 +39,8 @@ public sealed class RetrainLeadershipTests
     public async Task AddMLOps_OneProcess_IsAlwaysTheLeader()
     {
         var services = new ServiceCollection();
-        services.AddMLOps().AddMLOps();
+        services.AddMLOps();
+        services.AddMLOps();   // twice: still one registration
 
         await using ServiceProvider provider = services.BuildServiceProvider();
         ILeaderElection leadership = provider.GetRequiredService<ILeaderElection>();
