@@ -1,2 +1,0 @@
--- LOCAL PLACEHOLDER, not committed: stands in for another branch's migration 0004 so 0005 numbers without gaps.
-SELECT 1;
