@@ -20,7 +20,7 @@ public static class MLOpsEndpointRouteBuilderExtensions
     /// <c>POST models/{name}/predict/batch</c>, <c>GET models</c> and <c>GET models/{name}</c>. Client mistakes get
     /// RFC 7807 ProblemDetails (400 naming each bad field, 404, 413, 415), never a 500. When the services exist, also
     /// <c>POST predictions/{id}/feedback</c>, <c>GET models/{name}/quality</c>, <c>GET models/{name}/drift</c>,
-    /// <c>GET alerts</c>, the registry reads and (behind the <c>MLOps.Admin</c> policy) the management endpoints.
+    /// <c>GET alerts</c>, <c>GET fleet</c> (replicas sharing a PostgreSQL registry), the registry reads and (behind the <c>MLOps.Admin</c> policy) the management endpoints.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (the <c>WebApplication</c>).</param>
     /// <param name="prefix">The route prefix.</param>
@@ -94,6 +94,11 @@ public static class MLOpsEndpointRouteBuilderExtensions
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Alerting.IAlertManager>() is { } alerts)
         {
             MonitoringEndpoints.MapAlerts(group, alerts);
+        }
+
+        if (endpoints.ServiceProvider.GetService<IFleetView>() is { } fleet)
+        {
+            FleetEndpoints.Map(group, fleet);
         }
 
         IModelRegistry? registry = endpoints.ServiceProvider.GetService<IModelRegistry>();

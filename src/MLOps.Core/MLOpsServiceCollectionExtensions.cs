@@ -37,6 +37,8 @@ public static class MLOpsServiceCollectionExtensions
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.TryAddSingleton<MLOpsMetrics>();
+        // One process is its own fleet; a PostgreSQL registry replaces this with an advisory-lock election.
+        services.TryAddSingleton<ILeaderElection, SingleProcessLeaderElection>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MLOpsHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelFormat, MLNetModelFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelFormat, OnnxModelFormat>());

@@ -20,9 +20,11 @@ public sealed class RetrainOptions
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 
     /// <summary>
-    /// Gets or sets whether this process runs the retrain loop. With several replicas sharing a PostgreSQL registry,
-    /// enable it on one of them (the registry keeps versions and promotions consistent, but each enabled replica would
-    /// retrain on its own triggers).
+    /// Gets or sets whether this process runs the retrain loop at all. Kept for compatibility: it is no longer needed with
+    /// several replicas on a PostgreSQL registry, which elect a leader (<see cref="ILeaderElection"/>), and only the
+    /// leader handles triggers (a follower drops them, counted in <c>mlops.retrain.triggers</c> with the decision
+    /// <c>follower</c>). Set it to <see langword="false"/> only on a replica that must never retrain: while such a replica
+    /// leads, no replica retrains.
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;

@@ -49,7 +49,8 @@ public static class RetrainServingBuilderExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<RetrainService>>(),
                 sp.GetService<MLOps.Monitoring.Drift.IDriftMonitor>(),
-                sp.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>()));
+                sp.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>(),
+                sp.GetService<ILeaderElection>()));
             services.AddSingleton<IRetrainCoordinator>(sp => sp.GetRequiredService<RetrainService>());
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RetrainService>());
         }

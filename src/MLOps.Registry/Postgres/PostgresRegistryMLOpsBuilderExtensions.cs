@@ -15,7 +15,9 @@ public static class PostgresRegistryMLOpsBuilderExtensions
     /// <summary>
     /// Uses a PostgreSQL database as the model registry (<see cref="IModelRegistry"/>), shared by every replica that
     /// points at it. The schema is created or migrated when the host starts; changes made by any replica reach the
-    /// others' subscribers through <c>LISTEN</c>/<c>NOTIFY</c>, with polling as a fallback.
+    /// others' subscribers through <c>LISTEN</c>/<c>NOTIFY</c>, with polling as a fallback. It also brings fleet mode
+    /// (<see cref="ILeaderElection"/> by advisory lock, heartbeats and <see cref="IFleetView"/>): see
+    /// <see cref="PostgresFleetMLOpsBuilderExtensions.AddPostgresFleet"/>.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <param name="connectionString">The Npgsql connection string, such as <c>Host=db;Username=mlops;Password=…;Database=mlops</c>.</param>
@@ -65,6 +67,8 @@ public static class PostgresRegistryMLOpsBuilderExtensions
         });
         RegistryServices.AddInstrumentedRegistry<PostgresModelRegistry>(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresRegistryHostedService>());
+        // Fleet mode comes with the shared database: one leader, heartbeats, the fleet view (AddPostgresFleet turns them off).
+        PostgresFleetRegistration.Add(services);
         return builder;
     }
 }

@@ -64,6 +64,11 @@ internal sealed class RetrainLoop : IAsyncDisposable
     private readonly ServiceProvider _meters;
 
     public RetrainLoop(string stateDirectory, FakeTimeProvider time, params ModelRetrainer[] retrainers)
+        : this(stateDirectory, time, leadership: null, retrainers)
+    {
+    }
+
+    public RetrainLoop(string stateDirectory, FakeTimeProvider time, ILeaderElection? leadership, params ModelRetrainer[] retrainers)
     {
         Time = time;
         _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -71,7 +76,7 @@ internal sealed class RetrainLoop : IAsyncDisposable
         Runs = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Runs);
         Triggers = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Triggers);
         Active = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MLOpsTelemetry.Name, RetrainMetrics.Active);
-        Service = new RetrainService(retrainers, Options.Create(new RetrainOptions { StateDirectory = stateDirectory }), new RetrainMetrics(meterFactory), time, Logger);
+        Service = new RetrainService(retrainers, Options.Create(new RetrainOptions { StateDirectory = stateDirectory }), new RetrainMetrics(meterFactory), time, Logger, leadership: leadership);
         Service.Subscribe(Completed.Add);
         Service.StartAsync(_stop.Token).GetAwaiter().GetResult();
     }

@@ -20,6 +20,11 @@ public static class RegistryWorker
             return await PostgresTrackingWorker.RunAsync(args[2..]);
         }
 
+        if (args.Length >= 3 && args[0] == Verb && args[1] == FleetWorker.Command)
+        {
+            return await FleetWorker.RunAsync(args[2..]);
+        }
+
         if (args.Length < 4 || args[0] != Verb)
         {
             await Console.Error.WriteLineAsync($"usage: {Verb} register|crash|loop|promote|count-faults|limited <root> <model> [args]");

@@ -16,7 +16,8 @@ namespace MLOps.Monitoring.Retraining.Internal;
 /// The hosted retrain loop. Signals (drift windows, quality windows, labelled-row counts, the schedule, manual requests)
 /// become <see cref="RetrainTrigger"/>s; a trigger runs a retrain unless its key was handled before (also before a
 /// restart), the model is in its cooldown (manual requests skip the cooldown), or a retrain of that model is running
-/// (at most one per model at a time). A failed attempt is retried with exponential backoff up to the policy's
+/// (at most one per model at a time), or this replica is not the fleet's leader (<see cref="ILeaderElection"/>: dropped
+/// and counted with the decision <c>follower</c>; the leader acts on its own signals). A failed attempt is retried with exponential backoff up to the policy's
 /// attempt count. All timing goes through the <see cref="TimeProvider"/> from DI (registered once by <c>AddMLOps</c>,
 /// <see cref="TimeProvider.System"/> unless the application registers another, such as a <c>FakeTimeProvider</c> in tests).
 /// </summary>
@@ -40,6 +41,7 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
     private readonly IDisposable? _qualitySubscription;
     private readonly ConcurrentDictionary<ModelName, long> _labelledRows = new();
     private readonly Subscribers<RetrainRun> _subscribers;
+    private readonly ILeaderElection? _leadership;
 
     public RetrainService(
         IEnumerable<ModelRetrainer> retrainers,
@@ -48,8 +50,10 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         TimeProvider time,
         ILogger<RetrainService>? logger = null,
         IDriftMonitor? drift = null,
-        MLOps.Monitoring.Quality.IModelQualityMonitor? quality = null)
+        MLOps.Monitoring.Quality.IModelQualityMonitor? quality = null,
+        ILeaderElection? leadership = null)
     {
+        _leadership = leadership;
         _options = options.Value;
         _store = new RetrainStateStore(_options.StateDirectory);
         _metrics = metrics;
@@ -257,7 +261,11 @@ internal sealed class RetrainService : BackgroundService, IRetrainCoordinator
         lock (entry)
         {
             var now = _time.GetUtcNow();
-            if (entry.State.WasHandled(trigger.Key))
+            if (_leadership is { IsLeader: false })
+            {
+                refusal = "follower";
+            }
+            else if (entry.State.WasHandled(trigger.Key))
             {
                 refusal = "duplicate";
             }

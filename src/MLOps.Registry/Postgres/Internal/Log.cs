@@ -33,4 +33,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 257, EventName = "PostgresArtifactCleanupFailed", Level = LogLevel.Warning,
         Message = "Could not delete artifact '{Key}' left by a failed registration of model '{ModelName}'.")]
     public static partial void ArtifactCleanupFailed(ILogger logger, Exception exception, string key, string modelName);
+
+    [LoggerMessage(EventId = 260, EventName = "PostgresBecameLeader", Level = LogLevel.Information,
+        Message = "This replica is now the leader (PostgreSQL advisory lock '{LockName}').")]
+    public static partial void BecameLeader(ILogger logger, string lockName);
+
+    [LoggerMessage(EventId = 261, EventName = "PostgresSteppedDown", Level = LogLevel.Information,
+        Message = "This replica is no longer the leader (PostgreSQL advisory lock '{LockName}').")]
+    public static partial void SteppedDown(ILogger logger, string lockName);
+
+    [LoggerMessage(EventId = 262, EventName = "PostgresLeaderConnectionLost", Level = LogLevel.Warning,
+        Message = "The leader election connection (lock '{LockName}') failed; not leader, competing again in {Delay}.")]
+    public static partial void LeaderConnectionLost(ILogger logger, Exception exception, string lockName, TimeSpan delay);
+
+    [LoggerMessage(EventId = 263, EventName = "PostgresLeadershipHandlerFailed", Level = LogLevel.Warning,
+        Message = "A leadership subscriber failed (lock '{LockName}', leader: {IsLeader}).")]
+    public static partial void LeadershipHandlerFailed(ILogger logger, Exception exception, string lockName, bool isLeader);
+
+    [LoggerMessage(EventId = 264, EventName = "PostgresHeartbeatFailed", Level = LogLevel.Warning,
+        Message = "Writing the fleet heartbeat of replica '{ReplicaId}' failed; trying again in {Interval}.")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception, string replicaId, TimeSpan interval);
 }
