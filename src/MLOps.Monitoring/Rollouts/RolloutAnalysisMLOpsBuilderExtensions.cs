@@ -58,7 +58,8 @@ public static class RolloutAnalysisMLOpsBuilderExtensions
             ServedModels(sp),
             sp.GetRequiredService<IOptions<RolloutAnalysisOptions>>().Value.PollInterval,
             sp.GetRequiredService<TimeProvider>(),
-            Logger(sp))));
+            Logger(sp),
+            sp.GetService<ILeaderElection>())));
         return builder;
     }
 

@@ -6,7 +6,9 @@ namespace MLOps.Monitoring.Rollouts.Internal;
 /// <summary>
 /// The hosted analysis loop: every <see cref="RolloutAnalysisOptions.PollInterval"/> it runs a pass of the
 /// <see cref="RolloutAnalyzer"/> over the served models (each rollout is analysed when its own interval has passed). A
-/// failed pass is logged and the loop goes on.
+/// failed pass is logged and the loop goes on. In a fleet only the leader (<see cref="ILeaderElection"/>) analyses and
+/// decides; the other replicas skip their passes, so no decision is taken twice. The leader judges the arms on the traffic it
+/// served itself (its share of the fleet's); figures merged across replicas are not built yet.
 /// </summary>
 internal sealed class RolloutAnalysisService : BackgroundService
 {
@@ -15,9 +17,13 @@ internal sealed class RolloutAnalysisService : BackgroundService
     private readonly TimeSpan _pollInterval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ILeaderElection? _leadership;
+    private bool _following;
 
-    public RolloutAnalysisService(RolloutAnalyzer analyzer, Func<IEnumerable<ModelName>> models, TimeSpan pollInterval, TimeProvider time, ILogger logger)
+    public RolloutAnalysisService(
+        RolloutAnalyzer analyzer, Func<IEnumerable<ModelName>> models, TimeSpan pollInterval, TimeProvider time, ILogger logger, ILeaderElection? leadership = null)
     {
+        _leadership = leadership;
         _analyzer = analyzer;
         _models = models;
         _pollInterval = pollInterval;
@@ -34,9 +40,19 @@ internal sealed class RolloutAnalysisService : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            bool following = _leadership is { IsLeader: false };
+            if (following != _following)
+            {
+                _following = following;
+                RolloutLog.Leadership(_logger, following ? "a follower: the leader analyses the rollouts" : "the leader: analysing the rollouts");
+            }
+
             try
             {
-                await _analyzer.RunOnceAsync(_models(), stoppingToken).ConfigureAwait(false);
+                if (!following)
+                {
+                    await _analyzer.RunOnceAsync(_models(), stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

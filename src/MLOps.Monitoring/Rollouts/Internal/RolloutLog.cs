@@ -35,4 +35,8 @@ internal static partial class RolloutLog
     [LoggerMessage(EventId = 657, EventName = "RolloutAnalysisFailed", Level = LogLevel.Error,
         Message = "The rollout analysis pass failed; the loop goes on.")]
     public static partial void PassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 658, EventName = "RolloutAnalysisLeadership", Level = LogLevel.Information,
+        Message = "Rollout analysis: this replica is {Role}.")]
+    public static partial void Leadership(ILogger logger, string role);
 }
