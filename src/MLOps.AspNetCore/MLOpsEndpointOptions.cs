@@ -59,8 +59,28 @@ public sealed class MLOpsEndpointOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AllowUnauthenticatedManagement { get; set; }
 
+    /// <summary>The default <see cref="AssignmentKeyHeader"/>.</summary>
+    public const string DefaultAssignmentKeyHeader = "X-Assignment-Key";
+
+    /// <summary>The longest assignment key the predict endpoints accept, in characters.</summary>
+    public const int MaxAssignmentKeyLength = 256;
+
+    /// <summary>
+    /// Gets or sets the request header whose value is the sticky assignment key of a prediction during a rollout (the same
+    /// key gets the same arm on every replica; see <c>IModelClient.Predict(input, assignmentKey)</c>), or
+    /// <see langword="null"/> to ignore headers (the model's <c>AssignBy</c>, else a random draw, decides). A header that
+    /// is repeated, blank or longer than <see cref="MaxAssignmentKeyLength"/> characters is answered with 400.
+    /// </summary>
+    /// <value>The default value is <c>X-Assignment-Key</c>.</value>
+    public string? AssignmentKeyHeader { get; set; } = DefaultAssignmentKeyHeader;
+
     internal void Validate()
     {
+        if (AssignmentKeyHeader is not null && (AssignmentKeyHeader.Length == 0 || AssignmentKeyHeader.Any(c => c is <= ' ' or >= (char)127 or ':')))
+        {
+            throw new ArgumentException("The assignment key header must be a header name (visible ASCII, no colon), or null.", nameof(AssignmentKeyHeader));
+        }
+
         if (MaxRequestBodySize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBodySize), MaxRequestBodySize, "must be at least 1 byte.");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace MLOps.AspNetCore.Internal;
 
@@ -42,6 +43,11 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             return badQuery;
         }
 
+        if (!TryReadAssignmentKey(http, options, out string? assignmentKey, out IResult? badKey))
+        {
+            return badKey;
+        }
+
         (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
@@ -70,7 +76,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             Prediction<TOut> prediction;
             try
             {
-                prediction = client.Predict(input!);
+                prediction = client.Predict(input!, assignmentKey);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -86,6 +92,11 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
 
     public override async Task<IResult> PredictBatchAsync(HttpContext http, MLOpsEndpointOptions options)
     {
+        if (!TryReadAssignmentKey(http, options, out string? assignmentKey, out IResult? badKey))
+        {
+            return badKey;
+        }
+
         (PooledJsonDocument? document, IResult? problem) = await JsonBody.ReadAsync(http, options).ConfigureAwait(false);
         if (document is null)
         {
@@ -133,7 +144,7 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             Prediction<TOut>[] predictions;
             try
             {
-                predictions = client.PredictBatch(inputs);
+                predictions = client.PredictBatch(inputs, assignmentKey);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -220,6 +231,31 @@ internal sealed class ModelEndpoint<TIn, TOut>(IModelClient<TIn, TOut> client, I
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the sticky assignment key from <see cref="MLOpsEndpointOptions.AssignmentKeyHeader"/>: absent is no key; one
+    /// value, not blank, of at most <see cref="MLOpsEndpointOptions.MaxAssignmentKeyLength"/> characters is the key; anything else is a 400.
+    /// </summary>
+    private static bool TryReadAssignmentKey(
+        HttpContext http, MLOpsEndpointOptions options, out string? key, [NotNullWhen(false)] out IResult? problem)
+    {
+        key = null;
+        problem = null;
+        if (options.AssignmentKeyHeader is not { } header || !http.Request.Headers.TryGetValue(header, out StringValues values))
+        {
+            return true;
+        }
+
+        if (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]) || values[0]!.Length > MLOpsEndpointOptions.MaxAssignmentKeyLength)
+        {
+            problem = Problems.BadRequest(
+                $"The {header} header must appear once, not blank, with at most {MLOpsEndpointOptions.MaxAssignmentKeyLength} characters.");
+            return false;
+        }
+
+        key = values[0];
         return true;
     }
 

@@ -217,6 +217,83 @@ public sealed class RolloutEndpointTests : IAsyncLifetime
         Assert.Contains("candidateWeight", ApiResponses.SchemaProperties(typeof(MLOps.AspNetCore.Internal.RolloutInfo)));
     }
 
+    [Fact]
+    public async Task Predict_DuringACanary_TheAssignmentKeyHeaderKeepsAKeyOnOneArm()
+    {
+        await using var app = await StartAsync(open: true);
+        using var started = await Post(app, "/mlops/models/house/rollouts", """{"candidate": 2, "strategy": "canary", "steps": [50]}""");
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+
+        // Distinct keys reach both arms once the candidate is loaded (50 %: 40 keys all on one arm has odds 2^-39).
+        await Eventually.HoldsAsync(
+            async () => (await Task.WhenAll(Enumerable.Range(0, 40).Select(i => PredictVersionAsync(app, "key-" + i)))).Distinct().Count() == 2,
+            "both arms answer");
+
+        foreach (string key in new[] { "customer-7", "customer-8", "ü-ключ" })
+        {
+            int[] versions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PredictVersionAsync(app, Uri.EscapeDataString(key))));
+            Assert.Single(versions.Distinct());   // sticky: the same key, the same arm, every time
+        }
+    }
+
+    [Theory]
+    [InlineData("predict", "repeated")]
+    [InlineData("predict", "blank")]
+    [InlineData("predict", "long")]
+    [InlineData("predict/batch", "repeated")]
+    [InlineData("predict/batch", "blank")]
+    [InlineData("predict/batch", "long")]
+    public async Task Predict_BadAssignmentKeyHeader_IsA400Problem(string route, string kind)
+    {
+        await using var app = await StartAsync(open: false);
+        string json = route == "predict" ? """{"size": 120, "rooms": 4}""" : """[{"size": 120, "rooms": 4}]""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mlops/models/house/" + route)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        switch (kind)
+        {
+            case "repeated":
+                request.Headers.TryAddWithoutValidation("X-Assignment-Key", ["a", "b"]);
+                break;
+            case "blank":
+                request.Headers.TryAddWithoutValidation("X-Assignment-Key", "\t");
+                break;
+            default:
+                request.Headers.TryAddWithoutValidation("X-Assignment-Key", new string('k', MLOpsEndpointOptions.MaxAssignmentKeyLength + 1));
+                break;
+        }
+
+        using var response = await app.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("X-Assignment-Key", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("X Key")]
+    [InlineData("X-Key:")]
+    [InlineData("X-Ключ")]
+    public async Task AssignmentKeyHeader_NotAHeaderName_FailsAtMapping(string header)
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => TestApp.StartAsync(endpoints: o => o.AssignmentKeyHeader = header));
+        Assert.Equal(nameof(MLOpsEndpointOptions.AssignmentKeyHeader), ex.ParamName);
+    }
+
+    private static async Task<int> PredictVersionAsync(TestApp app, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mlops/models/house/predict")
+        {
+            Content = new StringContent("""{"size": 120, "rooms": 4}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Assignment-Key", key);
+        using var response = await app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("modelVersion").GetInt32();
+    }
+
     private static Task<HttpResponseMessage> Post(TestApp app, string url, string json) =>
         app.Client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
 
