@@ -1,5 +1,4 @@
 using MLOps.Monitoring.Quality.Feedback;
-using MLOps.Monitoring.Rollouts.Internal;
 
 namespace MLOps.Monitoring.Quality.Internal;
 
