@@ -101,7 +101,7 @@ check "a drifted feature is flagged (mlops_drift_detected{DistanceKm} = 1)" wait
 check "dataset drift is detected (mlops_drift_detected{dataset} = 1)" wait_for 60 "dataset drift" positive 'max_over_time(mlops_drift_detected{mlops_drift_feature="dataset"}[15m])'
 check "the drift alert reaches firing in Prometheus" wait_for 60 "a firing drift alert" positive 'max_over_time(ALERTS{alertname="MLOpsDatasetDriftDetected",alertstate="firing"}[15m])'
 check "a retrain started a canary (mlops_retrain_runs_total{rollout_started})" wait_for 60 "a rollout from a retrain" positive 'sum(mlops_retrain_runs_total{mlops_retrain_outcome="rollout_started"})'
-check "the rollout weight gauge is scraped (mlops_rollout_weight)" wait_for 30 "mlops_rollout_weight" present 'mlops_rollout_weight{mlops_model_name="taxi-duration"}'
+check "the rollout weight gauge is scraped (mlops_rollout_weight_percent)" wait_for 30 "mlops_rollout_weight_percent" present 'mlops_rollout_weight_percent{mlops_model_name="taxi-duration"}'
 check "the canary advanced through its steps (mlops_rollout_decisions_total{advanced})" wait_for 30 "an advanced step" positive 'sum(mlops_rollout_decisions_total{mlops_rollout_decision="advanced"})'
 check "the analysis promoted the canary (mlops_rollout_decisions_total{promoted})" wait_for 30 "a promoted rollout" positive 'sum(mlops_rollout_decisions_total{mlops_rollout_decision="promoted"})'
 check "HTTP server metrics are scraped (http_server_request_duration_seconds, /trips/completed)" wait_for 30 "HTTP metrics" positive 'sum(rate(http_server_request_duration_seconds_count{http_route="/trips/completed"}[1m]))'
@@ -148,10 +148,11 @@ for _ in 1 2 3 4; do   # traffic (with its ground truth) until the analysis deci
 done
 cat "$work/traffic3.log"
 check "the analysis rolled the bad candidate back (mlops_rollout_decisions_total{rolled_back})" wait_for 10 "a rolled-back rollout" rolled_back
+check "the rollback alert reaches firing in Prometheus (MLOpsRolloutRolledBack)" wait_for 30 "a firing rollback alert" positive 'max_over_time(ALERTS{alertname="MLOpsRolloutRolledBack",alertstate="firing"}[15m])'
 check "no failed requests while the bad candidate was in the canary" test "$phase3" -eq 0
 same_champion() { test -n "$champion_before" -a "$(query "$primary")" = "$champion_before"; }
 check "the champion is unchanged (mlops_model_loaded{primary} = $champion_before)" wait_for 10 "the champion" same_champion
-weight_zero() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v == "" or float(v) == 0 else 1)' "$(query 'max(mlops_rollout_weight{mlops_model_name="taxi-duration",mlops_deployment_variant="candidate"})')"; }
+weight_zero() { python3 -c 'import sys; v=sys.argv[1]; sys.exit(0 if v == "" or float(v) == 0 else 1)' "$(query 'max(mlops_rollout_weight_percent{mlops_model_name="taxi-duration",mlops_deployment_variant="candidate"})')"; }
 check "the candidate's weight is back to 0 (no candidate arm in mlops_rollout_weight)" wait_for 15 "weight 0" weight_zero
 curl -fsS "http://127.0.0.1:$app_port/mlops/models/taxi-duration/rollouts" | python3 -c '
 import json, sys
