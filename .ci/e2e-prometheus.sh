@@ -104,7 +104,7 @@ check "a retrain started a canary (mlops_retrain_runs_total{rollout_started})" w
 check "the rollout weight gauge is scraped (mlops_rollout_weight_percent)" wait_for 30 "mlops_rollout_weight_percent" present 'mlops_rollout_weight_percent{mlops_model_name="taxi-duration"}'
 check "the canary advanced through its steps (mlops_rollout_decisions_total{advanced})" wait_for 30 "an advanced step" positive 'sum(mlops_rollout_decisions_total{mlops_rollout_decision="advanced"})'
 check "the analysis promoted the canary (mlops_rollout_decisions_total{promoted})" wait_for 30 "a promoted rollout" positive 'sum(mlops_rollout_decisions_total{mlops_rollout_decision="promoted"})'
-check "HTTP server metrics are scraped (http_server_request_duration_seconds, /trips/completed)" wait_for 30 "HTTP metrics" positive 'sum(rate(http_server_request_duration_seconds_count{http_route="/trips/completed"}[1m]))'
+check "HTTP server metrics are scraped (http_server_request_duration_seconds, /trips/completed)" wait_for 30 "HTTP metrics" positive 'sum(rate(http_server_request_duration_seconds_count{http_route="/trips/completed"}[5m]))'
 check "HTTP 4xx answers are counted by status code" wait_for 30 "HTTP 4xx" positive 'sum(http_server_request_duration_seconds_count{http_response_status_code=~"4.."})'
 check "process metrics are scraped (CPU time, memory and its limit)" wait_for 30 "process metrics" positive 'sum(process_cpu_time_seconds_total) * min(process_memory_usage_bytes) * min(process_memory_limit_bytes)'
 check "runtime metrics are scraped (GC collections, CPU count)" wait_for 30 "runtime metrics" positive 'sum(dotnet_gc_collections_total) * min(dotnet_process_cpu_count)'
