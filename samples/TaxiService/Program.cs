@@ -21,6 +21,8 @@ var warehouse = new Warehouse(Path.Combine(root, "data", "completed-trips.jsonl"
 builder.Services.AddSingleton(warehouse);
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton<ProcessLimits>();
+var rollouts = Rollouts.From(settings);
+builder.Services.AddSingleton(rollouts);
 
 // Management (promote, rollback, approvals, audit, retrain) is closed by default: it needs the admin token made on
 // first start (.mlops/admin-token), sent as `Authorization: Bearer <token>`. The MLOps.Admin policy requires the role
@@ -51,9 +53,12 @@ builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
                  .TrainWith(TaxiModel.Pipeline)
                  .TrainOn(_ => warehouse)
                  .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
-                 .PromoteWhenBetter(margin: 0.01));
+                 // A better candidate meets live traffic first: a canary through MLOps:CanarySteps, promoted or rolled
+                 // back by the rollout analysis on error rate, latency and mean absolute error from completed trips.
+                 .StartRolloutWhenBetter(c => c.Canary([.. rollouts.Steps]).WithAnalysis(rollouts.Analysis).WarmUp(rollouts.WarmUp), margin: 0.01));
         }
-    });
+    })
+    .AddRolloutAnalysis(o => o.PollInterval = settings.GetValue("RolloutPollInterval", TimeSpan.FromSeconds(5)));
 builder.Services.Configure<MLOps.Monitoring.Retraining.RetrainOptions>(o => o.StateDirectory = Path.Combine(root, "retrain"));
 
 builder.Services.AddHealthChecks().AddMLOpsHealthChecks();
@@ -84,6 +89,10 @@ app.MapGet("/", () => Results.Redirect("/mlops/models"));
 if (monitoring)
 {
     app.MapPost("/trips/completed", CompletedTrips.HandleAsync);
+
+    // The rollback demo (admin only): registers a deliberately biased model and starts a canary for it; the rollout
+    // analysis rolls it back on its mean absolute error while the champion keeps serving.
+    app.MapPost("/admin/bad-candidate", BadCandidate.StartAsync).RequireAuthorization("MLOps.Admin");
 }
 
 if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint"))

@@ -32,7 +32,11 @@ public sealed class Warehouse(string path) : ITrainingDataSource<TaxiTrip>
         }
     }
 
-    public async ValueTask<IReadOnlyList<TaxiTrip>> LoadAsync(RetrainTrigger trigger, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<TaxiTrip>> LoadAsync(RetrainTrigger trigger, CancellationToken cancellationToken) =>
+        await ReadRecentAsync(cancellationToken);
+
+    /// <summary>The most recent completed trips (at most <see cref="TrainingRows"/>).</summary>
+    public async Task<IReadOnlyList<TaxiTrip>> ReadRecentAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
