@@ -42,7 +42,10 @@ public sealed record RolloutAnalysis
     /// <value>The default is 0.05.</value>
     public double MaxQualityDegradation { get; init; } = 0.05;
 
-    /// <summary>Gets whether a dataset drift of the candidate's traffic fails a check.</summary>
+    /// <summary>
+    /// Gets whether a dataset drift of the live traffic during the rollout fails a check. Both arms share that traffic; the
+    /// model's drift monitoring (whose windows follow the primary arm) judges it.
+    /// </summary>
     public bool FailOnDrift { get; init; }
 
     /// <summary>Gets the significance level of the experiment's always-valid sequential test.</summary>

@@ -82,6 +82,13 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
             return;   // a mirrored prediction is not served traffic
         }
 
+        if (_perVersion && string.Equals(context.Prediction.Variant, MLOps.Internal.Rollouts.ModelRuntimeVariants.Candidate, StringComparison.Ordinal))
+        {
+            // During a rollout the window follows the primary arm: the candidate's share of the same traffic would switch
+            // the window (and its reference) back and forth between the two versions, and no window would ever close.
+            return;
+        }
+
         int version = context.Prediction.ModelVersion.Number;
         DriftWindow<TIn>? window = _window;
         if (window is not null && (!_perVersion || window.Version == version))

@@ -146,11 +146,15 @@ internal sealed class RolloutSignals : IDisposable
         }
     }
 
+    /// <summary>
+    /// A dataset drift of the live traffic during the rollout marks the candidate: both arms share that traffic (the split
+    /// is random or by key), and the model's drift windows follow the primary arm, so the report is usually the primary's.
+    /// </summary>
     private void OnDrift(DriftReport report)
     {
         if (report is { DatasetDrift: true, ModelName: { } name, ModelVersion: { } version }
             && _windows.TryGetValue(name.Value, out RolloutWindow? window)
-            && window.Candidate.Version.Number == version
+            && (window.Candidate.Version.Number == version || window.Primary.Version.Number == version)
             && report.CreatedAt >= window.Start)
         {
             window.Candidate.MarkDrifted();
