@@ -39,8 +39,8 @@ dotnet build samples/TaxiService -c Release -v quiet -nologo >"$work/build.log" 
 app=samples/TaxiService/bin/Release/net10.0/TaxiService.dll
 
 # Short retrain cooldown and rollout analysis interval so the run shows drift -> retrain -> canary -> promotion, then a
-# bad candidate rolled back, in a few minutes, not hours. The latency guardrail is loosened to 3x the primary's p99:
-# CI machines are shared and a few-second window's p99 is noisy; the bad candidate must be caught on its mean absolute error.
+# bad candidate rolled back, in a few minutes, not hours. The latency guardrail is loosened to 3x the primary's p95:
+# CI machines are shared and a few-second window's p95 is noisy; the bad candidate must be caught on its mean absolute error.
 (cd samples/TaxiService && MLOps__Root="$work/mlops" MLOps__RetrainCooldown=00:00:20 MLOps__AlertFor=00:00:05 \
   MLOps__RolloutPollInterval=00:00:01 MLOps__RolloutAnalysis__Interval=00:00:02 MLOps__RolloutAnalysis__MinSampleSize=50 \
   MLOps__RolloutAnalysis__MaxLatencyRatio=3 MLOps__RolloutWarmUp=20 exec dotnet "bin/Release/net10.0/TaxiService.dll" --urls "http://127.0.0.1:$app_port") >"$work/app.log" 2>&1 &

@@ -22,11 +22,11 @@ public sealed record RolloutAnalysis
     /// <value>The default is 0.05.</value>
     public double? MaxErrorRate { get; init; } = 0.05;
 
-    /// <summary>Gets the highest ratio of the candidate's p99 latency to the primary's.</summary>
+    /// <summary>Gets the highest ratio of the candidate's p95 latency to the primary's (p95 rather than p99: steadier over one interval's sample).</summary>
     /// <value>The default is 1.5.</value>
     public double? MaxLatencyRatio { get; init; } = 1.5;
 
-    /// <summary>Gets the highest p99 latency the candidate may have, or <see langword="null"/>.</summary>
+    /// <summary>Gets the highest p95 latency the candidate may have, or <see langword="null"/>.</summary>
     public TimeSpan? MaxLatency { get; init; }
 
     /// <summary>
