@@ -31,6 +31,27 @@ public class PredictWithExplanationTests
     }
 
     [Fact]
+    public async Task PredictWithExplanation_ManyThreads_SameContributionsAsOneThread()
+    {
+        ITransformer model = ExplanationModels.Train(ExplanationModels.Linear);
+        await using var provider = Services.Build(b => b.AddModel<SignalRow, SignalScore>("signal", m => m.FromTransformer(model)));
+        var client = provider.GetRequiredService<IModelClient<SignalRow, SignalScore>>();
+        SignalRow[] rows = Enumerable.Range(0, 64).Select(i => new SignalRow { Signal = i % 10, Weak = (i * 7) % 5, Noise = (i * 3) % 4 }).ToArray();
+        (string, double)[][] expected = rows.Select(r => client.PredictWithExplanation(r).Contributions.Select(c => (c.Feature, c.Contribution)).ToArray()).ToArray();
+
+        var actual = new (string, double)[rows.Length][];
+        Parallel.For(0, rows.Length * 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            int row = i % rows.Length;
+            (string, double)[] contributions = client.PredictWithExplanation(rows[row]).Contributions.Select(c => (c.Feature, c.Contribution)).ToArray();
+            Assert.Equal(expected[row], contributions);   // pooled engines: no call sees another call's row
+            actual[row] = contributions;
+        });
+
+        Assert.All(actual, Assert.NotNull);
+    }
+
+    [Fact]
     public async Task PredictWithExplanation_CountsAsOnePrediction()
     {
         ITransformer model = ExplanationModels.Train(ExplanationModels.Linear);
