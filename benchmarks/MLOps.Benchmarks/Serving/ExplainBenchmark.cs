@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.AspNetCore;
@@ -17,7 +18,7 @@ namespace MLOps.Benchmarks.Serving;
 [MemoryDiagnoser]
 public class ExplainBenchmark
 {
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"vendor":"VTS","payment":"cash","distance":3.2,"passengers":2,"hour":17}""");
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"vendor":"VTS","payment":"cash","distance":3.2,"passengers":2,"hour":17,"duration":0}""");
 
     private readonly MLOpsEndpointOptions _options = new();
     private ServiceProvider _services = null!;
@@ -37,6 +38,22 @@ public class ExplainBenchmark
         _client = _services.GetRequiredService<IModelClient<TripInput, TripPrediction>>();
         _endpoint = new ModelEndpoint<TripInput, TripPrediction>(_client, NullLogger.Instance);
         _client.PredictWithExplanation(BenchModel.Input);   // the explainer is built once per version, on the first request
+        foreach (string query in new[] { "", "?explain=false", "?explain=true" })
+        {
+            // The endpoint rows measure a prediction, not an error path: refuse to run if the request does not predict.
+            IResult result = _endpoint.PredictAsync(Request(new QueryString(query)), _options).GetAwaiter().GetResult();
+            if (result is not IStatusCodeHttpResult { StatusCode: null or 200 })
+            {
+                string detail = result switch
+                {
+                    ProblemHttpResult { ProblemDetails: Microsoft.AspNetCore.Http.HttpValidationProblemDetails invalid } =>
+                        string.Join("; ", invalid.Errors.Select(e => e.Key + ": " + string.Join(", ", e.Value))),
+                    ProblemHttpResult problem => $"{problem.StatusCode} {problem.ProblemDetails.Title}: {problem.ProblemDetails.Detail}",
+                    _ => result.GetType().Name,
+                };
+                throw new InvalidOperationException($"The endpoint with '{query}' did not predict: {detail}");
+            }
+        }
     }
 
     [GlobalCleanup]
