@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using MLOps.AspNetCore.Tests.Support;
 using MLOps.Core.Tests.Support;
+using MLOps.Monitoring.Rollouts;
+using MLOps.Monitoring.Statistics;
 
 namespace MLOps.AspNetCore.Tests.Endpoints;
 
@@ -280,6 +282,59 @@ public sealed class RolloutEndpointTests : IAsyncLifetime
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => TestApp.StartAsync(endpoints: o => o.AssignmentKeyHeader = header));
         Assert.Equal(nameof(MLOpsEndpointOptions.AssignmentKeyHeader), ex.ParamName);
+    }
+
+    [Fact]
+    public async Task GetActive_WithTheRolloutAnalysis_CarriesThisReplicasFiguresWithNonFiniteValuesAsNull()
+    {
+        var monitor = new FixedRolloutMonitor();
+        await using var app = await TestApp.StartAsync(
+            b => b.AddFileSystemRegistry(o => o.RootPath = _root).AddModel<HouseInput, HousePrediction>("house", m => m.FromRegistry(alias: "champion")),
+            endpoints: o => o.AllowUnauthenticatedManagement = true,
+            services: s => s.AddSingleton<IRolloutMonitor>(monitor));
+        string id = await StartRolloutAsync(app);
+
+        monitor.Status = Status("another-rollout");   // an analysis of an older rollout is not shown
+        JsonElement before = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/rollout");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("status").ValueKind);
+
+        monitor.Status = Status(id);
+        JsonElement rollout = await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/rollout");
+        JsonElement status = rollout.GetProperty("status");
+        Assert.Equal("waiting for data", status.GetProperty("summary").GetString());
+        JsonElement candidate = status.GetProperty("candidate");
+        Assert.Equal((2, "candidate", 40L, 4L, 0.1), (candidate.GetProperty("version").GetInt32(), candidate.GetProperty("variant").GetString(),
+            candidate.GetProperty("requests").GetInt64(), candidate.GetProperty("errors").GetInt64(), candidate.GetProperty("errorRate").GetDouble()));
+        Assert.Equal(2.5, candidate.GetProperty("latencyP95Ms").GetDouble());
+        Assert.Equal(JsonValueKind.Null, candidate.GetProperty("quality").ValueKind);   // NaN: JSON has none
+        JsonElement experiment = status.GetProperty("experiment");
+        Assert.Equal(JsonValueKind.Null, experiment.GetProperty("lower").ValueKind);    // -∞ while the interval is unbounded
+        Assert.Equal(JsonValueKind.Null, experiment.GetProperty("upper").ValueKind);
+        Assert.Equal(0.5, experiment.GetProperty("pValue").GetDouble());
+    }
+
+    private static RolloutStatus Status(string rolloutId) => new()
+    {
+        ModelName = ModelName.Parse("house"),
+        RolloutId = rolloutId,
+        Strategy = RolloutStrategy.Canary,
+        State = RolloutState.Progressing,
+        Primary = new RolloutArmStatus { Version = new ModelVersion(1), Variant = "primary", Requests = 360 },
+        Candidate = new RolloutArmStatus
+        {
+            Version = new ModelVersion(2), Variant = "candidate", Requests = 40, Errors = 4,
+            LatencyP95 = TimeSpan.FromMilliseconds(2.5), Quality = double.NaN,
+        },
+        Summary = "waiting for data",
+        Experiment = new SequentialTestResult(0.1, 1.2, 0.5, ConfidenceInterval.Unbounded, SequentialDecision.None, false, 0.01),
+        EvaluatedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    private sealed class FixedRolloutMonitor : IRolloutMonitor
+    {
+        public volatile RolloutStatus? Status;
+
+        public RolloutStatus? GetStatus(ModelName modelName) => Status;
     }
 
     private static async Task<int> PredictVersionAsync(TestApp app, string key)
