@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MLOps.Monitoring.Rollouts;
 using MLOps.Monitoring.Rollouts.Internal;
+using MLOps.Monitoring.Tests.Rollouts.Support;
 using MLOps.Monitoring.Tests.Support;
 
 namespace MLOps.Monitoring.Tests.Rollouts;
@@ -54,25 +55,11 @@ public sealed class AddRolloutAnalysisTests
     {
         using var dir = new TempDirectory();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
-        await using ServiceProvider provider = Services.Build(
-            b => b.AddFileSystemRegistry(o => o.RootPath = dir.Path)
-                .AddRolloutAnalysis(o => o.PollInterval = TimeSpan.FromSeconds(1))
-                .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House)),
-            s => s.AddSingleton<TimeProvider>(time));
+        await using ServiceProvider provider = HostedRolloutLoop.Build(dir, time);
         var registry = provider.GetRequiredService<IModelRegistry>();
-        var house = ModelName.Parse("house");
-        for (int i = 1; i <= 2; i++)
-        {
-            await registry.RegisterVersionAsync(new RegisterVersionRequest(house, [ModelArtifact.FromBytes(new byte[] { 7, (byte)i })]));
-        }
-
-        await registry.PromoteAsync(new PromoteRequest(house, new ModelVersion(1), ModelAlias.Champion) { Reason = "first" });
-        await registry.StartRolloutAsync(new StartRolloutRequest(house, new ModelVersion(2), RolloutStrategy.Canary)
-        {
-            Steps = [10, 50],
-            Analysis = new RolloutAnalysis { Interval = TimeSpan.FromSeconds(30), MinSampleSize = 5 },
-        });
-        var service = provider.GetServices<IHostedService>().OfType<RolloutAnalysisService>().Single();
+        var house = HostedRolloutLoop.House;
+        await HostedRolloutLoop.StartCanaryAsync(registry, TimeSpan.FromSeconds(30));
+        RolloutAnalysisService service = HostedRolloutLoop.Service(provider);
         var monitor = provider.GetRequiredService<IRolloutMonitor>();
 
         await service.StartAsync(CancellationToken.None);
@@ -81,9 +68,7 @@ public sealed class AddRolloutAnalysisTests
             await Eventually.HoldsAsync(() => monitor.GetStatus(house) is not null, "the first pass opened the window");
             for (int i = 0; i < 100 && monitor.GetStatus(house)!.LastDecision is null; i++)
             {
-                long passes = service.Passes;
-                time.Advance(TimeSpan.FromSeconds(1));
-                await Eventually.HoldsAsync(() => service.Passes > passes, "one more pass");
+                await HostedRolloutLoop.PassAsync(service, time);
             }
 
             RolloutStatus status = monitor.GetStatus(house)!;

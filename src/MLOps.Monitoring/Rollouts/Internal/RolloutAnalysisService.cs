@@ -31,7 +31,7 @@ internal sealed class RolloutAnalysisService : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Gets the number of completed passes (tests poll it).</summary>
+    /// <summary>Gets the number of completed passes, counted once the wait for the next one has started (tests poll it).</summary>
     internal long Passes => Interlocked.Read(ref _passes);
 
     private long _passes;
@@ -59,10 +59,13 @@ internal sealed class RolloutAnalysisService : BackgroundService
                 RolloutLog.PassFailed(_logger, ex);
             }
 
+            // The wait is started before the pass is counted: once Passes moves, the next pass is due one poll interval
+            // from now on the clock, so a test that advances a fake clock after seeing Passes move never races the timer.
+            Task wait = Task.Delay(_pollInterval, _time, stoppingToken);
             Interlocked.Increment(ref _passes);
             try
             {
-                await Task.Delay(_pollInterval, _time, stoppingToken).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
