@@ -10,6 +10,7 @@ namespace MLOps.Monitoring.Quality.Feedback;
 /// <param name="Score">Binary classification: the predicted probability of the positive class; otherwise (or when not configured) <see cref="double.NaN"/>.</param>
 /// <param name="PredictedLabel">Multiclass classification: the predicted class; otherwise <see langword="null"/>.</param>
 /// <param name="Segment">The segment value chosen with <c>SegmentBy</c>, or <see langword="null"/>.</param>
+/// <param name="Inputs">The input features, when the log records them (opt-in); otherwise <see langword="null"/>.</param>
 public readonly record struct PredictionRecord(
     PredictionId PredictionId,
     ModelName ModelName,
@@ -19,4 +20,5 @@ public readonly record struct PredictionRecord(
     double PredictedValue,
     double Score,
     string? PredictedLabel,
-    string? Segment);
+    string? Segment,
+    IReadOnlyList<LoggedFeature>? Inputs = null);
