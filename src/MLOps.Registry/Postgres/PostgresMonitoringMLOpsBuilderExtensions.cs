@@ -9,8 +9,10 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
 {
     /// <summary>
     /// Keeps monitoring's durable state in PostgreSQL, in the database, schema and connection pool of
-    /// <c>AddPostgresRegistry</c>: today the prediction log and the feedback store (see <see cref="AddPostgresPredictionLog"/>).
-    /// Call it after <c>AddPostgresRegistry(…)</c>.
+    /// <c>AddPostgresRegistry</c>: the prediction log and the feedback store (see <see cref="AddPostgresPredictionLog"/>),
+    /// and fleet mode for quality (an <see cref="IFleetFeedbackQueue"/>): any replica accepts feedback for any
+    /// replica's prediction, exactly once, and only the leader (<see cref="ILeaderElection"/>) joins it into the quality
+    /// windows, so each window is computed and published once for the whole fleet. Call it after <c>AddPostgresRegistry(…)</c>.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <returns>The builder.</returns>
@@ -18,6 +20,7 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
     public static IMLOpsBuilder AddPostgresMonitoring(this IMLOpsBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        PostgresFleetQualityRegistration.Add(builder.Services);
         return builder.AddPostgresPredictionLog();
     }
 
