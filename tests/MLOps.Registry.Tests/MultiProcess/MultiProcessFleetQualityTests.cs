@@ -42,7 +42,7 @@ public sealed class MultiProcessFleetQualityTests
             }
             else
             {
-                Assert.Equal(FeedbackOutcome.Joined, await fleet.FeedbackAsync(other, id, actual));
+                fleet.AssertJoined(await fleet.FeedbackAsync(other, id, actual), i);
             }
         }
 
@@ -88,7 +88,7 @@ public sealed class MultiProcessFleetQualityTests
             int predicting = alive[random.Next(alive.Count)];
             (_, PredictionId id, double score) = await fleet.PredictAsync(predicting, random);
             int other = alive[(alive.IndexOf(predicting) + 1 + random.Next(alive.Count - 1)) % alive.Count];
-            Assert.Equal(FeedbackOutcome.Joined, await fleet.FeedbackAsync(other, id, score + 1));
+            fleet.AssertJoined(await fleet.FeedbackAsync(other, id, score + 1), i);
         }
 
         WorkerProcess next = await fleet.LeaderAsync();
@@ -224,6 +224,12 @@ public sealed class MultiProcessFleetQualityTests
             string[] answer = (await worker.WaitForLineAsync($"report {n} ")).Split(' ');
             return (long.Parse(answer[2], CultureInfo.InvariantCulture), long.Parse(answer[3], CultureInfo.InvariantCulture));
         }
+
+        /// <summary>What the replicas logged (warnings and errors), for failure messages.</summary>
+        public string Errors => string.Join(Environment.NewLine, Workers.Select(w => $"worker {w.Id}: {w.Error}"));
+
+        public void AssertJoined(FeedbackOutcome outcome, int item) =>
+            Assert.True(outcome == FeedbackOutcome.Joined, $"item {item}: {outcome}. {Errors}");
 
         public void Dispose()
         {

@@ -33,6 +33,8 @@ public static class QualityFleetWorker
         TimeSpan offset = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture));
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);   // stderr: the test shows it on failure
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(new SkewedClock(offset));
         builder.Services.AddMLOps()
             .AddPostgresRegistry(o =>

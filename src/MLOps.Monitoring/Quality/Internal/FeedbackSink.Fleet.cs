@@ -109,7 +109,7 @@ internal sealed partial class FeedbackSink
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Log.PredictionLogLookupFailed(_logger, ex, id);
-                return null;
+                found = null;   // asked again until the wait is over
             }
 
             if (found is { } record)
