@@ -66,8 +66,13 @@ internal sealed partial class PostgresPredictionLog
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+                {
+                    await readOnly.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 using (var declare = new NpgsqlCommand(
-                    $"SET TRANSACTION READ ONLY; DECLARE mlops_prediction_read NO SCROLL CURSOR FOR " +
+                    $"DECLARE mlops_prediction_read NO SCROLL CURSOR FOR " +
                     $"SELECT {ReadColumns}, f.actual_kind, f.actual_number, f.actual_label " +
                     $"FROM {_quotedSchema}.predictions p LEFT JOIN {_quotedSchema}.feedback f ON f.prediction_id = p.id " +
                     "WHERE p.model = $1 AND p.predicted_at >= $2 AND p.predicted_at < $3 ORDER BY p.predicted_at",

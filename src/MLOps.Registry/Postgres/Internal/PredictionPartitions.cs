@@ -215,7 +215,7 @@ internal sealed class PredictionPartitions
     private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(
-            $"SET LOCAL lock_timeout = '{LockTimeout}'; SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction);
+            $"SELECT set_config('lock_timeout', '{LockTimeout}', true), pg_advisory_xact_lock($1, hashtext($2))", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = PostgresSchemaMigrator.AdvisoryLockClassId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema + ".predictions" });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
