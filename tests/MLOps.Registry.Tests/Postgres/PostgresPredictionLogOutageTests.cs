@@ -63,6 +63,33 @@ public sealed class PostgresPredictionLogOutageTests
     }
 
     [Fact]
+    public async Task FlushAsync_HeldBatchAtShutdown_IsWrittenOrCountedWhenTheLogIsDisposed()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory meters = services.GetRequiredService<IMeterFactory>();
+        using var abandoned = new MetricCollector<long>(meters, MLOpsTelemetry.Name, PredictionLogMetrics.Abandoned);
+        PredictionRecord[] flushed = Batch(3), lost = Batch(2);
+        using (PostgresPredictionLog log = PredictionLogFixture.Create(schema, meters: meters))
+        {
+            await log.EnsurePreparedAsync();
+            await schema.ExecuteAsync("ALTER TABLE __schema__.predictions RENAME TO predictions_away");
+            await log.AppendAsync(flushed);
+            await schema.ExecuteAsync("ALTER TABLE __schema__.predictions_away RENAME TO predictions");
+
+            await log.FlushAsync();
+
+            Assert.Equal(0, log.HeldCount);
+            Assert.Equal(3L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.predictions"));
+            await schema.ExecuteAsync("ALTER TABLE __schema__.predictions RENAME TO predictions_away");
+            await log.AppendAsync(lost);
+            Assert.Equal(lost.Length, log.HeldCount);
+        }
+
+        Assert.Equal((long)lost.Length, abandoned.GetMeasurementSnapshot().EvaluateAsCounter());
+    }
+
+    [Fact]
     public async Task Predictions_WithQualityMonitoringAndThePostgresLog_AreLoggedSurviveAnOutageAndCountWhatIsLost()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();

@@ -231,7 +231,7 @@ public sealed class PostgresPredictionLogTests
     internal static async Task<string[]> PartitionsAsync(TestSchema schema)
     {
         await using NpgsqlCommand command = schema.DataSource.CreateCommand(
-            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '\"{schema.Name}\".predictions'::regclass ORDER BY 1");
+            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('\"{schema.Name}\".predictions') ORDER BY 1");
         var names = new List<string>();
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -123,6 +123,25 @@ public class PostgresSchemaMigratorTests
     }
 
     [Fact]
+    public async Task MigrateAsync_SchemaMissingAMigrationBelowItsHighest_AppliesTheMissingOne()
+    {
+        // A gap: a schema migrated by a build without 0006 (say 0007 landed first) gets 0006 when it lands.
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        var migrator = new PostgresSchemaMigrator(schema.DataSource, schema.Name, new FakeLogger());
+        await migrator.MigrateAsync();
+        await schema.ExecuteAsync("DROP TABLE __schema__.predictions, __schema__.feedback; DELETE FROM __schema__.mlops_schema_version WHERE version = 6");
+        await Assert.ThrowsAsync<UnsupportedRegistrySchemaException>(() => migrator.VerifyAsync());
+        int highestLeft = await schema.ScalarAsync<int>("SELECT max(version) FROM __schema__.mlops_schema_version");
+
+        (int from, int to) = await new PostgresSchemaMigrator(schema.DataSource, schema.Name, new FakeLogger()).MigrateAsync();
+
+        Assert.Equal((highestLeft, PostgresMigration.LatestVersion), (from, to));
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.mlops_schema_version WHERE version = 6"));
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.feedback"));
+        await migrator.VerifyAsync();
+    }
+
+    [Fact]
     public void All_EmbeddedMigrations_AreNumberedUniquelyInOrderAndNameTheSchemaPlaceholder()
     {
         Assert.NotEmpty(PostgresMigration.All);

@@ -92,7 +92,21 @@ internal sealed partial class PostgresPredictionLog : IPredictionLog, IPredictio
     /// <summary>Gets or sets how many rows <see cref="ReadAsync"/> fetches per round trip.</summary>
     internal int ReadPageSize { get; set; } = 1000;
 
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>Counts a batch still held for its retry as given up (the process is ending), then releases the lock.</summary>
+    public void Dispose()
+    {
+        if (_held.Count > 0)
+        {
+            _metrics.RecordAbandoned(_held.Count);
+            Log.PredictionLogWriteFailedAgain(_logger, _held.Count, "the log was disposed before the held batch's retry");
+            _held.Clear();
+        }
+
+        _writeLock.Dispose();
+    }
+
+    /// <summary>Makes the retry of a held batch now (at shutdown, when no next batch may come); a failure gives it up.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => AppendAsync([], cancellationToken);
 
     /// <summary>Migrates or verifies the schema once (shared with the registry's migrations).</summary>
     public Task EnsurePreparedAsync(CancellationToken cancellationToken = default) => _prepare(cancellationToken);

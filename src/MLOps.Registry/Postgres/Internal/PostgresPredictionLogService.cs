@@ -16,6 +16,19 @@ internal sealed class PostgresPredictionLogService(PostgresPredictionLog log, Po
 
     internal TimeSpan Interval { get; } = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, options.PartitionInterval.Ticks / 4));
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // A batch held for its retry is written now rather than waiting for a next batch that may never come.
+            await log.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
