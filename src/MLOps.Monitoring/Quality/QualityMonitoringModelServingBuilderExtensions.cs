@@ -87,7 +87,15 @@ public static class QualityMonitoringModelServingBuilderExtensions
             sp.GetRequiredService<PredictionLogWriter>(),
             sp.GetRequiredService<QualityInstruments>(),
             sp.GetRequiredService<TimeProvider>(),
-            CreateLogger(sp)));
+            CreateLogger(sp),
+            sp.GetService<IFleetFeedbackQueue>(),
+            sp.GetService<IFeedbackLog>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FleetFeedbackJoiner>(sp => new FleetFeedbackJoiner(
+            sp.GetRequiredService<ModelQualityMonitor>(),
+            sp.GetService<IFleetFeedbackQueue>(),
+            sp.GetService<ILeaderElection>(),
+            sp.GetRequiredService<TimeProvider>(),
+            CreateLogger(sp))));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QualityBackgroundService>(sp => new QualityBackgroundService(
             sp.GetRequiredService<ModelQualityMonitor>(),
             sp.GetRequiredService<PredictionLogWriter>(),

@@ -27,6 +27,7 @@ public sealed class WorkerProcess : IDisposable
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var info = new ProcessStartInfo(fileSizeLimitKiB is null ? dotnet : "/bin/bash")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -113,6 +114,27 @@ public sealed class WorkerProcess : IDisposable
 
         _process.WaitForExit(); // drain the asynchronous output readers
         return _process.ExitCode;
+    }
+
+    /// <summary>Writes one command line to the worker's standard input.</summary>
+    public void Send(string line)
+    {
+        lock (_lock)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
+        }
+    }
+
+    /// <summary>Waits (bounded; not a timing assertion) for the first output line starting with <paramref name="prefix"/>.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, int timeoutSeconds = 120)
+    {
+        string? found = null;
+        await Eventually.HoldsAsync(
+            () => (found = Array.Find(OutputLines, l => l.StartsWith(prefix, StringComparison.Ordinal))) is not null || _process.HasExited,
+            $"worker {_process.Id} prints '{prefix}…'",
+            timeoutSeconds: timeoutSeconds);
+        return found ?? throw new InvalidOperationException($"Worker {_process.Id} exited without printing '{prefix}…'. stderr: {Error}");
     }
 
     /// <summary>Kills the process abruptly (SIGKILL on Unix), like <c>kill -9</c>.</summary>

@@ -9,16 +9,27 @@ namespace MLOps.Monitoring.Quality.Internal;
 /// Joins feedback with predictions: first the in-memory stores of the monitored models, then the durable
 /// <see cref="IPredictionLog"/> (if one is registered). Never throws for unknown, late, duplicate or invalid feedback.
 /// </summary>
-internal sealed class FeedbackSink : IFeedbackSink
+internal sealed partial class FeedbackSink : IFeedbackSink
 {
     private readonly ModelQualityMonitor _monitor;
     private readonly PredictionLogWriter _log;
     private readonly QualityInstruments _instruments;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IFleetFeedbackQueue? _fleet;
+    private readonly IFeedbackLog? _feedbackLog;
 
-    public FeedbackSink(ModelQualityMonitor monitor, PredictionLogWriter log, QualityInstruments instruments, TimeProvider timeProvider, ILogger logger)
+    public FeedbackSink(
+        ModelQualityMonitor monitor,
+        PredictionLogWriter log,
+        QualityInstruments instruments,
+        TimeProvider timeProvider,
+        ILogger logger,
+        IFleetFeedbackQueue? fleet = null,
+        IFeedbackLog? feedbackLog = null)
     {
+        _fleet = fleet;
+        _feedbackLog = feedbackLog;
         _monitor = monitor;
         _log = log;
         _instruments = instruments;
@@ -31,6 +42,11 @@ internal sealed class FeedbackSink : IFeedbackSink
         if (predictionId.IsEmpty)
         {
             return Count(new FeedbackResult(FeedbackOutcome.Invalid, Reason: "The prediction id is empty."), predictionId);
+        }
+
+        if (_fleet is { } fleet)
+        {
+            return Count(await RecordForFleetAsync(fleet, predictionId, actual, cancellationToken).ConfigureAwait(false), predictionId);
         }
 
         long now = _timeProvider.GetUtcNow().UtcTicks;

@@ -40,4 +40,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 358, EventName = "QualitySweepFailed", Level = LogLevel.Error,
         Message = "Closing due quality windows failed; the sweep continues.")]
     public static partial void QualitySweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 359, EventName = "FleetJoinFailed", Level = LogLevel.Error,
+        Message = "Joining the fleet's queued feedback failed ({Pending} pairs joined and not yet recorded are retried); the loop continues.")]
+    public static partial void FleetJoinFailed(ILogger logger, Exception exception, int pending);
+
+    [LoggerMessage(EventId = 360, EventName = "FleetJoinAbandoned", Level = LogLevel.Warning,
+        Message = "Stepped down with {Pending} joined pairs not recorded: the next leader joins them; {Windows} windows they closed here are not published.")]
+    public static partial void FleetJoinAbandoned(ILogger logger, int pending, int windows);
 }

@@ -31,6 +31,7 @@ internal sealed class ModelQualityTracker
     private long _duplicate;
     private long _invalid;
     private PredictionStore? _shadowStore;
+    private List<QualityWindow>? _held;
 
     public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger, QualityInstruments? instruments = null)
     {
@@ -453,11 +454,57 @@ internal sealed class ModelQualityTracker
             ratios);
     }
 
+    /// <summary>
+    /// Holds the windows closed from now on until <see cref="ReleaseClosed"/>: the fleet's leader closes windows while it
+    /// joins a batch, records the batch as joined, and only then publishes them, so a window is never published for a
+    /// batch the next leader will join again.
+    /// </summary>
+    public void HoldClosed()
+    {
+        lock (_gate)
+        {
+            _held ??= [];
+        }
+    }
+
+    /// <summary>Publishes the windows held since <see cref="HoldClosed"/> and stops holding.</summary>
+    public void ReleaseClosed()
+    {
+        List<QualityWindow>? held;
+        lock (_gate)
+        {
+            held = _held;
+            _held = null;
+        }
+
+        Raise(held);
+    }
+
+    /// <summary>Drops the windows held since <see cref="HoldClosed"/> (the batch could not be recorded as joined) and stops holding.</summary>
+    public int DiscardClosed()
+    {
+        lock (_gate)
+        {
+            int count = _held?.Count ?? 0;
+            _held = null;
+            return count;
+        }
+    }
+
     private void Raise(List<QualityWindow>? closed)
     {
         if (closed is null)
         {
             return;
+        }
+
+        lock (_gate)
+        {
+            if (_held is { } held && !ReferenceEquals(held, closed))
+            {
+                held.AddRange(closed);
+                return;
+            }
         }
 
         foreach (QualityWindow window in closed)

@@ -29,7 +29,11 @@ public sealed class QualityHarness : IDisposable
     private readonly ServiceProvider _services;
     private readonly QualityObserver<HouseInput, AnyOutput> _observer;
 
-    public QualityHarness(Action<QualityMonitoringBuilder<HouseInput, AnyOutput>> configure, IPredictionLog? log = null)
+    public QualityHarness(
+        Action<QualityMonitoringBuilder<HouseInput, AnyOutput>> configure,
+        IPredictionLog? log = null,
+        IFleetFeedbackQueue? fleet = null,
+        IFeedbackLog? feedbackLog = null)
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         MeterFactory = _services.GetRequiredService<IMeterFactory>();
@@ -39,9 +43,9 @@ public sealed class QualityHarness : IDisposable
         var events = new QualityEvents(NullLogger.Instance);
         Tracker = new ModelQualityTracker(options.ToSettings("m", options.Task!.Value), Time, events, NullLogger.Instance, instruments);
         Monitor = new ModelQualityMonitor([Tracker], events, instruments);
-        var writer = new PredictionLogWriter(log, instruments, NullLogger.Instance);
-        Sink = new FeedbackSink(Monitor, writer, instruments, Time, NullLogger.Instance);
-        _observer = new QualityObserver<HouseInput, AnyOutput>(Tracker, writer, options);
+        Writer = new PredictionLogWriter(log, instruments, NullLogger.Instance);
+        Sink = new FeedbackSink(Monitor, Writer, instruments, Time, NullLogger.Instance, fleet, feedbackLog);
+        _observer = new QualityObserver<HouseInput, AnyOutput>(Tracker, Writer, options);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -53,6 +57,8 @@ public sealed class QualityHarness : IDisposable
     internal ModelQualityMonitor Monitor { get; }
 
     internal FeedbackSink Sink { get; }
+
+    internal PredictionLogWriter Writer { get; }
 
     public PredictionId Predict(AnyOutput output, string? region = null, int version = 1)
     {
@@ -68,5 +74,9 @@ public sealed class QualityHarness : IDisposable
 
     public ModelQualityReport Report => Monitor.GetLatest(ModelName.Parse("m"))!;
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        Writer.Dispose();
+        _services.Dispose();
+    }
 }

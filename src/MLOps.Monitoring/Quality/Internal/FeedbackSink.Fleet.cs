@@ -1,0 +1,145 @@
+using MLOps.Monitoring.Quality.Feedback;
+
+namespace MLOps.Monitoring.Quality.Internal;
+
+/// <summary>
+/// Fleet mode (an <see cref="IFleetFeedbackQueue"/> is registered): the receiving replica validates the feedback, finds
+/// the prediction (its memory, else the durable log, waiting up to <see cref="PredictionWait"/> for a row another
+/// replica has not flushed yet), claims it exactly once across the fleet (<see cref="IFeedbackLog"/>, then the queue)
+/// and answers; the leader's <see cref="FleetFeedbackJoiner"/> joins the queued pair into the quality windows.
+/// </summary>
+internal sealed partial class FeedbackSink
+{
+    /// <summary>
+    /// How long feedback for a prediction found nowhere waits for the prediction's row to reach the durable log (another
+    /// replica writes its predictions in batches off the request path, as soon as they are queued): the bound of the race.
+    /// </summary>
+    internal static readonly TimeSpan PredictionWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the log is asked again while waiting.</summary>
+    internal static readonly TimeSpan PredictionPollInterval = TimeSpan.FromMilliseconds(100);
+
+    private async ValueTask<FeedbackResult> RecordForFleetAsync(IFleetFeedbackQueue queue, PredictionId id, GroundTruth actual, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        (ModelQualityTracker Tracker, StoredPrediction Stored, bool LabelledHere)? found = FindInMemory(id, now.UtcTicks)
+            ?? await FindInLogAsync(id, now, cancellationToken).ConfigureAwait(false);
+        if (found is not var (tracker, stored, labelledHere))
+        {
+            return new FeedbackResult(FeedbackOutcome.UnknownPrediction, Reason: "No monitored model knows this prediction id, here or in the fleet's prediction log.");
+        }
+
+        var version = new ModelVersion(stored.Version);
+        string? invalid = tracker.TryConvert(actual, out _, out _);
+        if (invalid is not null)
+        {
+            tracker.CountInvalid();
+            return new FeedbackResult(FeedbackOutcome.Invalid, tracker.Name, version, stored.Variant, invalid);
+        }
+
+        bool claimed = !labelledHere;
+        if (claimed)
+        {
+            var feedback = new FeedbackRecord(id, actual, now);
+            var prediction = new PredictionRecord(
+                id,
+                tracker.Name,
+                version,
+                stored.Variant,
+                new DateTimeOffset(stored.UtcTicks, TimeSpan.Zero),
+                stored.Value,
+                stored.Score,
+                stored.Label,
+                stored.Segment);
+
+            // The durable feedback log decides first (first wins across replicas); the queue's own uniqueness makes the
+            // join exactly once even without one.
+            claimed = (_feedbackLog is null || await _feedbackLog.TryAppendAsync(feedback, cancellationToken).ConfigureAwait(false))
+                && await queue.TryEnqueueAsync(prediction, feedback, cancellationToken).ConfigureAwait(false);
+            tracker.Store.TryMarkLabelled(id);   // remembered here, so a repeat is answered without a round trip
+        }
+
+        if (stored.Refusal != PredictionRefusal.None)
+        {
+            // Queued all the same: the leader counts it as skipped in the window, as a single process does.
+            tracker.CountInvalid();
+            return new FeedbackResult(FeedbackOutcome.Invalid, tracker.Name, version, stored.Variant, tracker.RefusalReason(stored.Refusal));
+        }
+
+        if (!claimed)
+        {
+            tracker.CountDuplicate();
+            return new FeedbackResult(FeedbackOutcome.Duplicate, tracker.Name, version, stored.Variant, "This prediction already received feedback.");
+        }
+
+        return tracker.Store.IsExpired(stored.UtcTicks, now.UtcTicks)
+            ? new FeedbackResult(FeedbackOutcome.Late, tracker.Name, version, stored.Variant, "The prediction is older than the feedback time-to-live.")
+            : new FeedbackResult(FeedbackOutcome.Joined, tracker.Name, version, stored.Variant);
+    }
+
+    private (ModelQualityTracker, StoredPrediction, bool)? FindInMemory(PredictionId id, long now)
+    {
+        foreach (ModelQualityTracker tracker in _monitor.Trackers)
+        {
+            StoreLookup lookup = tracker.Store.TryGet(id, now, out StoredPrediction stored);
+            if (lookup != StoreLookup.NotFound)
+            {
+                return (tracker, stored, lookup == StoreLookup.Labelled);
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<(ModelQualityTracker, StoredPrediction, bool)?> FindInLogAsync(PredictionId id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_log.Log is not { } log)
+        {
+            return null;
+        }
+
+        DateTimeOffset deadline = now + PredictionWait;
+        while (true)
+        {
+            PredictionRecord? found;
+            try
+            {
+                found = await log.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.PredictionLogLookupFailed(_logger, ex, id);
+                found = null;   // asked again until the wait is over
+            }
+
+            if (found is { } record)
+            {
+                if (_monitor.Find(record.ModelName.Value) is not { } tracker)
+                {
+                    return null;
+                }
+
+                var stored = new StoredPrediction
+                {
+                    Id = record.PredictionId,
+                    UtcTicks = record.Timestamp.UtcTicks,
+                    Version = record.ModelVersion.Number,
+                    Variant = record.Variant,
+                    Segment = record.Segment,
+                    Value = record.PredictedValue,
+                    Score = record.Score,
+                    Label = record.PredictedLabel,
+                };
+                tracker.Admit(ref stored);
+                return (tracker, stored, false);
+            }
+
+            if (_timeProvider.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(PredictionPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
