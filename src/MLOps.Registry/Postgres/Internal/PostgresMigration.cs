@@ -31,7 +31,11 @@ internal sealed class PostgresMigration
     /// <summary>Gets the SHA-256 of the script text, recorded with the applied version.</summary>
     public string Checksum { get; }
 
-    /// <summary>Gets every embedded migration, ordered by version (1, 2, … without gaps).</summary>
+    /// <summary>
+    /// Gets every embedded migration, ordered by version: unique, increasing numbers. A gap is allowed (a number kept
+    /// for a migration that lands in another build); the migrator applies each migration a schema has not recorded,
+    /// so one that lands later is still applied to a schema already past its number.
+    /// </summary>
     public static IReadOnlyList<PostgresMigration> All { get; } = Load();
 
     /// <summary>Gets the schema version this build of the SDK creates and understands.</summary>
@@ -61,9 +65,9 @@ internal sealed class PostgresMigration
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (int i = 0; i < migrations.Count; i++)
         {
-            if (migrations[i].Version != i + 1)
+            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
             {
-                throw new InvalidOperationException($"The embedded PostgreSQL migrations are not numbered 1, 2, … without gaps (found {migrations[i].Version} at position {i + 1}).");
+                throw new InvalidOperationException($"The embedded PostgreSQL migrations must have unique positive numbers (found {migrations[i].Version} twice or below 1).");
             }
         }
 

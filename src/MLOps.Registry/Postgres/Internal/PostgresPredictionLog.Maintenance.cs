@@ -1,0 +1,51 @@
+using Npgsql;
+
+namespace MLOps.Registry.Postgres.Internal;
+
+/// <summary>Partition maintenance: partitions created ahead, retention by dropping whole partitions.</summary>
+internal sealed partial class PostgresPredictionLog
+{
+    /// <summary>
+    /// Creates the partitions of the current interval and of <see cref="PostgresPredictionLogOptions.PartitionsAhead"/>
+    /// after it, drops the partitions that ended before now − <see cref="PostgresPredictionLogOptions.RetentionPeriod"/>
+    /// and deletes the feedback received before that moment. Safe to run on every replica at once.
+    /// </summary>
+    /// <returns>The names of the partitions dropped.</returns>
+    public async Task<IReadOnlyList<string>> RunMaintenanceAsync(CancellationToken cancellationToken = default)
+    {
+        await _prepare(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset cutoff = now - _options.RetentionPeriod;
+        long current = Partitions.SlotOf(now.UtcTicks);
+        var slots = new List<long>();
+        for (int i = 0; i <= _options.PartitionsAhead; i++)
+        {
+            slots.Add(current + (i * _options.PartitionInterval.Ticks));
+        }
+
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await Partitions.EnsureAsync(connection, slots, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> dropped = await Partitions.DropExpiredAsync(connection, cutoff, cancellationToken).ConfigureAwait(false);
+            foreach (string name in dropped)
+            {
+                _metrics.RecordPartitionDropped();
+                Log.PredictionLogPartitionDropped(_logger, name, _schema);
+            }
+
+            using var delete = new NpgsqlCommand($"DELETE FROM {_quotedSchema}.feedback WHERE received_at < $1", connection)
+            {
+                CommandTimeout = _commandTimeout,
+            };
+            delete.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff.UtcDateTime });
+            int deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                Log.PredictionLogFeedbackDeleted(_logger, deleted, cutoff, _schema);
+            }
+
+            return dropped;
+        }
+    }
+}
