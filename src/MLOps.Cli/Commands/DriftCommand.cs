@@ -93,7 +93,7 @@ internal static class DriftCommand
         return drift;
     }
 
-    private static async Task<ReferenceProfile> LoadProfileAsync(string path, CancellationToken ct)
+    internal static async Task<ReferenceProfile> LoadProfileAsync(string path, CancellationToken ct)
     {
         if (!File.Exists(path))
         {

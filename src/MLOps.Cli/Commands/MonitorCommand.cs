@@ -7,9 +7,9 @@ using Spectre.Console;
 namespace MLOps.Cli.Commands;
 
 /// <summary>
-/// <c>monitor</c>: a summary of a model's predictions in the JSON-lines prediction log. The log holds what the model
-/// answered (id, version, variant, time, value, score, label, segment), not its inputs nor the ground truth, so this is
-/// traffic and output distribution only: no quality metrics, no input drift (see the README).
+/// <c>monitor</c>: a summary of a model's predictions in the JSON-lines prediction log: traffic and the distribution of
+/// what the model answered (id, version, variant, time, value, score, label, segment). Input drift and quality from the
+/// same log are <c>monitor batch</c> (<see cref="MonitorBatchCommand"/>).
 /// </summary>
 internal static class MonitorCommand
 {
@@ -24,6 +24,7 @@ internal static class MonitorCommand
         monitor.Add(model);
         monitor.Add(from);
         monitor.Add(to);
+        monitor.Add(MonitorBatchCommand.Create(context));
         CommandRunner.SetAction(monitor, async (result, ct) =>
         {
             string directory = result.GetRequiredValue(log);
@@ -100,6 +101,6 @@ internal static class MonitorCommand
             CliOutput.Write(labels);
         }
 
-        CliOutput.Line("The log has no inputs and no ground truth: for quality use the app's /quality endpoint, for input drift mlops drift.");
+        CliOutput.Line("This summary has no input drift and no ground truth: mlops monitor batch reports drift (inputs logged with LogInputs()) and quality (feedback in the log).");
     }
 }

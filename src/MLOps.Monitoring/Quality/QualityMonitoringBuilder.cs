@@ -1,3 +1,5 @@
+using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Profiles.Internal;
 using MLOps.Monitoring.Quality.Internal;
 
 namespace MLOps.Monitoring.Quality;
@@ -82,6 +84,9 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     internal int Capacity { get; private set; } = DefaultStoreCapacity;
 
     internal TimeSpan TimeToLive { get; private set; } = DefaultFeedbackTimeToLive;
+
+    /// <summary>The input features written to the prediction log (<see cref="LogInputs"/>), or <see langword="null"/>.</summary>
+    internal MemberFeature<TIn>[]? InputFeatures { get; private set; }
 
     /// <summary>Monitors a regression model: metrics <c>r2</c>, <c>rmse</c>, <c>mae</c>, <c>mape</c>; feedback is the actual number.</summary>
     /// <param name="predictedValue">Reads the predicted value, for example <c>o => o.Score</c>.</param>
@@ -263,6 +268,36 @@ public sealed class QualityMonitoringBuilder<TIn, TOut>
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
         TimeToLive = timeToLive;
+        return this;
+    }
+
+    /// <summary>
+    /// Writes the model input's features into the durable prediction log with each prediction
+    /// (<see cref="Feedback.PredictionRecord.Inputs"/>), so batch monitoring jobs can compute drift from the log against
+    /// the reference profile of the version that served each row. The features are read as drift monitoring reads them:
+    /// the public properties and fields of <typeparamref name="TIn"/> that a <see cref="ReferenceProfile"/> of the type
+    /// would profile (numbers, Booleans, enums and strings; <see cref="DriftFeatureAttribute"/> and
+    /// <paramref name="configure"/> select and type them), through compiled accessors.
+    /// </summary>
+    /// <param name="configure">Selects the features like the profile's options (<see cref="ProfileOptions.Include"/>, <see cref="ProfileOptions.Roles"/>); use the options the reference profile was built with.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TIn"/> has no member to log, or a role does not fit a member's type.</exception>
+    /// <remarks>
+    /// Opt-in and off by default: without it nothing is read from the input. With it, each logged prediction costs one
+    /// array of features (and the text of a categorical feature read from a number or an enum), and only when a
+    /// durable <see cref="Feedback.IPredictionLog"/> is registered. The line grows by a few dozen bytes per feature.
+    /// </remarks>
+    public QualityMonitoringBuilder<TIn, TOut> LogInputs(Action<ProfileOptions>? configure = null)
+    {
+        var options = new ProfileOptions();
+        configure?.Invoke(options);
+        List<MemberFeature<TIn>> features = MemberFeature<TIn>.Discover(options);
+        if (features.Count == 0)
+        {
+            throw new ArgumentException($"Type {typeof(TIn).Name} has no public numeric, Boolean, string or enum member to log as an input feature.", nameof(configure));
+        }
+
+        InputFeatures = [.. features];
         return this;
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -7,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps.Monitoring.Quality.Internal;
-using MLOps.Shared.FileSystem;
 
 namespace MLOps.Monitoring.Quality.Feedback;
 
@@ -28,14 +26,22 @@ namespace MLOps.Monitoring.Quality.Feedback;
 /// per-process prefix (its first 64 bits) no logged prediction has is answered without scanning. One process should
 /// write a directory at a time.
 /// </para>
+/// <para>
+/// With <c>LogInputs()</c> on a model's quality monitoring, each line also holds the prediction's input features
+/// (<c>"inputs":[{"name":…,"kind":…,"value":…}]</c>); lines without them (older lines, or models without the option)
+/// read as before, with <see cref="PredictionRecord.Inputs"/> <see langword="null"/>. As an
+/// <see cref="IPredictionLogReader"/> the log streams a model's predictions for batch monitoring jobs, and as an
+/// <see cref="IFeedbackLog"/> it keeps feedback in <c>feedback-NNNNNN.jsonl</c> (same rotation and retention) so
+/// those jobs can join it.
+/// </para>
 /// </remarks>
-public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
+public sealed partial class JsonLinesPredictionLog : IPredictionLog, IPredictionLogReader, IFeedbackLog, IDisposable
 {
     private const string FilePrefix = "predictions-";
-    private const string FileExtension = ".jsonl";
+    private const string FeedbackFilePrefix = "feedback-";
     /// <summary>
     /// The longest line read: 1 MiB. A record the quality monitor writes is a few KB at most (its segment value and
-    /// label are bounded); a longer line (a damaged or foreign file) is skipped like a torn one, so a lookup never
+    /// label are bounded, and logged inputs add a few dozen bytes per feature); a longer line (a damaged or foreign file) is skipped like a torn one, so a lookup never
     /// buffers an unbounded line.
     /// </summary>
     internal const int MaxLineBytes = 1 << 20;
@@ -48,8 +54,8 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private HashSet<ulong>? _prefixes;
     private long _fileScans;
-    private FileStream? _current;
-    private int _currentNumber;
+    private readonly JsonLinesFileSeries _predictions;
+    private readonly JsonLinesFileSeries _feedback;
     private bool _disposed;
 
     /// <summary>Initializes a log with the given options.</summary>
@@ -66,6 +72,8 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxFileSize, 1, nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         DirectoryPath = Path.GetFullPath(_options.Directory);
+        _predictions = new JsonLinesFileSeries(DirectoryPath, FilePrefix, _options.MaxFileSize, _options.MaxFiles, _logger);
+        _feedback = new JsonLinesFileSeries(DirectoryPath, FeedbackFilePrefix, _options.MaxFileSize, _options.MaxFiles, _logger);
     }
 
     /// <summary>Gets the full path of the log directory.</summary>
@@ -87,7 +95,7 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            FileStream stream = OpenForAppend();
+            FileStream stream = _predictions.OpenForAppend();
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer))
             {
@@ -146,13 +154,13 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         Span<byte> idText = stackalloc byte[32];
         Encoding.ASCII.GetBytes(predictionId.ToString(), idText);
         byte[] needle = idText.ToArray();
-        string[] files = ListFiles();
+        string[] files = _predictions.List();
         for (int f = files.Length - 1; f >= 0; f--)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _fileScans);
             PredictionRecord? found = null;
-            ScanFile(files[f], line =>
+            JsonLinesFileReader.Scan(files[f], MaxLineBytes, line =>
             {
                 if (line.IndexOf(needle) >= 0 && TryParse(line, out PredictionRecord record) && record.PredictionId == predictionId)
                 {
@@ -171,42 +179,23 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         return ValueTask.FromResult<PredictionRecord?>(null);
     }
 
-    /// <summary>Reads every stored prediction, oldest file first, skipping lines that are not complete records (a torn last line after a crash).</summary>
+    /// <summary>
+    /// Reads every stored prediction, oldest file first, skipping lines that are not complete records (a torn last line
+    /// after a crash). Streams line by line: one line is buffered at a time, however large the files.
+    /// </summary>
     /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <returns>The predictions in write order.</returns>
     public IAsyncEnumerable<PredictionRecord> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAllCoreAsync(cancellationToken);
 
     private async IAsyncEnumerable<PredictionRecord> ReadAllCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (string file in ListFiles())
+        foreach (string file in _predictions.List())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var records = new List<PredictionRecord>();
-            long skipped = 0;
-            ScanFile(file, line =>
-            {
-                if (TryParse(line, out PredictionRecord record))
-                {
-                    records.Add(record);
-                }
-                else
-                {
-                    skipped++;
-                }
-
-                return true;
-            });
-            if (skipped > 0)
-            {
-                Log.PredictionLogLinesSkipped(_logger, skipped, file);
-            }
-
-            foreach (PredictionRecord record in records)
+            await foreach (PredictionRecord record in ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
             {
                 yield return record;
             }
-
-            await Task.Yield();
         }
     }
 
@@ -217,8 +206,8 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         try
         {
             _disposed = true;
-            _current?.Dispose();
-            _current = null;
+            _predictions.Dispose();
+            _feedback.Dispose();
         }
         finally
         {
@@ -250,10 +239,10 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
             }
 
             var prefixes = new HashSet<ulong>();
-            foreach (string file in ListFiles())
+            foreach (string file in _predictions.List())
             {
                 Interlocked.Increment(ref _fileScans);
-                ScanFile(file, line =>
+                JsonLinesFileReader.Scan(file, MaxLineBytes, line =>
                 {
                     if (TryParse(line, out PredictionRecord record))
                     {
@@ -270,278 +259,6 @@ public sealed class JsonLinesPredictionLog : IPredictionLog, IDisposable
         finally
         {
             _writeLock.Release();
-        }
-    }
-
-    internal static bool TryParse(ReadOnlySpan<byte> line, out PredictionRecord record)
-    {
-        record = default;
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            PredictionId id = default;
-            string? model = null, variant = null, label = null, segment = null;
-            int version = 0;
-            DateTimeOffset timestamp = default;
-            double value = double.NaN, score = double.NaN;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString()!;
-                reader.Read();
-                bool isNull = reader.TokenType == JsonTokenType.Null;
-                switch (name)
-                {
-                    case "id": id = PredictionId.TryParse(reader.GetString(), out PredictionId parsed) ? parsed : default; break;
-                    case "model": model = reader.GetString(); break;
-                    case "version": version = reader.GetInt32(); break;
-                    case "variant": variant = reader.GetString(); break;
-                    case "ts": timestamp = reader.GetDateTimeOffset(); break;
-                    case "value": value = isNull ? double.NaN : reader.GetDouble(); break;
-                    case "score": score = isNull ? double.NaN : reader.GetDouble(); break;
-                    case "label": label = reader.GetString(); break;
-                    case "segment": segment = reader.GetString(); break;
-                    default: reader.Skip(); break;
-                }
-            }
-
-            // A complete record ends with its closing brace and nothing after it.
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || id.IsEmpty || !ModelName.TryParse(model, out ModelName modelName) || variant is null || version < 1)
-            {
-                return false;
-            }
-
-            record = new PredictionRecord(id, modelName, new ModelVersion(version), variant, timestamp, value, score, label, segment);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static void Write(Utf8JsonWriter writer, in PredictionRecord record)
-    {
-        writer.WriteStartObject();
-        Span<char> id = stackalloc char[32];
-        record.PredictionId.TryFormat(id, out _, "N", CultureInfo.InvariantCulture);
-        writer.WriteString("id", id);
-        writer.WriteString("model", record.ModelName.Value);
-        writer.WriteNumber("version", record.ModelVersion.Number);
-        writer.WriteString("variant", record.Variant);
-        writer.WriteString("ts", record.Timestamp.ToUniversalTime());
-        if (double.IsFinite(record.PredictedValue))
-        {
-            writer.WriteNumber("value", record.PredictedValue);
-        }
-
-        if (double.IsFinite(record.Score))
-        {
-            writer.WriteNumber("score", record.Score);
-        }
-
-        if (record.PredictedLabel is not null)
-        {
-            writer.WriteString("label", record.PredictedLabel);
-        }
-
-        if (record.Segment is not null)
-        {
-            writer.WriteString("segment", record.Segment);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    /// <summary>Calls <paramref name="onLine"/> with each line (without the newline) until it returns <see langword="false"/>.</summary>
-    private static void ScanFile(string path, Func<ReadOnlySpan<byte>, bool> onLine)
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        }
-        catch (FileNotFoundException)
-        {
-            return;   // pruned meanwhile
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            using (stream)
-            {
-                int start = 0, end = 0;
-                bool skipping = false;   // inside a line longer than MaxLineBytes: dropped up to its newline
-                while (true)
-                {
-                    if (end == buffer.Length)
-                    {
-                        if (start > 0)
-                        {
-                            buffer.AsSpan(start, end - start).CopyTo(buffer);
-                            end -= start;
-                            start = 0;
-                        }
-                        else if (skipping || end >= MaxLineBytes)
-                        {
-                            skipping = true;
-                            start = end = 0;
-                        }
-                        else
-                        {
-                            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLineBytes));
-                            buffer.AsSpan(0, end).CopyTo(larger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = larger;
-                        }
-                    }
-
-                    int read = stream.Read(buffer, end, buffer.Length - end);
-                    if (read == 0)
-                    {
-                        if (skipping)
-                        {
-                            onLine(ReadOnlySpan<byte>.Empty);   // an overlong last line: unreadable, like a torn one
-                        }
-                        else if (end > start)
-                        {
-                            onLine(buffer.AsSpan(start, end - start));   // last line without newline (possibly torn)
-                        }
-
-                        return;
-                    }
-
-                    end += read;
-                    int newline;
-                    while ((newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0)
-                    {
-                        ReadOnlySpan<byte> line = buffer.AsSpan(start, newline);
-                        start += newline + 1;
-                        if (skipping)
-                        {
-                            skipping = false;
-                            if (!onLine(ReadOnlySpan<byte>.Empty))   // reported as one unreadable line
-                            {
-                                return;
-                            }
-
-                            continue;
-                        }
-
-                        if (!line.IsEmpty && !onLine(line))
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private string[] ListFiles()
-    {
-        if (!System.IO.Directory.Exists(DirectoryPath))
-        {
-            return [];
-        }
-
-        var files = new List<(int Number, string Path)>();
-        foreach (string path in System.IO.Directory.EnumerateFiles(DirectoryPath, FilePrefix + "*" + FileExtension))
-        {
-            if (TryGetNumber(path, out int number))
-            {
-                files.Add((number, path));
-            }
-        }
-
-        files.Sort(static (a, b) => a.Number.CompareTo(b.Number));
-        return files.ConvertAll(static f => f.Path).ToArray();
-    }
-
-    private static bool TryGetNumber(string path, out int number)
-    {
-        string name = Path.GetFileNameWithoutExtension(path);
-        return int.TryParse(name.AsSpan(FilePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out number);
-    }
-
-    private string PathOf(int number) =>
-        Path.Combine(DirectoryPath, FilePrefix + number.ToString("D6", CultureInfo.InvariantCulture) + FileExtension);
-
-    private FileStream OpenForAppend()
-    {
-        if (_current is not null && _current.Length < _options.MaxFileSize)
-        {
-            return _current;
-        }
-
-        if (_current is null)
-        {
-            System.IO.Directory.CreateDirectory(DirectoryPath);
-            string[] existing = ListFiles();
-            _currentNumber = existing.Length == 0 ? 1 : (TryGetNumber(existing[^1], out int last) ? last : 1);
-        }
-        else
-        {
-            _current.Dispose();
-            _current = null;
-            _currentNumber++;
-        }
-
-        var stream = new FileStream(PathOf(_currentNumber), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
-        // A crash may have left a torn last line: start on a fresh line so the next record stays readable. The fragment
-        // stays (readers skip it), unlike the registry's and the tracker's logs, which cut it (JsonLines.RepairTornTail).
-        bool endsWithNewline = JsonLines.EndsWithCompleteLine(stream);
-        stream.Seek(0, SeekOrigin.End);
-        if (!endsWithNewline)
-        {
-            stream.Write(NewLine);
-        }
-
-        _current = stream;
-        if (_current.Length >= _options.MaxFileSize)
-        {
-            return OpenForAppend();
-        }
-
-        Prune();
-        return _current;
-    }
-
-    private void Prune()
-    {
-        string[] files = ListFiles();
-        for (int i = 0; i < files.Length - _options.MaxFiles; i++)
-        {
-            try
-            {
-                File.Delete(files[i]);
-                Log.PredictionLogFilePruned(_logger, files[i]);
-            }
-            catch (IOException ex)
-            {
-                Log.PredictionLogPruneFailed(_logger, ex, files[i]);
-            }
         }
     }
 }

@@ -10,8 +10,10 @@ public static class PredictionLogMLOpsBuilderExtensions
 {
     /// <summary>
     /// Logs every prediction of quality-monitored models to JSON-lines files (see <see cref="JsonLinesPredictionLog"/>),
-    /// so feedback can still be joined after a prediction left the in-memory store or the process restarted. Does
-    /// nothing if an <see cref="IPredictionLog"/> is already registered.
+    /// so feedback can still be joined after a prediction left the in-memory store or the process restarted. The same
+    /// instance is registered as the <see cref="IPredictionLogReader"/> batch monitoring jobs read and as the
+    /// <see cref="IFeedbackLog"/> that stores feedback beside the predictions. Does nothing if an
+    /// <see cref="IPredictionLog"/> is already registered.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <param name="configure">Configures the options (directory, rotation size, retention, fsync); validated at startup.</param>
@@ -34,6 +36,8 @@ public static class PredictionLogMLOpsBuilderExtensions
 
         services.TryAddSingleton<JsonLinesPredictionLog>();
         services.TryAddSingleton<IPredictionLog>(sp => sp.GetRequiredService<JsonLinesPredictionLog>());
+        services.TryAddSingleton<IPredictionLogReader>(sp => sp.GetRequiredService<JsonLinesPredictionLog>());
+        services.TryAddSingleton<IFeedbackLog>(sp => sp.GetRequiredService<JsonLinesPredictionLog>());
         return builder;
     }
 }

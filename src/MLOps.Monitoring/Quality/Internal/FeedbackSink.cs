@@ -59,7 +59,7 @@ internal sealed partial class FeedbackSink : IFeedbackSink
             }
 
             var version = new ModelVersion(stored.Version);
-            return Count(Resolve(tracker, predictionId, lookup, version, stored, actual), predictionId);
+            return Count(await KeepAsync(Resolve(tracker, predictionId, lookup, version, stored, actual), predictionId, actual, cancellationToken).ConfigureAwait(false), predictionId);
         }
 
         if (_log.Log is { } log)
@@ -101,11 +101,34 @@ internal sealed partial class FeedbackSink : IFeedbackSink
                     lookup = again;   // another call added it meanwhile
                 }
 
-                return Count(Resolve(tracker, predictionId, lookup, record.ModelVersion, stored, actual), predictionId);
+                return Count(await KeepAsync(Resolve(tracker, predictionId, lookup, record.ModelVersion, stored, actual), predictionId, actual, cancellationToken).ConfigureAwait(false), predictionId);
             }
         }
 
         return Count(new FeedbackResult(FeedbackOutcome.UnknownPrediction, Reason: "No monitored model knows this prediction id."), predictionId);
+    }
+
+    /// <summary>
+    /// Stores joined feedback in the registered <see cref="IFeedbackLog"/> (one process: the JSON-lines log), so batch
+    /// jobs over the log see the ground truth. A failed write is logged: the feedback was joined and is answered so.
+    /// </summary>
+    private async ValueTask<FeedbackResult> KeepAsync(FeedbackResult result, PredictionId id, GroundTruth actual, CancellationToken cancellationToken)
+    {
+        if (result.Outcome != FeedbackOutcome.Joined || _feedbackLog is not { } feedbackLog)
+        {
+            return result;
+        }
+
+        try
+        {
+            await feedbackLog.TryAppendAsync(new FeedbackRecord(id, actual, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.FeedbackLogWriteFailed(_logger, ex, id);
+        }
+
+        return result;
     }
 
     private static FeedbackResult Resolve(

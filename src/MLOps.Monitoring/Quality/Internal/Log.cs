@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 360, EventName = "FleetJoinAbandoned", Level = LogLevel.Warning,
         Message = "Stepped down with {Pending} joined pairs not recorded: the next leader joins them; {Windows} windows they closed here are not published.")]
     public static partial void FleetJoinAbandoned(ILogger logger, int pending, int windows);
+
+    [LoggerMessage(EventId = 361, EventName = "FeedbackLogWriteFailed", Level = LogLevel.Warning,
+        Message = "Storing the feedback for prediction {PredictionId} in the feedback log failed; it was joined, but a batch job over the log will not see it.")]
+    public static partial void FeedbackLogWriteFailed(ILogger logger, Exception exception, PredictionId predictionId);
 }

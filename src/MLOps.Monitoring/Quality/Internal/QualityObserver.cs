@@ -1,3 +1,5 @@
+using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Profiles.Internal;
 using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.Monitoring.Quality.Internal;
@@ -19,6 +21,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
     private readonly Func<TOut, double>? _probability;
     private readonly Func<TOut, string?>? _class;
     private readonly Func<TIn, string?>? _segment;
+    private readonly MemberFeature<TIn>[]? _inputs;
 
     public QualityObserver(ModelQualityTracker tracker, PredictionLogWriter log, QualityMonitoringBuilder<TIn, TOut> options)
     {
@@ -30,6 +33,7 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
         _probability = options.Probability;
         _class = options.PredictedClass;
         _segment = options.Segment;
+        _inputs = options.InputFeatures;
     }
 
     public void OnPrediction(in PredictionContext<TIn, TOut> context)
@@ -66,7 +70,23 @@ internal sealed class QualityObserver<TIn, TOut> : IPredictionObserver<TIn, TOut
                 stored.Value,
                 stored.Score,
                 stored.Label,
-                stored.Segment));
+                stored.Segment,
+                _inputs is null ? null : ReadInputs(_inputs, context.Input)));
         }
+    }
+
+    /// <summary>The input's features as drift reads them: numbers (NaN when null), Booleans as 1/0, category texts.</summary>
+    private static LoggedFeature[] ReadInputs(MemberFeature<TIn>[] features, TIn input)
+    {
+        var inputs = new LoggedFeature[features.Length];
+        for (int i = 0; i < features.Length; i++)
+        {
+            MemberFeature<TIn> feature = features[i];
+            inputs[i] = feature.Kind == FeatureKind.Categorical
+                ? new LoggedFeature(feature.Name, FeatureKind.Categorical, double.NaN, feature.CategoryOf(input))
+                : new LoggedFeature(feature.Name, feature.Kind, feature.Number!(input), null);
+        }
+
+        return inputs;
     }
 }

@@ -215,6 +215,39 @@ public class FeedbackJoinTests
     }
 
     [Fact]
+    public async Task RecordAsync_WithJsonLinesLog_StoresJoinedFeedbackOnceForTheLogReader()
+    {
+        using var dir = new TempDirectory();
+        await using var provider = QualityServices.Build(b => b
+            .AddJsonLinesPredictionLog(o => o.Directory = dir.Path)
+            .AddModel<HouseInput, HousePrediction>("house", m => m
+                .FromTransformer(QualityTestModels.House)
+                .WithQualityMonitoring(q => q.Regression(o => o.Score))));
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        var sink = provider.GetRequiredService<IFeedbackSink>();
+        DateTimeOffset from = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Prediction<HousePrediction>[] p = client.PredictBatch(QualityTestModels.HouseInputs(3));
+        await provider.GetRequiredService<MLOps.Monitoring.Quality.Internal.PredictionLogWriter>().DrainAsync();
+
+        Assert.Equal(FeedbackOutcome.Joined, (await sink.RecordAsync(p[0].PredictionId, 4.0)).Outcome);
+        Assert.Equal(FeedbackOutcome.Duplicate, (await sink.RecordAsync(p[0].PredictionId, 9.0)).Outcome);   // not stored
+        Assert.Equal(FeedbackOutcome.Invalid, (await sink.RecordAsync(p[1].PredictionId, double.NaN)).Outcome);   // not stored
+        Assert.Equal(FeedbackOutcome.UnknownPrediction, (await sink.RecordAsync(PredictionId.NewId(), 1.0)).Outcome);
+
+        var reader = provider.GetRequiredService<IPredictionLogReader>();
+        var rows = new List<LoggedPrediction>();
+        await foreach (LoggedPrediction row in reader.ReadAsync(ModelName.Parse("house"), from, DateTimeOffset.UtcNow.AddMinutes(1)))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(p.Select(x => x.PredictionId), rows.Select(r => r.Prediction.PredictionId));
+        Assert.Equal(4.0, rows[0].Actual!.Value.Number);
+        Assert.Null(rows[1].Actual);
+        Assert.Null(rows[2].Actual);
+    }
+
+    [Fact]
     public async Task RecordAsync_AfterRestart_JoinsPredictionsFromTheJsonLinesLogWrittenAtShutdown()
     {
         using var dir = new TempDirectory();
