@@ -58,7 +58,20 @@ internal static class MonitoringEndpoints
                         return Problems.Invalid(errors);
                     }
 
-                    var result = await sink.RecordAsync(predictionId, actual!.Value, http.RequestAborted).ConfigureAwait(false);
+                    FeedbackResult result;
+                    try
+                    {
+                        result = await sink.RecordAsync(predictionId, actual!.Value, http.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (FeedbackStoreUnavailableException)
+                    {
+                        http.Response.Headers.RetryAfter = "5";
+                        return Results.Problem(
+                            statusCode: StatusCodes.Status503ServiceUnavailable,
+                            title: "Feedback store unavailable",
+                            detail: $"The feedback for prediction {predictionId} was not recorded: the fleet's feedback store cannot be reached. Send it again later.");
+                    }
+
                     return result.Outcome switch
                     {
                         FeedbackOutcome.UnknownPrediction => Results.Problem(
@@ -80,7 +93,8 @@ internal static class MonitoringEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     public static void MapQuality(RouteGroupBuilder group, IModelQualityMonitor monitor, TimeProvider timeProvider)

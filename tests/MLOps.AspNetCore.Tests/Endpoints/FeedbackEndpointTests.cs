@@ -74,6 +74,56 @@ public class FeedbackEndpointTests
         Assert.Equal("duplicate", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
     }
 
+    [Fact]
+    public async Task Feedback_WhenTheFleetStoreIsDown_Is503WithRetryAfterAndCanBeSentAgain()
+    {
+        var queue = new DownQueue();
+        await using var app = await TestApp.StartAsync(
+            b => b.AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.Distinct[0]).WithQualityMonitoring(q => q.Regression(o => o.Score))),
+            services: s => s.AddSingleton<MLOps.Monitoring.Quality.Feedback.IFleetFeedbackQueue>(queue));
+        using var predicted = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", new { size = 100f, rooms = 3f });
+        string id = (await predicted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictionId").GetString()!;
+
+        using var down = await app.Client.PostAsJsonAsync($"/mlops/predictions/{id}/feedback", new { actual = 250.0 });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("5", down.Headers.GetValues("Retry-After").Single());
+        string body = await down.Content.ReadAsStringAsync();
+        Assert.Contains("Feedback store unavailable", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("connection refused", body, StringComparison.Ordinal);   // the store's own message stays in the log
+
+        queue.Up = true;
+        using var again = await app.Client.PostAsJsonAsync($"/mlops/predictions/{id}/feedback", new { actual = 250.0 });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("joined", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        Assert.Equal(1, queue.Enqueued);
+    }
+
+    private sealed class DownQueue : MLOps.Monitoring.Quality.Feedback.IFleetFeedbackQueue
+    {
+        public volatile bool Up;
+
+        public int Enqueued;
+
+        public ValueTask<bool> TryEnqueueAsync(
+            MLOps.Monitoring.Quality.Feedback.PredictionRecord prediction, MLOps.Monitoring.Quality.Feedback.FeedbackRecord feedback, CancellationToken cancellationToken = default)
+        {
+            if (!Up)
+            {
+                throw new System.Net.Sockets.SocketException(111, "connection refused");
+            }
+
+            Interlocked.Increment(ref Enqueued);
+            return ValueTask.FromResult(true);
+        }
+
+        public ValueTask<IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback>> ReadPendingAsync(int limit, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback>>([]);
+
+        public ValueTask CompleteAsync(IReadOnlyList<long> positions, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+
     [Theory]
     [InlineData("not-an-id", "{\"actual\": 1}", HttpStatusCode.BadRequest, "id")]
     [InlineData("0123456789abcdef0123456789abcdef", "{}", HttpStatusCode.BadRequest, "actual")]

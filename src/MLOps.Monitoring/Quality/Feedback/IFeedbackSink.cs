@@ -16,5 +16,6 @@ public interface IFeedbackSink
     /// <param name="cancellationToken">Cancels a lookup in the durable prediction log.</param>
     /// <returns>What happened to the feedback.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled during a log lookup.</exception>
+    /// <exception cref="FeedbackStoreUnavailableException">In fleet mode, the shared store that claims feedback could not be reached; nothing was recorded.</exception>
     ValueTask<FeedbackResult> RecordAsync(PredictionId predictionId, GroundTruth actual, CancellationToken cancellationToken = default);
 }

@@ -54,8 +54,17 @@ internal sealed partial class FeedbackSink
 
             // The durable feedback log decides first (first wins across replicas); the queue's own uniqueness makes the
             // join exactly once even without one.
-            claimed = (_feedbackLog is null || await _feedbackLog.TryAppendAsync(feedback, cancellationToken).ConfigureAwait(false))
-                && await queue.TryEnqueueAsync(prediction, feedback, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                claimed = (_feedbackLog is null || await _feedbackLog.TryAppendAsync(feedback, cancellationToken).ConfigureAwait(false))
+                    && await queue.TryEnqueueAsync(prediction, feedback, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A dead database is not the client's mistake and not a bug: a typed error the endpoint answers with 503.
+                throw new FeedbackStoreUnavailableException($"Recording the feedback for prediction {id} in the fleet's store failed: {ex.Message}", ex);
+            }
+
             tracker.Store.TryMarkLabelled(id);   // remembered here, so a repeat is answered without a round trip
         }
 
