@@ -31,7 +31,7 @@ internal sealed class PostgresMigration
     /// <summary>Gets the SHA-256 of the script text, recorded with the applied version.</summary>
     public string Checksum { get; }
 
-    /// <summary>Gets every embedded migration, ordered by version (1, 2, … without gaps).</summary>
+    /// <summary>Gets every embedded migration, ordered by version (distinct numbers, possibly with gaps).</summary>
     public static IReadOnlyList<PostgresMigration> All { get; } = Load();
 
     /// <summary>Gets the schema version this build of the SDK creates and understands.</summary>
@@ -58,12 +58,14 @@ internal sealed class PostgresMigration
             migrations.Add(new PostgresMigration(version, file[(separator + 1)..], reader.ReadToEnd()));
         }
 
+        // Numbers may have gaps (features developed in parallel reserve theirs); the migrator applies each one the schema
+        // has not recorded, so a migration that lands after a higher-numbered one is still applied.
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (int i = 0; i < migrations.Count; i++)
         {
-            if (migrations[i].Version != i + 1)
+            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
             {
-                throw new InvalidOperationException($"The embedded PostgreSQL migrations are not numbered 1, 2, … without gaps (found {migrations[i].Version} at position {i + 1}).");
+                throw new InvalidOperationException($"The embedded PostgreSQL migrations must have distinct positive numbers (found {migrations[i].Version} twice or below 1).");
             }
         }
 

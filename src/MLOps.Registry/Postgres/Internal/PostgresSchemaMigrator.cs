@@ -65,19 +65,24 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                int current = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                HashSet<int> applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                int current = applied.Count == 0 ? 0 : applied.Max();
                 int latest = PostgresMigration.LatestVersion;
                 if (current > latest)
                 {
                     throw UnsupportedSchema(current, latest);
                 }
 
+                bool changed = false;
                 foreach (PostgresMigration migration in PostgresMigration.All)
                 {
-                    if (migration.Version <= current || migration.Version > targetVersion)
+                    // Each migration the schema has not recorded, so a lower number that lands after a higher one still runs.
+                    if (applied.Contains(migration.Version) || migration.Version > targetVersion)
                     {
                         continue;
                     }
+
+                    changed = true;
 
                     using (var script = new NpgsqlCommand(migration.ScriptFor(_quotedSchema), connection, transaction))
                     {
@@ -97,7 +102,7 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (current >= targetVersion)
+                if (!changed)
                 {
                     Log.SchemaUpToDate(logger, schema, current);
                 }
@@ -167,14 +172,15 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
             using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
             exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _quotedSchema + ".mlops_schema_version" });
             bool hasTable = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            int current = hasTable ? await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false) : 0;
+            HashSet<int> applied = hasTable ? await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false) : [];
+            int current = applied.Count == 0 ? 0 : applied.Max();
             int latest = PostgresMigration.LatestVersion;
             if (current > latest)
             {
                 throw UnsupportedSchema(current, latest);
             }
 
-            if (current < latest)
+            if (PostgresMigration.All.Any(m => !applied.Contains(m.Version)))
             {
                 throw new UnsupportedRegistrySchemaException(
                     $"The PostgreSQL registry schema '{schema}' is at version {current} but this version of MLOps needs version {latest}, " +
@@ -184,10 +190,20 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
         }
     }
 
-    private async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private async Task<HashSet<int>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        using var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {_quotedSchema}.mlops_schema_version", connection, transaction);
-        return (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        using var read = new NpgsqlCommand($"SELECT version FROM {_quotedSchema}.mlops_schema_version", connection, transaction);
+        var applied = new HashSet<int>();
+        NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        return applied;
     }
 
     private static UnsupportedRegistrySchemaException UnsupportedSchema(int current, int latest) => new(current, latest);
