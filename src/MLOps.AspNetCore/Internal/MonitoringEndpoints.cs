@@ -157,7 +157,7 @@ internal static class MonitoringEndpoints
         // ?scope=replica: this replica's own windows (in fleet mode the default is the fleet's merged report; otherwise both are the same).
         group.MapGet("/models/{name}/drift", (string name, string? scope) =>
                 !TryReplicaScope(scope, out bool replica) ? BadScope(scope)
-                : ModelName.TryParse(name, out ModelName model) && (replica ? monitor.GetReplicaReports(model).LastOrDefault() : monitor.GetLatestReport(model)) is { } report
+                : ModelName.TryParse(name, out ModelName model) && (replica ? LastOf(monitor.GetReplicaReports(model)) : monitor.GetLatestReport(model)) is { } report
                     ? Results.Text(report.ToJson(), "application/json")
                     : NoDriftReport(name))
             .WithName("MLOps.Drift")
@@ -216,6 +216,8 @@ internal static class MonitoringEndpoints
         replica = string.Equals(scope, "replica", StringComparison.OrdinalIgnoreCase);
         return replica || scope is null || string.Equals(scope, "fleet", StringComparison.OrdinalIgnoreCase);
     }
+
+    private static MLOps.Monitoring.Drift.DriftReport? LastOf(IReadOnlyList<MLOps.Monitoring.Drift.DriftReport> reports) => reports.Count == 0 ? null : reports[^1];
 
     private static IResult BadScope(string? scope) =>
         Problems.BadRequest($"Unknown scope '{Problems.Shorten(scope ?? string.Empty)}': use 'fleet' (the default) or 'replica'.");
