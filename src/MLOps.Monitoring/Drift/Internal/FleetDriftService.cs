@@ -118,7 +118,17 @@ internal sealed class FleetDriftService(
                 return;   // stepped down: the next leader takes the remaining buckets
             }
 
-            await EvaluateAsync(bucket, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await EvaluateAsync(bucket, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // One bucket that fails (the store went down) is counted and retried; the others still run.
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                FleetDriftHub.Count(hub.Buckets, bucket.Model, "failed");
+                DriftLog.FleetPassFailed(logger, ex);
+            }
         }
     }
 
