@@ -168,22 +168,27 @@ internal static class MonitoringEndpoints
 
     public static void MapDrift(RouteGroupBuilder group, MLOps.Monitoring.Drift.IDriftMonitor monitor)
     {
-        group.MapGet("/models/{name}/drift", (string name) =>
-                ModelName.TryParse(name, out ModelName model) && monitor.GetLatestReport(model) is { } report
+        // ?scope=replica: this replica's own windows (in fleet mode the default is the fleet's merged report; otherwise both are the same).
+        group.MapGet("/models/{name}/drift", (string name, string? scope) =>
+                !TryReplicaScope(scope, out bool replica) ? BadScope(scope)
+                : ModelName.TryParse(name, out ModelName model) && (replica ? LastOf(monitor.GetReplicaReports(model)) : monitor.GetLatestReport(model)) is { } report
                     ? Results.Text(report.ToJson(), "application/json")
                     : NoDriftReport(name))
             .WithName("MLOps.Drift")
-            .WithSummary("The latest drift report of a model: per feature method, statistic, p-value or distance, threshold, drifted; dataset drift; data quality.")
+            .WithSummary("The latest drift report of a model (in fleet mode the fleet's, merged over every replica; ?scope=replica for this replica's own window): per feature method, statistic, p-value or distance, threshold, drifted; dataset drift; data quality.")
             .Produces<MLOps.Monitoring.Drift.DriftReport>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/models/{name}/drift/history", (string name, HttpContext http) =>
-                ModelName.TryParse(name, out ModelName model) && monitor.Models.Contains(model)
-                    ? History(http, monitor.GetReports(model))
+        group.MapGet("/models/{name}/drift/history", (string name, string? scope, HttpContext http) =>
+                !TryReplicaScope(scope, out bool replica) ? BadScope(scope)
+                : ModelName.TryParse(name, out ModelName model) && monitor.Models.Contains(model)
+                    ? History(http, replica ? monitor.GetReplicaReports(model) : monitor.GetReports(model))
                     : Problems.NotMonitored("No drift monitoring", name, "is not monitored with WithDriftMonitoring (or has not served a prediction yet)."))
             .WithName("MLOps.DriftHistory")
-            .WithSummary("The recent drift reports of a model, oldest first (at most DriftOptions.HistorySize, kept in memory); empty before the first window closes.")
+            .WithSummary("The recent drift reports of a model, oldest first (at most DriftOptions.HistorySize, kept in memory; ?scope=replica for this replica's own windows in fleet mode); empty before the first window closes.")
             .Produces<MLOps.Monitoring.Drift.DriftReport[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/models/{name}/drift/report.html", async (string name, HttpContext http, CancellationToken ct) =>
@@ -218,6 +223,18 @@ internal static class MonitoringEndpoints
             return null;
         }
     }
+
+    /// <summary>The drift endpoints' <c>scope</c>: absent or <c>fleet</c> (the default reports), or <c>replica</c>.</summary>
+    private static bool TryReplicaScope(string? scope, out bool replica)
+    {
+        replica = string.Equals(scope, "replica", StringComparison.OrdinalIgnoreCase);
+        return replica || scope is null || string.Equals(scope, "fleet", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static MLOps.Monitoring.Drift.DriftReport? LastOf(IReadOnlyList<MLOps.Monitoring.Drift.DriftReport> reports) => reports.Count == 0 ? null : reports[^1];
+
+    private static IResult BadScope(string? scope) =>
+        Problems.BadRequest($"Unknown scope '{Problems.Shorten(scope ?? string.Empty)}': use 'fleet' (the default) or 'replica'.");
 
     private static IResult NoDriftReport(string name) =>
         Problems.NotMonitored("No drift report", name, "has no evaluated drift window (not monitored with WithDriftMonitoring, or its first window has not closed).");

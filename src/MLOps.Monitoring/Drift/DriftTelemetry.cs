@@ -32,6 +32,20 @@ public static class DriftTelemetry
         /// </summary>
         public const string ValuesSkipped = "mlops.drift.values.skipped";
 
+        /// <summary>
+        /// Counter ({window}): closed windows this replica handed to the fleet (<c>AddFleetDrift</c>), by outcome:
+        /// <c>published</c> (stored), <c>dropped</c> (the publication queue was full) or <c>failed</c> (a publication
+        /// attempt failed; it is retried).
+        /// </summary>
+        public const string FleetWindows = "mlops.drift.fleet.windows";
+
+        /// <summary>
+        /// Counter ({bucket}): fleet time buckets the leader handled, by outcome: <c>evaluated</c> (merged, evaluated,
+        /// stored and published), <c>duplicate</c> (another leader had stored it first; not published), <c>skipped</c>
+        /// (no reference available yet; retried) or <c>failed</c>.
+        /// </summary>
+        public const string FleetBuckets = "mlops.drift.fleet.buckets";
+
         /// <summary>Gauge (1): share of missing values per feature in the latest window.</summary>
         public const string MissingRatio = "mlops.data_quality.missing_ratio";
 

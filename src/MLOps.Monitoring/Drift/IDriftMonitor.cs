@@ -32,4 +32,14 @@ public interface IDriftMonitor
     /// <param name="modelName">The model name.</param>
     /// <returns>A snapshot of the reports; empty before the first window closed or if the model is not monitored.</returns>
     IReadOnlyList<DriftReport> GetReports(ModelName modelName);
+
+    /// <summary>
+    /// Returns the recent reports of this replica's own windows, oldest first. In fleet mode (<c>AddFleetDrift</c>)
+    /// <see cref="GetReports"/> and <see cref="GetLatestReport"/> return the fleet's reports (merged over every
+    /// replica's windows) and this replica's own windows are kept here for debugging, never raised to subscribers;
+    /// otherwise it returns the same reports as <see cref="GetReports"/>.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>A snapshot of the reports; empty before the first window closed or if the model is not monitored.</returns>
+    IReadOnlyList<DriftReport> GetReplicaReports(ModelName modelName) => GetReports(modelName);
 }

@@ -12,7 +12,11 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
     /// <c>AddPostgresRegistry</c>: the prediction log and the feedback store (see <see cref="AddPostgresPredictionLog"/>),
     /// and fleet mode for quality (an <see cref="IFleetFeedbackQueue"/>): any replica accepts feedback for any
     /// replica's prediction, exactly once, and only the leader (<see cref="ILeaderElection"/>) joins it into the quality
-    /// windows, so each window is computed and published once for the whole fleet. Call it after <c>AddPostgresRegistry(…)</c>.
+    /// windows, so each window is computed and published once for the whole fleet. With the PostgreSQL registry it also
+    /// turns on fleet drift with its defaults (<see cref="PostgresFleetDriftMLOpsBuilderExtensions.AddPostgresFleetDrift"/>):
+    /// the replicas' drift windows are merged per time bucket and evaluated once by the leader. Call it after
+    /// <c>AddPostgresRegistry(…)</c>; without the registry (<c>AddPostgresMonitoring(connectionString)</c> alone) there is
+    /// no leader election, so drift stays per process.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <returns>The builder.</returns>
@@ -21,6 +25,11 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         PostgresFleetQualityRegistration.Add(builder.Services);
+        if (builder.Services.Any(d => d.ServiceType == typeof(PostgresModelRegistry)))
+        {
+            builder.AddPostgresFleetDrift();
+        }
+
         return builder.AddPostgresPredictionLog();
     }
 

@@ -42,6 +42,35 @@ public class DriftEndpointTests
     }
 
     [Fact]
+    public async Task Drift_ScopeReplicaWithoutFleetMode_SameReportAsTheDefault_UnknownScopeIs400Problem()
+    {
+        var random = new Random(3);
+        var reference = ReferenceProfile.Create(Enumerable.Range(0, 500).Select(_ => new HouseInput { Size = 50 + (float)(random.NextDouble() * 100), Rooms = 1 + random.Next(5) }));
+        await using var app = await TestApp.StartAsync(b => b.AddModel<HouseInput, HousePrediction>(
+            "house", m => m.FromTransformer(TestModels.Distinct[0]).WithDriftMonitoring(d => d.WindowSize(20).UseReference(reference))));
+        for (int i = 0; i < 20; i++)
+        {
+            using var response = await app.Client.PostAsJsonAsync("/mlops/models/house/predict", new { size = 50 + random.Next(100), rooms = 1 + random.Next(5) });
+            response.EnsureSuccessStatusCode();
+        }
+
+        JsonElement fleet = await Eventually.ValueAsync(async () =>
+        {
+            using var r = await app.Client.GetAsync("/mlops/models/house/drift?scope=fleet");
+            return r.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone() : (JsonElement?)null;
+        }, "the first drift window");
+        Assert.Equal(fleet.GetRawText(), JsonDocument.Parse(await app.Client.GetStringAsync("/mlops/models/house/drift?scope=replica")).RootElement.GetRawText());
+        Assert.Equal(1, (await app.Client.GetFromJsonAsync<JsonElement>("/mlops/models/house/drift/history?scope=replica")).GetArrayLength());
+
+        using var bad = await app.Client.GetAsync("/mlops/models/house/drift?scope=cluster");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'replica'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var badHistory = await app.Client.GetAsync("/mlops/models/house/drift/history?scope=x");
+        Assert.Equal(HttpStatusCode.BadRequest, badHistory.StatusCode);
+    }
+
+    [Fact]
     public async Task DriftHistory_Windows_ListsTheRecentReportsOldestFirstRevalidatesByETagAndNotMonitoredIs404()
     {
         var random = new Random(2);

@@ -25,6 +25,11 @@ public static class RegistryWorker
             return await QualityFleetWorker.RunAsync(args[2..]);
         }
 
+        if (args.Length >= 5 && args[0] == Verb && args[1] == FleetDriftWorker.Command)
+        {
+            return await FleetDriftWorker.RunAsync(args[2..]);
+        }
+
         if (args.Length >= 3 && args[0] == Verb && args[1] == FleetWorker.Command)
         {
             return await FleetWorker.RunAsync(args[2..]);

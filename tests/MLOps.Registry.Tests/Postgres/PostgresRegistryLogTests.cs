@@ -32,6 +32,6 @@ public class PostgresRegistryLogTests
         FakeLogRecord rejected = Assert.Single(records, r => r.Id.Name == "ModelPromotionRejected");
         Assert.Equal(LogLevel.Warning, rejected.Level);
         Assert.Contains("r2", rejected.Message, StringComparison.Ordinal);
-        Assert.Equal(PostgresMigration.LatestVersion, records.Count(r => r.Id.Id == 250));   // one per schema migration
+        Assert.Equal(PostgresMigration.All.Count, records.Count(r => r.Id.Id == 250));   // one per schema migration (numbers may have gaps)
     }
 }

@@ -40,4 +40,24 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 308, EventName = "DriftReferenceLoaded", Level = LogLevel.Information,
         Message = "Model '{ModelName}': drift monitoring started with a reference profile of {Rows} rows and {Features} features (version {Version}).")]
     public static partial void ReferenceLoaded(ILogger logger, string modelName, long rows, int features, int version);
+
+    [LoggerMessage(EventId = 309, EventName = "FleetDriftPublishFailed", Level = LogLevel.Warning,
+        Message = "Model '{ModelName}': publishing a closed drift window to the fleet store failed; retrying.")]
+    public static partial void FleetPublishFailed(ILogger logger, Exception exception, string modelName);
+
+    [LoggerMessage(EventId = 310, EventName = "FleetDriftBucketEvaluated", Level = LogLevel.Information,
+        Message = "Model '{ModelName}' version {Version}: fleet bucket {BucketStart:O} merged from {Windows} windows of {Replicas} replicas ({Rows} predictions), {Drifted} of {Evaluated} features drifted.")]
+    public static partial void FleetBucketEvaluated(ILogger logger, string modelName, int version, DateTimeOffset bucketStart, int windows, int replicas, long rows, int drifted, int evaluated);
+
+    [LoggerMessage(EventId = 311, EventName = "FleetDriftBucketSkipped", Level = LogLevel.Warning,
+        Message = "Model '{ModelName}' version {Version}: fleet bucket {BucketStart:O} is not evaluated yet: {Reason}")]
+    public static partial void FleetBucketSkipped(ILogger logger, string modelName, int version, DateTimeOffset bucketStart, string reason);
+
+    [LoggerMessage(EventId = 312, EventName = "FleetDriftWindowRejected", Level = LogLevel.Warning,
+        Message = "Model '{ModelName}': a window of replica '{Replica}' in fleet bucket {BucketStart:O} is left out of the merge.")]
+    public static partial void FleetWindowRejected(ILogger logger, Exception exception, string modelName, string? replica, DateTimeOffset bucketStart);
+
+    [LoggerMessage(EventId = 313, EventName = "FleetDriftPassFailed", Level = LogLevel.Error,
+        Message = "A pass of the fleet drift loop failed; the next pass retries.")]
+    public static partial void FleetPassFailed(ILogger logger, Exception exception);
 }

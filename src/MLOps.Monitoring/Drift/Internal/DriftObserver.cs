@@ -7,7 +7,7 @@ namespace MLOps.Monitoring.Drift.Internal;
 /// The prediction observer registered by <c>WithDriftMonitoring</c>: feeds each input into the model's current
 /// <see cref="DriftWindow{TIn}"/>, and (re)loads the reference profile off the hot path when needed.
 /// </summary>
-internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
+internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>, IFleetDriftSource
     where TIn : class
     where TOut : class, new()
 {
@@ -53,6 +53,7 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         _metrics = metrics;
         _logger = logger;
         _monitor.Register(model, config.Options.HistorySize);
+        _monitor.Fleet?.Register(model, this);
         if (config.ReferenceInstance is null && referenceFactory is null && config.ReferencePath is null)
         {
             _provider = provider ?? throw new InvalidOperationException(
@@ -98,6 +99,28 @@ internal sealed class DriftObserver<TIn, TOut> : IPredictionObserver<TIn, TOut>
         }
 
         RequestReference(context.Prediction.ModelVersion);
+    }
+
+    public async Task<(CompiledReference Reference, SchemaComparison Schema)?> GetReferenceAsync(int version, CancellationToken cancellationToken)
+    {
+        DriftWindow<TIn>? window = _window;
+        if (window is not null && (!_perVersion || window.Version == version))
+        {
+            return (window.Reference, window.Schema);
+        }
+
+        ReferenceProfile? profile = _provider is not null
+            ? await _provider.GetReferenceProfileAsync(_model, new ModelVersion(version), cancellationToken).ConfigureAwait(false)
+            : _config.ReferenceInstance ?? (_config.ReferencePath is { } path
+                ? await ReferenceProfile.LoadAsync(path, cancellationToken).ConfigureAwait(false)
+                : _referenceFactory?.Invoke());
+        if (profile is null)
+        {
+            return null;
+        }
+
+        var reference = new CompiledReference(profile, _config.Options);
+        return (reference, new RowExtractor<TIn>(reference).Schema);
     }
 
     private void RequestReference(ModelVersion version)

@@ -159,6 +159,21 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
 
     private void Process(Pane pane)
     {
+        if (_monitor.Fleet is { } fleet)
+        {
+            // Fleet mode: every closed pane (the whole window when tumbling; one step of a sliding window) is handed to
+            // the fleet, where the leader merges the panes of all replicas that closed in the same time bucket.
+            fleet.TryEnqueue(new FleetDriftWindow
+            {
+                Model = _name,
+                Version = pane.ModelVersion,
+                WindowStart = pane.StartTime,
+                WindowEnd = _time.GetUtcNow(),
+                Rows = pane.Rows,
+                State = PaneState.Serialize(pane),
+            });
+        }
+
         _ring.Enqueue(pane);
         if (_ring.Count > _panesPerWindow)
         {
@@ -185,8 +200,14 @@ internal sealed class DriftWindow<TIn> : IThreadPoolWorkItem
             }
 
             var report = DriftEvaluator.Evaluate(window, _extractor.Schema, _time.GetUtcNow(), _name, window.StartTime);
-            _metrics.Publish(_model, report);
             _metrics.CountWindow(_model, "evaluated");
+            if (_monitor.Fleet is not null)
+            {
+                _monitor.PublishReplica(_name, report);   // the fleet's report is the one published (by the leader)
+                return;
+            }
+
+            _metrics.Publish(_model, report);
             _monitor.Publish(_name, report);
         }
 #pragma warning disable CA1031 // One failed evaluation must not stop monitoring.

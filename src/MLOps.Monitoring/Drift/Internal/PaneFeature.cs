@@ -144,19 +144,7 @@ internal sealed class PaneFeature
     /// <summary>Adds <paramref name="other"/>'s counts and appends its sample, growing the sample array (evaluation side only).</summary>
     public void MergeFrom(PaneFeature other)
     {
-        Count += other.Count;
-        Missing += other.Missing;
-        Infinity += other.Infinity;
-        OutOfRange += other.OutOfRange;
-        Unseen += other.Unseen;
-        Seen += other.Seen;
-        Add(Bins, other.Bins);
-        Add(Categories, other.Categories);
-        if (Distinct is not null)
-        {
-            Add(Distinct, other.Distinct!);
-        }
-
+        AddCounts(other);
         if (other.SampleCount > 0)
         {
             if (SampleCount + other.SampleCount > Sample.Length)
@@ -170,6 +158,42 @@ internal sealed class PaneFeature
             other.Sample.AsSpan(0, other.SampleCount).CopyTo(Sample.AsSpan(SampleCount));
             SampleCount += other.SampleCount;
         }
+    }
+
+    /// <summary>Adds <paramref name="other"/>'s counts (all of them, <see cref="Seen"/> included), not its sample.</summary>
+    public void AddCounts(PaneFeature other)
+    {
+        Count += other.Count;
+        Missing += other.Missing;
+        Infinity += other.Infinity;
+        OutOfRange += other.OutOfRange;
+        Unseen += other.Unseen;
+        Seen += other.Seen;
+        Add(Bins, other.Bins);
+        Add(Categories, other.Categories);
+        if (Distinct is not null)
+        {
+            Add(Distinct, other.Distinct!);
+        }
+    }
+
+    /// <summary>Replaces the sample by a final one standing for <paramref name="seen"/> values (a merged or restored window).</summary>
+    public void SetSample(double[] sample, long seen)
+    {
+        Sample = sample;
+        SampleCount = sample.Length;
+        Seen = seen;
+        StopSampling();
+    }
+
+    /// <summary>Sets the data-quality counters (a window restored from its serialized state; counts go in the arrays).</summary>
+    public void RestoreCounters(long count, long missing, long infinity, long outOfRange, long unseen)
+    {
+        Count = count;
+        Missing = missing;
+        Infinity = infinity;
+        OutOfRange = outOfRange;
+        Unseen = unseen;
     }
 
     /// <summary>Sets counts directly (a current profile used as current data).</summary>

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.DependencyInjection;
+using MLOps.Monitoring.Drift;
+using MLOps.Monitoring.Drift.Internal;
+using MLOps.Monitoring.Profiles;
+using MLOps.Monitoring.Tests.Support;
+
+namespace MLOps.Monitoring.Tests.Drift;
+
+/// <summary>
+/// Fleet drift's hosted service against an in-memory store: replicas publish, only the leader evaluates, only the
+/// report the store accepts is published to subscribers, and followers serve the stored report without raising it.
+/// </summary>
+public class FleetDriftServiceTests
+{
+    private static readonly ReferenceProfile Reference = ReferenceProfile.Create(TestModels.Houses(1000, seed: 1));
+
+    [Fact]
+    public async Task RunPass_LeaderFollowerAndDuplicate_OnlyTheStoredReportIsRaisedOnce_FollowersServeTheStoredOne()
+    {
+        var store = new MemoryStore();
+        var leader = new Leadership();
+        await using ServiceProvider provider = Services.Build(
+            b => b.AddFleetDrift(o => o.PollInterval = TimeSpan.FromSeconds(1))
+                .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House)
+                    .WithDriftMonitoring(d => d.WindowSize(100).UseReference(Reference))),
+            s => s.AddSingleton<IFleetDriftStore>(store).AddSingleton<ILeaderElection>(leader));
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+        var raised = new List<DriftReport>();
+        using IDisposable subscription = monitor.Subscribe(r =>
+        {
+            lock (raised)
+            {
+                raised.Add(r);
+            }
+        });
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        var house = ModelName.Parse("house");
+
+        client.PredictBatch(TestModels.Houses(100, seed: 2));
+        await Eventually.HoldsAsync(async () => await service.DrainAsync(CancellationToken.None) == 1 || store.Windows.Count == 1, "the closed window published");
+        Assert.Equal(100, Assert.Single(store.Windows).Rows);
+        await Eventually.HoldsAsync(() => monitor.GetReplicaReports(house).Count == 1, "this replica's own report (evaluated after the window is queued)");
+        Assert.Equal(100, monitor.GetReplicaReports(house)[0].CurrentRows);
+        Assert.Null(monitor.GetLatestReport(house));   // a replica's own window is not the fleet's report
+
+        await service.RunPassAsync(CancellationToken.None);   // a follower does not evaluate
+        Assert.Equal(0, store.Completions);
+
+        leader.IsLeader = true;
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Equal(1, store.Completions);
+        DriftReport fleet = Assert.Single(raised);
+        Assert.Equal((100L, store.Bucket.BucketStart), (fleet.CurrentRows, fleet.WindowStart!.Value));
+        Assert.Same(fleet, monitor.GetLatestReport(house));
+
+        // Another leader stored the bucket first: evaluated here, refused by the store, not published.
+        store.Accept = false;
+        store.Stored = null;
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Equal(2, store.Completions);
+        Assert.Single(raised);
+
+        // A newer report stored by another replica is served here without being raised again.
+        store.Stored = fleet with { WindowStart = fleet.WindowStart.Value.AddMinutes(1), CurrentRows = 300 };
+        leader.IsLeader = false;
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Equal(300, monitor.GetLatestReport(house)!.CurrentRows);
+        Assert.Single(raised);
+    }
+
+    private sealed class Leadership : ILeaderElection
+    {
+        public bool IsLeader { get; set; }
+
+        public IDisposable Subscribe(Action<bool> handler) => new CancellationTokenSource();
+    }
+
+    private sealed class MemoryStore : IFleetDriftStore
+    {
+        public List<FleetDriftWindow> Windows { get; } = [];
+
+        public int Completions { get; private set; }
+
+        public bool Accept { get; set; } = true;
+
+        public DriftReport? Stored { get; set; }
+
+        public FleetDriftBucket Bucket => new()
+        {
+            Model = Windows[0].Model,
+            Version = Windows[0].Version,
+            BucketStart = DateTimeOffset.UnixEpoch.AddDays(1),
+            BucketEnd = DateTimeOffset.UnixEpoch.AddDays(1).AddMinutes(1),
+            Windows = [.. Windows.Select(w => w with { Replica = "r1" })],
+        };
+
+        public Task PublishAsync(FleetDriftWindow window, CancellationToken cancellationToken = default)
+        {
+            Windows.Add(window);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<FleetDriftBucket>> GetCompleteBucketsAsync(CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<FleetDriftBucket>>(Windows.Count == 0 ? [] : [Bucket]);
+
+        public Task<bool> TryCompleteAsync(FleetDriftBucket bucket, DriftReport report, CancellationToken cancellationToken = default)
+        {
+            Completions++;
+            if (Accept)
+            {
+                Stored = report;
+            }
+
+            return Task.FromResult(Accept);
+        }
+
+        public Task<DriftReport?> GetLatestReportAsync(ModelName model, CancellationToken cancellationToken = default) => Task.FromResult(Stored);
+    }
+}

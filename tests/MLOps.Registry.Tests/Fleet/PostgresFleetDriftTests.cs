@@ -1,0 +1,150 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using MLOps.Core.Tests.Support;
+using MLOps.Monitoring.Drift;
+using MLOps.Monitoring.Tests.Support;
+using MLOps.Registry.Postgres.Internal;
+using MLOps.Registry.Tests.Postgres;
+
+namespace MLOps.Registry.Tests.Fleet;
+
+/// <summary>Fleet drift on the real PostgreSQL, with three replicas in one process (their own hosts, clocks and leader connections).</summary>
+public sealed class PostgresFleetDriftTests
+{
+    [Fact]
+    public async Task FleetDrift_ThreeReplicasWithClocksSkewedTwoMinutes_OneMergedReportDetectsWhatNoReplicaSees()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        TimeSpan[] skews = [TimeSpan.FromMinutes(-2), TimeSpan.Zero, TimeSpan.FromMinutes(2)];
+        var replicas = new List<ServiceProvider>();
+        var raised = new List<DriftReport>();
+        var subscriptions = new List<IDisposable>();
+        try
+        {
+            for (int i = 0; i < FleetDriftSetup.Replicas; i++)
+            {
+                var services = new ServiceCollection();
+                services.AddLogging();
+                services.AddSingleton<TimeProvider>(new SkewedTimeProvider(skews[i]));
+                services.AddReplica(schema.ConnectionString, schema.Name, "replica-" + i);
+                ServiceProvider provider = services.BuildServiceProvider();
+                replicas.Add(provider);
+                subscriptions.Add(provider.GetRequiredService<IDriftMonitor>().Subscribe(r =>
+                {
+                    lock (raised)
+                    {
+                        raised.Add(r);
+                    }
+                }));
+                _ = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+                foreach (IHostedService service in provider.GetServices<IHostedService>())
+                {
+                    await service.StartAsync(CancellationToken.None);
+                }
+            }
+
+            await FleetDriftSetup.WaitForBucketStartAsync(schema);
+            for (int i = 0; i < replicas.Count; i++)
+            {
+                replicas[i].GetRequiredService<IModelClient<HouseInput, HousePrediction>>().PredictBatch(FleetDriftSetup.Share(i));
+            }
+
+            await Eventually.HoldsAsync(
+                () => replicas.All(r => r.GetRequiredService<IDriftMonitor>().GetLatestReport(FleetDriftSetup.Model) is { CurrentRows: 900 }),
+                "every replica serves the fleet report of the 900 rows",
+                timeoutSeconds: 120);
+
+            // Each replica's own window (300 rows) does not detect the drift; the merged window of the bucket does.
+            foreach (ServiceProvider replica in replicas)
+            {
+                DriftReport own = Assert.Single(replica.GetRequiredService<IDriftMonitor>().GetReplicaReports(FleetDriftSetup.Model));
+                Assert.Equal(300, own.CurrentRows);
+                Assert.False(own.Find("Size")!.Drifted, $"one replica alone detected the drift (p = {own.Find("Size")!.PValue})");
+            }
+
+            DriftReport fleet = replicas[0].GetRequiredService<IDriftMonitor>().GetLatestReport(FleetDriftSetup.Model)!;
+            Assert.True(fleet.Find("Size")!.Drifted, $"the merged window missed the drift (p = {fleet.Find("Size")!.PValue})");
+            Assert.True(fleet.DatasetDrift);
+            Assert.Equal(FleetDriftStream.BinCounts(900), fleet.Find("Size")!.Distribution!.Current.Select(s => Math.Round(s * 900)));
+
+            // Published once: one replica's subscribers saw it, the others only serve it.
+            lock (raised)
+            {
+                Assert.Equal(900, Assert.Single(raised).CurrentRows);
+            }
+
+            // The windows' own clocks were four minutes apart, and still one bucket by the database's clock.
+            Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_drift_reports"));
+            Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(DISTINCT bucket_start) FROM __schema__.fleet_drift_windows"));
+            Assert.Equal(3L, await schema.ScalarAsync<long>("SELECT count(DISTINCT replica_id) FROM __schema__.fleet_drift_windows"));
+            double spread = await schema.ScalarAsync<double>("SELECT extract(epoch FROM max(window_start) - min(window_start))::float8 FROM __schema__.fleet_drift_windows");
+            Assert.True(spread > 200, $"the replicas' clocks were not skewed as set up (window starts {spread} s apart)");
+        }
+        finally
+        {
+            subscriptions.ForEach(s => s.Dispose());
+            foreach (ServiceProvider replica in replicas)
+            {
+                foreach (IHostedService service in replica.GetServices<IHostedService>().Reverse())
+                {
+                    await service.StopAsync(CancellationToken.None);
+                }
+
+                await replica.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TryCompleteAsync_SameBucketTwice_StoresOneReportAndTheBucketIsNoLongerPending()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await new PostgresSchemaMigrator(schema.DataSource, schema.Name, NullLogger.Instance).MigrateAsync();
+        var options = new FleetDriftOptions { BucketLength = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.Zero };
+        var a = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "a", options);
+        var b = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "b", options);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        FleetDriftWindow window = new() { Model = FleetDriftSetup.Model, Version = 2, WindowStart = now, WindowEnd = now, Rows = 10, State = "{\"format\":1}" };
+        await a.PublishAsync(window);
+        Assert.Null(await a.GetLatestReportAsync(FleetDriftSetup.Model));
+
+        IReadOnlyList<FleetDriftBucket> pending = [];
+        await Eventually.HoldsAsync(async () => (pending = await b.GetCompleteBucketsAsync()).Count == 1, "the bucket completes", timeoutSeconds: 60);
+        FleetDriftBucket bucket = pending[0];
+        Assert.Equal((FleetDriftSetup.Model, 2, "a", 10L), (bucket.Model, bucket.Version, bucket.Windows.Single().Replica, bucket.Windows.Single().Rows));
+        Assert.Equal(TimeSpan.FromSeconds(1), bucket.BucketEnd - bucket.BucketStart);
+        Assert.Equal(0, bucket.BucketStart.ToUnixTimeMilliseconds() % 1000);
+
+        var report = new DriftReport
+        {
+            ModelName = FleetDriftSetup.Model,
+            ModelVersion = 2,
+            CreatedAt = now,
+            WindowStart = bucket.BucketStart,
+            ReferenceRows = 5000,
+            CurrentRows = 10,
+            Features = [],
+            DriftedFeatures = 0,
+            EvaluatedFeatures = 0,
+            DriftShare = 0,
+            DriftShareThreshold = 0.5,
+            DatasetDrift = false,
+            Correction = MultipleTestingCorrection.None,
+            DataQuality = new DataQualityReport { MissingFeatures = [], UnexpectedFeatures = [], KindMismatches = [], Features = [] },
+        };
+        Assert.True(await b.TryCompleteAsync(bucket, report));
+        Assert.False(await a.TryCompleteAsync(bucket, report with { CurrentRows = 99 }));
+
+        Assert.Empty(await a.GetCompleteBucketsAsync());
+        DriftReport? stored = await a.GetLatestReportAsync(FleetDriftSetup.Model);
+        Assert.Equal((10L, bucket.BucketStart), (stored!.CurrentRows, stored.WindowStart!.Value));
+        Assert.Equal("b", await schema.ScalarAsync<string>("SELECT evaluated_by FROM __schema__.fleet_drift_reports"));
+    }
+
+    /// <summary>The system clock shifted by a fixed offset: a replica whose clock is off (timers are the system's).</summary>
+    private sealed class SkewedTimeProvider(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
+}
