@@ -253,6 +253,7 @@ internal static class RolloutEndpoints
             FailOnDrift = body.Bool("failOnDrift", required: false) ?? defaults.FailOnDrift,
             Alpha = body.Number("alpha") ?? defaults.Alpha,
             RequireApproval = body.Bool("requireApproval", required: false) ?? defaults.RequireApproval,
+            PromoteShadowWhenBetter = body.Bool("promoteShadowWhenBetter", required: false) ?? defaults.PromoteShadowWhenBetter,
         };
     }
 
