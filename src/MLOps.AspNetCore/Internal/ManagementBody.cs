@@ -221,9 +221,121 @@ internal sealed class ManagementBody
         return new ManagementBody(value, _prefix + name + ".", Errors);
     }
 
+    /// <summary>
+    /// A JSON object mapping names to finite numbers (<c>{"r2": 0.8}</c>), with at most <paramref name="maxCount"/> entries
+    /// and names that are 1 to <paramref name="maxNameLength"/> printable characters; <see langword="null"/> when absent.
+    /// </summary>
+    public List<KeyValuePair<string, double>>? NumberMap(string name, int maxCount, int maxNameLength)
+    {
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        string key = _prefix + name;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Errors[key] = ["Must be a JSON object of names and numbers, such as {\"r2\": 0.8}."];
+            return null;
+        }
+
+        var map = new List<KeyValuePair<string, double>>();
+        foreach (JsonProperty property in value.EnumerateObject())
+        {
+            if (map.Count == maxCount)
+            {
+                Errors[key] = [$"Must have at most {maxCount.ToString(CultureInfo.InvariantCulture)} entries."];
+                return null;
+            }
+
+            string? entry = PropertyName(property);
+            if (entry is null || string.IsNullOrWhiteSpace(entry) || entry.Length > maxNameLength || entry.Any(char.IsControl))
+            {
+                Errors[key] = [$"Every name must be 1 to {maxNameLength.ToString(CultureInfo.InvariantCulture)} printable characters."];
+                return null;
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out double number) || !double.IsFinite(number))
+            {
+                Errors[key] = [$"The value of '{Problems.Shorten(entry)}' must be a finite number."];
+                return null;
+            }
+
+            map.Add(new(entry, number));
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// One JSON object or an array of at most <paramref name="maxCount"/> of them, each read as a nested body; an empty list
+    /// when absent.
+    /// </summary>
+    public List<ManagementBody> Objects(string name, int maxCount)
+    {
+        var bodies = new List<ManagementBody>();
+        if (!TryGet(name, out var value))
+        {
+            return bodies;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            bodies.Add(new ManagementBody(value, _prefix + name + ".", Errors));
+            return bodies;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > maxCount || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object))
+        {
+            Errors[_prefix + name] = [$"Must be a JSON object, or an array of at most {maxCount.ToString(CultureInfo.InvariantCulture)} objects."];
+            return bodies;
+        }
+
+        int i = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            bodies.Add(new ManagementBody(item, string.Create(CultureInfo.InvariantCulture, $"{_prefix}{name}[{i++}]."), Errors));
+        }
+
+        return bodies;
+    }
+
+    /// <summary>Records an error on a field of this body.</summary>
+    public void Error(string name, string message) => Errors[_prefix + name] = [message];
+
+    /// <summary>The fields of this body that are not in <paramref name="known"/>, each recorded as an error.</summary>
+    public void RefuseUnknown(params string[] known)
+    {
+        if (_root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (JsonProperty property in _root.EnumerateObject())
+        {
+            string? field = PropertyName(property);
+            if (field is null || Array.IndexOf(known, field) < 0)
+            {
+                Errors[_prefix + Problems.Shorten(field ?? "?")] = [$"Unknown field; use {string.Join(", ", known)}."];
+            }
+        }
+    }
+
     /// <summary>Whether the field is present with the value <c>null</c> (absent is not null).</summary>
     public bool IsNull(string name) =>
         _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null;
+
+    private static string? PropertyName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private bool TryGet(string name, out JsonElement value)
     {

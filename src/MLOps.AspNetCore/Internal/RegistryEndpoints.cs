@@ -74,6 +74,7 @@ internal static class RegistryEndpoints
                     var body = new ManagementBody(document);
                     int? version = body.PositiveInt("version", required: true);
                     string? reason = body.String("reason", required: true);
+                    List<PromotionGate>? gates = GatesBody.Read(body);
                     var errors = body.Errors;
                     if (!ModelName.TryParse(name, out var model))
                     {
@@ -91,12 +92,12 @@ internal static class RegistryEndpoints
                     }
 
                     return await Run(async () => AliasChangeInfo.From(await registry.PromoteAsync(
-                        new PromoteRequest(model!, new ModelVersion(version!.Value), target) { Reason = reason, Actor = Actor(http) }, http.RequestAborted)
+                        new PromoteRequest(model!, new ModelVersion(version!.Value), target) { Reason = reason, Gates = gates, Actor = Actor(http) }, http.RequestAborted)
                         .ConfigureAwait(false))).ConfigureAwait(false);
                 }
             })
             .WithName("MLOps.Promote")
-            .WithSummary("Point an alias (such as champion) at a version; serving replicas that follow the alias hot-swap to it.")
+            .WithSummary("Point an alias (such as champion) at a version, if the optional gates pass (422 lists each failure); serving replicas that follow the alias hot-swap to it.")
             .Produces<AliasChangeInfo>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

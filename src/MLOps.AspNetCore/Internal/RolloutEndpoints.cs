@@ -133,7 +133,13 @@ internal static class RolloutEndpoints
                     var body = new ManagementBody(document);
                     string? reason = body.String("reason", required: false, maxLength: 10_000);
                     long? expected = body.Integer("expectedRevision", required: false, min: 1, max: long.MaxValue);
+                    List<PromotionGate>? gates = GatesBody.Read(body);
                     var errors = body.Errors;
+                    if (gates is not null && decision != RolloutAction.Promoted)
+                    {
+                        errors["gates"] = ["Gates apply to promote only."];
+                    }
+
                     if (!ModelName.TryParse(name, out var model))
                     {
                         errors["name"] = [$"'{Problems.Shorten(name)}' is not a valid model name."];
@@ -153,6 +159,7 @@ internal static class RolloutEndpoints
                     {
                         Reason = reason ?? $"{action} (http)",
                         ExpectedRevision = expected,
+                        Gates = gates,
                         Actor = RegistryEndpoints.Actor(http),
                     };
                     return await RegistryEndpoints.Run(async () => RolloutInfo.From(
@@ -160,7 +167,7 @@ internal static class RolloutEndpoints
                 }
             })
             .WithName("MLOps.DecideRollout")
-            .WithSummary("Pause, resume, promote (moves the alias to the candidate), abort or approve the last step of a rollout.")
+            .WithSummary("Pause, resume, promote (moves the alias to the candidate, if the optional gates pass: 422 lists each failure), abort or approve the last step of a rollout.")
             .Produces<RolloutInfo>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -246,6 +253,7 @@ internal static class RolloutEndpoints
             FailOnDrift = body.Bool("failOnDrift", required: false) ?? defaults.FailOnDrift,
             Alpha = body.Number("alpha") ?? defaults.Alpha,
             RequireApproval = body.Bool("requireApproval", required: false) ?? defaults.RequireApproval,
+            PromoteShadowWhenBetter = body.Bool("promoteShadowWhenBetter", required: false) ?? defaults.PromoteShadowWhenBetter,
         };
     }
 

@@ -45,8 +45,11 @@ internal sealed record RolloutInfo
     /// <summary>Gets the analysis settings.</summary>
     public required RolloutAnalysis Analysis { get; init; }
 
-    /// <summary>Gets the decisions, oldest first.</summary>
+    /// <summary>Gets the decisions, oldest first: the first one and the latest (the registry bounds the history).</summary>
     public required IReadOnlyList<RolloutDecision> Decisions { get; init; }
+
+    /// <summary>Gets how many decisions between the first and the latest kept ones were dropped.</summary>
+    public long DroppedDecisions { get; init; }
 
     /// <summary>Gets the revision (send it back as <c>expectedRevision</c> to act on exactly this state).</summary>
     public required long Revision { get; init; }
@@ -82,6 +85,7 @@ internal sealed record RolloutInfo
         WarmupPredictions = r.WarmupPredictions,
         Analysis = r.Analysis,
         Decisions = r.Decisions,
+        DroppedDecisions = r.DroppedDecisions,
         Revision = r.Revision,
         CreatedBy = r.CreatedBy,
         CreatedAt = r.CreatedAt,

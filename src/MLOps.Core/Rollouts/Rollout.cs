@@ -48,8 +48,17 @@ public sealed record Rollout
     /// <summary>Gets the analysis settings.</summary>
     public RolloutAnalysis Analysis { get; init; } = new();
 
-    /// <summary>Gets the decisions, oldest first.</summary>
+    /// <summary>
+    /// Gets the decisions, oldest first: the first one (<see cref="RolloutAction.Started"/>) and the latest ones, up to the
+    /// registry's <c>MaxRolloutDecisions</c>; older decisions in between are dropped and counted in <see cref="DroppedDecisions"/>.
+    /// </summary>
     public IReadOnlyList<RolloutDecision> Decisions { get; init; } = [];
+
+    /// <summary>
+    /// Gets how many decisions were dropped from <see cref="Decisions"/> to bound a long rollout's history (they were
+    /// between the first decision and the latest kept ones; the audit trail still has each of them).
+    /// </summary>
+    public long DroppedDecisions { get; init; }
 
     /// <summary>Gets the revision: 1 when started, incremented by every update (see <see cref="UpdateRolloutRequest.ExpectedRevision"/>).</summary>
     public long Revision { get; init; }

@@ -54,4 +54,12 @@ public sealed record RolloutAnalysis
 
     /// <summary>Gets whether the last step waits for an operator's approval.</summary>
     public bool RequireApproval { get; init; }
+
+    /// <summary>
+    /// Gets whether a <see cref="RolloutStrategy.Shadow"/> rollout ends by the experiment's always-valid sequential test on
+    /// live labels: a shadow whose per-prediction quality measure is significantly better than the primary's is promoted,
+    /// one significantly worse is rolled back. <see langword="false"/> (the default) holds a shadow that passes every check
+    /// until an operator promotes it.
+    /// </summary>
+    public bool PromoteShadowWhenBetter { get; init; }
 }

@@ -94,7 +94,17 @@ public sealed partial class FileSystemModelRegistry
         ModelName name = document.Model.Name;
         List<PendingAuditEvent> pending = await PrepareAuditAsync(name, document.PendingAudit, auditEvents).ConfigureAwait(false);
         document.PendingAudit = pending.Count == 0 ? null : pending;
-        await WriteJsonAsync(ModelFile(name), document).ConfigureAwait(false);
+        RememberRollouts(document);   // before the replace: the watcher's event for it must find it already seen
+        try
+        {
+            await WriteJsonAsync(ModelFile(name), document).ConfigureAwait(false);
+        }
+        catch
+        {
+            ForgetRollouts(document);
+            throw;
+        }
+
         await PublishAuditAsync(name, pending).ConfigureAwait(false);
     }
 

@@ -87,7 +87,7 @@ public sealed partial class FileSystemModelRegistry : ModelRegistry, IDisposable
         _lockTimeout = options.LockTimeout;
         _defaultActor = options.DefaultActor ?? $"{Environment.UserName}@{Environment.MachineName}";
         _watchForChanges = options.WatchForChanges;
-        Core = new RegistryCore(new Store(this), _defaultActor, _logger);
+        Core = new RegistryCore(new Store(this), _defaultActor, _logger, options.MaxRolloutDecisions);
     }
 
     private static ILogger LoggerOf(ILoggerFactory? loggerFactory) => (ILogger?)loggerFactory?.CreateLogger("MLOps.Registry") ?? NullLogger.Instance;

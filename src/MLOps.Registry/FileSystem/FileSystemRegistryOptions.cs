@@ -5,6 +5,12 @@ namespace MLOps;
 /// <summary>Options of the file-system model registry, configured with <c>AddFileSystemRegistry(o => …)</c>.</summary>
 public sealed class FileSystemRegistryOptions
 {
+    /// <summary>The default <see cref="MaxRolloutDecisions"/>: 100.</summary>
+    public const int DefaultMaxRolloutDecisions = 100;
+
+    /// <summary>The largest <see cref="MaxRolloutDecisions"/>: 100,000.</summary>
+    public const int MaxRolloutDecisionsLimit = 100_000;
+
     /// <summary>The default <see cref="RootPath"/>: <c>.mlops</c>.</summary>
     public const string DefaultRootPath = ".mlops";
 
@@ -33,4 +39,12 @@ public sealed class FileSystemRegistryOptions
     /// <summary>Gets or sets whether a <see cref="FileSystemWatcher"/> reports changes made by other processes to subscribers.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool WatchForChanges { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many of a rollout's latest decisions <see cref="Rollout.Decisions"/> keeps besides the first one;
+    /// older ones are dropped and counted in <see cref="Rollout.DroppedDecisions"/>, so a long rollout's record stays bounded.
+    /// </summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, MaxRolloutDecisionsLimit)]
+    public int MaxRolloutDecisions { get; set; } = DefaultMaxRolloutDecisions;
 }

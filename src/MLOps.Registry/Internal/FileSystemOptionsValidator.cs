@@ -17,6 +17,11 @@ internal sealed class FileSystemOptionsValidator : IValidateOptions<FileSystemRe
             builder.AddError("must be null or 1 to 256 characters.", nameof(FileSystemRegistryOptions.DefaultActor));
         }
 
+        if (options.MaxRolloutDecisions is < 1 or > FileSystemRegistryOptions.MaxRolloutDecisionsLimit)
+        {
+            builder.AddError($"must be from 1 to {FileSystemRegistryOptions.MaxRolloutDecisionsLimit}.", nameof(FileSystemRegistryOptions.MaxRolloutDecisions));
+        }
+
         return builder.Build();
     }
 

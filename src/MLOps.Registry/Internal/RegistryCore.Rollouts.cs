@@ -136,7 +136,8 @@ internal sealed partial class RegistryCore
                 {
                     Action = action, Timestamp = now, Step = next.Step, CandidateWeight = next.CandidateWeight, Reason = reason, Actor = actor,
                 };
-                next = next with { Decisions = [.. current.Decisions, decision], Revision = current.Revision + 1, UpdatedAt = now };
+                (IReadOnlyList<RolloutDecision> decisions, long dropped) = RolloutRules.AppendDecision(current.Decisions, current.DroppedDecisions, decision, maxRolloutDecisions);
+                next = next with { Decisions = decisions, DroppedDecisions = dropped, Revision = current.Revision + 1, UpdatedAt = now };
                 await uow.UpdateRolloutAsync(
                     next,
                     Audit(now, actor, AuditActions.RolloutDecided, name, RolloutRules.Target(next), RolloutSummary(current, null), RolloutSummary(next, action), request.Reason),

@@ -10,7 +10,11 @@ namespace MLOps.Registry.Internal;
 /// promotion gates (with <see cref="PromotionGateContext.Approvals"/> filtered to the candidate version and alias),
 /// audit events and change events. The backend supplies an <see cref="IRegistryStore"/>.
 /// </summary>
-internal sealed partial class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger)
+/// <param name="store">The backend.</param>
+/// <param name="defaultActor">The actor of a request that names none.</param>
+/// <param name="logger">The logger.</param>
+/// <param name="maxRolloutDecisions">How many latest decisions a rollout keeps besides its first (see <see cref="RolloutRules.AppendDecision"/>).</param>
+internal sealed partial class RegistryCore(IRegistryStore store, string defaultActor, ILogger logger, int maxRolloutDecisions)
 {
     /// <summary>Creates a model; <see cref="RegistryErrorCode.AlreadyExists"/> if one of that name exists.</summary>
     public async Task<RegisteredModel> CreateModelAsync(CreateModelRequest request, CancellationToken cancellationToken)

@@ -203,6 +203,36 @@ internal static class RolloutRules
             : null;
     }
 
+    /// <summary>
+    /// The history after <paramref name="decision"/>: the first decision (the start), the latest
+    /// <paramref name="keepLatest"/>, and the latest <see cref="RolloutAction.Restarted"/> even when it is older (the
+    /// analysis keys its window on it); the ones dropped in between are added to <paramref name="dropped"/>. The same rule
+    /// for every backend, so a long rollout (a flapping check appends a <see cref="RolloutAction.Held"/> per change of
+    /// reason) keeps a bounded record.
+    /// </summary>
+    public static (IReadOnlyList<RolloutDecision> Decisions, long Dropped) AppendDecision(
+        IReadOnlyList<RolloutDecision> decisions, long dropped, RolloutDecision decision, int keepLatest)
+    {
+        RolloutDecision[] all = [.. decisions, decision];
+        if (all.Length <= 1 + keepLatest)
+        {
+            return (all, dropped);
+        }
+
+        int lastRestart = Array.FindLastIndex(all, d => d.Action == RolloutAction.Restarted);
+        int firstLatest = all.Length - keepLatest;
+        var kept = new List<RolloutDecision>(keepLatest + 2) { all[0] };
+        for (int i = 1; i < all.Length; i++)
+        {
+            if (i >= firstLatest || i == lastRestart)
+            {
+                kept.Add(all[i]);
+            }
+        }
+
+        return (kept, dropped + (all.Length - kept.Count));
+    }
+
     /// <summary>The rollout after <paramref name="action"/> (all but promotion's alias move and restart's candidate), or why it is not allowed.</summary>
     public static Rollout Apply(Rollout rollout, RolloutAction action)
     {

@@ -110,7 +110,7 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         _logger = logger;
         _migrateOnStart = options.MigrateOnStart;
         _migrator = new PostgresSchemaMigrator(dataSource, options.Schema, logger);
-        Core = new RegistryCore(new Store(this), defaultActor, logger);
+        Core = new RegistryCore(new Store(this), defaultActor, logger, options.MaxRolloutDecisions);
         Channel = ChannelFor(options.Schema);
     }
 

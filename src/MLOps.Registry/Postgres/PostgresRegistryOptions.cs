@@ -10,6 +10,12 @@ namespace MLOps;
 /// </summary>
 public sealed class PostgresRegistryOptions
 {
+    /// <summary>The default <see cref="MaxRolloutDecisions"/>: 100.</summary>
+    public const int DefaultMaxRolloutDecisions = 100;
+
+    /// <summary>The largest <see cref="MaxRolloutDecisions"/>: 100,000.</summary>
+    public const int MaxRolloutDecisionsLimit = 100_000;
+
     /// <summary>The default <see cref="Schema"/>.</summary>
     public const string DefaultSchema = "mlops";
 
@@ -105,4 +111,12 @@ public sealed class PostgresRegistryOptions
     /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan ReconnectDelay { get; set; } = DefaultReconnectDelay;
+
+    /// <summary>
+    /// Gets or sets how many of a rollout's latest decisions <see cref="Rollout.Decisions"/> keeps besides the first one;
+    /// older ones are dropped and counted in <see cref="Rollout.DroppedDecisions"/>, so a long rollout's record stays bounded.
+    /// </summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, MaxRolloutDecisionsLimit)]
+    public int MaxRolloutDecisions { get; set; } = DefaultMaxRolloutDecisions;
 }

@@ -37,6 +37,7 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ["/mlops/models/nobody/retrain"] = """{"reason":"x"}""",
         ["/mlops/models/house/rollouts"] = """{"candidate":0,"strategy":"canary"}""",
         ["/mlops/models/house/rollouts/nope/pause"] = """{"reason":"x"}""",
+        ["/mlops/models/house/rollouts/nope/promote"] = """{"gates":{"minMetrics":{"r2":1}}}""",
     };
 
     /// <summary>Where each endpoint reads a string or a number: the value goes in place of <c>$</c>.</summary>
@@ -64,6 +65,14 @@ public sealed class BadInputTests(BadInputApp fixture) : IClassFixture<BadInputA
         ("/mlops/models/house/rollouts", """{"candidate":2,"strategy":"canary","analysis":{"interval":$}}""", false),
         ("/mlops/models/house/rollouts/nope/pause", """{"reason":$}""", false),
         ("/mlops/models/house/rollouts/nope/pause", """{"expectedRevision":$}""", true),
+
+        // Promotion gates. House's versions have no metrics, so a minMetrics gate always refuses: nothing moves.
+        ("/mlops/models/house/aliases/challenger", """{"version":2,"reason":"x","gates":{"minMetrics":{"r2":$}}}""", true),
+        ("/mlops/models/house/aliases/challenger", """{"version":2,"reason":"x","gates":{"maxMetrics":{$:1}}}""", false),
+        ("/mlops/models/house/aliases/challenger", """{"version":2,"reason":"x","gates":{"minMetrics":{"r2":0},"beatCurrent":{"metric":$}}}""", false),
+        ("/mlops/models/house/aliases/challenger", """{"version":2,"reason":"x","gates":{"minMetrics":{"r2":0},"beatCurrent":[{"metric":"r2","margin":$}]}}""", true),
+        ("/mlops/models/house/rollouts/nope/promote", """{"gates":{"maxMetrics":{"rmse":$}}}""", true),
+        ("/mlops/models/house/rollouts/nope/promote", """{"gates":{"beatCurrent":{"metric":$,"higherIsBetter":false}}}""", false),
     ];
 
     /// <summary>JSON strings (the raw bytes of the token, quotes included) that parse but are not text.</summary>

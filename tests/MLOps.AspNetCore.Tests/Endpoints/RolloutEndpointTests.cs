@@ -47,7 +47,7 @@ public sealed class RolloutEndpointTests : IAsyncLifetime
 
         using var started = await Post(app, "/mlops/models/house/rollouts", """
             {"candidate": 2, "strategy": "canary", "steps": [5, 50], "warmupPredictions": 10, "reason": "new features",
-             "analysis": {"interval": "00:00:30", "maxErrorRate": null, "alpha": 0.01, "requireApproval": true}}
+             "analysis": {"interval": "00:00:30", "maxErrorRate": null, "alpha": 0.01, "requireApproval": true, "promoteShadowWhenBetter": true}}
             """);
 
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
@@ -63,6 +63,7 @@ public sealed class RolloutEndpointTests : IAsyncLifetime
         Assert.Equal(1.5, analysis.GetProperty("maxLatencyRatio").GetDouble());
         Assert.Equal(0.01, analysis.GetProperty("alpha").GetDouble());
         Assert.True(analysis.GetProperty("requireApproval").GetBoolean());
+        Assert.True(analysis.GetProperty("promoteShadowWhenBetter").GetBoolean());
         JsonElement decision = rollout.GetProperty("decisions")[0];
         Assert.Equal(("started", "new features", "anonymous (http)"), (decision.GetProperty("action").GetString(), decision.GetProperty("reason").GetString(),
             decision.GetProperty("actor").GetString()));

@@ -149,6 +149,59 @@ public sealed class ExperimentAndShadowTests
         Assert.Equal(new ModelVersion(1), await h.ChampionAsync());
     }
 
+    [Theory]
+    [InlineData(1.0, RolloutState.Succeeded, "shadow comparison: the shadow is significantly better")]
+    [InlineData(4.0, RolloutState.RolledBack, "shadow comparison: the shadow is significantly worse")]
+    public async Task ShadowRollout_PromoteShadowWhenBetter_TheSequentialTestOnLiveLabelsEndsIt(double shadowNoise, RolloutState expected, string reason)
+    {
+        await using RolloutHarness h = await RolloutHarness.CreateAsync();
+        await h.StartAsync(RolloutStrategy.Shadow, Guardrails with { PromoteShadowWhenBetter = true }, [100]);
+        await h.PassAsync();
+        var random = new Random(11);
+
+        for (int look = 0; look < 10 && (await h.RolloutAsync()).IsActive; look++)
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                double actual = 100 + (10 * random.NextDouble());
+                PredictionId id = h.Predict(1, "primary", 1, value: actual + (2.0 * ((2 * random.NextDouble()) - 1)))[0];
+                double mirrored = actual + (shadowNoise * ((2 * random.NextDouble()) - 1));
+                h.Predict(2, "shadow", 1, value: mirrored);
+                h.Observe(2, "shadow", mirrored, id);
+                h.Feedback(id, actual);
+            }
+
+            await h.PassAsync();
+        }
+
+        Rollout rollout = await h.RolloutAsync();
+        Assert.Equal(expected, rollout.State);
+        Assert.Contains(reason, rollout.Decisions[^1].Reason, StringComparison.Ordinal);
+        Assert.True(h.Status.Experiment!.Value.PValue <= 0.05);
+        Assert.Equal(expected == RolloutState.Succeeded ? new ModelVersion(2) : new ModelVersion(1), await h.ChampionAsync());
+    }
+
+    [Fact]
+    public async Task ShadowRollout_PromoteShadowWhenBetterButNoDifference_Holds()
+    {
+        await using RolloutHarness h = await RolloutHarness.CreateAsync();
+        await h.StartAsync(RolloutStrategy.Shadow, Guardrails with { PromoteShadowWhenBetter = true }, [100]);
+        await h.PassAsync();
+        for (int i = 0; i < 40; i++)
+        {
+            PredictionId id = h.Predict(1, "primary", 1, value: 10 + (i % 3))[0];
+            h.Predict(2, "shadow", 1, value: 10 + ((i + 1) % 3));
+            h.Observe(2, "shadow", 10 + ((i + 1) % 3), id);
+            h.Feedback(id, 11);
+        }
+
+        await h.PassAsync();
+
+        Rollout rollout = await h.RolloutAsync();
+        Assert.Equal(RolloutState.Progressing, rollout.State);
+        Assert.Equal("shadow comparison: no significant difference yet", rollout.Decisions[^1].Reason);
+    }
+
     [Fact]
     public async Task ShadowRollout_FailingShadow_IsRolledBack()
     {

@@ -137,6 +137,39 @@ public sealed class FileSystemRolloutTests : IDisposable
         Assert.Equal(new ModelVersion(1), (await registry.GetModelAsync(Taxi))!.Aliases[ModelAlias.Champion]);
     }
 
+    [Fact]
+    public async Task MaxRolloutDecisions_Configured_KeepsTheFirstAndThatManyLatestAndAReopenedRegistryReadsTheCount()
+    {
+        Rollout rollout = await SeedAsync(_directory.Path);
+        using (var registry = new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = _directory.Path, WatchForChanges = false, MaxRolloutDecisions = 2 }))
+        {
+            foreach (string reason in new[] { "a", "b", "c", "d" })
+            {
+                rollout = await registry.UpdateRolloutAsync(new UpdateRolloutRequest(Taxi, rollout.Id, RolloutAction.Held) { Reason = reason });
+            }
+        }
+
+        using var reopened = Open(_directory.Path);
+        Rollout read = (await reopened.GetActiveRolloutAsync(Taxi))!;
+
+        Assert.Equal([RolloutAction.Started, RolloutAction.Held, RolloutAction.Held], read.Decisions.Select(d => d.Action));
+        Assert.Equal(["c", "d"], read.Decisions.Skip(1).Select(d => d.Reason));
+        Assert.Equal((2L, 5L), (read.DroppedDecisions, read.Revision));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void MaxRolloutDecisions_OutOfRange_IsRefusedNamingTheOption(int value)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FileSystemModelRegistry(new FileSystemRegistryOptions { RootPath = _directory.Path, MaxRolloutDecisions = value }));
+        var pg = new MLOps.Registry.Postgres.Internal.PostgresRegistryOptionsValidator().Validate(null, new PostgresRegistryOptions { ConnectionString = "Host=localhost", MaxRolloutDecisions = value });
+
+        Assert.Contains(nameof(FileSystemRegistryOptions.MaxRolloutDecisions), ex.Message, StringComparison.Ordinal);
+        Assert.True(pg.Failed);
+        Assert.Contains(nameof(PostgresRegistryOptions.MaxRolloutDecisions), pg.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static Task<Rollout> Promote(FileSystemModelRegistry registry, string id) =>
         registry.UpdateRolloutAsync(new UpdateRolloutRequest(Taxi, id, RolloutAction.Promoted) { Reason = "checks passed" });
 

@@ -105,6 +105,11 @@ internal sealed class RolloutAnalyzer : IRolloutMonitor
             state.SampleRatioPValue = SampleRatio(model, rollout, primary, candidate);
             experiment = state.Experiment = Experiment(model, rollout, state);
         }
+        else if (rollout.Strategy == RolloutStrategy.Shadow && rollout.Analysis.PromoteShadowWhenBetter)
+        {
+            // No assignment to check: every mirrored request is also served by the primary.
+            experiment = state.Experiment = Experiment(model, rollout, state);
+        }
 
         RolloutVerdict verdict = RolloutEvaluator.Evaluate(
             rollout, primary, candidate, state.Window.LoadFailure, state.ConsecutiveFailures, _options.MinLabelledPredictions, experiment);

@@ -101,21 +101,25 @@ internal static class RolloutEvaluator
 
         return rollout.Strategy switch
         {
+            RolloutStrategy.Shadow when analysis.PromoteShadowWhenBetter => Sequential("shadow comparison", "shadow", experiment),
             RolloutStrategy.Shadow => new(RolloutAction.Held, "shadow comparison: every check passes (a shadow rollout is promoted by hand)", 0),
-            RolloutStrategy.Experiment => experiment switch
-            {
-                { Decision: SequentialDecision.TreatmentBetter } e => new(RolloutAction.Promoted, Invariant(
-                    $"experiment: the candidate is significantly better: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
-                { Decision: SequentialDecision.TreatmentWorse } e => new(RolloutAction.RolledBack, Invariant(
-                    $"experiment: the candidate is significantly worse: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
-                _ => new(RolloutAction.Held, "experiment: no significant difference yet", 0),
-            },
+            RolloutStrategy.Experiment => Sequential("experiment", "candidate", experiment),
             _ when rollout.Step < rollout.Steps.Count - 1 => new(RolloutAction.Advanced, Invariant(
                 $"every check passed at {rollout.CandidateWeight}% (step {rollout.Step + 1} of {rollout.Steps.Count})"), 0),
             _ when analysis.RequireApproval => new(RolloutAction.ApprovalRequested, "every check passed at the last step; approval required", 0),
             _ => new(RolloutAction.Promoted, Invariant($"every check passed at the last step ({rollout.CandidateWeight}%)"), 0),
         };
     }
+
+    /// <summary>The decision of the always-valid sequential test: significantly better promotes, worse rolls back, else hold.</summary>
+    private static RolloutVerdict Sequential(string what, string arm, SequentialTestResult? test) => test switch
+    {
+        { Decision: SequentialDecision.TreatmentBetter } e => new(RolloutAction.Promoted, Invariant(
+            $"{what}: the {arm} is significantly better: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
+        { Decision: SequentialDecision.TreatmentWorse } e => new(RolloutAction.RolledBack, Invariant(
+            $"{what}: the {arm} is significantly worse: effect {e.Effect:0.####} in [{e.Interval.Lower:0.####}, {e.Interval.Upper:0.####}], always-valid p = {e.PValue:0.####}"), 0),
+        _ => new(RolloutAction.Held, $"{what}: no significant difference yet", 0),
+    };
 
     /// <summary>Whether <paramref name="candidate"/> is worse than <paramref name="primary"/> by more than the relative tolerance.</summary>
     public static bool Degraded(string metric, double candidate, double primary, double tolerance)

@@ -49,8 +49,25 @@ internal sealed class RolloutWindow
             : null;
     }
 
-    /// <summary>What identifies a window: a change of any part starts a new one.</summary>
-    public static string KeyOf(Rollout rollout) => string.Create(
-        System.Globalization.CultureInfo.InvariantCulture,
-        $"{rollout.Id}/{rollout.Primary.Number}/{rollout.Candidate.Number}/{rollout.Step}/{rollout.Decisions.Count(d => d.Action == RolloutAction.Restarted)}");
+    /// <summary>
+    /// What identifies a window: a change of any part starts a new one. A restart is known by the time of the latest
+    /// <see cref="RolloutAction.Restarted"/> decision, not by counting them: the registry bounds the history, but always
+    /// keeps the latest restart.
+    /// </summary>
+    public static string KeyOf(Rollout rollout)
+    {
+        long restartedAt = 0;
+        for (int i = rollout.Decisions.Count - 1; i >= 0; i--)
+        {
+            if (rollout.Decisions[i].Action == RolloutAction.Restarted)
+            {
+                restartedAt = rollout.Decisions[i].Timestamp.UtcTicks;
+                break;
+            }
+        }
+
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{rollout.Id}/{rollout.Primary.Number}/{rollout.Candidate.Number}/{rollout.Step}/{restartedAt}");
+    }
 }

@@ -55,6 +55,11 @@ internal sealed class PostgresRegistryOptionsValidator : IValidateOptions<Postgr
             builder.AddError("must be null or 1 to 256 characters.", nameof(PostgresRegistryOptions.DefaultActor));
         }
 
+        if (options.MaxRolloutDecisions is < 1 or > PostgresRegistryOptions.MaxRolloutDecisionsLimit)
+        {
+            builder.AddError($"must be from 1 to {PostgresRegistryOptions.MaxRolloutDecisionsLimit}.", nameof(PostgresRegistryOptions.MaxRolloutDecisions));
+        }
+
         return builder.Build();
     }
 }
