@@ -76,6 +76,10 @@ app.Services.GetRequiredService<ProcessLimits>();
 // First start with the embedded defaults: train a model on today's synthetic trips, register it with its reference
 // profile and make it the champion. Later starts serve whatever the registry's champion is.
 await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegistry>(), warehouse);
+if (app.Configuration.GetValue<bool>("Benchmark:Shadow"))
+{
+    await ShadowBenchmark.EnsureShadowAsync(app.Services.GetRequiredService<IModelRegistry>());   // benchmarks/http/run.sh, SHADOW=true
+}
 
 app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (unknown route, wrong method …)
 app.MapMLOps();             // management behind MLOps.Admin (authentication is configured above)
