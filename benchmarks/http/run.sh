@@ -4,7 +4,9 @@
 # (same process, same model). Load from wrk on loopback; rounds alternate between the two to spread machine noise.
 # Usage: [MONITORING=true] [SHADOW=true] benchmarks/http/run.sh [seconds-per-round=15] [rounds=3] [connections=32]
 # By default the sample serves without drift/quality/retrain observers (MLOps:Monitoring=false), so the comparison is
-# the serving path alone; MONITORING=true measures it with the monitoring observers on.
+# the serving path alone; MONITORING=true measures it with the drift and quality observers on (not the retrain policy:
+# MLOps:Retrain=false), posting trips drawn from the reference's distribution (trips.lua) so the drift windows see
+# today's traffic; one repeated trip would report dataset drift in every window (a warning and a retrain trigger each).
 # SHADOW=true compares the SDK endpoint with and without a shadow rollout mirroring 100 % of requests to a second
 # version (Benchmark:Shadow): two instances of the sample, one with the shadow, rounds alternating between them
 # (only the one under load is busy).
@@ -19,7 +21,7 @@ dotnet build samples/TaxiService -c Release -v quiet -nologo >/dev/null
 
 # start <port> <shadow>: one instance of the sample with its own registry root.
 start() {
-  (cd samples/TaxiService && MLOps__Root="$work/mlops-$1" MLOps__Monitoring=${MONITORING:-false} Benchmark__BaselineEndpoint=true \
+  (cd samples/TaxiService && MLOps__Root="$work/mlops-$1" MLOps__Monitoring=${MONITORING:-false} MLOps__Retrain=false Benchmark__BaselineEndpoint=true \
     Benchmark__Shadow="$2" Logging__LogLevel__Default=Warning \
     exec dotnet bin/Release/net10.0/TaxiService.dll --urls "http://127.0.0.1:$1") >"$work/app-$1.log" 2>&1 &
   apps+=($!)
@@ -27,7 +29,9 @@ start() {
   echo "the sample on port $1 did not get ready:"; cat "$work/app-$1.log"; exit 1
 }
 
-run() { wrk -t2 -c"$connections" -d"${seconds}s" --latency -s benchmarks/http/post.lua "http://127.0.0.1:$1" | grep RESULT; }
+script=benchmarks/http/post.lua
+[[ "${MONITORING:-false}" == true ]] && script=benchmarks/http/trips.lua
+run() { wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$1" | grep RESULT; }
 predict=/mlops/models/taxi-duration/predict
 
 if [[ "${SHADOW:-false}" == true ]]; then
@@ -53,3 +57,8 @@ for r in $(seq "$rounds"); do
   echo "round $r sdk      $(run "5081$predict")"
   echo "round $r baseline $(run 5081/baseline/predict)"
 done
+if [[ "${MONITORING:-false}" == true ]]; then
+  # The drift windows closed during the run, by outcome, and how many of them reported dataset drift (should be few).
+  curl -fsS http://127.0.0.1:5081/metrics | grep -E '^mlops_drift_windows' || true
+  grep -c 'dataset drift: True' "$work/app-5081.log" | sed 's/^/windows reporting dataset drift: /' || true
+fi
