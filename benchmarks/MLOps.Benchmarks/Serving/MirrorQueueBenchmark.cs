@@ -20,6 +20,9 @@ public class MirrorQueueBenchmark
 {
     private const int RequestSpin = 50;
 
+    // Large enough that neither queue fills between two polls of the worker (a refused post would be cheaper).
+    private const int Capacity = 65_536;
+
     private static readonly TripInput Input = BenchModel.Input;
 
     private MirrorQueue<TripInput, TripPrediction> _queue = null!;
@@ -32,8 +35,8 @@ public class MirrorQueueBenchmark
     public void Setup()
     {
         _queue = new MirrorQueue<TripInput, TripPrediction>(
-            1024, _ => Interlocked.Increment(ref _processed), NullLogger.Instance, "trip-duration");
-        _former = Channel.CreateBounded<MirrorItem<TripInput, TripPrediction>>(new BoundedChannelOptions(1024)
+            Capacity, _ => Interlocked.Increment(ref _processed), NullLogger.Instance, "trip-duration");
+        _former = Channel.CreateBounded<MirrorItem<TripInput, TripPrediction>>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
