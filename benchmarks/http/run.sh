@@ -39,7 +39,8 @@ if [[ "${SHADOW:-false}" == true ]]; then
   start 5082 true
   run "5081$predict" >/dev/null   # warm-up both instances
   run "5082$predict" >/dev/null
-  curl -fsS http://127.0.0.1:5082/metrics | grep -q '^mlops_shadow_predictions' \
+  metrics=$(curl -fsS http://127.0.0.1:5082/metrics)   # not piped into grep -q: with pipefail, curl's broken pipe fails the check
+  grep -q '^mlops_shadow_predictions' <<<"$metrics" \
     || { echo "the shadow instance made no shadow prediction:"; cat "$work/app-5082.log"; exit 1; }
   for r in $(seq "$rounds"); do
     echo "round $r sdk        $(run "5081$predict")"
