@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 string root = Path.GetFullPath(builder.Configuration["MLOps:Root"] ?? ".mlops");
 var settings = builder.Configuration.GetSection("MLOps");
 bool monitoring = settings.GetValue("Monitoring", true);   // false: serving only (the HTTP throughput benchmark)
+bool retrain = monitoring && settings.GetValue("Retrain", true);   // false: drift and quality without the retrain policy (the benchmark's MONITORING=true)
 var warehouse = new Warehouse(Path.Combine(root, "data", "completed-trips.jsonl"));
 
 builder.Services.AddSingleton(warehouse);
@@ -45,17 +46,21 @@ builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
         if (monitoring)
         {
             m.WithDriftMonitoring(d => d.WindowSize(settings.GetValue("DriftWindow", 500)))   // reference profile: stored with the version
-             .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor))
-             .WithRetrainPolicy(r => r
-                 .OnDatasetDrift()
-                 .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
-                 .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromSeconds(30)))   // a demo: hours in production
-                 .TrainWith(TaxiModel.Pipeline)
-                 .TrainOn(_ => warehouse)
-                 .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
-                 // A better candidate meets live traffic first: a canary through MLOps:CanarySteps, promoted or rolled
-                 // back by the rollout analysis on error rate, latency and mean absolute error from completed trips.
-                 .StartRolloutWhenBetter(c => c.Canary([.. rollouts.Steps]).WithAnalysis(rollouts.Analysis).WarmUp(rollouts.WarmUp), margin: 0.01));
+             .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor));
+        }
+
+        if (retrain)
+        {
+            m.WithRetrainPolicy(r => r
+                .OnDatasetDrift()
+                .OnMetricBelow("r2", 0.8, consecutiveWindows: 2)
+                .Cooldown(settings.GetValue("RetrainCooldown", TimeSpan.FromSeconds(30)))   // a demo: hours in production
+                .TrainWith(TaxiModel.Pipeline)
+                .TrainOn(_ => warehouse)
+                .EvaluateRegression("r2", labelColumn: TaxiModel.Label)
+                // A better candidate meets live traffic first: a canary through MLOps:CanarySteps, promoted or rolled
+                // back by the rollout analysis on error rate, latency and mean absolute error from completed trips.
+                .StartRolloutWhenBetter(c => c.Canary([.. rollouts.Steps]).WithAnalysis(rollouts.Analysis).WarmUp(rollouts.WarmUp), margin: 0.01));
         }
     })
     .AddRolloutAnalysis(o => o.PollInterval = settings.GetValue("RolloutPollInterval", TimeSpan.FromSeconds(5)));
@@ -76,6 +81,10 @@ app.Services.GetRequiredService<ProcessLimits>();
 // First start with the embedded defaults: train a model on today's synthetic trips, register it with its reference
 // profile and make it the champion. Later starts serve whatever the registry's champion is.
 await FirstModel.EnsureChampionAsync(app.Services.GetRequiredService<IModelRegistry>(), warehouse);
+if (app.Configuration.GetValue<bool>("Benchmark:Shadow"))
+{
+    await ShadowBenchmark.EnsureShadowAsync(app.Services.GetRequiredService<IModelRegistry>());   // benchmarks/http/run.sh, SHADOW=true
+}
 
 app.UseStatusCodePages();   // ProblemDetails bodies for the framework's own 4xx (unknown route, wrong method …)
 app.MapMLOps();             // management behind MLOps.Admin (authentication is configured above)

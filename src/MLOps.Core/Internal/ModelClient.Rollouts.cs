@@ -98,7 +98,7 @@ internal sealed partial class ModelClient<TIn, TOut>
             handle.Return(engine);
             if (recordDuration)
             {
-                RecordDuration(handle, started, ex);
+                RecordFailedDuration(handle, started, ex);
             }
 
             if (_metrics.ShadowErrors.Enabled)
@@ -116,7 +116,7 @@ internal sealed partial class ModelClient<TIn, TOut>
         handle.Return(engine);
         if (recordDuration)
         {
-            RecordDuration(handle, started, error: null);
+            _metrics.PredictionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, handle.DurationTags(_runtime.Name.Value));
         }
 
         if (_metrics.ShadowPredictions.Enabled)

@@ -176,12 +176,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         if (recordDuration)
         {
             double perItem = Stopwatch.GetElapsedTime(started).TotalSeconds / values.Length;
-            var tags = new TagList
-            {
-                { MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value },
-                { MLOpsTelemetry.Tags.ModelVersion, handle.VersionText },
-                { MLOpsTelemetry.Tags.Variant, handle.Variant },
-            };
+            KeyValuePair<string, object?>[] tags = handle.DurationTags(_runtime.Name.Value);
             for (int i = 0; i < values.Length; i++)
             {
                 _metrics.PredictionDuration.Record(perItem, tags);
@@ -215,7 +210,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         {
             if (recordDuration)
             {
-                RecordDuration(handle, started, ex);
+                RecordFailedDuration(handle, started, ex);
             }
 
             if (activity is not null)
@@ -230,7 +225,7 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
 
         if (recordDuration)
         {
-            RecordDuration(handle, started, error: null);
+            _metrics.PredictionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, handle.DurationTags(_runtime.Name.Value));
         }
 
         var prediction = new Prediction<TOut>(value, PredictionId.NewId(), handle.Version, handle.Variant);
@@ -248,19 +243,16 @@ internal sealed partial class ModelClient<TIn, TOut> : IModelClient<TIn, TOut>, 
         return prediction;
     }
 
-    private void RecordDuration(ModelHandle<TIn, TOut> handle, long started, Exception? error)
+    /// <summary>Records the duration of a prediction that threw, with its error type (a success records with <see cref="ModelHandle{TIn, TOut}.DurationTags"/>).</summary>
+    private void RecordFailedDuration(ModelHandle<TIn, TOut> handle, long started, Exception error)
     {
         var tags = new TagList
         {
             { MLOpsTelemetry.Tags.ModelName, _runtime.Name.Value },
             { MLOpsTelemetry.Tags.ModelVersion, handle.VersionText },
             { MLOpsTelemetry.Tags.Variant, handle.Variant },
+            { MLOpsTelemetry.Tags.ErrorType, error.GetType().FullName },
         };
-        if (error is not null)
-        {
-            tags.Add(MLOpsTelemetry.Tags.ErrorType, error.GetType().FullName);
-        }
-
         _metrics.PredictionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 

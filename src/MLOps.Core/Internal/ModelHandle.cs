@@ -27,6 +27,7 @@ internal sealed class ModelHandle<TIn, TOut>
     private ModelPredictor<TIn, TOut>? _fastItem;
     private int _state;
     private int _modelDisposed;
+    private KeyValuePair<string, object?>[]? _durationTags;
 
     public ModelHandle(LoadedModel model, string variant, int poolSize, DateTimeOffset loadedAt)
     {
@@ -50,6 +51,19 @@ internal sealed class ModelHandle<TIn, TOut>
     public string Variant { get; }
 
     public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>
+    /// Gets the tags of a successful prediction's duration (model, version, variant), built once per version: recording
+    /// with them skips building a <see cref="System.Diagnostics.TagList"/> per prediction.
+    /// </summary>
+    /// <param name="modelName">The model's name (the same for every call on one handle).</param>
+    public KeyValuePair<string, object?>[] DurationTags(string modelName) =>
+        _durationTags ??=
+        [
+            new(MLOpsTelemetry.Tags.ModelName, modelName),
+            new(MLOpsTelemetry.Tags.ModelVersion, VersionText),
+            new(MLOpsTelemetry.Tags.Variant, Variant),
+        ];
 
     internal bool IsRetired => (Volatile.Read(ref _state) & RetiredFlag) != 0;
 

@@ -10,11 +10,13 @@ namespace MLOps.Internal.Rollouts;
 /// </summary>
 /// <remarks>
 /// While copies keep coming the worker polls the queue every <see cref="PollInterval"/> instead of waiting on it, so a
-/// caller's write never finds a waiting reader to complete: completing one queues a thread-pool item and often wakes a
-/// thread (a system call), which with a worker faster than the callers was paid by nearly every mirrored request. After
-/// <see cref="IdlePollsBeforeSleep"/> empty polls the worker waits on the queue again, and the next copy wakes it once.
-/// A copy therefore waits up to about one poll interval before its shadow prediction: off the caller's path, that delay
-/// changes nothing the caller or the analysis sees. The poll uses the system clock (a scheduling detail, not a timeout).
+/// caller's write does not find a waiting reader to complete: completing one queues a thread-pool item and may wake a
+/// thread (a system call), which with a worker faster than the callers is paid by nearly every mirrored request. A poll
+/// that finds nothing sends the worker back to waiting on the queue (the timer stops ticking), and the next copy wakes
+/// it: at more than one copy per interval the callers wake nothing, at fewer the worker wakes once per copy as a
+/// waiting reader would, plus one empty poll. A copy waits at most about one interval before its shadow prediction:
+/// off the caller's path, that delay changes nothing the caller or the analysis sees. The poll uses the system clock
+/// (a scheduling detail, not a timeout).
 /// </remarks>
 internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
     where TIn : class
@@ -22,9 +24,6 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
 {
     /// <summary>How often a busy worker looks for new copies.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>Empty polls in a row after which the worker waits on the queue (and the next copy wakes it).</summary>
-    internal const int IdlePollsBeforeSleep = 100;
 
     private readonly Channel<MirrorItem<TIn, TOut>> _channel;
     private readonly Action<MirrorItem<TIn, TOut>> _process;
@@ -93,7 +92,12 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
         {
             if (_worker is null && !_disposed)
             {
-                Volatile.Write(ref _worker, Task.Run(RunAsync));
+                // The worker outlives the request that starts it: it must not keep that request's execution context
+                // (its Activity, its async locals) alive, nor pass it to the poll timer.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    Volatile.Write(ref _worker, Task.Run(RunAsync));
+                }
             }
         }
     }
@@ -102,23 +106,37 @@ internal sealed class MirrorQueue<TIn, TOut> : IAsyncDisposable, IDisposable
     {
         ChannelReader<MirrorItem<TIn, TOut>> reader = _channel.Reader;
         CancellationToken stop = _stop.Token;
+        PeriodicTimer? poll = null;
         try
         {
-            // Asleep: the first copy wakes the worker, once per busy spell.
+            // Waiting on the queue: the next copy wakes the worker.
             while (await reader.WaitToReadAsync(stop).ConfigureAwait(false))
             {
-                // Busy: poll, so that callers find no waiting reader to wake.
-                using var poll = new PeriodicTimer(PollInterval);
-                for (int idle = 0; idle < IdlePollsBeforeSleep;)
+                // Polling while copies keep coming, so that callers find no waiting reader to wake; asleep, no ticks.
+                if (poll is null)
                 {
-                    idle = Drain(reader, stop) ? 0 : idle + 1;
+                    poll = new PeriodicTimer(PollInterval);
+                }
+                else
+                {
+                    poll.Period = PollInterval;
+                }
+
+                while (Drain(reader, stop))
+                {
                     await poll.WaitForNextTickAsync(stop).ConfigureAwait(false);
                 }
+
+                poll.Period = Timeout.InfiniteTimeSpan;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped.
+        }
+        finally
+        {
+            poll?.Dispose();
         }
     }
 
