@@ -70,6 +70,26 @@ public class PoisonedMetricsTests
         AssertFiniteReport(harness.Report);
     }
 
+    [Fact]
+    public async Task RecordAsync_RefusedPredictionReadBackFromTheLog_IsCountedOnceNotAgain()
+    {
+        // Feedback for a prediction evicted from the store re-admits it from the durable log (and in a fleet, from the
+        // log or the fleet's queue): the refusal was counted when the prediction was made, and must not be counted again.
+        using var dir = new TempDirectory();
+        using var log = new JsonLinesPredictionLog(Microsoft.Extensions.Options.Options.Create(new JsonLinesPredictionLogOptions { Directory = dir.Path }));
+        using var harness = new QualityHarness(q => q.Regression(o => o.Value).Window(100).StoreCapacity(1), log: log);
+        using var refused = new MetricCollector<long>(harness.MeterFactory, MLOpsTelemetry.Name, QualityTelemetry.PredictionRefused);
+        PredictionId id = harness.PredictValue(double.NaN);
+        harness.PredictValue(1);   // evicts the refused one from the one-slot store
+        await harness.Writer.DrainAsync();
+
+        FeedbackResult result = harness.Feedback(id, 10.0);
+
+        Assert.Equal(FeedbackOutcome.Invalid, result.Outcome);
+        Assert.Contains("prediction", result.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("not_finite", Assert.Single(refused.GetMeasurementSnapshot()).Tags[QualityTelemetry.ReasonTag]);
+    }
+
     [Theory]
     [MemberData(nameof(UnusualButValidNumbers))]
     public void RecordAsync_RegressionSubnormalZeroOrBound_JoinsAndWindowStaysFinite(double value)

@@ -139,7 +139,7 @@ internal sealed partial class FeedbackSink
                     Score = record.Score,
                     Label = record.PredictedLabel,
                 };
-                tracker.Admit(ref stored);
+                tracker.Admit(ref stored, count: false);
                 return (tracker, stored, false);
             }
 

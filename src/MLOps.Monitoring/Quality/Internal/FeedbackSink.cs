@@ -90,7 +90,7 @@ internal sealed partial class FeedbackSink : IFeedbackSink
                     Score = record.Score,
                     Label = record.PredictedLabel,
                 };
-                tracker.Admit(ref stored);   // the log's strings and values are bounded and checked like a live prediction's
+                tracker.Admit(ref stored, count: false);   // the log's strings and values are bounded and checked like a live prediction's
                 StoreLookup again = tracker.Store.TryGet(predictionId, now, out _);
                 if (again == StoreLookup.NotFound)
                 {

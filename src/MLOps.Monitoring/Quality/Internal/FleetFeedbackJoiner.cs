@@ -137,7 +137,7 @@ internal sealed class FleetFeedbackJoiner(
             Score = record.Score,
             Label = record.PredictedLabel,
         };
-        tracker.Admit(ref stored);
+        tracker.Admit(ref stored, count: false);
         if (tracker.TryConvert(item.Feedback.Actual, out double actual, out string? actualLabel) is not null)
         {
             tracker.CountInvalid();   // the receiving replica checked it; only a model reconfigured in between gets here

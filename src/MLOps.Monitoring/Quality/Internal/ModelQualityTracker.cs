@@ -70,7 +70,12 @@ internal sealed class ModelQualityTracker
     /// cannot be scored (not finite, out of range, an unusable label) is marked refused and keeps no label. Allocates
     /// nothing for a known segment and class.
     /// </summary>
-    public void Admit(ref StoredPrediction prediction)
+    /// <param name="prediction">The prediction, bounded and checked in place.</param>
+    /// <param name="count">
+    /// Whether to count a refusal or a segment overflow: <see langword="true"/> when the prediction is made; <see langword="false"/>
+    /// when one read back from a log or the fleet's queue is admitted again (it was counted when it was made).
+    /// </param>
+    public void Admit(ref StoredPrediction prediction, bool count = true)
     {
         if (prediction.Variant.Length > Settings.MaxStringLength)
         {
@@ -82,7 +87,7 @@ internal sealed class ModelQualityTracker
         {
             InternResult result = _segments.TryIntern(segment, out string? kept);
             prediction.Segment = kept ?? SegmentQuality.OtherSegments;
-            if (result != InternResult.Kept)
+            if (result != InternResult.Kept && count)
             {
                 Count(_instruments?.SegmentOverflow, result == InternResult.TooLong ? "too_long" : "segment_limit");
             }
@@ -103,7 +108,10 @@ internal sealed class ModelQualityTracker
         if (refusal != PredictionRefusal.None)
         {
             prediction.Label = null;
-            Count(_instruments?.PredictionRefused, RefusalTag(refusal));
+            if (count)
+            {
+                Count(_instruments?.PredictionRefused, RefusalTag(refusal));
+            }
         }
     }
 
