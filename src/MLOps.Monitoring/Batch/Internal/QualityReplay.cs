@@ -31,17 +31,7 @@ internal sealed class QualityReplay
     public void Add(in PredictionRecord record, in GroundTruth actual)
     {
         _clock.Now = record.Timestamp;
-        var stored = new StoredPrediction
-        {
-            Id = record.PredictionId,
-            UtcTicks = record.Timestamp.UtcTicks,
-            Version = record.ModelVersion.Number,
-            Variant = record.Variant,
-            Segment = record.Segment,
-            Value = record.PredictedValue,
-            Score = record.Score,
-            Label = record.PredictedLabel,
-        };
+        var stored = StoredPrediction.From(record);
         _tracker.Admit(ref stored);
         if (_tracker.TryConvert(actual, out double actualNumber, out string? actualLabel) is not null)
         {

@@ -128,17 +128,7 @@ internal sealed partial class FeedbackSink
                     return null;
                 }
 
-                var stored = new StoredPrediction
-                {
-                    Id = record.PredictionId,
-                    UtcTicks = record.Timestamp.UtcTicks,
-                    Version = record.ModelVersion.Number,
-                    Variant = record.Variant,
-                    Segment = record.Segment,
-                    Value = record.PredictedValue,
-                    Score = record.Score,
-                    Label = record.PredictedLabel,
-                };
+                var stored = StoredPrediction.From(record);
                 tracker.Admit(ref stored, count: false);
                 return (tracker, stored, false);
             }

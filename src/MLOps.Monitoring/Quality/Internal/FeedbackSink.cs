@@ -79,17 +79,7 @@ internal sealed partial class FeedbackSink : IFeedbackSink
             {
                 // Remember it (as labelled once joined) so that repeated feedback is answered as a duplicate.
                 StoreLookup lookup = tracker.Store.IsExpired(record.Timestamp.UtcTicks, now) ? StoreLookup.Expired : StoreLookup.Live;
-                var stored = new StoredPrediction
-                {
-                    Id = record.PredictionId,
-                    UtcTicks = record.Timestamp.UtcTicks,
-                    Version = record.ModelVersion.Number,
-                    Variant = record.Variant,
-                    Segment = record.Segment,
-                    Value = record.PredictedValue,
-                    Score = record.Score,
-                    Label = record.PredictedLabel,
-                };
+                var stored = StoredPrediction.From(record);
                 tracker.Admit(ref stored, count: false);   // the log's strings and values are bounded and checked like a live prediction's
                 StoreLookup again = tracker.Store.TryGet(predictionId, now, out _);
                 if (again == StoreLookup.NotFound)

@@ -126,17 +126,7 @@ internal sealed class FleetFeedbackJoiner(
             return;   // a model this replica does not monitor: nothing to join it with
         }
 
-        var stored = new StoredPrediction
-        {
-            Id = record.PredictionId,
-            UtcTicks = record.Timestamp.UtcTicks,
-            Version = record.ModelVersion.Number,
-            Variant = record.Variant,
-            Segment = record.Segment,
-            Value = record.PredictedValue,
-            Score = record.Score,
-            Label = record.PredictedLabel,
-        };
+        var stored = StoredPrediction.From(record);
         tracker.Admit(ref stored, count: false);
         if (tracker.TryConvert(item.Feedback.Actual, out double actual, out string? actualLabel) is not null)
         {
