@@ -97,6 +97,36 @@ public sealed class PostgresFleetTests
     }
 
     [Fact]
+    public async Task FleetView_LeaderKilledWithItsFlagSet_NewLeadersHeartbeatClearsIt()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        using IHost host = BuildHost(schema, o => o.HeartbeatInterval = TimeSpan.FromSeconds(10));
+        await host.StartAsync();
+        try
+        {
+            var heartbeat = host.Services.GetRequiredService<PostgresFleetHeartbeat>();
+            var election = host.Services.GetRequiredService<ILeaderElection>();
+            await Eventually.HoldsAsync(() => election.IsLeader && heartbeat.Beats >= 1, "leadership and the first heartbeat");
+
+            // A leader killed with SIGKILL: its row still says it leads, and it is seen recently (not expired yet).
+            await schema.ExecuteAsync(
+                """
+                INSERT INTO __schema__.fleet_replicas (replica_id, host, process_id, started_at, last_seen, is_leader, models) VALUES
+                  ('killed', 'h', 1, now(), now() - interval '2 seconds', true, '[]')
+                """);
+            await heartbeat.BeatAsync(CancellationToken.None);
+
+            IReadOnlyList<FleetReplica> replicas = await host.Services.GetRequiredService<IFleetView>().GetReplicasAsync();
+            Assert.Equal(2, replicas.Count);
+            Assert.Equal(heartbeat.ReplicaId, Assert.Single(replicas, r => r.IsLeader).ReplicaId);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task FleetView_ReplicaSilentForMissedHeartbeats_ExpiresAndIsDeletedLater()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();

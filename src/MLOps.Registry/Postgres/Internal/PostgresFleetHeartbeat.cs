@@ -169,6 +169,15 @@ internal sealed class PostgresFleetHeartbeat : BackgroundService, IFleetView
                 var count = new NpgsqlBatchCommand($"SELECT count(*)::integer FROM {_table} WHERE last_seen >= now() - $1");
                 count.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = _expiry });
                 batch.BatchCommands.Add(upsert);
+                if (_leadership.IsLeader)
+                {
+                    // The lock holder is the truth: a leader that died (kill -9) never cleared its own flag, and the view
+                    // must not show it leading until its row expires.
+                    var others = new NpgsqlBatchCommand($"UPDATE {_table} SET is_leader = false WHERE is_leader AND replica_id <> $1");
+                    others.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicaId });
+                    batch.BatchCommands.Add(others);
+                }
+
                 batch.BatchCommands.Add(cleanup);
                 batch.BatchCommands.Add(count);
                 int live = -1;
