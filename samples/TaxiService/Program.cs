@@ -33,8 +33,21 @@ builder.Services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("MLOps.Admin", p => p.RequireAuthenticatedUser().RequireRole(AdminTokenAuthenticationHandler.AdminRole));
-builder.Services.AddMLOps(o => o.ServiceName = "taxi-api")
-    .AddFileSystemRegistry(o => o.RootPath = root)                        // embedded registry: .mlops/ next to the app
+// Fleet mode (samples/TaxiService/fleet.sh): with MLOps:Postgres set, replicas share a PostgreSQL registry, prediction
+// log and feedback; one leader (advisory lock) retrains, joins feedback into quality windows and judges the merged drift.
+string? postgres = settings["Postgres"];
+var mlops = builder.Services.AddMLOps(o => o.ServiceName = "taxi-api");
+if (postgres is null)
+{
+    mlops.AddFileSystemRegistry(o => o.RootPath = root);                 // embedded registry: .mlops/ next to the app
+}
+else
+{
+    mlops.AddPostgresRegistry(o => { o.ConnectionString = postgres; o.Schema = settings["PostgresSchema"] ?? PostgresRegistryOptions.DefaultSchema; })
+         .AddPostgresMonitoring();
+}
+
+mlops
     .AddAlerting(a => a
         .OnDriftDetected()
         .OnQualityBelow("r2", 0.8).OnQualityBelow("r2", 0.7, AlertSeverity.Critical)

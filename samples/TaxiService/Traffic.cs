@@ -18,7 +18,8 @@ internal static class Traffic
         duration, the delayed ground truth) some requests later. Prints the mean absolute error every 1,000 trips.
 
         Options:
-          --url <url>           the service (default http://127.0.0.1:5080)
+          --url <url>[,<url>…]  the service (default http://127.0.0.1:5080); with several (a fleet's replicas), trip i
+                                is predicted by replica i mod N and reported as completed to the next replica
           --requests <n>        how many trips to send (default 20000)
           --rate <n>            trips per second (default 200)
           --delay <n>           report a trip as completed this many requests after its prediction (default 50)
@@ -37,16 +38,16 @@ internal static class Traffic
             return 0;
         }
 
-        string url = Option(args, "--url") ?? "http://127.0.0.1:5080";
+        string[] urls = (Option(args, "--url") ?? "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int requests = int.Parse(Option(args, "--requests") ?? "20000", CultureInfo.InvariantCulture);
         int rate = int.Parse(Option(args, "--rate") ?? "200", CultureInfo.InvariantCulture);
         int delay = int.Parse(Option(args, "--delay") ?? "50", CultureInfo.InvariantCulture);
         double from = double.Parse(Option(args, "--drift-from") ?? "0", CultureInfo.InvariantCulture);
         double to = double.Parse(Option(args, "--drift-to") ?? "1", CultureInfo.InvariantCulture);
         double ramp = Math.Clamp(double.Parse(Option(args, "--ramp") ?? "0.5", CultureInfo.InvariantCulture), 0.001, 1);
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        HttpClient[] replicas = [.. urls.Select(u => new HttpClient { BaseAddress = new Uri(u) })];
         var generator = new TripGenerator(seed: Environment.TickCount);
-        var pending = new Queue<(string PredictionId, TaxiTrip Trip)>();
+        var pending = new Queue<(string PredictionId, TaxiTrip Trip, HttpClient ReportTo)>();
         var clock = Stopwatch.StartNew();
         double absoluteError = 0;
         int ok = 0, failed = 0;
@@ -58,13 +59,13 @@ internal static class Traffic
             TaxiTrip trip = generator.Next(drift);
             try
             {
-                using var response = await http.PostAsJsonAsync("/mlops/models/taxi-duration/predict", Question(trip));
+                using var response = await replicas[i % replicas.Length].PostAsJsonAsync("/mlops/models/taxi-duration/predict", Question(trip));
                 if (response.IsSuccessStatusCode)
                 {
                     using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                     absoluteError += Math.Abs(body.RootElement.GetProperty("output").GetProperty("seconds").GetSingle() - trip.DurationSeconds);
                     versions.Add(body.RootElement.GetProperty("modelVersion").GetInt32());
-                    pending.Enqueue((body.RootElement.GetProperty("predictionId").GetString()!, trip));
+                    pending.Enqueue((body.RootElement.GetProperty("predictionId").GetString()!, trip, replicas[(i + 1) % replicas.Length]));
                     ok++;
                 }
                 else
@@ -73,7 +74,7 @@ internal static class Traffic
                 }
 
                 // Trips complete a while after they were predicted: report the oldest pending one.
-                if (pending.Count > delay && !await CompleteAsync(http, pending.Dequeue()))
+                if (pending.Count > delay && !await CompleteAsync(pending.Dequeue()))
                 {
                     failed++;
                 }
@@ -100,10 +101,15 @@ internal static class Traffic
 
         while (pending.Count > 0)
         {
-            if (!await CompleteAsync(http, pending.Dequeue()))
+            if (!await CompleteAsync(pending.Dequeue()))
             {
                 failed++;
             }
+        }
+
+        foreach (HttpClient replica in replicas)
+        {
+            replica.Dispose();
         }
 
         return failed == 0 ? 0 : 1;
@@ -112,9 +118,9 @@ internal static class Traffic
     /// <summary>What the rider's app sends: the trip without its (not yet known) duration.</summary>
     private static object Question(TaxiTrip t) => new { t.DistanceKm, t.Hour, t.DayOfWeek, t.Passengers, t.Vendor, t.Payment };
 
-    private static async Task<bool> CompleteAsync(HttpClient http, (string PredictionId, TaxiTrip Trip) completed)
+    private static async Task<bool> CompleteAsync((string PredictionId, TaxiTrip Trip, HttpClient ReportTo) completed)
     {
-        using var response = await http.PostAsJsonAsync("/trips/completed", new CompletedTripReport(completed.PredictionId, completed.Trip));
+        using var response = await completed.ReportTo.PostAsJsonAsync("/trips/completed", new CompletedTripReport(completed.PredictionId, completed.Trip));
         return response.IsSuccessStatusCode;
     }
 
