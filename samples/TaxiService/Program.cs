@@ -35,7 +35,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy("MLOps.Admin", p => p.RequireAuthenticatedUser().RequireRole(AdminTokenAuthenticationHandler.AdminRole));
 // Fleet mode (samples/TaxiService/fleet.sh): with MLOps:Postgres set, replicas share a PostgreSQL registry, prediction
 // log and feedback; one leader (advisory lock) retrains, joins feedback into quality windows and judges the merged drift.
-string? postgres = settings["Postgres"];
+string? postgres = settings["Postgres"] is { Length: > 0 } cs ? cs : null;
 var mlops = builder.Services.AddMLOps(o => o.ServiceName = "taxi-api");
 if (postgres is null)
 {
@@ -59,7 +59,8 @@ mlops
         if (monitoring)
         {
             m.WithDriftMonitoring(d => d.WindowSize(settings.GetValue("DriftWindow", 500)))   // reference profile: stored with the version
-             .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor));
+             .WithQualityMonitoring(q => q.Regression(o => o.Seconds).Window(settings.GetValue("QualityWindow", 500)).SegmentBy(t => t.Vendor)
+                 .LogInputs());   // the trip's features in the prediction log (fleet mode), for batch drift jobs
         }
 
         if (retrain)
