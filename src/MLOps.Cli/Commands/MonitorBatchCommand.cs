@@ -12,37 +12,43 @@ using Spectre.Console;
 namespace MLOps.Cli.Commands;
 
 /// <summary>
-/// <c>monitor batch</c>: the library's batch monitoring job over a JSON-lines prediction log: drift of the logged inputs
-/// per served version (against <c>--reference</c>, or each version's profile in <c>--registry</c>) and quality from the
-/// feedback in the log. Exit code 1 when a version's rows drifted (a CI gate), like <c>mlops drift</c>.
+/// <c>monitor batch</c>: the library's batch monitoring job over a prediction log (a JSON-lines directory, or the
+/// PostgreSQL log of fleet mode): drift of the logged inputs per served version (against <c>--reference</c>, or each
+/// version's profile in <c>--registry</c>, by default the PostgreSQL log's own registry) and quality from the feedback
+/// in the log. Exit code 1 when a version's rows drifted (a CI gate), like <c>mlops drift</c>.
 /// </summary>
 internal static class MonitorBatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var batch = new Command("batch", "Drift and quality of a model from the JSON-lines prediction log (inputs logged with LogInputs(), feedback in the log), per served version. Exit code 1 on dataset drift.");
-        var log = new Option<string>("--log") { Description = "The prediction log directory (JsonLinesPredictionLogOptions.Directory).", Required = true };
+        var batch = new Command("batch", "Drift and quality of a model from the prediction log (JSON lines or PostgreSQL; inputs logged with LogInputs(), feedback in the log), per served version. Exit code 1 on dataset drift.");
+        var log = new Option<string>("--log") { Description = "The prediction log: a directory (JsonLinesPredictionLogOptions.Directory) or a PostgreSQL connection string (AddPostgresMonitoring's database).", Required = true, HelpName = "dir|connection-string" };
+        var schema = new Option<string?>("--schema") { Description = $"The PostgreSQL schema of a --log connection string. Default: ${RegistryConnection.SchemaEnvironmentVariable}, else '{PostgresRegistryOptions.DefaultSchema}'." };
         var model = new Option<string>("--model", "-m") { Description = "The model.", Required = true };
         var from = new Option<string?>("--from") { Description = "Only predictions at or after this time (ISO 8601). Default: the oldest." };
         var to = new Option<string?>("--to") { Description = "Only predictions before this time (ISO 8601). Default: now." };
         var reference = new Option<string?>("--reference") { Description = "The reference profile (JSON, from mlops profile) every version is compared with. Default: each version's profile in --registry." };
-        var registry = new Option<string?>("--registry", "-r") { Description = "A registry (directory or PostgreSQL connection string) holding each version's reference profile, when --reference is not given.", HelpName = "dir|connection-string" };
+        var registry = new Option<string?>("--registry", "-r") { Description = "A registry (directory or PostgreSQL connection string) holding each version's reference profile, when --reference is not given. Default with a PostgreSQL --log: the registry in the same schema.", HelpName = "dir|connection-string" };
         var task = new Option<string?>("--task") { Description = "The model's task for the quality report: regression, binary or multiclass. Without it there is no quality report." };
         var window = new Option<int?>("--window") { Description = $"Labelled predictions per quality window. Default: {QualityMonitoringBuilder<object, object>.DefaultWindowSize}." };
         var share = new Option<double?>("--drift-share") { Description = $"The share of drifted features that makes dataset drift. Default: {DriftOptions.DefaultDriftShareThreshold}." };
         var html = new Option<string?>("--html") { Description = "Also write the report as one self-contained HTML page." };
-        foreach (Option option in new Option[] { log, model, from, to, reference, registry, task, window, share, html })
+        foreach (Option option in new Option[] { log, schema, model, from, to, reference, registry, task, window, share, html })
         {
             batch.Add(option);
         }
 
         CommandRunner.SetAction(batch, async (result, ct) =>
         {
-            string directory = result.GetRequiredValue(log);
-            if (!Directory.Exists(directory))
+            string source = result.GetRequiredValue(log);
+            bool postgres = RegistryConnection.IsConnectionString(source);
+            if (!postgres && !Directory.Exists(source))
             {
-                throw new CliException($"{directory}: no such directory (no prediction log there).");
+                throw new CliException($"{source}: no such directory (no prediction log there).");
             }
+
+            string pgSchema = result.GetValue(schema)
+                ?? (Environment.GetEnvironmentVariable(RegistryConnection.SchemaEnvironmentVariable) is { Length: > 0 } env ? env : PostgresRegistryOptions.DefaultSchema);
 
             ModelName name = CliContext.ParseModel(result.GetRequiredValue(model));
             DateTimeOffset start = CliContext.ParseTime(result.GetValue(from), "--from") ?? DateTimeOffset.MinValue;
@@ -66,8 +72,23 @@ internal static class MonitorBatchCommand
             };
 
             var services = new ServiceCollection();
-            services.AddMLOps().AddJsonLinesPredictionLog(o => o.Directory = directory).AddBatchMonitoring();
-            using RegistryLease? lease = request.Reference is null && result.GetValue(registry) is { } r ? new RegistryLease(RegistryConnection.Open(r, null, null)) : null;
+            IMLOpsBuilder mlops = services.AddMLOps();
+            if (postgres)
+            {
+                // Reads only: the schema must exist at the library's version (verified, never migrated from here).
+                services.Configure<PostgresRegistryOptions>(o => { o.ConnectionString = source; o.Schema = pgSchema; o.MigrateOnStart = false; o.ListenForNotifications = false; });
+                mlops.AddPostgresPredictionLog();
+            }
+            else
+            {
+                mlops.AddJsonLinesPredictionLog(o => o.Directory = source);
+            }
+
+            mlops.AddBatchMonitoring();
+            string? registrySource = result.GetValue(registry) ?? (postgres ? source : null);
+            using RegistryLease? lease = request.Reference is null && registrySource is { } r
+                ? new RegistryLease(RegistryConnection.Open(r, result.GetValue(registry) is null ? pgSchema : null, null))
+                : null;
             if (lease is not null)
             {
                 services.AddSingleton<IModelRegistry>(lease.Registry);
