@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using MLOps.Benchmarks.Batch;
 using MLOps.Benchmarks.Drift;
 
 // Console modes beside BenchmarkDotNet (see benchmarks/README.md); anything else goes to the benchmark switcher.
@@ -6,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "batch-peak" => BatchPeakMemory.Run(args[1..]),
     "batch-side-by-side" => BatchSideBySide.Run(args[1..]),
+    "batch-job" => BatchJobScale.Run(args[1..]),
     _ => RunBenchmarks(args),
 };
 
