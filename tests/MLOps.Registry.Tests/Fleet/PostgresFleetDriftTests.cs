@@ -142,6 +142,71 @@ public sealed class PostgresFleetDriftTests
         Assert.Equal("b", await schema.ScalarAsync<string>("SELECT evaluated_by FROM __schema__.fleet_drift_reports"));
     }
 
+    [Fact]
+    public async Task DeleteExpiredAsync_OldBuckets_DeletesTheirWindowsAndReportsButTheLatestReportPerVersion_AndNoneIsEvaluatedAgain()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await new PostgresSchemaMigrator(schema.DataSource, schema.Name, NullLogger.Instance).MigrateAsync();
+        var options = new FleetDriftOptions { BucketLength = TimeSpan.FromMinutes(1), GracePeriod = TimeSpan.Zero };
+        var store = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "a", options);
+
+        // Buckets placed in the past by the database's clock: house v1 at −10 d, −9 d (evaluated) and −1 h (evaluated,
+        // the latest); house v2 at −10 d (evaluated, its only report); flat v1 at −8 d and −2 min (never evaluated).
+        await BucketAsync(schema, "house", 1, "10 days", evaluated: true);
+        await BucketAsync(schema, "house", 1, "9 days", evaluated: true);
+        await BucketAsync(schema, "house", 1, "1 hour", evaluated: true);
+        await BucketAsync(schema, "house", 2, "10 days", evaluated: true);
+        await BucketAsync(schema, "flat", 1, "8 days", evaluated: false);
+        await BucketAsync(schema, "flat", 1, "2 minutes", evaluated: false);
+
+        int deleted = await store.DeleteExpiredAsync(TimeSpan.FromDays(7));
+
+        Assert.Equal(4 + 2, deleted);   // four old buckets' windows, house v1's two old reports
+        Assert.Equal("flat/1/recent,house/1/recent", await schema.ScalarAsync<string>($"SELECT string_agg({Described}, ',' ORDER BY model, version) FROM __schema__.fleet_drift_windows"));
+        Assert.Equal("house/1/recent,house/2/old", await schema.ScalarAsync<string>($"SELECT string_agg({Described}, ',' ORDER BY model, version) FROM __schema__.fleet_drift_reports"));
+
+        // Nothing deleted comes back as pending: only the recent bucket never evaluated does.
+        FleetDriftBucket pending = Assert.Single(await store.GetCompleteBucketsAsync());
+        Assert.Equal((ModelName.Parse("flat"), 1), (pending.Model, pending.Version));
+        Assert.Equal(0, await store.DeleteExpiredAsync(TimeSpan.FromDays(7)));
+        Assert.Equal(ModelName.Parse("house"), (await store.GetLatestReportAsync(FleetDriftSetup.Model))!.ModelName);
+    }
+
+    /// <summary>A row as model/version/age: <c>recent</c> within a day, else <c>old</c>.</summary>
+    private const string Described = "model || '/' || version || '/' || CASE WHEN bucket_start > now() - interval '1 day' THEN 'recent' ELSE 'old' END";
+
+    /// <summary>Inserts one window of a bucket that started <paramref name="ago"/> before the database's now, and its report when evaluated.</summary>
+    private static async Task BucketAsync(TestSchema schema, string model, int version, string ago, bool evaluated)
+    {
+        string start = $"date_trunc('minute', now() - interval '{ago}')";
+        await schema.ExecuteAsync(
+            $"INSERT INTO __schema__.fleet_drift_windows (model, version, replica_id, bucket_start, bucket_end, window_start, window_end, rows, state) " +
+            $"VALUES ('{model}', {version}, 'a', {start}, {start} + interval '1 minute', {start}, {start}, 10, '{{}}')");
+        if (evaluated)
+        {
+            var report = new DriftReport
+            {
+                ModelName = ModelName.Parse(model),
+                ModelVersion = version,
+                CreatedAt = DateTimeOffset.UtcNow,
+                ReferenceRows = 1,
+                CurrentRows = 10,
+                Features = [],
+                DriftedFeatures = 0,
+                EvaluatedFeatures = 0,
+                DriftShare = 0,
+                DriftShareThreshold = 0.5,
+                DatasetDrift = false,
+                Correction = MultipleTestingCorrection.None,
+                DataQuality = new DataQualityReport { MissingFeatures = [], UnexpectedFeatures = [], KindMismatches = [], Features = [] },
+            };
+            string json = report.ToJson().Replace("'", "''", StringComparison.Ordinal);
+            await schema.ExecuteAsync(
+                $"INSERT INTO __schema__.fleet_drift_reports (model, version, bucket_start, bucket_end, windows, replicas, rows, dataset_drift, report, evaluated_by) " +
+                $"VALUES ('{model}', {version}, {start}, {start} + interval '1 minute', 1, 1, 10, false, '{json}', 'a')");
+        }
+    }
+
     /// <summary>The system clock shifted by a fixed offset: a replica whose clock is off (timers are the system's).</summary>
     private sealed class SkewedTimeProvider(TimeSpan offset) : TimeProvider
     {
