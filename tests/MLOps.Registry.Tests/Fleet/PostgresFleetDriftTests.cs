@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.Core.Tests.Support;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Tests.Support;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tests.Postgres;
+using Npgsql;
 
 namespace MLOps.Registry.Tests.Fleet;
 
@@ -140,6 +142,50 @@ public sealed class PostgresFleetDriftTests
         DriftReport? stored = await a.GetLatestReportAsync(FleetDriftSetup.Model);
         Assert.Equal((10L, bucket.BucketStart), (stored!.CurrentRows, stored.WindowStart!.Value));
         Assert.Equal("b", await schema.ScalarAsync<string>("SELECT evaluated_by FROM __schema__.fleet_drift_reports"));
+    }
+
+    [Fact]
+    public async Task HostStop_RightAfterAWindowClosedWithItsInsertInFlight_TheWindowIsInTheTable()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddReplica(schema.ConnectionString, schema.Name, "replica-stopping");
+        using IHost host = builder.Build();
+        var client = host.Services.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        await host.StartAsync();
+
+        // Hold the windows' table so the closed window's insert waits in flight, as a slow database would keep it.
+        await using NpgsqlConnection blocker = await schema.DataSource.OpenConnectionAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE \"{schema.Name}\".fleet_drift_windows IN EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        client.PredictBatch(FleetDriftSetup.Share(0));   // one window of 300 rows closes
+        DateTime first = default;
+        await Eventually.HoldsAsync(async () => (first = await WaitingInsertAsync(schema, DateTime.MinValue)) != default, "the window's insert waits on the table", timeoutSeconds: 60);
+
+        // The stop cancels that insert; the flush makes it again, within the shutdown timeout.
+        Task stopping = host.StopAsync();
+        await Eventually.HoldsAsync(async () => await WaitingInsertAsync(schema, first) != default, "the flush's insert of the window", timeoutSeconds: 60);
+        await transaction.RollbackAsync();
+        await stopping;
+
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_drift_windows"));
+        Assert.Equal(300L, await schema.ScalarAsync<long>("SELECT rows FROM __schema__.fleet_drift_windows"));
+    }
+
+    /// <summary>The start of an insert into this schema's windows waiting on a lock, begun after <paramref name="after"/>, or default.</summary>
+    private static async Task<DateTime> WaitingInsertAsync(TestSchema schema, DateTime after)
+    {
+        await using NpgsqlCommand read = schema.DataSource.CreateCommand(
+            "SELECT max(query_start) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO %' AND strpos(query, $1) > 0 AND query_start > $2");
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"\"{schema.Name}\".fleet_drift_windows" });
+        read.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(after, DateTimeKind.Utc) });
+        return await read.ExecuteScalarAsync() is DateTime start ? start : default;
     }
 
     [Fact]
