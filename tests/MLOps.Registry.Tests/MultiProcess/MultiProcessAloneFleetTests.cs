@@ -32,8 +32,13 @@ public sealed class MultiProcessAloneFleetTests : IDisposable
             await Eventually.HoldsAsync(() => workers.All(w => w.OutputLines.Any(l => l.StartsWith("replica ", StringComparison.Ordinal))), "three replicas started", timeoutSeconds: 180);
             await Eventually.HoldsAsync(() => workers.Count(MultiProcessFleetTests.IsLeaderNow) == 1, "one leader", timeoutSeconds: 120);
 
-            // The schema was migrated without the registry, and the heartbeats show three replicas, one of them leading.
-            Assert.Equal(PostgresMigration.LatestVersion, await schema.ScalarAsync<int>("SELECT max(version) FROM __schema__.mlops_schema_version"));
+            // The replicas migrate the schema without the registry (at their first use of it, racing the election), and
+            // the heartbeats show three replicas, one of them leading.
+            await Eventually.HoldsAsync(
+                async () => await schema.ScalarAsync<bool>("SELECT to_regclass('__schema__.mlops_schema_version') IS NOT NULL")
+                    && await schema.ScalarAsync<int>("SELECT max(version) FROM __schema__.mlops_schema_version") == PostgresMigration.LatestVersion,
+                "the schema migrated to the latest version",
+                timeoutSeconds: 120);
             await Eventually.HoldsAsync(
                 async () => await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_replicas") == 3
                     && await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_replicas WHERE is_leader") == 1,
