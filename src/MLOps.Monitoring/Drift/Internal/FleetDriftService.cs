@@ -237,10 +237,19 @@ internal sealed class FleetDriftService(
 
         // Set first: a failing store is tried again at the next interval, not at every poll.
         _nextRetention = now + RetentionInterval;
-        int deleted = await store.DeleteExpiredAsync(_retention, cancellationToken).ConfigureAwait(false);
-        if (deleted > 0)
+        try
         {
-            DriftLog.FleetRetentionApplied(logger, deleted, _retention);
+            int deleted = await store.DeleteExpiredAsync(_retention, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                DriftLog.FleetRetentionApplied(logger, deleted, _retention);
+            }
+        }
+#pragma warning disable CA1031 // A failed retention is logged and tried again later; the report sync of this pass still runs.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            DriftLog.FleetPassFailed(logger, ex);
         }
     }
 
