@@ -34,8 +34,9 @@ public static class DriftTelemetry
 
         /// <summary>
         /// Counter ({window}): closed windows this replica handed to the fleet (<c>AddFleetDrift</c>), by outcome:
-        /// <c>published</c> (stored), <c>dropped</c> (the publication queue was full) or <c>failed</c> (a publication
-        /// attempt failed; it is retried).
+        /// <c>published</c> (stored), <c>dropped</c> (the publication queue was full), <c>failed</c> (a publication
+        /// attempt failed; it is retried) or <c>lost</c> (still queued when the host stopped, and not published within its
+        /// shutdown timeout).
         /// </summary>
         public const string FleetWindows = "mlops.drift.fleet.windows";
 

@@ -16,6 +16,9 @@ public sealed class FleetDriftOptions
     /// <summary>The default <see cref="PollInterval"/>: 10 seconds.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>The default <see cref="Retention"/>: 7 days.</summary>
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(7);
+
     /// <summary>The default <see cref="QueueCapacity"/>.</summary>
     public const int DefaultQueueCapacity = 256;
 
@@ -48,4 +51,14 @@ public sealed class FleetDriftOptions
     /// </summary>
     /// <value>The default value is 256.</value>
     public int QueueCapacity { get; set; } = DefaultQueueCapacity;
+
+    /// <summary>
+    /// Gets or sets how long the store keeps the replicas' windows and the fleet reports: the leader deletes, about
+    /// every hour, the windows and reports of buckets that ended more than this long ago (by the store's clock), except
+    /// the latest report of each model version, which <c>GET …/drift</c> keeps serving. A bucket whose windows were
+    /// never evaluated in that time (its model had no reference profile) is deleted too. At least 1 hour and more than
+    /// <see cref="BucketLength"/> + <see cref="GracePeriod"/>, so a bucket is evaluated before it can expire.
+    /// </summary>
+    /// <value>The default value is 7 days.</value>
+    public TimeSpan Retention { get; set; } = DefaultRetention;
 }

@@ -36,4 +36,15 @@ public interface IFleetDriftStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The report, or <see langword="null"/> when no bucket of the model was evaluated.</returns>
     Task<DriftReport?> GetLatestReportAsync(ModelName model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the windows and the reports of the buckets that ended more than <paramref name="retention"/> ago, by the
+    /// store's clock, except the latest report of each model version. The fleet's leader calls it about every hour
+    /// (<see cref="FleetDriftOptions.Retention"/>). A bucket's windows go no later than its report, so a deleted bucket
+    /// is never evaluated again.
+    /// </summary>
+    /// <param name="retention">How long windows and reports are kept.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many windows and reports were deleted.</returns>
+    Task<int> DeleteExpiredAsync(TimeSpan retention, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MLOps;
 using MLOps.Monitoring.Drift;
@@ -14,8 +16,9 @@ public static class PostgresFleetDriftMLOpsBuilderExtensions
     /// of every drift window it closes to the registry's database (same data source and migrations, tables
     /// <c>fleet_drift_windows</c> and <c>fleet_drift_reports</c>); the fleet's leader merges the windows that arrived in
     /// the same time bucket (by the database's clock), evaluates them once and publishes one report per bucket; every
-    /// replica serves the latest fleet report. Needs <c>AddPostgresRegistry</c>. Calling it again only configures the
-    /// options again.
+    /// replica serves the latest fleet report. Needs the database of <c>AddPostgresRegistry</c> or of
+    /// <c>AddPostgresMonitoring(connectionString)</c>, and brings fleet mode's leader election with it. The leader also
+    /// deletes what is older than <see cref="FleetDriftOptions.Retention"/>. Calling it again only configures the options again.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <param name="configure">Configures the buckets, the grace period and the queue; validated at startup.</param>
@@ -25,10 +28,10 @@ public static class PostgresFleetDriftMLOpsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddFleetDrift(configure);
+        // The leader election and the replica id come from fleet mode, on the same data source (idempotent).
+        PostgresFleetRegistration.Add(builder.Services);
         builder.Services.TryAddSingleton<IFleetDriftStore>(sp =>
         {
-            PostgresModelRegistry owner = sp.GetService<PostgresModelRegistry>()
-                ?? throw new InvalidOperationException("Fleet drift on PostgreSQL needs the PostgreSQL registry: call AddPostgresRegistry(…).");
             PostgresRegistryOptions registry = sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value;
             string replica = sp.GetService<IFleetView>()?.ReplicaId
                 ?? sp.GetRequiredService<IOptions<PostgresFleetOptions>>().Value.ReplicaId
@@ -36,7 +39,8 @@ public static class PostgresFleetDriftMLOpsBuilderExtensions
             return new PostgresFleetDriftStore(
                 sp.GetRequiredService<PostgresRegistryDataSource>().Value,
                 registry.Schema,
-                owner.EnsureInitializedAsync,
+                PostgresServiceRegistration.PrepareOf(
+                    sp, "fleet drift store", sp.GetService<ILoggerFactory>()?.CreateLogger(PostgresFleetRegistration.LoggerCategory) ?? NullLogger.Instance),
                 replica,
                 sp.GetRequiredService<IOptions<FleetDriftOptions>>().Value);
         });

@@ -7,10 +7,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgresFleetMLOpsBuilderExtensions
 {
     /// <summary>
-    /// Configures fleet mode, which <c>AddPostgresRegistry</c> turns on with its defaults: the replicas sharing the
-    /// registry's database elect one leader (<see cref="ILeaderElection"/>) with a session-level advisory lock, and each
+    /// Configures fleet mode, which <c>AddPostgresRegistry</c> and <c>AddPostgresMonitoring</c> turn on with its defaults:
+    /// the replicas sharing the database elect one leader (<see cref="ILeaderElection"/>) with a session-level advisory lock, and each
     /// records a heartbeat read by <see cref="IFleetView"/>. Turn either off with <see cref="PostgresFleetOptions.LeaderElection"/>
-    /// or <see cref="PostgresFleetOptions.Heartbeats"/>. Needs <c>AddPostgresRegistry</c>; the options are validated when
+    /// or <see cref="PostgresFleetOptions.Heartbeats"/>. Needs the database of <c>AddPostgresRegistry</c> or
+    /// <c>AddPostgresMonitoring(connectionString)</c>; the options are validated when
     /// the host starts. Calling it again adds configuration.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>

@@ -4,8 +4,9 @@ namespace MLOps;
 
 /// <summary>
 /// Options of fleet mode on PostgreSQL: the leader election (a session-level advisory lock) and the heartbeats behind
-/// the fleet view. Both are on whenever the PostgreSQL registry is used; configure them with <c>AddPostgresFleet(o => …)</c>.
-/// They share the registry's database, schema and data source. Validated when the host starts.
+/// the fleet view. Both are on whenever the PostgreSQL registry or the PostgreSQL monitoring stores
+/// (<c>AddPostgresMonitoring</c>, with or without the registry) are used; configure them with <c>AddPostgresFleet(o => …)</c>.
+/// They share the database, schema and data source of <see cref="PostgresRegistryOptions"/>. Validated when the host starts.
 /// </summary>
 public sealed class PostgresFleetOptions
 {

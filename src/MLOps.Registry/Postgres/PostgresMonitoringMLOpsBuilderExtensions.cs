@@ -12,11 +12,12 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
     /// <c>AddPostgresRegistry</c>: the prediction log and the feedback store (see <see cref="AddPostgresPredictionLog"/>),
     /// and fleet mode for quality (an <see cref="IFleetFeedbackQueue"/>): any replica accepts feedback for any
     /// replica's prediction, exactly once, and only the leader (<see cref="ILeaderElection"/>) joins it into the quality
-    /// windows, so each window is computed and published once for the whole fleet. With the PostgreSQL registry it also
-    /// turns on fleet drift with its defaults (<see cref="PostgresFleetDriftMLOpsBuilderExtensions.AddPostgresFleetDrift"/>):
-    /// the replicas' drift windows are merged per time bucket and evaluated once by the leader. Call it after
-    /// <c>AddPostgresRegistry(…)</c>; without the registry (<c>AddPostgresMonitoring(connectionString)</c> alone) there is
-    /// no leader election, so drift stays per process.
+    /// windows, so each window is computed and published once for the whole fleet. It also turns on fleet drift with its
+    /// defaults (<see cref="PostgresFleetDriftMLOpsBuilderExtensions.AddPostgresFleetDrift"/>): the replicas' drift
+    /// windows are merged per time bucket and evaluated once by the leader. Call it after <c>AddPostgresRegistry(…)</c>,
+    /// or use <c>AddPostgresMonitoring(connectionString)</c> without the registry: either way the replicas form one fleet
+    /// (the same leader election, heartbeats and fleet view as the registry brings, configured by
+    /// <see cref="PostgresFleetMLOpsBuilderExtensions.AddPostgresFleet"/>).
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <returns>The builder.</returns>
@@ -25,18 +26,18 @@ public static class PostgresMonitoringMLOpsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         PostgresFleetQualityRegistration.Add(builder.Services);
-        if (builder.Services.Any(d => d.ServiceType == typeof(PostgresModelRegistry)))
-        {
-            builder.AddPostgresFleetDrift();
-        }
-
+        // Fleet mode (leader election, heartbeats, fleet view) and fleet drift, with or without the registry.
+        PostgresFleetRegistration.Add(builder.Services);
+        builder.AddPostgresFleetDrift();
         return builder.AddPostgresPredictionLog();
     }
 
     /// <summary>
     /// Keeps monitoring's durable state in the PostgreSQL database of <paramref name="connectionString"/>, with or without
     /// the PostgreSQL registry (with it, use the same database: they share <see cref="PostgresRegistryOptions"/>, one
-    /// connection pool and one migration sequence).
+    /// connection pool and one migration sequence). Without the registry the replicas still form one fleet: the leader
+    /// election, heartbeats, fleet view and fleet drift are those of the registry (see the overload without a
+    /// connection string); set the schema with <c>services.Configure&lt;PostgresRegistryOptions&gt;(…)</c>.
     /// </summary>
     /// <param name="builder">The MLOps builder.</param>
     /// <param name="connectionString">The Npgsql connection string, such as <c>Host=db;Username=mlops;Password=…;Database=mlops</c>.</param>

@@ -28,7 +28,9 @@ public sealed class PostgresPredictionLogOptions
 
     /// <summary>
     /// Gets or sets how long predictions and feedback are kept. A partition is dropped whole once its end is older than
-    /// this; feedback received before that moment is deleted with it. At least <see cref="PartitionInterval"/>.
+    /// this; the feedback of a prediction goes once the prediction is gone (its time is older than this and its partition
+    /// was dropped), so feedback resent later finds no prediction and is refused, never joined twice. At least
+    /// <see cref="PartitionInterval"/>.
     /// </summary>
     /// <value>The default value is 30 days.</value>
     public TimeSpan RetentionPeriod { get; set; } = DefaultRetentionPeriod;

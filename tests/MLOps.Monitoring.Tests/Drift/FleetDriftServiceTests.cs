@@ -1,4 +1,8 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
@@ -69,6 +73,95 @@ public class FleetDriftServiceTests
         Assert.Single(raised);
     }
 
+    [Fact]
+    public async Task RunPass_Leader_AppliesTheRetentionAtItsFirstPassThenHourly_FollowerNever()
+    {
+        var store = new MemoryStore();
+        var leader = new Leadership();
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using ServiceProvider provider = Services.Build(
+            b => b.AddFleetDrift(o => o.Retention = TimeSpan.FromDays(2)),
+            s => s.AddSingleton<IFleetDriftStore>(store).AddSingleton<ILeaderElection>(leader).AddSingleton<TimeProvider>(time));
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Empty(store.Retentions);   // a follower never deletes
+
+        leader.IsLeader = true;
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Equal([TimeSpan.FromDays(2)], store.Retentions);
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Single(store.Retentions);   // not at every poll
+
+        time.Advance(FleetDriftService.RetentionInterval);
+        await service.RunPassAsync(CancellationToken.None);
+        Assert.Equal(2, store.Retentions.Count);
+    }
+
+    [Fact]
+    public async Task StopAsync_ClosedWindowStillQueued_IsPublishedBeforeTheServiceStops()
+    {
+        var store = new MemoryStore();
+        await using ServiceProvider provider = BuildReplica(store);
+        using var windows = new MetricCollector<long>(provider.GetRequiredService<IMeterFactory>(), MLOpsTelemetry.Name, DriftTelemetry.Instruments.FleetWindows);
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+        await CloseWindowsAsync(provider, 1);
+        Assert.Empty(store.Windows);   // queued: the publish loop is not running
+
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(100, Assert.Single(store.Windows).Rows);
+        Assert.Equal([("published", 1L)], windows.GetMeasurementSnapshot().Select(m => ((string)m.Tags[MLOpsTelemetry.Tags.Outcome]!, m.Value)));
+    }
+
+    [Fact]
+    public async Task StopAsync_StoreDown_CountsEveryQueuedWindowAsLost()
+    {
+        var store = new MemoryStore { PublishFails = true };
+        await using ServiceProvider provider = BuildReplica(store);
+        using var windows = new MetricCollector<long>(provider.GetRequiredService<IMeterFactory>(), MLOpsTelemetry.Name, DriftTelemetry.Instruments.FleetWindows);
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+        await CloseWindowsAsync(provider, 2);
+
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Empty(store.Windows);
+        Assert.Equal(2L, windows.GetMeasurementSnapshot().Where(m => (string)m.Tags[MLOpsTelemetry.Tags.Outcome]! == "lost").Sum(m => m.Value));
+        Assert.DoesNotContain(windows.GetMeasurementSnapshot(), m => (string)m.Tags[MLOpsTelemetry.Tags.Outcome]! == "published");
+    }
+
+    [Theory]
+    [InlineData(30 * 60, 60, 0)]            // under an hour
+    [InlineData(2 * 3600, 3600, 3600)]       // not longer than a bucket and its grace period
+    public void Options_RetentionOutOfRange_FailValidationNamingIt(int retentionSeconds, int bucketSeconds, int graceSeconds)
+    {
+        using ServiceProvider provider = Services.Build(
+            b => b.AddFleetDrift(o =>
+            {
+                o.Retention = TimeSpan.FromSeconds(retentionSeconds);
+                o.BucketLength = TimeSpan.FromSeconds(bucketSeconds);
+                o.GracePeriod = TimeSpan.FromSeconds(graceSeconds);
+            }),
+            s => s.AddSingleton<IFleetDriftStore>(new MemoryStore()));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FleetDriftOptions>>().Value);
+        Assert.Contains(ex.Failures, f => f.Contains("FleetDriftOptions.Retention", StringComparison.Ordinal));
+    }
+
+    private static ServiceProvider BuildReplica(MemoryStore store) => Services.Build(
+        b => b.AddFleetDrift()
+            .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House)
+                .WithDriftMonitoring(d => d.WindowSize(100).UseReference(Reference))),
+        s => s.AddSingleton<IFleetDriftStore>(store).AddSingleton<ILeaderElection>(new Leadership()));
+
+    /// <summary>Closes <paramref name="count"/> windows of 100 rows and waits until their evaluation queued them for the fleet.</summary>
+    private static async Task CloseWindowsAsync(ServiceProvider provider, int count)
+    {
+        provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>().PredictBatch(TestModels.Houses(100 * count, seed: 2));
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+        await Eventually.HoldsAsync(() => monitor.GetReplicaReports(ModelName.Parse("house")).Count == count, "the windows evaluated (after they were queued)");
+    }
+
     private sealed class Leadership : ILeaderElection
     {
         public bool IsLeader { get; set; }
@@ -95,10 +188,25 @@ public class FleetDriftServiceTests
             Windows = [.. Windows.Select(w => w with { Replica = "r1" })],
         };
 
+        public bool PublishFails { get; set; }
+
+        public List<TimeSpan> Retentions { get; } = [];
+
         public Task PublishAsync(FleetDriftWindow window, CancellationToken cancellationToken = default)
         {
+            if (PublishFails)
+            {
+                throw new InvalidOperationException("The store is down.");
+            }
+
             Windows.Add(window);
             return Task.CompletedTask;
+        }
+
+        public Task<int> DeleteExpiredAsync(TimeSpan retention, CancellationToken cancellationToken = default)
+        {
+            Retentions.Add(retention);
+            return Task.FromResult(0);
         }
 
         public Task<IReadOnlyList<FleetDriftBucket>> GetCompleteBucketsAsync(CancellationToken cancellationToken = default) =>

@@ -26,6 +26,9 @@ internal static class FleetDriftSetup
 
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>The replicas' leader retry interval: the failover bound.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
     public static ReferenceProfile Reference { get; } = ReferenceProfile.Create(
         Enumerable.Range(0, 5000).Select(i => new HouseInput { Size = i + 0.5f, Rooms = 1 }));
 
@@ -33,17 +36,32 @@ internal static class FleetDriftSetup
     public static HouseInput[] Share(int replica) =>
         [.. FleetDriftStream.Rows(ReplicaRows * Replicas).Where((_, i) => i % Replicas == replica).Select(size => new HouseInput { Size = (float)size, Rooms = 1 })];
 
-    public static IMLOpsBuilder AddReplica(this IServiceCollection services, string connectionString, string schema, string? replicaId = null)
-    {
-        return services.AddMLOps()
+    public static IMLOpsBuilder AddReplica(this IServiceCollection services, string connectionString, string schema, string? replicaId = null) =>
+        services.AddMLOps()
             .AddPostgresRegistry(o =>
             {
                 o.ConnectionString = connectionString;
                 o.Schema = schema;
             })
+            .AddFleetAndModel(replicaId);
+
+    /// <summary>
+    /// The same replica without the PostgreSQL registry: <c>AddPostgresMonitoring(connectionString)</c> alone, which
+    /// brings the leader election, heartbeats and fleet drift by itself.
+    /// </summary>
+    public static IMLOpsBuilder AddAloneReplica(this IServiceCollection services, string connectionString, string schema, string? replicaId = null)
+    {
+        IMLOpsBuilder builder = services.AddMLOps().AddPostgresMonitoring(connectionString);
+        services.Configure<PostgresRegistryOptions>(o => o.Schema = schema);
+        return builder.AddFleetAndModel(replicaId);
+    }
+
+    private static IMLOpsBuilder AddFleetAndModel(this IMLOpsBuilder builder, string? replicaId)
+    {
+        return builder
             .AddPostgresFleet(o =>
             {
-                o.RetryInterval = TimeSpan.FromSeconds(1);
+                o.RetryInterval = RetryInterval;
                 o.HeartbeatInterval = TimeSpan.FromSeconds(1);
                 o.ReplicaId = replicaId;
             })

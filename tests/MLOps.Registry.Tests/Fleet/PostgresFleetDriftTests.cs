@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MLOps.Core.Tests.Support;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Tests.Support;
 using MLOps.Registry.Postgres.Internal;
 using MLOps.Registry.Tests.Postgres;
+using Npgsql;
 
 namespace MLOps.Registry.Tests.Fleet;
 
@@ -140,6 +142,115 @@ public sealed class PostgresFleetDriftTests
         DriftReport? stored = await a.GetLatestReportAsync(FleetDriftSetup.Model);
         Assert.Equal((10L, bucket.BucketStart), (stored!.CurrentRows, stored.WindowStart!.Value));
         Assert.Equal("b", await schema.ScalarAsync<string>("SELECT evaluated_by FROM __schema__.fleet_drift_reports"));
+    }
+
+    [Fact]
+    public async Task HostStop_RightAfterAWindowClosedWithItsInsertInFlight_TheWindowIsInTheTable()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddReplica(schema.ConnectionString, schema.Name, "replica-stopping");
+        using IHost host = builder.Build();
+        var client = host.Services.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        await host.StartAsync();
+
+        // Hold the windows' table so the closed window's insert waits in flight, as a slow database would keep it.
+        await using NpgsqlConnection blocker = await schema.DataSource.OpenConnectionAsync();
+        await using NpgsqlTransaction transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE \"{schema.Name}\".fleet_drift_windows IN EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        client.PredictBatch(FleetDriftSetup.Share(0));   // one window of 300 rows closes
+        DateTime first = default;
+        await Eventually.HoldsAsync(async () => (first = await WaitingInsertAsync(schema, DateTime.MinValue)) != default, "the window's insert waits on the table", timeoutSeconds: 60);
+
+        // The stop cancels that insert; the flush makes it again, within the shutdown timeout.
+        Task stopping = host.StopAsync();
+        await Eventually.HoldsAsync(async () => await WaitingInsertAsync(schema, first) != default, "the flush's insert of the window", timeoutSeconds: 60);
+        await transaction.RollbackAsync();
+        await stopping;
+
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_drift_windows"));
+        Assert.Equal(300L, await schema.ScalarAsync<long>("SELECT rows FROM __schema__.fleet_drift_windows"));
+    }
+
+    /// <summary>The start of an insert into this schema's windows waiting on a lock, begun after <paramref name="after"/>, or default.</summary>
+    private static async Task<DateTime> WaitingInsertAsync(TestSchema schema, DateTime after)
+    {
+        await using NpgsqlCommand read = schema.DataSource.CreateCommand(
+            "SELECT max(query_start) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO %' AND strpos(query, $1) > 0 AND query_start > $2");
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"\"{schema.Name}\".fleet_drift_windows" });
+        read.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(after, DateTimeKind.Utc) });
+        return await read.ExecuteScalarAsync() is DateTime start ? start : default;
+    }
+
+    [Fact]
+    public async Task DeleteExpiredAsync_OldBuckets_DeletesTheirWindowsAndReportsButTheLatestReportPerVersion_AndNoneIsEvaluatedAgain()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await new PostgresSchemaMigrator(schema.DataSource, schema.Name, NullLogger.Instance).MigrateAsync();
+        var options = new FleetDriftOptions { BucketLength = TimeSpan.FromMinutes(1), GracePeriod = TimeSpan.Zero };
+        var store = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "a", options);
+
+        // Buckets placed in the past by the database's clock: house v1 at −10 d, −9 d (evaluated) and −1 h (evaluated,
+        // the latest); house v2 at −10 d (evaluated, its only report); flat v1 at −8 d and −2 min (never evaluated).
+        await BucketAsync(schema, "house", 1, "10 days", evaluated: true);
+        await BucketAsync(schema, "house", 1, "9 days", evaluated: true);
+        await BucketAsync(schema, "house", 1, "1 hour", evaluated: true);
+        await BucketAsync(schema, "house", 2, "10 days", evaluated: true);
+        await BucketAsync(schema, "flat", 1, "8 days", evaluated: false);
+        await BucketAsync(schema, "flat", 1, "2 minutes", evaluated: false);
+
+        int deleted = await store.DeleteExpiredAsync(TimeSpan.FromDays(7));
+
+        Assert.Equal(4 + 2, deleted);   // four old buckets' windows, house v1's two old reports
+        Assert.Equal("flat/1/recent,house/1/recent", await schema.ScalarAsync<string>($"SELECT string_agg({Described}, ',' ORDER BY model, version) FROM __schema__.fleet_drift_windows"));
+        Assert.Equal("house/1/recent,house/2/old", await schema.ScalarAsync<string>($"SELECT string_agg({Described}, ',' ORDER BY model, version) FROM __schema__.fleet_drift_reports"));
+
+        // Nothing deleted comes back as pending: only the recent bucket never evaluated does.
+        FleetDriftBucket pending = Assert.Single(await store.GetCompleteBucketsAsync());
+        Assert.Equal((ModelName.Parse("flat"), 1), (pending.Model, pending.Version));
+        Assert.Equal(0, await store.DeleteExpiredAsync(TimeSpan.FromDays(7)));
+        Assert.Equal(ModelName.Parse("house"), (await store.GetLatestReportAsync(FleetDriftSetup.Model))!.ModelName);
+    }
+
+    /// <summary>A row as model/version/age: <c>recent</c> within a day, else <c>old</c>.</summary>
+    private const string Described = "model || '/' || version || '/' || CASE WHEN bucket_start > now() - interval '1 day' THEN 'recent' ELSE 'old' END";
+
+    /// <summary>Inserts one window of a bucket that started <paramref name="ago"/> before the database's now, and its report when evaluated.</summary>
+    private static async Task BucketAsync(TestSchema schema, string model, int version, string ago, bool evaluated)
+    {
+        string start = $"date_trunc('minute', now() - interval '{ago}')";
+        await schema.ExecuteAsync(
+            $"INSERT INTO __schema__.fleet_drift_windows (model, version, replica_id, bucket_start, bucket_end, window_start, window_end, rows, state) " +
+            $"VALUES ('{model}', {version}, 'a', {start}, {start} + interval '1 minute', {start}, {start}, 10, '{{}}')");
+        if (evaluated)
+        {
+            var report = new DriftReport
+            {
+                ModelName = ModelName.Parse(model),
+                ModelVersion = version,
+                CreatedAt = DateTimeOffset.UtcNow,
+                ReferenceRows = 1,
+                CurrentRows = 10,
+                Features = [],
+                DriftedFeatures = 0,
+                EvaluatedFeatures = 0,
+                DriftShare = 0,
+                DriftShareThreshold = 0.5,
+                DatasetDrift = false,
+                Correction = MultipleTestingCorrection.None,
+                DataQuality = new DataQualityReport { MissingFeatures = [], UnexpectedFeatures = [], KindMismatches = [], Features = [] },
+            };
+            string json = report.ToJson().Replace("'", "''", StringComparison.Ordinal);
+            await schema.ExecuteAsync(
+                $"INSERT INTO __schema__.fleet_drift_reports (model, version, bucket_start, bucket_end, windows, replicas, rows, dataset_drift, report, evaluated_by) " +
+                $"VALUES ('{model}', {version}, {start}, {start} + interval '1 minute', 1, 1, 10, false, '{json}', 'a')");
+        }
     }
 
     /// <summary>The system clock shifted by a fixed offset: a replica whose clock is off (timers are the system's).</summary>

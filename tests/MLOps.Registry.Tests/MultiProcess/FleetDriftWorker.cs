@@ -14,13 +14,16 @@ namespace MLOps.Registry.Tests.MultiProcess;
 /// A replica with fleet drift as a separate OS process (<c>registry-worker fleet-drift &lt;schema&gt; &lt;index&gt;
 /// &lt;signal directory&gt;</c>): it serves model <c>house</c> (<see cref="FleetDriftSetup"/>) and, each time a file
 /// <c>round-N</c> appears in the signal directory, predicts its third of the drifted stream. It prints
-/// <c>replica &lt;id&gt;</c> once started, <c>leader true|false &lt;ticks&gt;</c> at each leadership transition,
+/// <c>replica &lt;id&gt;</c> once started (with a fourth argument <c>alone</c>, without the PostgreSQL registry), <c>leader true|false &lt;ticks&gt;</c> at each leadership transition,
 /// <c>own &lt;rows&gt; &lt;drifted&gt;</c> for each of its own windows and <c>fleet &lt;bucket ticks&gt; &lt;rows&gt;
 /// &lt;drifted&gt;</c> for each fleet report its subscribers are given (only the leader that stored it), and runs until killed.
 /// </summary>
 public static class FleetDriftWorker
 {
     public const string Command = "fleet-drift";
+
+    /// <summary>A fourth argument: the replica uses <c>AddPostgresMonitoring(connectionString)</c> without the registry.</summary>
+    public const string AloneMode = "alone";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,7 +33,15 @@ public static class FleetDriftWorker
         var connection = new NpgsqlConnectionStringBuilder(PostgresTestServer.ConnectionString) { MaxPoolSize = 8 };
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddReplica(connection.ConnectionString, schema);
+        if (args.Length > 3 && args[3] == AloneMode)
+        {
+            builder.Services.AddAloneReplica(connection.ConnectionString, schema);
+        }
+        else
+        {
+            builder.Services.AddReplica(connection.ConnectionString, schema);
+        }
+
         using IHost host = builder.Build();
         var print = new Lock();
         void Print(string line)

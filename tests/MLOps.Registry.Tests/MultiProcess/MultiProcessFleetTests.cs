@@ -15,7 +15,7 @@ public sealed class MultiProcessFleetTests
     /// How many documented bounds (the retry interval) a takeover may take on this busy machine before the test fails:
     /// generous, since the bound is a property of the design and the machine is shared.
     /// </summary>
-    private const int SafetyFactor = 30;
+    internal const int SafetyFactor = 30;
 
     [Fact]
     public async Task ThreeReplicas_LeaderKilled_AnotherTakesOverWithinTheBoundAndNeverTwoLead()
@@ -82,7 +82,7 @@ public sealed class MultiProcessFleetTests
     }
 
     /// <summary>The leadership intervals of different replicas never overlap (the killed one's ends when it was killed).</summary>
-    private static void AssertNeverTwoLeaders(List<WorkerProcess> workers, WorkerProcess killed, long killedAt)
+    internal static void AssertNeverTwoLeaders(List<WorkerProcess> workers, WorkerProcess killed, long killedAt)
     {
         var intervals = new List<(int Pid, long From, long To)>();
         foreach (WorkerProcess worker in workers)
@@ -118,9 +118,9 @@ public sealed class MultiProcessFleetTests
         }
     }
 
-    private static bool IsLeaderNow(WorkerProcess worker) => Transitions(worker) is [.., (true, _)];
+    internal static bool IsLeaderNow(WorkerProcess worker) => Transitions(worker) is [.., (true, _)];
 
-    private static List<(bool Leader, long Ticks)> Transitions(WorkerProcess worker) =>
+    internal static List<(bool Leader, long Ticks)> Transitions(WorkerProcess worker) =>
         [.. worker.OutputLines
             .Where(l => l.StartsWith("leader ", StringComparison.Ordinal))
             .Select(l => l.Split(' '))

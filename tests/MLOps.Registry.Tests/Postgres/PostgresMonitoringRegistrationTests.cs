@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Registry.Postgres.Internal;
 
@@ -10,7 +11,7 @@ namespace MLOps.Registry.Tests.Postgres;
 public sealed class PostgresMonitoringRegistrationTests
 {
     [Fact]
-    public async Task AddPostgresMonitoring_WithoutTheRegistry_MigratesCreatesPartitionsAheadAndServesTheThreeContracts()
+    public async Task AddPostgresMonitoring_WithoutTheRegistry_MigratesCreatesPartitionsAheadServesTheThreeContractsAndIsAFleet()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
@@ -24,8 +25,17 @@ public sealed class PostgresMonitoringRegistrationTests
             Assert.Same(log, host.Services.GetRequiredService<IPredictionLog>());
             Assert.Same(log, host.Services.GetRequiredService<IPredictionLogReader>());
             Assert.Same(log, host.Services.GetRequiredService<IFeedbackLog>());
-            Assert.Null(host.Services.GetService<IFleetView>());
             Assert.StartsWith(Environment.MachineName + "-" + Environment.ProcessId + "-", log.ReplicaId, StringComparison.Ordinal);
+
+            // Alone mode is a fleet: the PostgreSQL leader election, heartbeat and fleet drift store, not single-process ones.
+            Assert.IsType<PostgresLeaderElection>(host.Services.GetRequiredService<ILeaderElection>());
+            PostgresFleetHeartbeat fleet = Assert.IsType<PostgresFleetHeartbeat>(host.Services.GetRequiredService<IFleetView>());
+            Assert.Equal(fleet.ReplicaId, log.ReplicaId);
+            Assert.IsType<PostgresFleetDriftStore>(host.Services.GetRequiredService<IFleetDriftStore>());
+            await Eventually.HoldsAsync(() => host.Services.GetRequiredService<ILeaderElection>().IsLeader, "the lone replica leads");
+            await Eventually.HoldsAsync(
+                async () => (await fleet.GetReplicasAsync()) is [{ IsLeader: true } replica] && replica.ReplicaId == fleet.ReplicaId,
+                "its heartbeat, as leader, in the fleet view");
             await Eventually.HoldsAsync(
                 async () => (await PostgresPredictionLogTests.PartitionsAsync(schema)).Length == 1 + PostgresPredictionLogOptions.DefaultPartitionsAhead,
                 "today's partition and those ahead");

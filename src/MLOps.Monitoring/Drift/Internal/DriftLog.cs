@@ -60,4 +60,12 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 313, EventName = "FleetDriftPassFailed", Level = LogLevel.Error,
         Message = "A pass of the fleet drift loop failed; the next pass retries.")]
     public static partial void FleetPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 314, EventName = "FleetDriftWindowsLostAtShutdown", Level = LogLevel.Warning,
+        Message = "{Count} closed drift windows could not be published to the fleet before the host stopped: {Reason}")]
+    public static partial void FleetWindowsLost(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 315, EventName = "FleetDriftRetentionApplied", Level = LogLevel.Information,
+        Message = "Fleet drift retention deleted {Deleted} windows and reports of buckets that ended more than {Retention} ago.")]
+    public static partial void FleetRetentionApplied(ILogger logger, int deleted, TimeSpan retention);
 }

@@ -28,6 +28,15 @@ internal sealed class FleetDriftOptionsValidator : IValidateOptions<FleetDriftOp
             errors.Add($"FleetDriftOptions.QueueCapacity must be between 1 and 1,000,000 (was {options.QueueCapacity}).");
         }
 
+        if (options.Retention < TimeSpan.FromHours(1) || options.Retention > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"FleetDriftOptions.Retention must be between 1 hour and 3650 days (was {options.Retention}).");
+        }
+        else if (options.Retention <= options.BucketLength + options.GracePeriod)
+        {
+            errors.Add($"FleetDriftOptions.Retention ({options.Retention}) must be longer than BucketLength + GracePeriod ({options.BucketLength + options.GracePeriod}), so a bucket is evaluated before it expires.");
+        }
+
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
     }
 }

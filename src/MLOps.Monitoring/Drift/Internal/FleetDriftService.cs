@@ -10,7 +10,12 @@ namespace MLOps.Monitoring.Drift.Internal;
 /// <see cref="FleetDriftOptions.QueueCapacity"/>), and reads the latest fleet report of each model into the drift
 /// monitor's history, without raising it, so <c>GET …/drift</c> serves it on any replica. On the leader only: merges
 /// the complete buckets, evaluates them, stores each report unless the bucket already has one, and publishes the
-/// reports it stored through <see cref="DriftMonitor"/> (one report per bucket for subscribers, gauges and alerts).
+/// reports it stored through <see cref="DriftMonitor"/> (one report per bucket for subscribers, gauges and alerts), and
+/// about every <see cref="RetentionInterval"/> deletes what is older than <see cref="FleetDriftOptions.Retention"/>.
+/// On a graceful stop the windows still queued (and one whose publication was cut short) are published within the
+/// host's shutdown timeout; those that cannot be are counted as <c>lost</c> in <c>mlops.drift.fleet.windows</c>.
+/// A window is taken off the queue only once stored, so a publication cancelled by the stop is made again by the flush
+/// (at least once: a write the server committed as the stop cancelled it may be stored twice).
 /// </summary>
 internal sealed class FleetDriftService(
     FleetDriftHub hub,
@@ -22,7 +27,85 @@ internal sealed class FleetDriftService(
     TimeProvider time,
     ILogger<FleetDriftService> logger) : BackgroundService
 {
+    /// <summary>How often the leader applies the retention (at its first pass as leader, then at most this often).</summary>
+    internal static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
+
     private readonly TimeSpan _poll = options.Value.PollInterval;
+    private readonly TimeSpan _retention = options.Value.Retention;
+    private readonly SemaphoreSlim _publishing = new(1, 1);
+    private DateTimeOffset _nextRetention = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Stops the loops, then publishes what is still queued, each window tried once, until the queue is empty or
+    /// <paramref name="cancellationToken"/> (the host's shutdown timeout) ends; what is left is counted as <c>lost</c>.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _publishing.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Publishes what is queued, one attempt per window, and counts what could not be published as lost.</summary>
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        string? failure = null;
+        try
+        {
+            // Waits for a publication the stop is cutting short: its window is still at the head of the queue.
+            await _publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            failure = "the shutdown timeout ended while a publication was in flight.";
+        }
+
+        if (failure is null)
+        {
+            try
+            {
+                while (hub.Reader.TryPeek(out FleetDriftWindow? window))
+                {
+                    try
+                    {
+                        await store.PublishAsync(window, cancellationToken).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // Whatever failed, what is left is counted as lost: the host is stopping.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        failure = ex is OperationCanceledException ? "the shutdown timeout ended." : ex.Message;
+                        DriftLog.FleetPublishFailed(monitor.Logger, ex, window.Model.Value);
+                        break;
+                    }
+
+                    hub.Reader.TryRead(out _);
+                    FleetDriftHub.Count(hub.Windows, window.Model, "published");
+                }
+            }
+            finally
+            {
+                _publishing.Release();
+            }
+        }
+
+        int lost = 0;
+        while (hub.Reader.TryRead(out FleetDriftWindow? window))
+        {
+            FleetDriftHub.Count(hub.Windows, window.Model, "lost");
+            lost++;
+        }
+
+        if (lost > 0)
+        {
+            DriftLog.FleetWindowsLost(logger, lost, failure ?? "unknown.");
+        }
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(PublishLoopAsync(stoppingToken), EvaluateLoopAsync(stoppingToken));
@@ -33,6 +116,7 @@ internal sealed class FleetDriftService(
         if (leader.IsLeader)
         {
             await EvaluateCompleteBucketsAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyRetentionAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await SyncLatestReportsAsync(cancellationToken).ConfigureAwait(false);
@@ -42,10 +126,21 @@ internal sealed class FleetDriftService(
     internal async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         int published = 0;
-        while (hub.Reader.TryRead(out FleetDriftWindow? window))
+        await _publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await PublishAsync(window, cancellationToken).ConfigureAwait(false);
-            published++;
+            // Peeked, and read only once stored: a publication cut short by the stop leaves its window for the flush.
+            while (hub.Reader.TryPeek(out FleetDriftWindow? window))
+            {
+                await PublishAsync(window, cancellationToken).ConfigureAwait(false);
+                hub.Reader.TryRead(out _);
+                FleetDriftHub.Count(hub.Windows, window.Model, "published");
+                published++;
+            }
+        }
+        finally
+        {
+            _publishing.Release();
         }
 
         return published;
@@ -72,7 +167,6 @@ internal sealed class FleetDriftService(
             try
             {
                 await store.PublishAsync(window, stoppingToken).ConfigureAwait(false);
-                FleetDriftHub.Count(hub.Windows, window.Model, "published");
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -129,6 +223,33 @@ internal sealed class FleetDriftService(
                 FleetDriftHub.Count(hub.Buckets, bucket.Model, "failed");
                 DriftLog.FleetPassFailed(logger, ex);
             }
+        }
+    }
+
+    /// <summary>Deletes the expired windows and reports, at the first pass as leader and then every <see cref="RetentionInterval"/>.</summary>
+    private async Task ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        if (now < _nextRetention)
+        {
+            return;
+        }
+
+        // Set first: a failing store is tried again at the next interval, not at every poll.
+        _nextRetention = now + RetentionInterval;
+        try
+        {
+            int deleted = await store.DeleteExpiredAsync(_retention, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                DriftLog.FleetRetentionApplied(logger, deleted, _retention);
+            }
+        }
+#pragma warning disable CA1031 // A failed retention is logged and tried again later; the report sync of this pass still runs.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            DriftLog.FleetPassFailed(logger, ex);
         }
     }
 

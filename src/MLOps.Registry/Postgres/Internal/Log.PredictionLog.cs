@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void PredictionLogPartitionDropped(ILogger logger, string partition, string schema);
 
     [LoggerMessage(EventId = 275, EventName = "PredictionLogFeedbackDeleted", Level = LogLevel.Debug,
-        Message = "Deleted {Count} feedback rows received before {Cutoff} (schema '{Schema}').")]
+        Message = "Deleted {Count} feedback rows of predictions made before {Cutoff} and no longer in the log (schema '{Schema}').")]
     public static partial void PredictionLogFeedbackDeleted(ILogger logger, long count, DateTimeOffset cutoff, string schema);
 
     [LoggerMessage(EventId = 276, EventName = "PredictionLogMaintenanceFailed", Level = LogLevel.Warning,

@@ -147,4 +147,32 @@ internal sealed class PostgresFleetDriftStore : IFleetDriftStore
             return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? DriftReport.FromJson(json) : null;
         }
     }
+
+    /// <remarks>
+    /// One statement, so atomic: the windows and the reports of the buckets that ended before <c>now() − retention</c>
+    /// (the database's clock), except each model version's latest report. A report goes only with its bucket's windows,
+    /// so a bucket never loses its report while keeping windows that would make it look unevaluated.
+    /// </remarks>
+    public async Task<int> DeleteExpiredAsync(TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        await _prepare(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var delete = new NpgsqlCommand(
+                $"""
+                WITH windows AS (
+                  DELETE FROM {_windows} WHERE bucket_end < now() - $1 RETURNING 1),
+                reports AS (
+                  DELETE FROM {_reports} r WHERE r.bucket_end < now() - $1
+                    AND r.bucket_start < (SELECT max(l.bucket_start) FROM {_reports} l WHERE l.model = r.model AND l.version = r.version)
+                  RETURNING 1)
+                SELECT ((SELECT count(*) FROM windows) + (SELECT count(*) FROM reports))::integer
+                """,
+                connection);
+            delete.With(retention);
+            return (int)(await delete.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
 }

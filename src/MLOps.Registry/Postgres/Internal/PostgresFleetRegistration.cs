@@ -9,7 +9,10 @@ using MLOps.Registry.Internal;
 
 namespace MLOps.Registry.Postgres.Internal;
 
-/// <summary>The DI wiring of fleet mode: the leader election, the heartbeat and fleet view, their instruments.</summary>
+/// <summary>
+/// The DI wiring of fleet mode: the leader election, the heartbeat and fleet view, their instruments. Registered by
+/// <c>AddPostgresRegistry</c> and by <c>AddPostgresMonitoring</c> (with or without the registry), on the shared data source.
+/// </summary>
 internal static class PostgresFleetRegistration
 {
     public const string LoggerCategory = "MLOps.Registry.Fleet";
@@ -21,6 +24,7 @@ internal static class PostgresFleetRegistration
             return;
         }
 
+        PostgresServiceRegistration.AddShared(services);
         RegistryServices.AddValidatedOptions<PostgresFleetOptions, PostgresFleetOptionsValidator>(services);
         services.TryAddSingleton(sp =>
         {
@@ -41,12 +45,10 @@ internal static class PostgresFleetRegistration
         services.TryAddSingleton(sp =>
         {
             PostgresRegistryOptions registry = sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value;
-            PostgresModelRegistry owner = sp.GetService<PostgresModelRegistry>()
-                ?? throw new InvalidOperationException("The PostgreSQL fleet view needs the PostgreSQL registry: call AddPostgresRegistry(…).");
             return new PostgresFleetHeartbeat(
                 sp.GetRequiredService<PostgresRegistryDataSource>().Value,
                 registry.Schema,
-                owner.EnsureInitializedAsync,
+                PostgresServiceRegistration.PrepareOf(sp, "fleet view", Logger(sp)),
                 sp.GetRequiredService<IOptions<PostgresFleetOptions>>().Value,
                 sp.GetRequiredService<IModelCatalog>(),
                 sp.GetRequiredService<ILeaderElection>(),

@@ -8,7 +8,9 @@ internal sealed partial class PostgresPredictionLog
     /// <summary>
     /// Creates the partitions of the current interval and of <see cref="PostgresPredictionLogOptions.PartitionsAhead"/>
     /// after it, drops the partitions that ended before now − <see cref="PostgresPredictionLogOptions.RetentionPeriod"/>
-    /// and deletes the feedback received before that moment. Safe to run on every replica at once.
+    /// and deletes the feedback of predictions made before that moment once the predictions are gone (their partition
+    /// was dropped; feedback whose prediction's time is unknown goes by the time received, once its prediction is not
+    /// in the log either). Safe to run on every replica at once.
     /// </summary>
     /// <returns>The names of the partitions dropped.</returns>
     public async Task<IReadOnlyList<string>> RunMaintenanceAsync(CancellationToken cancellationToken = default)
@@ -34,7 +36,12 @@ internal sealed partial class PostgresPredictionLog
                 Log.PredictionLogPartitionDropped(_logger, name, _schema);
             }
 
-            using var delete = new NpgsqlCommand($"DELETE FROM {_quotedSchema}.feedback WHERE received_at < $1", connection)
+            // Feedback goes only once its prediction is gone too (so a resend is refused as unknown, never joined again):
+            // by the prediction's time, or the time received when the prediction's time is not known.
+            using var delete = new NpgsqlCommand(
+                $"DELETE FROM {_quotedSchema}.feedback f WHERE COALESCE(f.predicted_at, f.received_at) < $1 " +
+                $"AND NOT EXISTS (SELECT FROM {_quotedSchema}.predictions p WHERE p.id = f.prediction_id)",
+                connection)
             {
                 CommandTimeout = _commandTimeout,
             };

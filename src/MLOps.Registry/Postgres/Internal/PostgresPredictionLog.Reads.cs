@@ -135,8 +135,11 @@ internal sealed partial class PostgresPredictionLog
         await using (connection.ConfigureAwait(false))
         {
             using var insert = new NpgsqlCommand(
-                $"INSERT INTO {_quotedSchema}.feedback (prediction_id, actual_kind, actual_number, actual_label, received_at, replica_id) " +
-                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (prediction_id) DO NOTHING",
+                // predicted_at from the log (NULL when the prediction is not there yet): retention keeps the feedback as
+                // long as its prediction, so first-wins holds for as long as the prediction can be found.
+                $"INSERT INTO {_quotedSchema}.feedback (prediction_id, actual_kind, actual_number, actual_label, received_at, replica_id, predicted_at) " +
+                $"VALUES ($1, $2, $3, $4, $5, $6, (SELECT p.predicted_at FROM {_quotedSchema}.predictions p WHERE p.id = $1 LIMIT 1)) " +
+                "ON CONFLICT (prediction_id) DO NOTHING",
                 connection)
             {
                 CommandTimeout = _commandTimeout,
