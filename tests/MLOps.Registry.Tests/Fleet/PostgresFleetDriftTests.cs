@@ -99,6 +99,27 @@ public sealed class PostgresFleetDriftTests
     }
 
     [Fact]
+    public async Task PublishAsync_SameWindowAgain_AfterALostAnswer_IsStoredOnce()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        await new PostgresSchemaMigrator(schema.DataSource, schema.Name, NullLogger.Instance).MigrateAsync();
+        var options = new FleetDriftOptions { BucketLength = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.Zero };
+        var a = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "a", options);
+        var b = new PostgresFleetDriftStore(schema.DataSource, schema.Name, _ => Task.CompletedTask, "b", options);
+        DateTimeOffset start = DateTimeOffset.UtcNow.AddMinutes(-1), end = start.AddSeconds(30);
+        FleetDriftWindow window = new() { Model = FleetDriftSetup.Model, Version = 2, WindowStart = start, WindowEnd = end, Rows = 10, State = "{\"format\":1}" };
+
+        await a.PublishAsync(window);
+        await Task.Delay(1100);   // the retry arrives in a later bucket: still the same window
+        await a.PublishAsync(window);
+        await b.PublishAsync(window);   // another replica's window with the same times is another window
+        await a.PublishAsync(window with { WindowEnd = end.AddSeconds(1) });
+
+        Assert.Equal(3L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_drift_windows"));
+        Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.fleet_drift_windows WHERE replica_id = 'a'"));
+    }
+
+    [Fact]
     public async Task TryCompleteAsync_SameBucketTwice_StoresOneReportAndTheBucketIsNoLongerPending()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();

@@ -44,6 +44,7 @@ internal sealed class PostgresFleetDriftStore : IFleetDriftStore
                 INSERT INTO {_windows} (model, version, replica_id, bucket_start, bucket_end, window_start, window_end, rows, state)
                 SELECT $1, $2, $3, b.start, b.start + $4, $5, $6, $7, $8
                 FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $9) * $9) AS start) AS b
+                ON CONFLICT (replica_id, model, version, window_start, window_end) DO NOTHING
                 """,
                 connection);
             insert.With(window.Model.Value).With(window.Version).With(_replicaId).With(_options.BucketLength)
