@@ -27,7 +27,9 @@ internal sealed partial class PostgresFleetFeedbackQueue
                     }
                 }
 
-                using (var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE position = ANY($1) AND joined_by = $2", connection, transaction) { CommandTimeout = _commandTimeout })
+                using (var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE position IN (SELECT position FROM {_table} WHERE position = ANY($1) AND joined_by = $2 ORDER BY position FOR UPDATE)",
+                    connection,
+                    transaction) { CommandTimeout = _commandTimeout })
                 {
                     long[] distinct = [.. positions.Distinct()];
                     delete.With(distinct).With(joiner);

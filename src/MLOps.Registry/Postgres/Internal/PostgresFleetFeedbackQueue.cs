@@ -113,11 +113,18 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         {
             // Compare-and-set per row: a row another term claimed in between no longer matches (READ COMMITTED re-checks
             // the condition on the row's newest version after waiting for the other writer), so each row goes to one term.
+            // Rows are locked in position order, so two leaders claiming overlapping rows wait for each other, never deadlock.
             using var claim = new NpgsqlCommand(
                 $"""
+                WITH locked AS (
+                  SELECT q.position, r.seen FROM {_table} AS q
+                  JOIN unnest($2::bigint[], $3::uuid[]) AS r(position, seen) ON q.position = r.position
+                  WHERE q.joined_by IS NOT DISTINCT FROM r.seen
+                  ORDER BY q.position
+                  FOR UPDATE OF q)
                 UPDATE {_table} AS q SET joined_by = $1
-                FROM unnest($2::bigint[], $3::uuid[]) AS r(position, seen)
-                WHERE q.position = r.position AND q.joined_by IS NOT DISTINCT FROM r.seen
+                FROM locked
+                WHERE q.position = locked.position AND q.joined_by IS NOT DISTINCT FROM locked.seen
                 RETURNING q.position
                 """,
                 connection) { CommandTimeout = _commandTimeout };
