@@ -30,8 +30,8 @@ internal sealed class FleetFeedbackJoiner : BackgroundService
     private readonly List<long> _orphans = [];
     private readonly List<long> _unreleased = [];
     private PeriodicTimer? _timer;
-    private int _changes;
-    private int _termChanges;
+    private int _losses;
+    private int _termLosses;
     private Guid? _term;
     private bool _sweeping;
     private DateTimeOffset _nextSweep;
@@ -57,7 +57,13 @@ internal sealed class FleetFeedbackJoiner : BackgroundService
         monitor.FleetLeadership = leadership;
 
         // A step-down and a new election between two passes still end the term: the windows of the old one are dropped.
-        _subscription = leadership?.Subscribe(_ => Interlocked.Increment(ref _changes));
+        _subscription = leadership?.Subscribe(leads =>
+        {
+            if (!leads)
+            {
+                Interlocked.Increment(ref _losses);
+            }
+        });
     }
 
     /// <summary>The current leadership term, or <see langword="null"/> when this replica does not lead.</summary>
@@ -120,8 +126,8 @@ internal sealed class FleetFeedbackJoiner : BackgroundService
         }
 
         bool leads = _leadership?.IsLeader ?? true;
-        int changes = Volatile.Read(ref _changes);
-        if (_term is { } ended && (!leads || changes != _termChanges))
+        int losses = Volatile.Read(ref _losses);
+        if (_term is { } ended && (!leads || losses != _termLosses))
         {
             await EndTermAsync(queue, ended, cancellationToken).ConfigureAwait(false);
         }
@@ -135,7 +141,7 @@ internal sealed class FleetFeedbackJoiner : BackgroundService
         if (_term is null)
         {
             _term = Guid.NewGuid();
-            _termChanges = changes;
+            _termLosses = losses;
             _sweeping = true;
             Log.FleetTermStarted(_logger, _term.Value);
             await RefreshAsync(queue, cancellationToken).ConfigureAwait(false);   // the fleet's history so far

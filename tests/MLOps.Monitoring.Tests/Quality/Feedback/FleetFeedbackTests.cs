@@ -230,6 +230,25 @@ public sealed class FleetFeedbackTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnceAsync_LeadershipLostAndRegainedBetweenTwoPasses_NewTermAndTheOldOpenWindowJoinedAgainOnce()
+    {
+        await FeedAsync(5, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        Guid first = Assert.NotNull(_joiners[0].Term);
+
+        _leaders[0].IsLeader = false;   // another replica may have led (and joined these rows) meanwhile
+        _leaders[0].IsLeader = true;
+        await FeedAsync(5, first: 5);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+
+        Assert.NotEqual(first, _joiners[0].Term);
+        QualityWindow window = Assert.Single(_store.Published);
+        Assert.Equal(10L, window.Count);
+        Assert.Equal(0, _store.QueuedCount);
+        Assert.Empty(_replicas[0].Report.Current);
+    }
+
+    [Fact]
     public async Task RunOnceAsync_TwoLeadersAtOnce_EachPairInExactlyOnePublishedWindow()
     {
         // Leadership is a hint, not a fence: replica 0 still believes it leads when replica 1 is elected.

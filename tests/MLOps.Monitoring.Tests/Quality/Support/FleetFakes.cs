@@ -4,18 +4,39 @@ using MLOps.Monitoring.Quality.Feedback;
 
 namespace MLOps.Monitoring.Tests.Quality.Support;
 
-/// <summary>An <see cref="ILeaderElection"/> the test switches.</summary>
+/// <summary>An <see cref="ILeaderElection"/> the test switches; subscribers hear of each change, as from a real election.</summary>
 public sealed class SwitchableLeader(bool isLeader) : ILeaderElection
 {
-    public bool IsLeader { get; set; } = isLeader;
+    private readonly List<Action<bool>> _handlers = [];
+    private bool _isLeader = isLeader;
 
-    public IDisposable Subscribe(Action<bool> handler) => new Unsubscribed();
-
-    private sealed class Unsubscribed : IDisposable
+    public bool IsLeader
     {
-        public void Dispose()
+        get => _isLeader;
+        set
         {
+            if (_isLeader == value)
+            {
+                return;
+            }
+
+            _isLeader = value;
+            foreach (Action<bool> handler in _handlers.ToArray())
+            {
+                handler(value);
+            }
         }
+    }
+
+    public IDisposable Subscribe(Action<bool> handler)
+    {
+        _handlers.Add(handler);
+        return new Unsubscribe(() => _handlers.Remove(handler));
+    }
+
+    private sealed class Unsubscribe(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 }
 
