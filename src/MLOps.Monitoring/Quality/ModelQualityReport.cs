@@ -46,8 +46,9 @@ public sealed class ModelQualityReport
 
     /// <summary>
     /// Gets the recent closed windows of every version and variant, oldest first (in the order they closed): at most the
-    /// last 50 closed since the process started (kept in memory, not across restarts), so a metric can be followed
-    /// over time. The latest of each version and variant is also in <see cref="Closed"/>.
+    /// last 50 closed since the process started (kept in memory, not across restarts; on a fleet's follower, the last 50
+    /// the leader published, read from the fleet's store), so a metric can be followed over time. The latest of each
+    /// version and variant is also in <see cref="Closed"/>.
     /// </summary>
     public IReadOnlyList<QualityWindow> History { get; }
 
