@@ -224,8 +224,10 @@ internal sealed partial class ModelQualityTracker
     }
 
     /// <summary>Adds a labelled pair to the current window of the prediction's version and variant.</summary>
-    /// <remarks>A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.</remarks>
-    /// <remarks><paramref name="position"/> is the pair's queue position in fleet mode, remembered with the window; -1 otherwise.</remarks>
+    /// <remarks>
+    /// A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.
+    /// <paramref name="position"/> is the pair's queue position in fleet mode, remembered with the window; -1 otherwise.
+    /// </remarks>
     public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel, bool pairedShadow = false, long position = -1)
     {
         if (!pairedShadow)
@@ -434,14 +436,19 @@ internal sealed partial class ModelQualityTracker
     private ClosedWindow CloseLocked(WindowAccumulator window, DateTimeOffset end)
     {
         QualityWindow result = Snapshot(window, end, isClosed: true);
-        long[] positions = [.. window.Positions];
-        if (!_fleet)
+        var closed = new ClosedWindow(result, [.. window.Positions], Guid.NewGuid());
+        if (_fleet)
         {
-            RecordClosedLocked(result);   // in fleet mode, only once the window is published
+            // Queued for the joiner under the same lock as the close, so a step-down (DiscardOpen) never misses one.
+            _unpublished.Add(closed);
+        }
+        else
+        {
+            RecordClosedLocked(result);
         }
 
         window.Reset();
-        return new ClosedWindow(result, positions, Guid.NewGuid());
+        return closed;
     }
 
     private void RecordClosedLocked(QualityWindow result)
@@ -494,12 +501,7 @@ internal sealed partial class ModelQualityTracker
 
         if (_fleet)
         {
-            lock (_gate)
-            {
-                _unpublished.AddRange(closed);   // the joiner publishes them, then tells subscribers
-            }
-
-            return;
+            return;   // queued when closed: the joiner publishes them, then tells subscribers
         }
 
         foreach (ClosedWindow window in closed)
