@@ -17,7 +17,8 @@ public sealed class ModelQualityReport
         long joined,
         long late,
         long duplicate,
-        long invalid)
+        long invalid,
+        bool isFleetFollower = false)
     {
         ModelName = modelName;
         Task = task;
@@ -28,6 +29,7 @@ public sealed class ModelQualityReport
         LateFeedback = late;
         DuplicateFeedback = duplicate;
         InvalidFeedback = invalid;
+        IsFleetFollower = isFleetFollower;
     }
 
     /// <summary>Gets the model name.</summary>
@@ -44,8 +46,9 @@ public sealed class ModelQualityReport
 
     /// <summary>
     /// Gets the recent closed windows of every version and variant, oldest first (in the order they closed): at most the
-    /// last 50 closed since the process started (kept in memory, not across restarts), so a metric can be followed
-    /// over time. The latest of each version and variant is also in <see cref="Closed"/>.
+    /// last 50 closed since the process started (kept in memory, not across restarts; on a fleet's follower, the last 50
+    /// the leader published, read from the fleet's store), so a metric can be followed over time. The latest of each
+    /// version and variant is also in <see cref="Closed"/>.
     /// </summary>
     public IReadOnlyList<QualityWindow> History { get; }
 
@@ -60,6 +63,14 @@ public sealed class ModelQualityReport
 
     /// <summary>Gets the invalid feedback for this model's predictions since the process started (wrong kind, not finite, outside the accepted range, or for a refused prediction).</summary>
     public long InvalidFeedback { get; }
+
+    /// <summary>
+    /// Gets whether the report was made on a follower of a fleet (fleet mode, <c>AddPostgresMonitoring</c>): then
+    /// <see cref="Closed"/> and <see cref="History"/> are the windows the fleet's leader published (refreshed about
+    /// every second), and <see cref="Current"/> is empty, because the open windows live only on the leader. The feedback
+    /// counts are this replica's own.
+    /// </summary>
+    public bool IsFleetFollower { get; }
 
     /// <summary>
     /// Renders the report as one self-contained HTML page: per version and variant the latest closed and the current

@@ -96,4 +96,19 @@ public sealed class QualityWindow
     /// larger gap. Left out when fewer than two segments qualify or a value is negative (R² below 0); 1 when all values are 0.
     /// </summary>
     public IReadOnlyDictionary<string, double> SegmentRatios { get; }
+
+    /// <summary>Writes the window as JSON, every field and each metric as a round-trip number (the fleet's published windows are stored so).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => Internal.QualityWindowJson.Write(this);
+
+    /// <summary>Reads a window written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The window.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDataException">The text is not a window written by <see cref="ToJson"/>.</exception>
+    public static QualityWindow FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Internal.QualityWindowJson.Read(json);
+    }
 }

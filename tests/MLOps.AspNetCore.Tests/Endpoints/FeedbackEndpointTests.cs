@@ -118,10 +118,21 @@ public class FeedbackEndpointTests
             return ValueTask.FromResult(true);
         }
 
-        public ValueTask<IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback>> ReadPendingAsync(int limit, CancellationToken cancellationToken = default) =>
+        public ValueTask<IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback>> ReadAsync(Guid joiner, bool includeOtherJoiners, int limit, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult<IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback>>([]);
 
-        public ValueTask CompleteAsync(IReadOnlyList<long> positions, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public ValueTask<IReadOnlySet<long>> ClaimAsync(Guid joiner, IReadOnlyList<MLOps.Monitoring.Quality.Feedback.QueuedFeedback> pairs, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IReadOnlySet<long>>(new HashSet<long>());
+
+        public ValueTask<bool> TryPublishAsync(Guid joiner, Guid windowId, MLOps.Monitoring.Quality.QualityWindow window, IReadOnlyList<long> positions, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(false);
+
+        public ValueTask DeleteAsync(Guid joiner, IReadOnlyList<long> positions, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask ReleaseAsync(Guid joiner, IReadOnlyList<long>? positions, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask<IReadOnlyList<MLOps.Monitoring.Quality.QualityWindow>> ReadPublishedAsync(ModelName model, int limit, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IReadOnlyList<MLOps.Monitoring.Quality.QualityWindow>>([]);
     }
 
     [Theory]

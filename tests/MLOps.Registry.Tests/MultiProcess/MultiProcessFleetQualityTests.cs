@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MLOps.Core.Tests.Support;
@@ -54,16 +55,28 @@ public sealed class MultiProcessFleetQualityTests
             "the leader joined all 64 pairs (6 closed windows, 4 pairs in the open one)",
             timeoutSeconds: 120);
         Assert.Equal(64L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.feedback"));
-        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue"));
+        Assert.Equal(4L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue"));   // the open window's pairs
+        Assert.Equal(60L, await schema.ScalarAsync<long>("SELECT sum(pairs)::bigint FROM __schema__.quality_windows"));
         Assert.All(fleet.Workers.Where(w => w != leader), w => Assert.Empty(Windows(w)));
         Assert.All(fleet.Workers.Where(w => w != leader), w => Assert.DoesNotContain(w.OutputLines, l => l.StartsWith("leader true", StringComparison.Ordinal)));
 
         string[] expected = await SingleProcessWindowsAsync(model, stream);
         AssertSameWindows(expected, Windows(leader));
+
+        // A follower serves the fleet's windows over HTTP, as the leader published them.
+        WorkerProcess follower = fleet.Workers.First(w => w != leader);
+        JsonElement report = default;
+        await Eventually.HoldsAsync(
+            async () => (report = await fleet.QualityAsync(follower)).GetProperty("history").GetArrayLength() == 6,
+            "the follower's GET quality shows the 6 published windows",
+            timeoutSeconds: 60);
+        Assert.True(report.GetProperty("isFleetFollower").GetBoolean());
+        Assert.Equal(0, report.GetProperty("current").GetArrayLength());
+        AssertSameWindows(expected, [.. report.GetProperty("history").EnumerateArray().Select(Describe)]);
     }
 
     [Fact]
-    public async Task ThreeReplicas_LeaderKilledMidStream_AnotherContinuesAndNoPairIsCountedTwice()
+    public async Task ThreeReplicas_LeaderKilledMidStream_AnotherTakesOverNoPairLostAndNoneCountedTwice()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
         using var directory = new TempDirectory();
@@ -76,13 +89,14 @@ public sealed class MultiProcessFleetQualityTests
 
         for (int i = 0; i < Total; i++)
         {
-            if (i == Total / 2)
+            if (i == 45)
             {
-                // Mid-stream, once the leader has joined some pairs, kill -9 it.
-                await Eventually.HoldsAsync(async () => (await fleet.ReportAsync(killed)).Joined >= 25, "the leader joins", timeoutSeconds: 120);
+                // Mid-window, kill -9 the leader: 45 pairs joined, so its open window holds 5 (queued, claimed by its term).
+                await Eventually.HoldsAsync(async () => await fleet.ReportAsync(killed) == (45, 5), "the leader joins 45 pairs", timeoutSeconds: 120);
                 killed.Kill();
                 await killed.WaitForExitAsync();
                 alive.Remove(fleet.Workers.IndexOf(killed));
+                Assert.Equal(5L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue WHERE joined_by IS NOT NULL"));
             }
 
             int predicting = alive[random.Next(alive.Count)];
@@ -93,21 +107,54 @@ public sealed class MultiProcessFleetQualityTests
 
         WorkerProcess next = await fleet.LeaderAsync();
         Assert.NotSame(killed, next);
+
+        // None lost, none twice: every queued pair is either in exactly one published window (its row deleted in the
+        // same transaction) or still queued and in the new leader's open window.
+        long published = 0;
+        long open = 0;
         await Eventually.HoldsAsync(
-            async () => await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue") == 0,
-            "the new leader joins every queued pair",
+            async () =>
+            {
+                published = await schema.ScalarAsync<long>("SELECT coalesce(sum(pairs), 0)::bigint FROM __schema__.quality_windows");
+                open = (await fleet.ReportAsync(next)).Open;
+                return published + open == Total
+                    && await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue") == open;
+            },
+            "the new leader takes over the dead leader's pairs: published + open = every pair sent",
             timeoutSeconds: 120);
-        (long joinedByNext, _) = await fleet.ReportAsync(next);
+        Assert.Equal((long)Total, published + open);
+        Assert.Equal(published, await schema.ScalarAsync<long>("SELECT coalesce(sum(queue_rows), 0)::bigint FROM __schema__.quality_windows"));
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_windows WHERE pairs <> " + QualityFleetWorker.WindowSize.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(Total / QualityFleetWorker.WindowSize, published / QualityFleetWorker.WindowSize);
         long publishedByKilled = Windows(killed).Sum(w => long.Parse(w.Split(' ')[1], CultureInfo.InvariantCulture));
         long publishedByNext = Windows(next).Sum(w => long.Parse(w.Split(' ')[1], CultureInfo.InvariantCulture));
-
-        // Never twice: what the dead leader published and what the new one joined are disjoint. What can be lost is the
-        // dead leader's open window (fewer than a window's pairs), whose pairs it had already recorded as joined.
-        Assert.True(publishedByKilled + joinedByNext <= Total, $"{publishedByKilled} published by the killed leader + {joinedByNext} joined by the next > {Total}");
-        Assert.True(Total - publishedByKilled - joinedByNext < QualityFleetWorker.WindowSize, $"lost {Total - publishedByKilled - joinedByNext} pairs, more than an open window");
         Assert.True(publishedByKilled > 0, "the killed leader published windows before it died");
-        Assert.Equal(joinedByNext / QualityFleetWorker.WindowSize * QualityFleetWorker.WindowSize, publishedByNext);
+        Assert.Equal(published, publishedByKilled + publishedByNext);   // subscribers heard of each window once
         Assert.Equal((long)Total, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.feedback"));
+
+        // The surviving follower serves every published window, the dead leader's and the new one's.
+        WorkerProcess follower = fleet.Workers.Single(w => w != killed && w != next);
+        long windows = await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_windows");
+        JsonElement report = default;
+        await Eventually.HoldsAsync(
+            async () => (report = await fleet.QualityAsync(follower)).GetProperty("history").GetArrayLength() == windows,
+            "the follower's GET quality shows every published window",
+            timeoutSeconds: 60);
+        Assert.True(report.GetProperty("isFleetFollower").GetBoolean());
+        Assert.Equal(published, report.GetProperty("history").EnumerateArray().Sum(w => w.GetProperty("count").GetInt64()));
+    }
+
+    /// <summary>A window of the JSON report as <see cref="QualityFleetWorker.Describe"/> writes one.</summary>
+    private static string Describe(JsonElement window)
+    {
+        var line = new System.Text.StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"window {window.GetProperty("count").GetInt64()} {window.GetProperty("skipped").GetInt64()} {window.GetProperty("lateFeedback").GetInt64()}");
+        foreach (JsonProperty metric in window.GetProperty("metrics").EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            line.Append(CultureInfo.InvariantCulture, $" {metric.Name}={metric.Value.GetDouble():R}");
+        }
+
+        return line.ToString();
     }
 
     private static string[] Windows(WorkerProcess worker) =>
@@ -223,6 +270,17 @@ public sealed class MultiProcessFleetQualityTests
             worker.Send($"report {n}");
             string[] answer = (await worker.WaitForLineAsync($"report {n} ")).Split(' ');
             return (long.Parse(answer[2], CultureInfo.InvariantCulture), long.Parse(answer[3], CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>GET …/models/house/quality on a replica: the JSON report a client reads.</summary>
+        public async Task<JsonElement> QualityAsync(WorkerProcess worker)
+        {
+            string address = (await worker.WaitForLineAsync("http ")).Split(' ')[1];
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            using HttpResponseMessage response = await client.GetAsync(new Uri("mlops/models/" + QualityFleetWorker.Model + "/quality", UriKind.Relative));
+            Assert.True(response.IsSuccessStatusCode, $"GET quality: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            using JsonDocument document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return document.RootElement.Clone();
         }
 
         /// <summary>What the replicas logged (warnings and errors), for failure messages.</summary>

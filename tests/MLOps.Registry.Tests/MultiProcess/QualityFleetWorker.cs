@@ -1,5 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +22,8 @@ namespace MLOps.Registry.Tests.MultiProcess;
 /// queue on the test server, with a clock skewed by the offset. It reads commands from stdin, one per line, and answers
 /// on stdout: <c>predict &lt;n&gt; &lt;size&gt; &lt;rooms&gt;</c> → <c>predicted &lt;n&gt; &lt;id&gt; &lt;score&gt;</c>;
 /// <c>feedback &lt;n&gt; &lt;id&gt; &lt;actual&gt;</c> → <c>feedback &lt;n&gt; &lt;outcome&gt;</c>; <c>report &lt;n&gt;</c> →
-/// <c>report &lt;n&gt; &lt;joined&gt; &lt;pairs in open windows&gt;</c>. It prints <c>replica &lt;id&gt;</c> once started,
+/// <c>report &lt;n&gt; &lt;joined&gt; &lt;pairs in open windows&gt;</c>. It serves the MLOps endpoints (<c>MapMLOps</c>) on
+/// a loopback port and prints <c>http &lt;address&gt;</c>, then <c>replica &lt;id&gt;</c> once started,
 /// <c>leader true|false &lt;UTC ticks&gt;</c> at each leadership change and <c>window &lt;count&gt; &lt;skipped&gt; &lt;late&gt;
 /// &lt;metric&gt;=&lt;value&gt;…</c> for each quality window it publishes.
 /// </summary>
@@ -31,7 +37,8 @@ public static class QualityFleetWorker
     {
         var connection = new NpgsqlConnectionStringBuilder(PostgresTestServer.ConnectionString) { MaxPoolSize = 8 };
         TimeSpan offset = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture));
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        WebApplicationBuilder builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);   // stderr: the test shows it on failure
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -51,7 +58,8 @@ public static class QualityFleetWorker
             .AddModel<HouseInput, HousePrediction>(Model, m => m
                 .FromFile(args[1], watchForChanges: false)
                 .WithQualityMonitoring(q => q.Regression(o => o.Score).Window(WindowSize)));
-        using IHost host = builder.Build();
+        await using WebApplication host = builder.Build();
+        host.MapMLOps();
         var print = new Lock();
         void Print(string line)
         {
@@ -68,6 +76,7 @@ public static class QualityFleetWorker
         await host.StartAsync();
         var client = host.Services.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
         var sink = host.Services.GetRequiredService<IFeedbackSink>();
+        Print("http " + host.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         Print("replica " + host.Services.GetRequiredService<IFleetView>().ReplicaId);
 
         while (await Console.In.ReadLineAsync() is { } line)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using MLOps.Monitoring.Quality;
 using MLOps.Monitoring.Quality.Feedback;
 using MLOps.Registry.Postgres.Internal;
 using Npgsql;
@@ -22,13 +24,14 @@ public sealed class PostgresFleetFeedbackQueueTests
         Assert.True(await queue.TryEnqueueAsync(multiclass, Feedback(multiclass, GroundTruth.FromLabel("dog"))));
         Assert.True(await queue.TryEnqueueAsync(binary, Feedback(binary, GroundTruth.FromBoolean(true))));
 
-        IReadOnlyList<QueuedFeedback> read = await queue.ReadPendingAsync(10);
+        IReadOnlyList<QueuedFeedback> read = await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10);
         Assert.Equal([regression, multiclass, binary], read.Select(q => q.Prediction));
         Assert.Equal(
             [Feedback(regression, GroundTruth.FromNumber(2.25)), Feedback(multiclass, GroundTruth.FromLabel("dog")), Feedback(binary, GroundTruth.FromBoolean(true))],
             read.Select(q => q.Feedback));
         Assert.True(read[0].Position < read[1].Position && read[1].Position < read[2].Position);
-        Assert.Equal(2, (await queue.ReadPendingAsync(2)).Count);
+        Assert.All(read, q => Assert.Null(q.JoinedBy));
+        Assert.Equal(2, (await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 2)).Count);
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class PostgresFleetFeedbackQueueTests
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
         PredictionRecord prediction = Prediction(3, double.NaN, null, null);
-        await Queue(schema, schema.DataSource).ReadPendingAsync(1);   // migrated once, before the race
+        await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 1);   // migrated once, before the race
         var sources = new List<NpgsqlDataSource>();
         try
         {
@@ -49,7 +52,7 @@ public sealed class PostgresFleetFeedbackQueueTests
                 Queue(schema, source).TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(i))).AsTask()));
 
             Assert.Equal(1, results.Count(r => r));
-            QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadPendingAsync(10));
+            QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
             Assert.Equal(Array.IndexOf(results, true), (int)queued.Feedback.Actual.Number);
         }
         finally
@@ -62,24 +65,169 @@ public sealed class PostgresFleetFeedbackQueueTests
     }
 
     [Fact]
-    public async Task CompleteAsync_JoinedPairs_AreNeverReadAgainAndTheirIdsStayClaimed()
+    public async Task ClaimAsync_TwoLeadersRaceForTheSameRows_EachRowGoesToExactlyOne()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
         PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
-        PredictionRecord[] predictions = [.. Enumerable.Range(0, 5).Select(i => Prediction(i, double.NaN, null, null))];
+        await EnqueueAsync(queue, 300);
+        await using NpgsqlDataSource otherSource = NpgsqlDataSource.Create(schema.ConnectionString);
+        PostgresFleetFeedbackQueue other = Queue(schema, otherSource);
+        Guid a = Guid.NewGuid();
+        Guid b = Guid.NewGuid();
+        IReadOnlyList<QueuedFeedback> readByA = await queue.ReadAsync(a, includeOtherJoiners: false, 1000);
+        IReadOnlyList<QueuedFeedback> readByB = await other.ReadAsync(b, includeOtherJoiners: false, 1000);
+
+        // In halves and in opposite orders, so the two updates interleave and wait on each other's rows.
+        Task<IReadOnlySet<long>>[] claims =
+        [
+            queue.ClaimAsync(a, [.. readByA.Take(200)]).AsTask(),
+            other.ClaimAsync(b, [.. readByB.Skip(100).Reverse()]).AsTask(),
+            queue.ClaimAsync(a, [.. readByA.Skip(200)]).AsTask(),
+            other.ClaimAsync(b, [.. readByB.Take(100)]).AsTask(),
+        ];
+        IReadOnlySet<long>[] results = await Task.WhenAll(claims);
+        HashSet<long> byA = [.. results[0], .. results[2]];
+        HashSet<long> byB = [.. results[1], .. results[3]];
+
+        Assert.Empty(byA.Intersect(byB));
+        Assert.Equal(300, byA.Count + byB.Count);
+        Assert.Equal((long)byA.Count, await schema.ScalarAsync<long>($"SELECT count(*) FROM __schema__.quality_queue WHERE joined_by = '{a}'"));
+        Assert.Equal((long)byB.Count, await schema.ScalarAsync<long>($"SELECT count(*) FROM __schema__.quality_queue WHERE joined_by = '{b}'"));
+
+        // A second claim with what was read before the race changes nothing: the rows no longer hold NULL.
+        Assert.Empty(await other.ClaimAsync(b, readByB));
+    }
+
+    [Fact]
+    public async Task ReadAsync_SteadyStateAndSweep_NeverReturnsTheReadersOwnRowsAndTheSweepTakesOverOtherTerms()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        await EnqueueAsync(queue, 6);
+        Guid dead = Guid.NewGuid();
+        Guid next = Guid.NewGuid();
+        IReadOnlyList<QueuedFeedback> all = await queue.ReadAsync(dead, includeOtherJoiners: false, 10);
+        Assert.Equal(4, (await queue.ClaimAsync(dead, [.. all.Take(4)])).Count);
+
+        Assert.Equal(all.Skip(4).Select(q => q.Position), (await queue.ReadAsync(dead, includeOtherJoiners: false, 10)).Select(q => q.Position));
+        Assert.Equal(all.Skip(4).Select(q => q.Position), (await queue.ReadAsync(dead, includeOtherJoiners: true, 10)).Select(q => q.Position));
+        Assert.Equal(all.Skip(4).Select(q => q.Position), (await queue.ReadAsync(next, includeOtherJoiners: false, 10)).Select(q => q.Position));
+
+        IReadOnlyList<QueuedFeedback> swept = await queue.ReadAsync(next, includeOtherJoiners: true, 10);
+        Assert.Equal(all.Select(q => q.Position), swept.Select(q => q.Position));   // position order, the dead term's rows first
+        Assert.Equal([dead, dead, dead, dead, null, null], swept.Select(q => q.JoinedBy));
+        Assert.Equal(6, (await queue.ClaimAsync(next, swept)).Count);
+        Assert.Empty(await queue.ReadAsync(next, includeOtherJoiners: true, 10));
+    }
+
+    [Fact]
+    public async Task TryPublishAsync_SomeRowsClaimedByAnotherTerm_RollsBackAndStoresNothing()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        await EnqueueAsync(queue, 5);
+        Guid a = Guid.NewGuid();
+        Guid b = Guid.NewGuid();
+        IReadOnlyList<QueuedFeedback> read = await queue.ReadAsync(a, includeOtherJoiners: false, 10);
+        await queue.ClaimAsync(a, read);
+        IReadOnlyList<QueuedFeedback> stolen = [.. (await queue.ReadAsync(b, includeOtherJoiners: true, 10)).Take(2)];
+        Assert.Equal(2, (await queue.ClaimAsync(b, stolen)).Count);
+        long[] positions = [.. read.Select(q => q.Position)];
+
+        Assert.False(await queue.TryPublishAsync(a, Guid.NewGuid(), Window(5, "3"), positions));
+
+        Assert.Equal(5L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue"));
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_windows"));
+
+        // The rows it still holds: published, deleted in the same transaction; a retry with the same id stores nothing more.
+        Guid id = Guid.NewGuid();
+        Assert.True(await queue.TryPublishAsync(a, id, Window(3, "3"), positions[2..]));
+        Assert.True(await queue.TryPublishAsync(a, id, Window(3, "3"), positions[2..]));
+        Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_queue"));
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM __schema__.quality_windows"));
+        Assert.Equal(3L, await schema.ScalarAsync<long>("SELECT pairs FROM __schema__.quality_windows"));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_StepDown_AllTheTermsRowsAreUnclaimedAndOtherTermsKeepTheirs()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        await EnqueueAsync(queue, 6);
+        Guid a = Guid.NewGuid();
+        Guid b = Guid.NewGuid();
+        IReadOnlyList<QueuedFeedback> read = await queue.ReadAsync(a, includeOtherJoiners: false, 10);
+        await queue.ClaimAsync(a, [.. read.Take(4)]);
+        await queue.ClaimAsync(b, [.. read.Skip(4)]);
+
+        await queue.ReleaseAsync(a, [read[0].Position]);
+        Assert.Equal(3L, await schema.ScalarAsync<long>($"SELECT count(*) FROM __schema__.quality_queue WHERE joined_by = '{a}'"));
+        await queue.ReleaseAsync(a, null);
+        await queue.ReleaseAsync(a, []);
+
+        Assert.Equal(read.Take(4).Select(q => q.Position), (await queue.ReadAsync(b, includeOtherJoiners: false, 10)).Select(q => q.Position));
+        Assert.Equal(2L, await schema.ScalarAsync<long>($"SELECT count(*) FROM __schema__.quality_queue WHERE joined_by = '{b}'"));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_OnlyTheTermsRowsAreDeleted()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        PredictionRecord[] predictions = await EnqueueAsync(queue, 3);
+        Guid a = Guid.NewGuid();
+        IReadOnlyList<QueuedFeedback> read = await queue.ReadAsync(a, includeOtherJoiners: false, 10);
+        await queue.ClaimAsync(a, [.. read.Take(2)]);
+
+        await queue.DeleteAsync(a, [.. read.Select(q => q.Position)]);
+        await queue.DeleteAsync(a, []);
+
+        Assert.Equal([read[2].Position], (await queue.ReadAsync(a, includeOtherJoiners: true, 10)).Select(q => q.Position));
+        Assert.False(await queue.TryEnqueueAsync(predictions[2], Feedback(predictions[2], GroundTruth.FromNumber(2))));   // still queued: still unique
+    }
+
+    [Fact]
+    public async Task ReadPublishedAsync_LatestAndTheLatestOfEachVersion_InPublicationOrderAndEqualToWhatWasPublished()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        Guid term = Guid.NewGuid();
+        QualityWindow old = Window(7, "0.25", version: 2);
+        Assert.True(await queue.TryPublishAsync(term, Guid.NewGuid(), old, []));
+        for (int i = 1; i <= 4; i++)
+        {
+            Assert.True(await queue.TryPublishAsync(term, Guid.NewGuid(), Window(i, "0.5", version: 3, minute: i), []));
+        }
+
+        Assert.True(await queue.TryPublishAsync(term, Guid.NewGuid(), Window(9, "1", version: 1, model: "other"), []));
+
+        IReadOnlyList<QualityWindow> read = await queue.ReadPublishedAsync(ModelName.Parse("house"), limit: 2);
+
+        Assert.Equal([(2, 7L), (3, 3L), (3, 4L)], read.Select(w => (w.ModelVersion.Number, w.Count)));
+        Assert.Equal(old.ToJson(), read[0].ToJson());
+        Assert.Empty(await queue.ReadPublishedAsync(ModelName.Parse("none"), limit: 2));
+    }
+
+    private static async Task<PredictionRecord[]> EnqueueAsync(PostgresFleetFeedbackQueue queue, int count)
+    {
+        PredictionRecord[] predictions = [.. Enumerable.Range(0, count).Select(i => Prediction(i, double.NaN, null, null))];
         foreach (PredictionRecord prediction in predictions)
         {
             Assert.True(await queue.TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(1))));
         }
 
-        IReadOnlyList<QueuedFeedback> first = await queue.ReadPendingAsync(3);
-        await queue.CompleteAsync([.. first.Select(q => q.Position)]);
-        await queue.CompleteAsync([]);
-
-        IReadOnlyList<QueuedFeedback> rest = await queue.ReadPendingAsync(10);
-        Assert.Equal(predictions[3..], rest.Select(q => q.Prediction));
-        Assert.False(await queue.TryEnqueueAsync(predictions[4], Feedback(predictions[4], GroundTruth.FromNumber(2))));
+        return predictions;
     }
+
+    /// <summary>A closed regression window, made as a store reads one back (<see cref="QualityWindow.FromJson"/>).</summary>
+    private static QualityWindow Window(long count, string rmse, int version = 3, int minute = 0, string model = "house") =>
+        QualityWindow.FromJson(string.Create(CultureInfo.InvariantCulture, $$"""
+            {"modelName":"{{model}}","modelVersion":{{version}},"variant":"primary","task":"Regression",
+             "start":"{{At.AddMinutes(minute):O}}","end":"{{At.AddMinutes(minute + 1):O}}","isClosed":true,
+             "count":{{count}},"skipped":1,"lateFeedback":0,"metrics":{"mae":0.125,"rmse":{{rmse}} },
+             "undefinedMetrics":{"r2":"all actual values are equal"},
+             "segments":[{"segment":"north","count":{{count}},"metrics":{"rmse":{{rmse}} },"undefinedMetrics":{ } }],"segmentRatios":{ } }
+            """));
 
     private static PostgresFleetFeedbackQueue Queue(TestSchema schema, NpgsqlDataSource source) =>
         new(source, new PostgresRegistryOptions { ConnectionString = schema.ConnectionString, Schema = schema.Name }, NullLogger.Instance);

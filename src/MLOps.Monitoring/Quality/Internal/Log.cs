@@ -42,14 +42,30 @@ internal static partial class Log
     public static partial void QualitySweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 359, EventName = "FleetJoinFailed", Level = LogLevel.Error,
-        Message = "Joining the fleet's queued feedback failed ({Pending} pairs joined and not yet recorded are retried); the loop continues.")]
+        Message = "Joining the fleet's queued feedback failed ({Pending} closed windows wait to be published and are retried); the loop continues.")]
     public static partial void FleetJoinFailed(ILogger logger, Exception exception, int pending);
 
-    [LoggerMessage(EventId = 360, EventName = "FleetJoinAbandoned", Level = LogLevel.Warning,
-        Message = "Stepped down with {Pending} joined pairs not recorded: the next leader joins them; {Windows} windows they closed here are not published.")]
-    public static partial void FleetJoinAbandoned(ILogger logger, int pending, int windows);
+    [LoggerMessage(EventId = 360, EventName = "FleetTermEnded", Level = LogLevel.Information,
+        Message = "Quality leadership term {Term} ended: {Windows} open or unpublished windows dropped; their queued pairs stay queued for the next leader.")]
+    public static partial void FleetTermEnded(ILogger logger, Guid term, int windows);
 
     [LoggerMessage(EventId = 361, EventName = "FeedbackLogWriteFailed", Level = LogLevel.Warning,
         Message = "Storing the feedback for prediction {PredictionId} in the feedback log failed; it was joined, but a batch job over the log will not see it.")]
     public static partial void FeedbackLogWriteFailed(ILogger logger, Exception exception, PredictionId predictionId);
+
+    [LoggerMessage(EventId = 362, EventName = "FleetTermStarted", Level = LogLevel.Information,
+        Message = "Quality leadership term {Term} started: joining the fleet's queued feedback, first taking over the pairs of earlier terms.")]
+    public static partial void FleetTermStarted(ILogger logger, Guid term);
+
+    [LoggerMessage(EventId = 363, EventName = "FleetWindowDropped", Level = LogLevel.Warning,
+        Message = "A quality window of model '{ModelName}' version {Version} ({Variant}) was not published: another leader took some of its {Count} queued pairs, which are joined again.")]
+    public static partial void FleetWindowDropped(ILogger logger, string modelName, ModelVersion version, string variant, int count);
+
+    [LoggerMessage(EventId = 364, EventName = "FleetReleaseFailed", Level = LogLevel.Warning,
+        Message = "Releasing the queued pairs of quality leadership term {Term} failed; the next leader's sweep takes them over.")]
+    public static partial void FleetReleaseFailed(ILogger logger, Exception exception, Guid term);
+
+    [LoggerMessage(EventId = 365, EventName = "FleetWindowsRefreshFailed", Level = LogLevel.Warning,
+        Message = "Reading the fleet's published quality windows failed; the last ones read are served until the store answers again.")]
+    public static partial void FleetWindowsRefreshFailed(ILogger logger, Exception exception);
 }

@@ -35,7 +35,12 @@ internal sealed class ModelQualityMonitor : IModelQualityMonitor
     internal ModelQualityTracker[] Trackers { get; }
 
     public ModelQualityReport? GetLatest(ModelName modelName) =>
-        _trackers.TryGetValue(modelName.Value, out ModelQualityTracker? tracker) ? tracker.GetLatest() : null;
+        _trackers.TryGetValue(modelName.Value, out ModelQualityTracker? tracker)
+            ? tracker.GetLatest(follower: FleetLeadership is { IsLeader: false })
+            : null;
+
+    /// <summary>Fleet mode: the leadership that decides whether the reports are the fleet's (a follower) or this replica's (the leader).</summary>
+    internal ILeaderElection? FleetLeadership { get; set; }
 
     internal ModelQualityTracker? Find(string modelName) => _trackers.GetValueOrDefault(modelName);
 

@@ -10,7 +10,7 @@ namespace MLOps.Monitoring.Quality.Internal;
 /// The quality state of one model: its prediction store, the open window and latest closed window per version and
 /// variant, the last <see cref="QualityLimits.HistoryLength"/> closed windows, and feedback totals.
 /// </summary>
-internal sealed class ModelQualityTracker
+internal sealed partial class ModelQualityTracker
 {
     private static readonly IReadOnlyList<SegmentQuality> NoSegments = [];
     private static readonly ReadOnlyDictionary<string, double> NoRatios = new(new Dictionary<string, double>());
@@ -31,7 +31,6 @@ internal sealed class ModelQualityTracker
     private long _duplicate;
     private long _invalid;
     private PredictionStore? _shadowStore;
-    private List<QualityWindow>? _held;
 
     public ModelQualityTracker(QualitySettings settings, TimeProvider timeProvider, QualityEvents events, ILogger logger, QualityInstruments? instruments = null)
     {
@@ -182,28 +181,35 @@ internal sealed class ModelQualityTracker
     public void CountDuplicate() => Interlocked.Increment(ref _duplicate);
 
     /// <summary>Counts feedback for a refused prediction: invalid, and skipped in the current window of its version and variant.</summary>
-    public void RecordRefused(ModelVersion version, string variant)
+    /// <param name="version">The version that made the prediction.</param>
+    /// <param name="variant">The variant that served it.</param>
+    /// <param name="position">Fleet mode: the pair's queue position, remembered with the window; -1 otherwise.</param>
+    public void RecordRefused(ModelVersion version, string variant, long position = -1)
     {
         Interlocked.Increment(ref _invalid);
-        CountInOpenWindow(version, variant, late: false);
+        CountInOpenWindow(version, variant, late: false, position);
     }
 
     /// <summary>Counts late feedback in the current window of the version and variant that made the prediction.</summary>
-    public void RecordLate(ModelVersion version, string variant)
+    /// <param name="version">The version that made the prediction.</param>
+    /// <param name="variant">The variant that served it.</param>
+    /// <param name="position">Fleet mode: the pair's queue position, remembered with the window; -1 otherwise.</param>
+    public void RecordLate(ModelVersion version, string variant, long position = -1)
     {
         Interlocked.Increment(ref _late);
-        CountInOpenWindow(version, variant, late: true);
+        CountInOpenWindow(version, variant, late: true, position);
     }
 
     /// <summary>Counts one unscored feedback (late, or else skipped) in the current window of the version and variant, closing due windows first.</summary>
-    private void CountInOpenWindow(ModelVersion version, string variant, bool late)
+    private void CountInOpenWindow(ModelVersion version, string variant, bool late, long position)
     {
-        List<QualityWindow>? closed = null;
+        List<ClosedWindow>? closed = null;
         DateTimeOffset now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
             CloseDueLocked(now, ref closed);
             WindowAccumulator window = GetOpenLocked(version, variant, now);
+            Remember(window, position);
             if (late)
             {
                 window.Late++;
@@ -218,20 +224,24 @@ internal sealed class ModelQualityTracker
     }
 
     /// <summary>Adds a labelled pair to the current window of the prediction's version and variant.</summary>
-    /// <remarks>A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.</remarks>
-    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel, bool pairedShadow = false)
+    /// <remarks>
+    /// A shadow's pair (<paramref name="pairedShadow"/>) is scored in its own window but is not another feedback.
+    /// <paramref name="position"/> is the pair's queue position in fleet mode, remembered with the window; -1 otherwise.
+    /// </remarks>
+    public void Join(ModelVersion version, string variant, double predicted, double score, string? predictedLabel, string? segment, double actual, string? actualLabel, bool pairedShadow = false, long position = -1)
     {
         if (!pairedShadow)
         {
             Interlocked.Increment(ref _joined);
         }
 
-        List<QualityWindow>? closed = null;
+        List<ClosedWindow>? closed = null;
         DateTimeOffset now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
             CloseDueLocked(now, ref closed);
             WindowAccumulator window = GetOpenLocked(version, variant, now);
+            Remember(window, position);
             bool usable = Settings.Task switch
             {
                 QualityTask.Regression => double.IsFinite(predicted) && IsInRange(predicted) && IsInRange(actual),
@@ -324,7 +334,7 @@ internal sealed class ModelQualityTracker
             return;
         }
 
-        List<QualityWindow>? closed = null;
+        List<ClosedWindow>? closed = null;
         lock (_gate)
         {
             CloseDueLocked(_timeProvider.GetUtcNow(), ref closed);
@@ -333,7 +343,11 @@ internal sealed class ModelQualityTracker
         Raise(closed);
     }
 
-    public ModelQualityReport GetLatest()
+    /// <param name="follower">
+    /// Whether this replica follows a fleet's leader: its closed windows are then the fleet's (<see cref="ApplyFleetWindows"/>)
+    /// and it has no open ones.
+    /// </param>
+    public ModelQualityReport GetLatest(bool follower = false)
     {
         CloseDueWindows();
         DateTimeOffset now = _timeProvider.GetUtcNow();
@@ -363,7 +377,8 @@ internal sealed class ModelQualityTracker
             Interlocked.Read(ref _joined),
             Interlocked.Read(ref _late),
             Interlocked.Read(ref _duplicate),
-            Interlocked.Read(ref _invalid));
+            Interlocked.Read(ref _invalid),
+            follower);
     }
 
     private static QualityWindow[] Order(IEnumerable<QualityWindow> windows) =>
@@ -384,7 +399,7 @@ internal sealed class ModelQualityTracker
         return window;
     }
 
-    private void CloseDueLocked(DateTimeOffset now, ref List<QualityWindow>? closed)
+    private void CloseDueLocked(DateTimeOffset now, ref List<ClosedWindow>? closed)
     {
         if (Settings.WindowDuration is null)
         {
@@ -418,10 +433,27 @@ internal sealed class ModelQualityTracker
         }
     }
 
-    private QualityWindow CloseLocked(WindowAccumulator window, DateTimeOffset end)
+    private ClosedWindow CloseLocked(WindowAccumulator window, DateTimeOffset end)
     {
         QualityWindow result = Snapshot(window, end, isClosed: true);
-        _latestClosed[(window.Version.Number, window.Variant)] = result;
+        var closed = new ClosedWindow(result, [.. window.Positions], Guid.NewGuid());
+        if (_fleet)
+        {
+            // Queued for the joiner under the same lock as the close, so a step-down (DiscardOpen) never misses one.
+            _unpublished.Add(closed);
+        }
+        else
+        {
+            RecordClosedLocked(result);
+        }
+
+        window.Reset();
+        return closed;
+    }
+
+    private void RecordClosedLocked(QualityWindow result)
+    {
+        _latestClosed[(result.ModelVersion.Number, result.Variant)] = result;
         if (_history.Count == QualityLimits.HistoryLength)
         {
             _history.Dequeue();
@@ -429,8 +461,6 @@ internal sealed class ModelQualityTracker
 
         _history.Enqueue(result);
         Volatile.Write(ref _closedSnapshot, [.. _latestClosed.Values]);
-        window.Reset();
-        return result;
     }
 
     private QualityWindow Snapshot(WindowAccumulator window, DateTimeOffset end, bool isClosed)
@@ -462,65 +492,30 @@ internal sealed class ModelQualityTracker
             ratios);
     }
 
-    /// <summary>
-    /// Holds the windows closed from now on until <see cref="ReleaseClosed"/>: the fleet's leader closes windows while it
-    /// joins a batch, records the batch as joined, and only then publishes them, so a window is never published for a
-    /// batch the next leader will join again.
-    /// </summary>
-    public void HoldClosed()
-    {
-        lock (_gate)
-        {
-            _held ??= [];
-        }
-    }
-
-    /// <summary>Publishes the windows held since <see cref="HoldClosed"/> and stops holding.</summary>
-    public void ReleaseClosed()
-    {
-        List<QualityWindow>? held;
-        lock (_gate)
-        {
-            held = _held;
-            _held = null;
-        }
-
-        Raise(held);
-    }
-
-    /// <summary>Drops the windows held since <see cref="HoldClosed"/> (the batch could not be recorded as joined) and stops holding.</summary>
-    public int DiscardClosed()
-    {
-        lock (_gate)
-        {
-            int count = _held?.Count ?? 0;
-            _held = null;
-            return count;
-        }
-    }
-
-    private void Raise(List<QualityWindow>? closed)
+    private void Raise(List<ClosedWindow>? closed)
     {
         if (closed is null)
         {
             return;
         }
 
-        lock (_gate)
+        if (_fleet)
         {
-            if (_held is { } held && !ReferenceEquals(held, closed))
-            {
-                held.AddRange(closed);
-                return;
-            }
+            return;   // queued when closed: the joiner publishes them, then tells subscribers
         }
 
-        foreach (QualityWindow window in closed)
+        foreach (ClosedWindow window in closed)
         {
-            Log.QualityWindowClosed(_logger, ModelName, window.ModelVersion, window.Variant, window.Count);
-            CountSkippedMetrics(window);
-            _events.Raise(window);
+            Tell(window.Window);
         }
+    }
+
+    /// <summary>Logs a window that is now final, counts its undefined metrics and tells the subscribers.</summary>
+    private void Tell(QualityWindow window)
+    {
+        Log.QualityWindowClosed(_logger, ModelName, window.ModelVersion, window.Variant, window.Count);
+        CountSkippedMetrics(window);
+        _events.Raise(window);
     }
 
     private void CountSkippedMetrics(QualityWindow window)

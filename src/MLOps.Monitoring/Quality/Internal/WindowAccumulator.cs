@@ -9,6 +9,9 @@ internal sealed class WindowAccumulator(ModelVersion version, string variant)
 
     public List<WindowPair> Pairs { get; } = [];
 
+    /// <summary>Fleet mode: the queue positions counted into the window (scored, skipped or late), deleted when it is published.</summary>
+    public List<long> Positions { get; } = [];
+
     public bool IsOpen { get; private set; }
 
     public DateTimeOffset Start { get; private set; }
@@ -40,6 +43,7 @@ internal sealed class WindowAccumulator(ModelVersion version, string variant)
     public void Reset()
     {
         Pairs.Clear();
+        Positions.Clear();
         Skipped = 0;
         Late = 0;
         IsOpen = false;

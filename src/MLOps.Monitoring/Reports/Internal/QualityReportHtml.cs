@@ -46,9 +46,14 @@ internal static class QualityReportHtml
         ReportPage.Fact(w, "Model", report.ModelName.Value);
         ReportPage.Fact(w, "Task", report.Task.ToString());
         ReportPage.Fact(w, "Latest closed windows", ReportFormat.Integer(report.Closed.Count));
-        ReportPage.Fact(w, "Open windows", ReportFormat.Integer(report.Current.Count));
+        ReportPage.Fact(w, "Open windows", report.IsFleetFollower ? "on the fleet's leader only" : ReportFormat.Integer(report.Current.Count));
         ReportPage.Fact(w, "Closed windows in the history", ReportFormat.Integer(report.History.Count));
         w.Close("dl");
+        if (report.IsFleetFollower)
+        {
+            w.Element("p", "This replica follows the fleet's leader: the closed windows are those the leader published for the whole fleet; the current (open) windows are kept only on the leader, so none are shown here.");
+        }
+
         w.Open("table", ("class", "summary")).Element("caption", "Feedback since the process started")
             .Raw("<thead><tr><th scope=\"col\">Joined</th><th scope=\"col\">Late</th><th scope=\"col\">Duplicate</th><th scope=\"col\">Invalid</th></tr></thead><tbody><tr>")
             .IntegerCell(report.JoinedFeedback, "/joinedFeedback")

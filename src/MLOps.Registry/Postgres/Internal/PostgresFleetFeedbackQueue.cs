@@ -6,37 +6,40 @@ using NpgsqlTypes;
 namespace MLOps.Registry.Postgres.Internal;
 
 /// <summary>
-/// The fleet's queue of labelled predictions in the table <c>quality_queue</c> (migration 0007): any replica inserts
-/// (<c>ON CONFLICT (prediction_id) DO NOTHING</c>: exactly once), the leader reads by position and deletes what it joined.
-/// A row committed after rows with higher positions (concurrent inserts) is simply read on a later pass: nothing is
-/// skipped, since the queue has no cursor to move past it.
+/// The fleet's queue of labelled predictions in the table <c>quality_queue</c> (migrations 0007, 0009) and its published
+/// windows in <c>quality_windows</c>: any replica inserts (<c>ON CONFLICT (prediction_id) DO NOTHING</c>: exactly once);
+/// the leader reads by position, claims rows by a compare-and-set on <c>joined_by</c> (its term), and deletes a window's
+/// rows in the transaction that stores the window, only if its term still holds all of them. A row committed after rows
+/// with higher positions (concurrent inserts) is simply read on a later pass: the queue has no cursor to move past it.
 /// </summary>
-internal sealed class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
+internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
 {
     private const string Columns =
         "position, prediction_id, model, version, variant, predicted_at, predicted_value, score, predicted_label, segment, " +
-        "actual_kind, actual_number, actual_label, received_at";
+        "actual_kind, actual_number, actual_label, received_at, joined_by";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly Func<CancellationToken, Task> _prepare;
     private readonly int _commandTimeout;
+    private readonly string _replicaId;
+    private readonly string _table;
+    private readonly string _windows;
     private readonly string _insertSql;
-    private readonly string _readSql;
-    private readonly string _deleteSql;
 
-    public PostgresFleetFeedbackQueue(NpgsqlDataSource dataSource, PostgresRegistryOptions registry, ILogger logger)
+    public PostgresFleetFeedbackQueue(NpgsqlDataSource dataSource, PostgresRegistryOptions registry, ILogger logger, string? replicaId = null)
     {
         _dataSource = dataSource;
         _commandTimeout = (int)Math.Ceiling(registry.CommandTimeout.TotalSeconds);
+        _replicaId = replicaId ?? Environment.MachineName + ":" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var migrator = new PostgresSchemaMigrator(dataSource, registry.Schema, logger);
         bool migrate = registry.MigrateOnStart;
         _prepare = token => migrator.EnsurePreparedAsync(migrate, "fleet quality queue", token);
-        string table = PostgresSql.QuoteIdentifier(registry.Schema) + ".quality_queue";
-        _insertSql = $"INSERT INTO {table} (prediction_id, model, version, variant, predicted_at, predicted_value, score, predicted_label, segment, " +
+        string schema = PostgresSql.QuoteIdentifier(registry.Schema);
+        _table = schema + ".quality_queue";
+        _windows = schema + ".quality_windows";
+        _insertSql = $"INSERT INTO {_table} (prediction_id, model, version, variant, predicted_at, predicted_value, score, predicted_label, segment, " +
             "actual_kind, actual_number, actual_label, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) " +
             "ON CONFLICT (prediction_id) DO NOTHING";
-        _readSql = $"SELECT {Columns} FROM {table} ORDER BY position LIMIT $1";
-        _deleteSql = $"DELETE FROM {table} WHERE position = ANY($1)";
     }
 
     public async ValueTask<bool> TryEnqueueAsync(PredictionRecord prediction, FeedbackRecord feedback, CancellationToken cancellationToken = default)
@@ -64,41 +67,30 @@ internal sealed class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         }
     }
 
-    public async ValueTask<IReadOnlyList<QueuedFeedback>> ReadPendingAsync(int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<QueuedFeedback>> ReadAsync(Guid joiner, bool includeOtherJoiners, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await _prepare(cancellationToken).ConfigureAwait(false);
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var read = new NpgsqlCommand(_readSql, connection) { CommandTimeout = _commandTimeout };
-            read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            // Steady state: the partial index of unclaimed rows, never the rows in this leader's open windows. The sweep:
+            // every row this term does not hold (the primary key's order, skipping this term's rows).
+            string filter = includeOtherJoiners ? "joined_by IS DISTINCT FROM $2" : "joined_by IS NULL";
+            using var read = new NpgsqlCommand($"SELECT {Columns} FROM {_table} WHERE {filter} ORDER BY position LIMIT $1", connection) { CommandTimeout = _commandTimeout };
+            read.With(limit);
+            if (includeOtherJoiners)
+            {
+                read.With(joiner);
+            }
+
             var result = new List<QueuedFeedback>();
             NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var id = PredictionId.FromGuid(reader.GetGuid(1));
-                    var prediction = new PredictionRecord(
-                        id,
-                        ModelName.Parse(reader.GetString(2)),
-                        new ModelVersion(reader.GetInt32(3)),
-                        reader.GetString(4),
-                        new DateTimeOffset(reader.GetFieldValue<DateTime>(5).Ticks, TimeSpan.Zero),
-                        reader.GetDouble(6),
-                        reader.GetDouble(7),
-                        reader.IsDBNull(8) ? null : reader.GetString(8),
-                        reader.IsDBNull(9) ? null : reader.GetString(9));
-                    GroundTruth actual = (GroundTruthKind)reader.GetInt16(10) switch
-                    {
-                        GroundTruthKind.Number => GroundTruth.FromNumber(reader.GetDouble(11)),
-                        GroundTruthKind.Boolean => GroundTruth.FromBoolean(reader.GetDouble(11) != 0),
-                        GroundTruthKind.Label when !reader.IsDBNull(12) => GroundTruth.FromLabel(reader.GetString(12)),
-                        _ => default,
-                    };
-                    var feedback = new FeedbackRecord(id, actual, new DateTimeOffset(reader.GetFieldValue<DateTime>(13).Ticks, TimeSpan.Zero));
-                    result.Add(new QueuedFeedback(reader.GetInt64(0), prediction, feedback));
+                    result.Add(ReadPair(reader));
                 }
             }
 
@@ -106,7 +98,52 @@ internal sealed class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         }
     }
 
-    public async ValueTask CompleteAsync(IReadOnlyList<long> positions, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlySet<long>> ClaimAsync(Guid joiner, IReadOnlyList<QueuedFeedback> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var claimed = new HashSet<long>();
+        if (pairs.Count == 0)
+        {
+            return claimed;
+        }
+
+        await _prepare(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // Compare-and-set per row: a row another term claimed in between no longer matches (READ COMMITTED re-checks
+            // the condition on the row's newest version after waiting for the other writer), so each row goes to one term.
+            // Rows are locked in position order, so two leaders claiming overlapping rows wait for each other, never deadlock.
+            using var claim = new NpgsqlCommand(
+                $"""
+                WITH locked AS (
+                  SELECT q.position, r.seen FROM {_table} AS q
+                  JOIN unnest($2::bigint[], $3::uuid[]) AS r(position, seen) ON q.position = r.position
+                  WHERE q.joined_by IS NOT DISTINCT FROM r.seen
+                  ORDER BY q.position
+                  FOR UPDATE OF q)
+                UPDATE {_table} AS q SET joined_by = $1
+                FROM locked
+                WHERE q.position = locked.position AND q.joined_by IS NOT DISTINCT FROM locked.seen
+                RETURNING q.position
+                """,
+                connection) { CommandTimeout = _commandTimeout };
+            claim.With(joiner).With(pairs.Select(p => p.Position).ToArray());
+            claim.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => (object)(p.JoinedBy is { } g ? g : DBNull.Value)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            NpgsqlDataReader reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claimed.Add(reader.GetInt64(0));
+                }
+            }
+
+            return claimed;
+        }
+    }
+
+    public async ValueTask DeleteAsync(Guid joiner, IReadOnlyList<long> positions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(positions);
         if (positions.Count == 0)
@@ -118,10 +155,58 @@ internal sealed class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var delete = new NpgsqlCommand(_deleteSql, connection) { CommandTimeout = _commandTimeout };
-            delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. positions] });
+            using var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE position = ANY($1) AND joined_by = $2", connection) { CommandTimeout = _commandTimeout };
+            delete.With(positions.ToArray()).With(joiner);
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask ReleaseAsync(Guid joiner, IReadOnlyList<long>? positions, CancellationToken cancellationToken = default)
+    {
+        if (positions is { Count: 0 })
+        {
+            return;
+        }
+
+        await _prepare(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var release = new NpgsqlCommand(
+                $"UPDATE {_table} SET joined_by = NULL WHERE joined_by = $1" + (positions is null ? string.Empty : " AND position = ANY($2)"),
+                connection) { CommandTimeout = _commandTimeout };
+            release.With(joiner);
+            if (positions is not null)
+            {
+                release.With(positions.ToArray());
+            }
+
+            await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static QueuedFeedback ReadPair(NpgsqlDataReader reader)
+    {
+        var id = PredictionId.FromGuid(reader.GetGuid(1));
+        var prediction = new PredictionRecord(
+            id,
+            ModelName.Parse(reader.GetString(2)),
+            new ModelVersion(reader.GetInt32(3)),
+            reader.GetString(4),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(5).Ticks, TimeSpan.Zero),
+            reader.GetDouble(6),
+            reader.GetDouble(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9));
+        GroundTruth actual = (GroundTruthKind)reader.GetInt16(10) switch
+        {
+            GroundTruthKind.Number => GroundTruth.FromNumber(reader.GetDouble(11)),
+            GroundTruthKind.Boolean => GroundTruth.FromBoolean(reader.GetDouble(11) != 0),
+            GroundTruthKind.Label when !reader.IsDBNull(12) => GroundTruth.FromLabel(reader.GetString(12)),
+            _ => default,
+        };
+        var feedback = new FeedbackRecord(id, actual, new DateTimeOffset(reader.GetFieldValue<DateTime>(13).Ticks, TimeSpan.Zero));
+        return new QueuedFeedback(reader.GetInt64(0), prediction, feedback, reader.IsDBNull(14) ? null : reader.GetGuid(14));
     }
 
     private static NpgsqlParameter Text(string? value) =>

@@ -19,6 +19,7 @@ internal static class PostgresFleetQualityRegistration
         services.TryAddSingleton<IFleetFeedbackQueue>(sp => new PostgresFleetFeedbackQueue(
             sp.GetRequiredService<PostgresRegistryDataSource>().Value,
             sp.GetRequiredService<IOptions<PostgresRegistryOptions>>().Value,
-            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.FleetQuality") ?? NullLogger.Instance));
+            sp.GetService<ILoggerFactory>()?.CreateLogger("MLOps.Registry.FleetQuality") ?? NullLogger.Instance,
+            sp.GetService<IFleetView>()?.ReplicaId));
     }
 }

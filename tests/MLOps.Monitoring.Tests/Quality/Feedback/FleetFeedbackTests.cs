@@ -59,14 +59,15 @@ public sealed class FleetFeedbackTests : IDisposable
         }
 
         Assert.Empty(_published[0]);   // nothing is joined on receipt: the leader joins
-        await _joiners[1].RunOnceAsync(CancellationToken.None);   // followers do nothing
+        await _joiners[1].RunOnceAsync(CancellationToken.None);   // followers join nothing
         await _joiners[2].RunOnceAsync(CancellationToken.None);
-        Assert.Equal(0, _store.CompletedCount);
+        Assert.Equal(65, _store.QueuedCount);
         while (await _joiners[0].RunOnceAsync(CancellationToken.None))
         {
         }
 
-        Assert.Equal(65, _store.CompletedCount);
+        Assert.Equal(5, _store.QueuedCount);   // the open window's pairs stay queued until it is published
+        Assert.Equal(6, _store.Published.Count);
         Assert.Empty(_published[1]);
         Assert.Empty(_published[2]);
         AssertSameWindows(singlePublished, _published[0]);
@@ -86,7 +87,7 @@ public sealed class FleetFeedbackTests : IDisposable
 
         Assert.Equal([FeedbackOutcome.Joined, FeedbackOutcome.Duplicate], results.Select(r => r.Outcome).Order());
         Assert.Equal(FeedbackOutcome.Duplicate, (await _replicas[0].Sink.RecordAsync(id, GroundTruth.FromNumber(5))).Outcome);
-        Assert.Single(await _store.ReadPendingAsync(10));
+        Assert.Single(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class FleetFeedbackTests : IDisposable
 
         Assert.Equal(FeedbackOutcome.UnknownPrediction, (await pending).Outcome);
         Assert.True(replica.Time.GetUtcNow() - start >= FeedbackSink.PredictionWait, "answered before the documented wait");
-        Assert.Empty(await _store.ReadPendingAsync(10));
+        Assert.Empty(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class FleetFeedbackTests : IDisposable
         }
 
         Assert.Equal(FeedbackOutcome.Joined, (await pending).Outcome);
-        Assert.Single(await _store.ReadPendingAsync(10));
+        Assert.Single(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
     }
 
     [Fact]
@@ -142,53 +143,251 @@ public sealed class FleetFeedbackTests : IDisposable
     }
 
     [Fact]
-    public async Task RunOnceAsync_StoreFailsThenLeaderChanges_NoWindowPublishedTwiceAndNoPairLost()
+    public async Task RunOnceAsync_WindowCloses_ItsRowsAreDeletedExactlyWhenItIsPublished()
     {
-        var random = new Random(5);
-        for (int i = 0; i < 25; i++)
+        await FeedAsync(9, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        Guid term = Assert.NotNull(_joiners[0].Term);
+        Assert.Equal(Enumerable.Repeat<Guid?>(term, 9), _store.Holders);   // joined, claimed, still queued
+        Assert.Empty(_store.Published);
+
+        await FeedAsync(2, first: 9);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+
+        QualityWindow published = Assert.Single(_store.Published);
+        Assert.Equal(10L, published.Count);
+        Assert.Equal([term], _store.Holders);   // the 11th pair is in the open window
+        Assert.Same(Assert.Single(_published[0]), Assert.Single(_replicas[0].Report.Closed));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_LeaderDiesMidWindowAndAnotherTakesOver_SameWindowsAsOneUninterruptedLeader()
+    {
+        // The reference: the same 35 pairs through one leader that never stops.
+        var reference = new InMemoryFleetStore();
+        using var single = new QualityHarness(q => q.Regression(o => o.Value).Window(WindowSize), reference, reference, reference);
+        var singleJoiner = new FleetFeedbackJoiner(single.Monitor, reference, new SwitchableLeader(true), single.Time, NullLogger.Instance);
+        var singlePublished = new List<QualityWindow>();
+        single.Monitor.Subscribe(singlePublished.Add);
+        (double Predicted, double Actual)[] stream = Stream(35, seed: 3);
+        foreach ((double predicted, double actual) in stream)
         {
-            PredictionId id = _replicas[0].PredictValue(i);
-            await _replicas[0].Writer.DrainAsync();
-            Assert.Equal(FeedbackOutcome.Joined, (await _replicas[random.Next(3)].Sink.RecordAsync(id, GroundTruth.FromNumber(i + 1))).Outcome);
+            PredictionId id = single.PredictValue(predicted);
+            await single.Writer.DrainAsync();
+            Assert.Equal(FeedbackOutcome.Joined, (await single.Sink.RecordAsync(id, GroundTruth.FromNumber(actual))).Outcome);
         }
 
-        // The leader joins the batch (closing two windows) but cannot record it: nothing is published.
-        _store.FailCompletes = 1;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _joiners[0].RunOnceAsync(CancellationToken.None));
-        Assert.Empty(_published[0]);
+        await singleJoiner.RunOnceAsync(CancellationToken.None);
 
-        // It steps down before recording; replica 1 leads and joins the same pairs again.
-        _leaders[0].IsLeader = false;
-        Assert.False(await _joiners[0].RunOnceAsync(CancellationToken.None));
-        _leaders[1].IsLeader = true;
-        Assert.False(await _joiners[1].RunOnceAsync(CancellationToken.None));
+        // The fleet: leader 0 joins 15 pairs (one window published, five in its open window) and dies (kill -9: no
+        // release, no step-down); replica 1 is elected, sweeps leader 0's rows and joins the rest.
+        for (int i = 0; i < stream.Length; i++)
+        {
+            if (i == 15)
+            {
+                await _joiners[0].RunOnceAsync(CancellationToken.None);
+                Assert.Single(_published[0]);
+                Assert.Equal(5, _store.QueuedCount);
+                _leaders[1].IsLeader = true;   // replica 0 is gone; its joiner never runs again
+            }
 
-        Assert.Empty(_published[0]);
-        Assert.Equal(2, _published[1].Count);
-        Assert.Equal(25, _store.CompletedCount);
-        Assert.Equal(20L, _published[1].Sum(w => w.Count));
+            PredictionId id = _replicas[2].PredictValue(stream[i].Predicted);
+            await _replicas[2].Writer.DrainAsync();
+            Assert.Equal(FeedbackOutcome.Joined, (await _replicas[2].Sink.RecordAsync(id, GroundTruth.FromNumber(stream[i].Actual))).Outcome);
+        }
+
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+
+        AssertSameWindows(singlePublished, [.. _published[0], .. _published[1]]);
+        AssertSameWindows(reference.Published.ToList(), _store.Published.ToList());
+        Assert.Equal(3, _store.Published.Count);
+        Assert.Equal(5, _store.QueuedCount);
+        Assert.Equal(Enumerable.Repeat(_joiners[1].Term, 5), _store.Holders);
         Assert.Equal(5L, Assert.Single(_replicas[1].Report.Current).Count);
     }
 
     [Fact]
-    public async Task RunOnceAsync_RecordFailsOnce_RetriedAndPublishedOnce()
+    public async Task RunOnceAsync_LeaderStepsDown_ReleasesItsRowsAndTheNextLeaderJoinsThemOnce()
     {
-        for (int i = 0; i < 10; i++)
-        {
-            PredictionId id = _replicas[1].PredictValue(i);
-            await _replicas[1].Writer.DrainAsync();
-            await _replicas[2].Sink.RecordAsync(id, GroundTruth.FromNumber(i));
-        }
+        await FeedAsync(15, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        Assert.Equal(5, _store.QueuedCount);
 
-        _store.FailCompletes = 1;
+        _leaders[0].IsLeader = false;
+        Assert.False(await _joiners[0].RunOnceAsync(CancellationToken.None));
+        Assert.Null(_joiners[0].Term);
+        Assert.Equal(Enumerable.Repeat<Guid?>(null, 5), _store.Holders);   // released, not deleted
+        Assert.Empty(_replicas[0].Report.Current);   // its open window is dropped
+
+        _leaders[1].IsLeader = true;
+        await FeedAsync(5, first: 15);
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+
+        Assert.Single(_published[0]);
+        Assert.Single(_published[1]);
+        Assert.Equal([10L, 10L], _store.Published.Select(w => w.Count));
+        Assert.Equal(0, _store.QueuedCount);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_LeadershipLostAndRegainedBetweenTwoPasses_NewTermAndTheOldOpenWindowJoinedAgainOnce()
+    {
+        await FeedAsync(5, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        Guid first = Assert.NotNull(_joiners[0].Term);
+
+        _leaders[0].IsLeader = false;   // another replica may have led (and joined these rows) meanwhile
+        _leaders[0].IsLeader = true;
+        await FeedAsync(5, first: 5);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+
+        Assert.NotEqual(first, _joiners[0].Term);
+        QualityWindow window = Assert.Single(_store.Published);
+        Assert.Equal(10L, window.Count);
+        Assert.Equal(0, _store.QueuedCount);
+        Assert.Empty(_replicas[0].Report.Current);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_TwoLeadersAtOnce_EachPairInExactlyOnePublishedWindow()
+    {
+        // Leadership is a hint, not a fence: replica 0 still believes it leads when replica 1 is elected.
+        await FeedAsync(6, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        _leaders[1].IsLeader = true;
+        await _joiners[1].RunOnceAsync(CancellationToken.None);   // its first pass sweeps replica 0's six rows
+        Assert.Equal(Enumerable.Repeat(_joiners[1].Term, 6), _store.Holders);
+
+        await FeedAsync(14, first: 6);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);   // its window would hold stolen rows: dropped, rows released
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+
+        IReadOnlyList<QualityWindow> published = _store.Published;
+        Assert.Equal(20L, published.Sum(w => w.Count) + _replicas[0].Report.Current.Sum(w => w.Count) + _replicas[1].Report.Current.Sum(w => w.Count));
+        Assert.Equal(_store.QueuedCount, _replicas[0].Report.Current.Sum(w => w.Count) + _replicas[1].Report.Current.Sum(w => w.Count));
+        Assert.Equal(published.Count, _published[0].Count + _published[1].Count);
+        Assert.NotEmpty(_published[1]);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_PublishFailsThenSucceeds_RetriedAndToldToSubscribersOnce()
+    {
+        await FeedAsync(10, first: 0);
+        _store.FailPublishes = 1;
         await Assert.ThrowsAsync<InvalidOperationException>(() => _joiners[0].RunOnceAsync(CancellationToken.None));
         Assert.Empty(_published[0]);
+        Assert.Equal(1, _joiners[0].PendingWindows);
+        Assert.Equal(10, _store.QueuedCount);
+
         Assert.False(await _joiners[0].RunOnceAsync(CancellationToken.None));
         Assert.False(await _joiners[0].RunOnceAsync(CancellationToken.None));
 
         QualityWindow window = Assert.Single(_published[0]);
         Assert.Equal(10L, window.Count);
+        Assert.Single(_store.Published);
+        Assert.Equal(0, _store.QueuedCount);
         Assert.Equal(10, _replicas[0].Report.JoinedFeedback);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_CommitAnswerLost_RetryRecognisesTheWindowAndPublishesItOnce()
+    {
+        await FeedAsync(10, first: 0);
+        _store.LoseCommitAnswers = 1;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _joiners[0].RunOnceAsync(CancellationToken.None));
+        Assert.Empty(_published[0]);
+
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+
+        Assert.Single(_published[0]);
+        Assert.Single(_store.Published);
+        Assert.Equal(0, _store.QueuedCount);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_OnAFollower_ServesTheFleetsPublishedWindowsAndKeepsThemWhenTheStoreIsDown()
+    {
+        await FeedAsync(25, first: 0);
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+        Assert.Empty(_replicas[1].Report.Closed);
+
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+        ModelQualityReport follower = _replicas[1].Report;
+        ModelQualityReport leader = _replicas[0].Report;
+
+        Assert.True(follower.IsFleetFollower);
+        Assert.False(leader.IsFleetFollower);
+        Assert.Empty(follower.Current);   // the open window lives on the leader only
+        Assert.Equal(leader.History.Select(w => (w.Start, w.Count, w.Metrics["rmse"])), follower.History.Select(w => (w.Start, w.Count, w.Metrics["rmse"])));
+        Assert.Equal(2, follower.History.Count);
+        Assert.Equal(leader.Closed.Single().Metrics, Assert.Single(follower.Closed).Metrics);
+        Assert.Empty(_published[1]);   // served, not raised: subscribers hear of a window once, on the leader
+        Assert.Contains("only on the leader", follower.ToHtml(), StringComparison.Ordinal);
+
+        _store.FailReads = 1;
+        await _joiners[1].RunOnceAsync(CancellationToken.None);
+        Assert.Equal(2, _replicas[1].Report.History.Count);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_ModelThisReplicaDoesNotMonitor_RowDeletedAtOnce()
+    {
+        var other = new PredictionRecord(PredictionId.NewId(), ModelName.Parse("other"), new ModelVersion(1), "primary", _replicas[0].Time.GetUtcNow(), 1, double.NaN, null, null);
+        Assert.True(await _store.TryEnqueueAsync(other, new FeedbackRecord(other.PredictionId, GroundTruth.FromNumber(1), _replicas[0].Time.GetUtcNow())));
+
+        await _joiners[0].RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0, _store.QueuedCount);
+        Assert.Empty(_store.Published);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_TimeWindowOverWithoutNewFeedback_PublishedOnTheNextPass()
+    {
+        var store = new InMemoryFleetStore();
+        using var replica = new QualityHarness(q => q.Regression(o => o.Value).Window(TimeSpan.FromMinutes(1)), store, store, store);
+        var joiner = new FleetFeedbackJoiner(replica.Monitor, store, new SwitchableLeader(true), replica.Time, NullLogger.Instance);
+        var published = new List<QualityWindow>();
+        replica.Monitor.Subscribe(published.Add);
+        for (int i = 0; i < 3; i++)
+        {
+            PredictionId id = replica.PredictValue(i);
+            await replica.Writer.DrainAsync();
+            await replica.Sink.RecordAsync(id, GroundTruth.FromNumber(i + 1));
+        }
+
+        await joiner.RunOnceAsync(CancellationToken.None);
+        replica.Time.Advance(TimeSpan.FromMinutes(1));
+        replica.Tracker.CloseDueWindows();   // the background sweep: closed, not yet published
+        Assert.Empty(published);
+        Assert.Equal(3, store.QueuedCount);
+
+        await joiner.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(3L, Assert.Single(published).Count);
+        Assert.Equal(0, store.QueuedCount);
+    }
+
+    private async Task FeedAsync(int count, int first)
+    {
+        for (int i = first; i < first + count; i++)
+        {
+            PredictionId id = _replicas[2].PredictValue(i);
+            await _replicas[2].Writer.DrainAsync();
+            Assert.Equal(FeedbackOutcome.Joined, (await _replicas[2].Sink.RecordAsync(id, GroundTruth.FromNumber(i + 1 + (i % 3)))).Outcome);
+        }
+    }
+
+    private static (double Predicted, double Actual)[] Stream(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            double predicted = random.NextDouble() * 100;
+            return (predicted, predicted + ((random.NextDouble() - 0.5) * 20));
+        })];
     }
 
     private static void AssertSameWindows(List<QualityWindow> expected, List<QualityWindow> actual)
