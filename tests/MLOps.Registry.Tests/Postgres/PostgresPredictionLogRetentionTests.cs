@@ -110,6 +110,31 @@ public sealed class PostgresPredictionLogRetentionTests
         return (await sending).Outcome;
     }
 
+    [Fact]
+    public async Task Retention_PublishedQualityWindows_OlderOnesGo_EachVersionAndVariantKeepsItsLatest()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        var time = new FakeTimeProvider(Start.AddDays(40));
+        Assert.Empty(await RunMaintenanceAsync(schema, time));   // migrates
+        // v1/primary: three windows, all past the 30-day retention; v2/primary: one old, one recent; v1/canary: one old.
+        await schema.ExecuteAsync(
+            """
+            INSERT INTO __schema__.quality_windows (id, model, version, variant, window_start, window_end, pairs, queue_rows, quality, published_by, term, closed_at) VALUES
+              (gen_random_uuid(), 'm', 1, 'primary', '2026-11-01', '2026-11-01 01:00', 10, 10, '{}', 'r', gen_random_uuid(), '2026-11-01 01:00'),
+              (gen_random_uuid(), 'm', 1, 'primary', '2026-11-01 01:00', '2026-11-01 02:00', 10, 10, '{}', 'r', gen_random_uuid(), '2026-11-01 02:00'),
+              (gen_random_uuid(), 'm', 1, 'primary', '2026-11-01 02:00', '2026-11-01 03:00', 10, 10, '{"last":true}', 'r', gen_random_uuid(), '2026-11-01 03:00'),
+              (gen_random_uuid(), 'm', 2, 'primary', '2026-11-01', '2026-11-01 01:00', 10, 10, '{}', 'r', gen_random_uuid(), '2026-11-01 01:00'),
+              (gen_random_uuid(), 'm', 2, 'primary', '2026-12-10', '2026-12-10 01:00', 10, 10, '{"recent":true}', 'r', gen_random_uuid(), '2026-12-10 01:00'),
+              (gen_random_uuid(), 'm', 1, 'canary',  '2026-11-01', '2026-11-01 01:00', 10, 10, '{"canary":true}', 'r', gen_random_uuid(), '2026-11-01 01:00')
+            """);
+
+        await RunMaintenanceAsync(schema, time);
+
+        Assert.Equal(
+            "1/canary/{\"canary\": true},1/primary/{\"last\": true},2/primary/{\"recent\": true}",
+            await schema.ScalarAsync<string>("SELECT string_agg(version || '/' || variant || '/' || quality::text, ',' ORDER BY version, variant) FROM __schema__.quality_windows"));
+    }
+
     private static async Task<IReadOnlyList<string>> RunMaintenanceAsync(TestSchema schema, TimeProvider time)
     {
         await using ServiceProvider replica = Replica(schema, time);

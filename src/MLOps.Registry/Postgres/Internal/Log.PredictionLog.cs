@@ -32,4 +32,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 276, EventName = "PredictionLogMaintenanceFailed", Level = LogLevel.Warning,
         Message = "The prediction log's partition maintenance (schema '{Schema}') failed; trying again in {Delay}.")]
     public static partial void PredictionLogMaintenanceFailed(ILogger logger, Exception exception, string schema, TimeSpan delay);
+
+    [LoggerMessage(EventId = 277, EventName = "PredictionLogQualityWindowsDeleted", Level = LogLevel.Debug,
+        Message = "Deleted {Count} published fleet quality windows that ended before {Cutoff} (schema '{Schema}'); each version and variant's latest is kept.")]
+    public static partial void PredictionLogQualityWindowsDeleted(ILogger logger, long count, DateTimeOffset cutoff, string schema);
 }

@@ -10,7 +10,8 @@ internal sealed partial class PostgresPredictionLog
     /// after it, drops the partitions that ended before now − <see cref="PostgresPredictionLogOptions.RetentionPeriod"/>
     /// and deletes the feedback of predictions made before that moment once the predictions are gone (their partition
     /// was dropped; feedback whose prediction's time is unknown goes by the time received, once its prediction is not
-    /// in the log either). Safe to run on every replica at once.
+    /// in the log either), and the fleet's published quality windows that ended before it (each version and variant's
+    /// latest stays). Safe to run on every replica at once.
     /// </summary>
     /// <returns>The names of the partitions dropped.</returns>
     public async Task<IReadOnlyList<string>> RunMaintenanceAsync(CancellationToken cancellationToken = default)
@@ -50,6 +51,22 @@ internal sealed partial class PostgresPredictionLog
             if (deleted > 0)
             {
                 Log.PredictionLogFeedbackDeleted(_logger, deleted, cutoff, _schema);
+            }
+
+            // The fleet's published quality windows are kept as long as the predictions they were computed from, except
+            // each version and variant's latest (what GET quality shows as its latest closed window).
+            using var windows = new NpgsqlCommand(
+                $"DELETE FROM {_quotedSchema}.quality_windows w WHERE w.window_end < $1 AND EXISTS (SELECT FROM {_quotedSchema}.quality_windows n " +
+                "WHERE n.model = w.model AND n.version = w.version AND n.variant = w.variant AND n.seq > w.seq)",
+                connection)
+            {
+                CommandTimeout = _commandTimeout,
+            };
+            windows.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = cutoff.UtcDateTime });
+            int windowsDeleted = await windows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (windowsDeleted > 0)
+            {
+                Log.PredictionLogQualityWindowsDeleted(_logger, windowsDeleted, cutoff, _schema);
             }
 
             return dropped;
