@@ -101,7 +101,12 @@ internal sealed class OutageReplica : IAsyncDisposable
                         o.KeepAliveInterval = FleetInterval;
                     })
                     .AddPostgresMonitoring()
-                    .AddPostgresFleetDrift(o => o.PollInterval = TimeSpan.FromMilliseconds(200))
+                    .AddPostgresFleetDrift(o =>
+                    {
+                        o.PollInterval = TimeSpan.FromMilliseconds(200);
+                        o.BucketLength = TimeSpan.FromSeconds(2);   // fleet reports within seconds
+                        o.GracePeriod = TimeSpan.FromSeconds(1);
+                    })
                     .AddModel<HouseInput, HousePrediction>("house", m => m
                         .FromRegistry(alias: "champion")
                         .WithQualityMonitoring(q => q.Regression(o => o.Score))
