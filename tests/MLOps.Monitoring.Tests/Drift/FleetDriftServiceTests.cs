@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Drift.Internal;
 using MLOps.Monitoring.Profiles;
@@ -69,6 +71,37 @@ public class FleetDriftServiceTests
         Assert.Single(raised);
     }
 
+    [Fact]
+    public async Task StopAsync_StoreDownWithWindowsWaiting_EveryUnpublishedWindowIsCountedAbandoned()
+    {
+        // Regression: a window waiting for its retry, and those queued behind it, vanished uncounted when the host
+        // stopped during a store outage.
+        var store = new MemoryStore { Down = true };
+        await using ServiceProvider provider = Services.Build(
+            b => b.AddFleetDrift(o => o.PollInterval = TimeSpan.FromMilliseconds(100))
+                .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House)
+                    .WithDriftMonitoring(d => d.WindowSize(100).UseReference(Reference))),
+            s => s.AddSingleton<IFleetDriftStore>(store).AddSingleton<ILeaderElection>(new Leadership()));
+        using var windows = new MetricCollector<long>(
+            provider.GetRequiredService<IMeterFactory>(), MLOpsTelemetry.Name, DriftTelemetry.Instruments.FleetWindows);
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        client.PredictBatch(TestModels.Houses(300, seed: 3));
+        await Eventually.HoldsAsync(() => monitor.GetReplicaReports(ModelName.Parse("house")).Count == 3, "three windows closed and queued");
+
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.HoldsAsync(() => Count(windows, "failed") >= 2, "the first window's publication failed and was retried");
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, Count(windows, "published"));
+        Assert.Equal(3, Count(windows, "abandoned"));
+        Assert.Empty(store.Windows);
+    }
+
+    private static long Count(MetricCollector<long> collector, string outcome) =>
+        collector.GetMeasurementSnapshot().Where(m => (string?)m.Tags[MLOpsTelemetry.Tags.Outcome] == outcome).Sum(m => m.Value);
+
     private sealed class Leadership : ILeaderElection
     {
         public bool IsLeader { get; set; }
@@ -95,8 +128,16 @@ public class FleetDriftServiceTests
             Windows = [.. Windows.Select(w => w with { Replica = "r1" })],
         };
 
+        /// <summary>Gets or sets whether the store is down (publishing throws, as a dead database does).</summary>
+        public bool Down { get; set; }
+
         public Task PublishAsync(FleetDriftWindow window, CancellationToken cancellationToken = default)
         {
+            if (Down)
+            {
+                return Task.FromException(new IOException("The fleet store is down."));
+            }
+
             Windows.Add(window);
             return Task.CompletedTask;
         }

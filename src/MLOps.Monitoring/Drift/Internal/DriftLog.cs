@@ -60,4 +60,8 @@ internal static partial class DriftLog
     [LoggerMessage(EventId = 313, EventName = "FleetDriftPassFailed", Level = LogLevel.Error,
         Message = "A pass of the fleet drift loop failed; the next pass retries.")]
     public static partial void FleetPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 314, EventName = "FleetDriftWindowsAbandoned", Level = LogLevel.Warning,
+        Message = "The host stopped with {Count} closed drift windows not yet published to the fleet store (counted as abandoned in mlops.drift.fleet.windows).")]
+    public static partial void FleetWindowsAbandoned(ILogger logger, int count);
 }

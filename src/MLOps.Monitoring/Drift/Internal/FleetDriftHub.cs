@@ -24,7 +24,7 @@ internal sealed class FleetDriftHub
         });
         Meter meter = meterFactory.Create(MLOpsTelemetry.Name);
         Windows = meter.CreateCounter<long>(DriftTelemetry.Instruments.FleetWindows, unit: "{window}",
-            description: "Closed drift windows of this replica handed to the fleet, by outcome (published, dropped, failed).");
+            description: "Closed drift windows of this replica handed to the fleet, by outcome (published, dropped, failed, abandoned).");
         Buckets = meter.CreateCounter<long>(DriftTelemetry.Instruments.FleetBuckets, unit: "{bucket}",
             description: "Fleet drift buckets handled by the leader, by outcome (evaluated, duplicate, skipped, failed).");
     }

@@ -11,6 +11,7 @@ namespace MLOps.Monitoring.Drift.Internal;
 /// monitor's history, without raising it, so <c>GET …/drift</c> serves it on any replica. On the leader only: merges
 /// the complete buckets, evaluates them, stores each report unless the bucket already has one, and publishes the
 /// reports it stored through <see cref="DriftMonitor"/> (one report per bucket for subscribers, gauges and alerts).
+/// A window still queued or waiting for its retry when the host stops is counted as <c>abandoned</c>.
 /// </summary>
 internal sealed class FleetDriftService(
     FleetDriftHub hub,
@@ -44,7 +45,17 @@ internal sealed class FleetDriftService(
         int published = 0;
         while (hub.Reader.TryRead(out FleetDriftWindow? window))
         {
-            await PublishAsync(window, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PublishAsync(window, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host stops while this window waits for its retry (the store is down): counted, never silently lost.
+                FleetDriftHub.Count(hub.Windows, window.Model, "abandoned");
+                throw;
+            }
+
             published++;
         }
 
@@ -62,6 +73,18 @@ internal sealed class FleetDriftService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // What is still queued when the host stops is not published by anyone: count it.
+            int abandoned = 0;
+            while (hub.Reader.TryRead(out FleetDriftWindow? window))
+            {
+                FleetDriftHub.Count(hub.Windows, window.Model, "abandoned");
+                abandoned++;
+            }
+
+            if (abandoned > 0)
+            {
+                DriftLog.FleetWindowsAbandoned(logger, abandoned);
+            }
         }
     }
 
