@@ -76,42 +76,46 @@ public static class MLOpsEndpointRouteBuilderExtensions
             .Produces<ModelInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        // The endpoints backed by a store (everything below): an unreachable store is a 503 with Retry-After, never a 500.
+        RouteGroupBuilder stored = group.MapGroup("");
+        stored.AddEndpointFilter(StoreUnavailableFilter.Instance);
+
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Quality.Feedback.IFeedbackSink>() is { } feedback)
         {
-            MonitoringEndpoints.MapFeedback(group, feedback, options);
+            MonitoringEndpoints.MapFeedback(stored, feedback, options);
         }
 
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Quality.IModelQualityMonitor>() is { } quality)
         {
-            MonitoringEndpoints.MapQuality(group, quality, endpoints.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System);
+            MonitoringEndpoints.MapQuality(stored, quality, endpoints.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System);
         }
 
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Drift.IDriftMonitor>() is { } drift)
         {
-            MonitoringEndpoints.MapDrift(group, drift);
+            MonitoringEndpoints.MapDrift(stored, drift);
         }
 
         if (endpoints.ServiceProvider.GetService<MLOps.Monitoring.Alerting.IAlertManager>() is { } alerts)
         {
-            MonitoringEndpoints.MapAlerts(group, alerts);
+            MonitoringEndpoints.MapAlerts(stored, alerts);
         }
 
         if (endpoints.ServiceProvider.GetService<IFleetView>() is { } fleet)
         {
-            FleetEndpoints.Map(group, fleet);
+            FleetEndpoints.Map(stored, fleet);
         }
 
         IModelRegistry? registry = endpoints.ServiceProvider.GetService<IModelRegistry>();
         var retrain = endpoints.ServiceProvider.GetService<MLOps.Monitoring.Retraining.IRetrainCoordinator>();
         if (registry is not null)
         {
-            RegistryEndpoints.MapRead(group, registry);
-            VersionEndpoints.Map(group, registry);
+            RegistryEndpoints.MapRead(stored, registry);
+            VersionEndpoints.Map(stored, registry);
         }
 
         if ((registry is not null || retrain is not null) && ManagementAccess(endpoints.ServiceProvider, options) is { } secure)
         {
-            RouteGroupBuilder management = group.MapGroup("").WithTags("MLOps management");
+            RouteGroupBuilder management = stored.MapGroup("").WithTags("MLOps management");
             if (secure)
             {
                 management.RequireAuthorization(options.ManagementPolicy);

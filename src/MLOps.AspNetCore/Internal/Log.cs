@@ -14,4 +14,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 103, EventName = "ManagementEndpointsUnauthenticated", Level = LogLevel.Warning,
         Message = "MLOps management endpoints are mapped WITHOUT authorization (AllowUnauthenticatedManagement): anyone who reaches this service can promote and roll back models.")]
     public static partial void ManagementUnauthenticated(ILogger logger);
+
+    [LoggerMessage(EventId = 104, EventName = "StoreUnavailable", Level = LogLevel.Warning,
+        Message = "{Method} {Path} answered 503: the store behind it cannot be reached.")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, string method, string path);
 }

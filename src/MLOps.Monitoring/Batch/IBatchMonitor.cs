@@ -16,6 +16,7 @@ public interface IBatchMonitor
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">No <see cref="Quality.Feedback.IPredictionLogReader"/> is registered.</exception>
+    /// <exception cref="ModelRegistryException">The prediction log could not be read (<see cref="RegistryErrorCode.Storage"/>: its database or disk is down); nothing was reported.</exception>
     Task<BatchMonitoringReport> RunAsync(BatchMonitoringRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Gets the latest report of a model since the process started, or <see langword="null"/>.</summary>

@@ -339,40 +339,65 @@ public sealed partial class PostgresExperimentTracker
     private Task<T> WriteAsync<T>(Func<Session, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(IsolationLevel.ReadCommitted, work, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction. A transaction whose connection turns out to be gone before its
+    /// first command ran (a stale pooled connection from before a PostgreSQL restart; a read at any point) clears the
+    /// pool and runs once more on a fresh connection; a failure later in a write, or at the commit, is not repeated.
+    /// </summary>
     private async Task<T> RunAsync<T>(IsolationLevel isolation, Func<Session, Task<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            NpgsqlConnection connection = await _dataSource.Value.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            Session? session = null;
+            bool committing = false;
+            try
             {
-                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                NpgsqlConnection connection = await _dataSource.Value.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
                 {
-                    T result = await work(new Session(this, connection, transaction)).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return result;
+                    NpgsqlTransaction transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        session = new Session(this, connection, transaction);
+                        T result = await work(session).ConfigureAwait(false);
+                        committing = true;
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return result;
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            throw new ModelRegistryException(RegistryErrorCode.Storage, $"The PostgreSQL tracker (schema '{_schema}') failed: {ex.Message}", ex);
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                bool repeatable = isolation == IsolationLevel.RepeatableRead || (!committing && (session is null || session.Commands <= 1));
+                if (PostgresConnectionLoss.Forget(_dataSource.Value, ex) && attempt == 0 && repeatable)
+                {
+                    continue;
+                }
+
+                throw new ModelRegistryException(RegistryErrorCode.Storage, $"The PostgreSQL tracker (schema '{_schema}') failed: {ex.Message}", ex);
+            }
         }
     }
 
     /// <summary>An open connection and transaction.</summary>
     private sealed class Session(PostgresExperimentTracker tracker, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
-        public NpgsqlCommand Command(string sql) =>
-            new(tracker.Sql(sql), connection, transaction) { CommandTimeout = tracker._commandTimeout };
+        /// <summary>Gets how many commands were created in the transaction (a failure on the first one is safe to repeat).</summary>
+        public int Commands { get; private set; }
+
+        public NpgsqlCommand Command(string sql)
+        {
+            Commands++;
+            return new(tracker.Sql(sql), connection, transaction) { CommandTimeout = tracker._commandTimeout };
+        }
 
         public long RunLockKey(Guid id) => tracker.RunLockKey(id);
 
         public NpgsqlBatch Batch(params string[] statements)
         {
+            Commands++;
             var batch = new NpgsqlBatch(connection, transaction) { Timeout = tracker._commandTimeout };
             foreach (string statement in statements)
             {

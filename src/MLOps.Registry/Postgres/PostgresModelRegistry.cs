@@ -303,50 +303,81 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
         return await ReadCoreAsync(read, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs a read on a pooled connection. A read that finds its connection gone (a stale one from before a PostgreSQL
+    /// restart) clears the pool and runs once more on a fresh connection: reads are safe to repeat.
+    /// </summary>
     private async Task<T> ReadCoreAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            try
             {
-                return await read(connection).ConfigureAwait(false);
+                NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    return await read(connection).ConfigureAwait(false);
+                }
             }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            throw StorageFailure(ex);
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                if (PostgresConnectionLoss.Forget(_dataSource, ex) && attempt == 0)
+                {
+                    continue;
+                }
+
+                throw StorageFailure(ex);
+            }
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction. A transaction whose connection turns out to be gone before its
+    /// first command ran (a stale pooled connection from before a PostgreSQL restart) clears the pool and runs once more
+    /// on a fresh connection: nothing of it reached the database. A failure later, or at the commit, is not repeated.
+    /// </summary>
     private async Task<T> MutateAsync<T>(Func<Mutation, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        Mutation mutation;
+        Mutation? mutation = null;
         T result;
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            bool committing = false;
+            try
             {
-                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
                 {
-                    mutation = new Mutation(this, connection, transaction);
-                    result = await work(mutation).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        mutation = new Mutation(this, connection, transaction);
+                        result = await work(mutation).ConfigureAwait(false);
+                        committing = true;
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
+
+                break;
             }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            throw StorageFailure(ex);
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                bool lost = PostgresConnectionLoss.Forget(_dataSource, ex);
+                if (lost && attempt == 0 && !committing && (mutation is null || mutation.Commands <= 1))
+                {
+                    mutation = null;
+                    continue;
+                }
+
+                throw StorageFailure(ex);
+            }
         }
 
         // Raised here, at once; the change's own notification is recognised by InstanceId and not raised again. The
         // sequence is deliberately not recorded as seen: only notifications and polls advance it, so a change another
         // process committed just before this one (a lower sequence) is never masked.
-        foreach ((RegistryChange change, long _) in mutation.Changes)
+        foreach ((RegistryChange change, long _) in mutation!.Changes)
         {
             Publish(change);
         }
@@ -366,8 +397,14 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
 
         public DateTimeOffset Now { get; } = registry.Now();
 
-        public NpgsqlCommand Command(string sql) =>
-            new(registry.Sql(sql), connection, transaction) { CommandTimeout = registry._commandTimeout };
+        /// <summary>Gets how many commands were created in the transaction (a failure on the first one is safe to repeat).</summary>
+        public int Commands { get; private set; }
+
+        public NpgsqlCommand Command(string sql)
+        {
+            Commands++;
+            return new(registry.Sql(sql), connection, transaction) { CommandTimeout = registry._commandTimeout };
+        }
 
         /// <summary>
         /// Locks the model's row for the rest of the transaction; returns false if the model does not exist. Every mutation

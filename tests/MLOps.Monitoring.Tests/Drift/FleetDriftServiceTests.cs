@@ -162,6 +162,36 @@ public class FleetDriftServiceTests
         await Eventually.HoldsAsync(() => monitor.GetReplicaReports(ModelName.Parse("house")).Count == count, "the windows evaluated (after they were queued)");
     }
 
+    public async Task StopAsync_StoreDownWithWindowsWaitingForTheirRetry_EveryUnpublishedWindowIsCountedLost()
+    {
+        // Regression: a window waiting for its retry, and those queued behind it, vanished uncounted when the host
+        // stopped during a store outage.
+        var store = new MemoryStore { PublishFails = true };
+        await using ServiceProvider provider = Services.Build(
+            b => b.AddFleetDrift(o => o.PollInterval = TimeSpan.FromMilliseconds(100))
+                .AddModel<HouseInput, HousePrediction>("house", m => m.FromTransformer(TestModels.House)
+                    .WithDriftMonitoring(d => d.WindowSize(100).UseReference(Reference))),
+            s => s.AddSingleton<IFleetDriftStore>(store).AddSingleton<ILeaderElection>(new Leadership()));
+        using var windows = new MetricCollector<long>(
+            provider.GetRequiredService<IMeterFactory>(), MLOpsTelemetry.Name, DriftTelemetry.Instruments.FleetWindows);
+        IDriftMonitor monitor = provider.GetRequiredService<IDriftMonitor>();
+        var client = provider.GetRequiredService<IModelClient<HouseInput, HousePrediction>>();
+        client.PredictBatch(TestModels.Houses(300, seed: 3));
+        await Eventually.HoldsAsync(() => monitor.GetReplicaReports(ModelName.Parse("house")).Count == 3, "three windows closed and queued");
+
+        FleetDriftService service = provider.GetRequiredService<FleetDriftService>();
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.HoldsAsync(() => Count(windows, "failed") >= 2, "the first window's publication failed and was retried");
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, Count(windows, "published"));
+        Assert.Equal(3, Count(windows, "lost"));
+        Assert.Empty(store.Windows);
+    }
+
+    private static long Count(MetricCollector<long> collector, string outcome) =>
+        collector.GetMeasurementSnapshot().Where(m => (string?)m.Tags[MLOpsTelemetry.Tags.Outcome] == outcome).Sum(m => m.Value);
+
     private sealed class Leadership : ILeaderElection
     {
         public bool IsLeader { get; set; }

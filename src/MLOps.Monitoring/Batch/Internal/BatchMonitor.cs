@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Quality.Feedback;
@@ -37,7 +38,19 @@ internal sealed class BatchMonitor : IBatchMonitor
         IPredictionLogReader reader = _reader ?? throw new InvalidOperationException(
             "Batch monitoring reads the durable prediction log, and none that can be read is registered: call AddJsonLinesPredictionLog(...) or AddPostgresMonitoring(...).");
         var job = new BatchJob(request, _provider, _quality?.Find(request.Model.Value)?.Settings);
-        await job.RunAsync(reader.ReadAsync(request.Model, request.From, request.To, cancellationToken), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await job.RunAsync(reader.ReadAsync(request.Model, request.From, request.To, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or IOException or TimeoutException)
+        {
+            // The log's store is down (a database, a disk): one typed error a caller can retry on, not the driver's own.
+            throw new ModelRegistryException(
+                RegistryErrorCode.Storage,
+                $"Batch monitoring of model '{request.Model}' could not read the prediction log: {ex.Message} Nothing was reported; run it again later.",
+                ex);
+        }
+
         BatchMonitoringReport report = job.Report(_time.GetUtcNow());
         LastRetainedDriftValues = job.RetainedDriftValues;
         BatchLog.JobCompleted(_logger, request.Model.Value, request.From, request.To, report.Rows, report.RowsWithInputs, report.LabelledRows, report.Drift.Count, report.DatasetDrift);

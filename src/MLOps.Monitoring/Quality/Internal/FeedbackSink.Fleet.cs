@@ -108,16 +108,23 @@ internal sealed partial class FeedbackSink
         }
 
         DateTimeOffset deadline = now + PredictionWait;
+        Exception? failure = null;
         while (true)
         {
             PredictionRecord? found;
             try
             {
                 found = await log.FindAsync(id, cancellationToken).ConfigureAwait(false);
+                failure = null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Log.PredictionLogLookupFailed(_logger, ex, id);
+                if (failure is null)
+                {
+                    Log.PredictionLogLookupFailed(_logger, ex, id);   // once per request, not once per poll
+                }
+
+                failure = ex;
                 found = null;   // asked again until the wait is over
             }
 
@@ -135,7 +142,12 @@ internal sealed partial class FeedbackSink
 
             if (_timeProvider.GetUtcNow() >= deadline)
             {
-                return null;
+                // The log could not be read: the prediction may well exist, so "unknown" would be a lie the client
+                // acts on (it would not send the feedback again). A typed error the endpoint answers with 503.
+                return failure is null
+                    ? null
+                    : throw new FeedbackStoreUnavailableException(
+                        $"The prediction {id} is not known here and the fleet's prediction log cannot be read to find it: {failure.Message}", failure);
             }
 
             await Task.Delay(PredictionPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);

@@ -69,7 +69,11 @@ internal sealed class PostgresFleetHeartbeat : BackgroundService, IFleetView
     /// <summary>Gets how many heartbeats were written.</summary>
     internal long Beats => Interlocked.Read(ref _beats);
 
-    public async Task<IReadOnlyList<FleetReplica>> GetReplicasAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FleetReplica>> GetReplicasAsync(CancellationToken cancellationToken = default) =>
+        ReadReplicasAsync(retry: true, cancellationToken);
+
+    /// <summary>Reads the live replicas; a stale pooled connection (PostgreSQL restarted) clears the pool and the read runs once more.</summary>
+    private async Task<IReadOnlyList<FleetReplica>> ReadReplicasAsync(bool retry, CancellationToken cancellationToken)
     {
         try
         {
@@ -106,6 +110,11 @@ internal sealed class PostgresFleetHeartbeat : BackgroundService, IFleetView
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
         {
+            if (PostgresConnectionLoss.Forget(_dataSource, ex) && retry)
+            {
+                return await ReadReplicasAsync(retry: false, cancellationToken).ConfigureAwait(false);
+            }
+
             throw new ModelRegistryException(
                 RegistryErrorCode.Storage,
                 $"The fleet view could not be read from {PostgresModelRegistry.DescribeServer(_dataSource)}: {ex.Message}",
@@ -221,6 +230,7 @@ internal sealed class PostgresFleetHeartbeat : BackgroundService, IFleetView
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                PostgresConnectionLoss.Forget(_dataSource, ex);
                 Log.HeartbeatFailed(_logger, ex, ReplicaId, _interval);
             }
 

@@ -204,6 +204,7 @@ internal sealed partial class PostgresPredictionLog : IPredictionLog, IPredictio
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            PostgresConnectionLoss.Forget(_dataSource, ex);   // a restart's stale pooled connections: the retry gets a fresh one
             if (ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation or PostgresErrorCodes.UndefinedTable })
             {
                 // "no partition of relation found for row": another replica dropped a partition we knew; re-read on retry.

@@ -108,6 +108,36 @@ public sealed class FleetFeedbackTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordAsync_OtherReplicasPredictionWhileTheLogIsDown_StoreUnavailableNotUnknownPrediction()
+    {
+        // Regression: a prediction log that could not be read was taken for "no such prediction" (404), so a client
+        // dropped feedback for a prediction that exists. It is a store outage: 503, send it again later.
+        PredictionId id = _replicas[0].PredictValue(3);
+        await _replicas[0].Writer.DrainAsync();   // in the shared log, not in replica 1's memory
+        _store.FailFinds = true;
+        QualityHarness replica = _replicas[1];
+        Task<FeedbackResult> pending = replica.Sink.RecordAsync(id, GroundTruth.FromNumber(3)).AsTask();
+        while (!pending.IsCompleted)
+        {
+            replica.Time.Advance(FeedbackSink.PredictionPollInterval);
+            await Task.Delay(1);
+        }
+
+        await Assert.ThrowsAsync<FeedbackStoreUnavailableException>(() => pending);
+        Assert.Empty(await _store.ReadPendingAsync(10));
+
+        _store.FailFinds = false;   // the database is back: the same feedback is joined
+        pending = replica.Sink.RecordAsync(id, GroundTruth.FromNumber(3)).AsTask();
+        while (!pending.IsCompleted)
+        {
+            replica.Time.Advance(FeedbackSink.PredictionPollInterval);
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(FeedbackOutcome.Joined, (await pending).Outcome);
+    }
+
+    [Fact]
     public async Task RecordAsync_FeedbackBeforeThePredictionIsFlushed_WaitsForTheRowAndJoins()
     {
         PredictionId id = _replicas[0].PredictValue(3);   // still in replica 0's writer queue

@@ -109,8 +109,13 @@ public sealed class InMemoryFleetStore : IPredictionLog, IFeedbackLog, IFleetFee
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Gets or sets whether <see cref="FindAsync"/> fails (the prediction log's database is down).</summary>
+    public bool FailFinds { get; set; }
+
     public ValueTask<PredictionRecord?> FindAsync(PredictionId predictionId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_predictions.TryGetValue(predictionId, out PredictionRecord record) ? record : (PredictionRecord?)null);
+        FailFinds
+            ? ValueTask.FromException<PredictionRecord?>(new IOException("The prediction log's database is down."))
+            : ValueTask.FromResult(_predictions.TryGetValue(predictionId, out PredictionRecord record) ? record : (PredictionRecord?)null);
 
     public ValueTask<bool> TryAppendAsync(FeedbackRecord feedback, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_feedback.TryAdd(feedback.PredictionId, feedback));

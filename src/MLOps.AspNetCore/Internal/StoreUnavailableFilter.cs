@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MLOps.Monitoring.Quality.Feedback;
+
+namespace MLOps.AspNetCore.Internal;
+
+/// <summary>
+/// The outage net of the endpoints backed by a store (registry, fleet view, feedback, drift and quality reads): a store
+/// that cannot be reached (<see cref="RegistryErrorCode.Storage"/>, a lock timeout, a database error or a timeout that
+/// escaped a store, <see cref="FeedbackStoreUnavailableException"/>) is not the client's mistake and not a bug, so the
+/// answer is 503 with <c>Retry-After</c> and RFC 7807 ProblemDetails instead of a 500. Logged as a warning (event 104).
+/// The predict endpoints do not pass through it: predictions never touch a store on the request path.
+/// </summary>
+internal sealed class StoreUnavailableFilter : IEndpointFilter
+{
+    /// <summary>The <c>Retry-After</c> of the answer, in seconds: the order of the stores' reconnect back-off.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    public static readonly StoreUnavailableFilter Instance = new();
+
+    private const string LoggerCategory = "MLOps.AspNetCore.Endpoints";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex) && !context.HttpContext.Response.HasStarted)
+        {
+            HttpContext http = context.HttpContext;
+            if (http.RequestServices.GetService<ILoggerFactory>() is { } loggers)
+            {
+                Log.StoreUnavailable(loggers.CreateLogger(LoggerCategory), ex, http.Request.Method, http.Request.Path.Value ?? string.Empty);
+            }
+
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return Results.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Store unavailable",
+                detail: $"The store behind this endpoint cannot be reached; nothing was changed by this request. Retry after the time in the Retry-After header. ({ex.Message})",
+                extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> says the store is down (and a retry later may succeed), not that the request is wrong.</summary>
+    internal static bool IsUnavailable(Exception ex) => ex switch
+    {
+        ModelRegistryException { ErrorCode: RegistryErrorCode.Storage or RegistryErrorCode.LockTimeout } => true,
+        FeedbackStoreUnavailableException => true,
+        DbException or TimeoutException => true,
+        _ => false,
+    };
+}
