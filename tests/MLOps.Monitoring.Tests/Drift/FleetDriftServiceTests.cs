@@ -162,6 +162,7 @@ public class FleetDriftServiceTests
         await Eventually.HoldsAsync(() => monitor.GetReplicaReports(ModelName.Parse("house")).Count == count, "the windows evaluated (after they were queued)");
     }
 
+    [Fact]
     public async Task StopAsync_StoreDownWithWindowsWaitingForTheirRetry_EveryUnpublishedWindowIsCountedLost()
     {
         // Regression: a window waiting for its retry, and those queued behind it, vanished uncounted when the host

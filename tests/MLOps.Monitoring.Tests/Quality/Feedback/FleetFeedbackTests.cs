@@ -124,7 +124,7 @@ public sealed class FleetFeedbackTests : IDisposable
         }
 
         await Assert.ThrowsAsync<FeedbackStoreUnavailableException>(() => pending);
-        Assert.Empty(await _store.ReadPendingAsync(10));
+        Assert.Empty(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
 
         _store.FailFinds = false;   // the database is back: the same feedback is joined
         pending = replica.Sink.RecordAsync(id, GroundTruth.FromNumber(3)).AsTask();
