@@ -8,7 +8,7 @@ namespace MLOps.AspNetCore.Internal;
 
 /// <summary>
 /// The outage net of the endpoints backed by a store (registry, fleet view, feedback, drift and quality reads): a store
-/// that cannot be reached (<see cref="RegistryErrorCode.Storage"/>, a lock timeout, a database error or a timeout that
+/// that cannot be reached (<see cref="RegistryErrorCode.Storage"/>, a lock timeout, a database outage error or a timeout that
 /// escaped a store, <see cref="FeedbackStoreUnavailableException"/>) is not the client's mistake and not a bug, so the
 /// answer is 503 with <c>Retry-After</c> and RFC 7807 ProblemDetails instead of a 500. Logged as a warning (event 104).
 /// The predict endpoints do not pass through it: predictions never touch a store on the request path.
@@ -50,7 +50,22 @@ internal sealed class StoreUnavailableFilter : IEndpointFilter
     {
         ModelRegistryException { ErrorCode: RegistryErrorCode.Storage or RegistryErrorCode.LockTimeout } => true,
         FeedbackStoreUnavailableException => true,
-        DbException or TimeoutException => true,
+        DbException db => IsOutage(db),
+        TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// A database error that says the database cannot serve now: no SQLSTATE (the connection or socket failed before a
+    /// server answered), a transient error, or the classes of an unreachable or stopping server (08 connection
+    /// exception, 53 insufficient resources, 57 operator intervention such as a shutdown or a statement timeout, 58
+    /// system error). Any other SQLSTATE (a constraint, a syntax error) is a bug, and stays a 500 that someone sees.
+    /// </summary>
+    private static bool IsOutage(DbException db) =>
+        db.SqlState is not { Length: 5 } state
+        || db.IsTransient
+        || state.StartsWith("08", StringComparison.Ordinal)
+        || state.StartsWith("53", StringComparison.Ordinal)
+        || state.StartsWith("57", StringComparison.Ordinal)
+        || state.StartsWith("58", StringComparison.Ordinal);
 }
