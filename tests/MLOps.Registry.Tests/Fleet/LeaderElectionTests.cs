@@ -161,8 +161,12 @@ public sealed class LeaderElectionTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            // Counted once the timer is armed: a test that sees the count and advances time must find the timer
+            // already due at "now + dueTime"; counting first let the test advance before the timer was armed,
+            // and the wait then started after the advance and never ended (a CI failure under load).
+            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
             Interlocked.Increment(ref _timers);
-            return base.CreateTimer(callback, state, dueTime, period);
+            return timer;
         }
     }
 }
