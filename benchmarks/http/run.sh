@@ -2,7 +2,7 @@
 # Throughput of POST /mlops/models/taxi-duration/predict (the SDK endpoint: validation, pooled engines, metrics,
 # ProblemDetails) against a hand-written minimal-API endpoint calling a PredictionEngine of the same model directly
 # (same process, same model). Load from wrk on loopback; rounds alternate between the two to spread machine noise.
-# Usage: [MONITORING=true] [SHADOW=true] [PGLOG=true] benchmarks/http/run.sh [seconds-per-round=15] [rounds=3] [connections=32]
+# Usage: [MONITORING=true] [SHADOW=true] [PGLOG=true] [RATE=n] benchmarks/http/run.sh [seconds-per-round=15] [rounds=3] [connections=32]
 # By default the sample serves without drift/quality/retrain observers (MLOps:Monitoring=false), so the comparison is
 # the serving path alone; MONITORING=true measures it with the drift and quality observers on (not the retrain policy:
 # MLOps:Retrain=false), posting trips drawn from the reference's distribution (trips.lua) so the drift windows see
@@ -13,6 +13,8 @@
 # PGLOG=true compares the SDK endpoint with drift and quality monitoring on, without and with fleet mode on PostgreSQL
 # (MLOps:Postgres: the prediction log with inputs written by binary COPY, fleet quality and drift; MLOPS_POSTGRES, default
 # the local test server, schema bench_http dropped first): two instances, rounds alternating between them.
+# RATE=n (with MONITORING=true) offers about n requests/s instead of saturating the machine: each connection waits
+# connections*1000/n ms between requests (wrk's delay(), whole milliseconds), so latency is measured below saturation.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-15}; rounds=${2:-3}; connections=${3:-32}
@@ -34,6 +36,11 @@ start() {
 
 script=benchmarks/http/post.lua
 [[ "${MONITORING:-false}" == true ]] && script=benchmarks/http/trips.lua
+if [[ -n "${RATE:-}" ]]; then
+  [[ "${MONITORING:-false}" == true ]] || { echo "RATE needs MONITORING=true (trips.lua paces the requests)"; exit 1; }
+  export WRK_DELAY_MS=$(( connections * 1000 / RATE ))
+  (( WRK_DELAY_MS > 0 )) || { echo "RATE=$RATE is more than $connections connections can pace (1 ms each)"; exit 1; }
+fi
 run() { wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$1" | grep RESULT; }
 predict=/mlops/models/taxi-duration/predict
 

@@ -30,6 +30,13 @@ function init(args)
   for i = 1, 4096 do bodies[i] = trip() end
 end
 
+-- WRK_DELAY_MS (set by run.sh from RATE): each connection waits that long before its next request, so the offered
+-- load is fixed (about connections * 1000 / delay per second) instead of as much as the machine can take.
+local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
+if delay_ms > 0 then
+  function delay() return delay_ms end
+end
+
 function request()
   local body = bodies[next_body]
   next_body = next_body % #bodies + 1
