@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using MLOps.Core.Tests.Support;
 using MLOps.Monitoring.Batch;
+using MLOps.Monitoring.Drift;
 using MLOps.Monitoring.Quality.Feedback;
+using MLOps.Registry.Postgres.Internal;
 
 namespace MLOps.Registry.Tests.Postgres;
 
@@ -77,5 +79,60 @@ public sealed class PostgresRestartTests
         await registry.PromoteAsync(new PromoteRequest(House, new ModelVersion(1), ModelAlias.Challenger));   // the same for a registry write
         await postgres.RestartAsync();
         Assert.NotNull(await registry.GetModelAsync(House));   // and a registry read
+    }
+
+    /// <summary>
+    /// Every operation of the fleet's stores on the pool (prediction log reads and maintenance, feedback, the quality queue
+    /// and its windows, fleet drift) after a fast restart that leaves the pool holding a connection to the old server: a
+    /// repeatable one works at its first call; one that may not be repeated (a claim) fails clearly, and the call after
+    /// it works, because the failure cleared the pool.
+    /// </summary>
+    [Fact]
+    public async Task FleetStores_FastRestartBeforeEachCall_RepeatableOperationsWorkFirstTimeAClaimFailsOnceThenWorks()
+    {
+        await using ThrowawayPostgres postgres = await ThrowawayPostgres.StartAsync();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMLOps().AddPostgresMonitoring(postgres.ConnectionString + ";Timeout=5");
+        services.Configure<PostgresRegistryOptions>(o => o.Schema = "restart_fleet");
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IPredictionLog log = provider.GetRequiredService<IPredictionLog>();
+        IFeedbackLog feedback = provider.GetRequiredService<IFeedbackLog>();
+        IFleetFeedbackQueue queue = provider.GetRequiredService<IFleetFeedbackQueue>();
+        IFleetDriftStore drift = provider.GetRequiredService<IFleetDriftStore>();
+        PostgresPredictionLog maintenance = provider.GetRequiredService<PostgresPredictionLog>();
+        var prediction = new PredictionRecord(PredictionId.NewId(), House, new ModelVersion(1), "primary", DateTimeOffset.UtcNow, 42, double.NaN, null, null);
+        var truth = new FeedbackRecord(prediction.PredictionId, GroundTruth.FromNumber(40), DateTimeOffset.UtcNow);
+        await log.AppendAsync([prediction]);
+        Assert.NotNull(await log.FindAsync(prediction.PredictionId));   // up: the pool holds a connection
+        var term = Guid.NewGuid();
+
+        await postgres.RestartAsync();
+        Assert.NotNull(await log.FindAsync(prediction.PredictionId));
+        await postgres.RestartAsync();
+        Assert.True(await feedback.TryAppendAsync(truth));
+        await postgres.RestartAsync();
+        Assert.True(await queue.TryEnqueueAsync(prediction, truth));
+        await postgres.RestartAsync();
+        IReadOnlyList<QueuedFeedback> queued = await queue.ReadAsync(term, includeOtherJoiners: false, limit: 10);
+        Assert.Single(queued);
+        await postgres.RestartAsync();
+        Assert.Empty(await queue.ReadPublishedAsync(House, 10));
+        await postgres.RestartAsync();
+        Assert.Null(await drift.GetLatestReportAsync(House));
+        await postgres.RestartAsync();
+        Assert.Empty(await drift.GetCompleteBucketsAsync());
+        await postgres.RestartAsync();
+        Assert.Equal(0, await drift.DeleteExpiredAsync(TimeSpan.FromDays(1)));
+        await postgres.RestartAsync();
+        Assert.Empty(await maintenance.RunMaintenanceAsync());
+
+        // A claim is not repeated (a claim committed before its answer was lost would not match a second time).
+        await postgres.RestartAsync();
+        await Assert.ThrowsAnyAsync<Exception>(async () => await queue.ClaimAsync(term, queued));
+        Assert.Equal([queued[0].Position], await queue.ClaimAsync(term, queued));   // the pool was cleared: the next call works
+        await postgres.RestartAsync();
+        await queue.ReleaseAsync(term, null);
+        Assert.Null(Assert.Single(await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, limit: 10)).JoinedBy);
     }
 }

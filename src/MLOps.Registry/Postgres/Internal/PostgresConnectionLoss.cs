@@ -22,6 +22,50 @@ internal static class PostgresConnectionLoss
         _ => false,
     };
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection. A lost connection (<see cref="IsConnectionLost"/>) always
+    /// clears the pool; when the work is <paramref name="repeatable"/> (a read, or a write whose repetition changes
+    /// nothing: an idempotent delete, an insert that skips what is there) it then runs once more on a fresh connection,
+    /// so the first call after a PostgreSQL restart does not fail on a connection from before it. Any other failure, a
+    /// second loss, or a loss in work that is not repeatable is thrown to the caller.
+    /// </summary>
+    /// <typeparam name="T">The work's result.</typeparam>
+    /// <param name="dataSource">The pool.</param>
+    /// <param name="repeatable">Whether the work may run a second time after a lost connection.</param>
+    /// <param name="work">The work, given an open connection it must not dispose.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The work's result.</returns>
+    public static async Task<T> RunAsync<T>(NpgsqlDataSource dataSource, bool repeatable, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    return await work(connection).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (Forget(dataSource, ex) && repeatable && attempt == 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // The pool is cleared: the second attempt opens a fresh connection.
+            }
+        }
+    }
+
+    /// <inheritdoc cref="RunAsync{T}(NpgsqlDataSource, bool, Func{NpgsqlConnection, Task{T}}, CancellationToken)"/>
+    public static Task RunAsync(NpgsqlDataSource dataSource, bool repeatable, Func<NpgsqlConnection, Task> work, CancellationToken cancellationToken) =>
+        RunAsync<bool>(
+            dataSource,
+            repeatable,
+            async connection =>
+            {
+                await work(connection).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
     /// <summary>Clears the idle connections of <paramref name="dataSource"/> when <paramref name="ex"/> is a lost connection; returns whether it was.</summary>
     public static bool Forget(NpgsqlDataSource dataSource, Exception ex)
     {

@@ -45,57 +45,64 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
     public async ValueTask<bool> TryEnqueueAsync(PredictionRecord prediction, FeedbackRecord feedback, CancellationToken cancellationToken = default)
     {
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var insert = new NpgsqlCommand(_insertSql, connection) { CommandTimeout = _commandTimeout };
-            GroundTruth actual = feedback.Actual;
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = prediction.PredictionId.ToGuid() });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prediction.ModelName.Value });
-            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = prediction.ModelVersion.Number });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prediction.Variant });
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = prediction.Timestamp.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = prediction.PredictedValue });
-            insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = prediction.Score });
-            insert.Parameters.Add(Text(prediction.PredictedLabel));
-            insert.Parameters.Add(Text(prediction.Segment));
-            insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)actual.Kind });
-            insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = actual.Number });
-            insert.Parameters.Add(Text(actual.Label));
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = feedback.ReceivedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
+        // Repeatable: ON CONFLICT DO NOTHING; a second attempt after a commit whose answer was lost answers false.
+        return await PostgresConnectionLoss.RunAsync<bool>(
+            _dataSource,
+            repeatable: true,
+            async connection =>
+            {
+                using var insert = new NpgsqlCommand(_insertSql, connection) { CommandTimeout = _commandTimeout };
+                GroundTruth actual = feedback.Actual;
+                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = prediction.PredictionId.ToGuid() });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prediction.ModelName.Value });
+                insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = prediction.ModelVersion.Number });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prediction.Variant });
+                insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = prediction.Timestamp.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = prediction.PredictedValue });
+                insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = prediction.Score });
+                insert.Parameters.Add(Text(prediction.PredictedLabel));
+                insert.Parameters.Add(Text(prediction.Segment));
+                insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)actual.Kind });
+                insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = actual.Number });
+                insert.Parameters.Add(Text(actual.Label));
+                insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = feedback.ReceivedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<QueuedFeedback>> ReadAsync(Guid joiner, bool includeOtherJoiners, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // Steady state: the partial index of unclaimed rows, never the rows in this leader's open windows. The sweep:
-            // every row this term does not hold (the primary key's order, skipping this term's rows).
-            string filter = includeOtherJoiners ? "joined_by IS DISTINCT FROM $2" : "joined_by IS NULL";
-            using var read = new NpgsqlCommand($"SELECT {Columns} FROM {_table} WHERE {filter} ORDER BY position LIMIT $1", connection) { CommandTimeout = _commandTimeout };
-            read.With(limit);
-            if (includeOtherJoiners)
+        return await PostgresConnectionLoss.RunAsync<IReadOnlyList<QueuedFeedback>>(
+            _dataSource,
+            repeatable: true,
+            async connection =>
             {
-                read.With(joiner);
-            }
-
-            var result = new List<QueuedFeedback>();
-            NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                // Steady state: the partial index of unclaimed rows, never the rows in this leader's open windows. The sweep:
+                // every row this term does not hold (the primary key's order, skipping this term's rows).
+                string filter = includeOtherJoiners ? "joined_by IS DISTINCT FROM $2" : "joined_by IS NULL";
+                using var read = new NpgsqlCommand($"SELECT {Columns} FROM {_table} WHERE {filter} ORDER BY position LIMIT $1", connection) { CommandTimeout = _commandTimeout };
+                read.With(limit);
+                if (includeOtherJoiners)
                 {
-                    result.Add(ReadPair(reader));
+                    read.With(joiner);
                 }
-            }
 
-            return result;
-        }
+                var result = new List<QueuedFeedback>();
+                NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        result.Add(ReadPair(reader));
+                    }
+                }
+
+                return result;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlySet<long>> ClaimAsync(Guid joiner, IReadOnlyList<QueuedFeedback> pairs, CancellationToken cancellationToken = default)
@@ -108,39 +115,44 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // Compare-and-set per row: a row another term claimed in between no longer matches (READ COMMITTED re-checks
-            // the condition on the row's newest version after waiting for the other writer), so each row goes to one term.
-            // Rows are locked in position order, so two leaders claiming overlapping rows wait for each other, never deadlock.
-            using var claim = new NpgsqlCommand(
-                $"""
-                WITH locked AS (
-                  SELECT q.position, r.seen FROM {_table} AS q
-                  JOIN unnest($2::bigint[], $3::uuid[]) AS r(position, seen) ON q.position = r.position
-                  WHERE q.joined_by IS NOT DISTINCT FROM r.seen
-                  ORDER BY q.position
-                  FOR UPDATE OF q)
-                UPDATE {_table} AS q SET joined_by = $1
-                FROM locked
-                WHERE q.position = locked.position AND q.joined_by IS NOT DISTINCT FROM locked.seen
-                RETURNING q.position
-                """,
-                connection) { CommandTimeout = _commandTimeout };
-            claim.With(joiner).With(pairs.Select(p => p.Position).ToArray());
-            claim.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => (object)(p.JoinedBy is { } g ? g : DBNull.Value)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            NpgsqlDataReader reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+        // Not repeated: a claim committed before its answer was lost would not match again, and the term would hold rows
+        // it does not know of; the joiner ends the term on a failure instead, releasing all of them.
+        return await PostgresConnectionLoss.RunAsync<IReadOnlySet<long>>(
+            _dataSource,
+            repeatable: false,
+            async connection =>
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                // Compare-and-set per row: a row another term claimed in between no longer matches (READ COMMITTED re-checks
+                // the condition on the row's newest version after waiting for the other writer), so each row goes to one term.
+                // Rows are locked in position order, so two leaders claiming overlapping rows wait for each other, never deadlock.
+                using var claim = new NpgsqlCommand(
+                    $"""
+                    WITH locked AS (
+                      SELECT q.position, r.seen FROM {_table} AS q
+                      JOIN unnest($2::bigint[], $3::uuid[]) AS r(position, seen) ON q.position = r.position
+                      WHERE q.joined_by IS NOT DISTINCT FROM r.seen
+                      ORDER BY q.position
+                      FOR UPDATE OF q)
+                    UPDATE {_table} AS q SET joined_by = $1
+                    FROM locked
+                    WHERE q.position = locked.position AND q.joined_by IS NOT DISTINCT FROM locked.seen
+                    RETURNING q.position
+                    """,
+                    connection) { CommandTimeout = _commandTimeout };
+                claim.With(joiner).With(pairs.Select(p => p.Position).ToArray());
+                claim.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => (object)(p.JoinedBy is { } g ? g : DBNull.Value)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+                NpgsqlDataReader reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    claimed.Add(reader.GetInt64(0));
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        claimed.Add(reader.GetInt64(0));
+                    }
                 }
-            }
 
-            return claimed;
-        }
+                return claimed;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DeleteAsync(Guid joiner, IReadOnlyList<long> positions, CancellationToken cancellationToken = default)
@@ -152,13 +164,16 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE position = ANY($1) AND joined_by = $2", connection) { CommandTimeout = _commandTimeout };
-            delete.With(positions.ToArray()).With(joiner);
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await PostgresConnectionLoss.RunAsync(
+            _dataSource,
+            repeatable: true,
+            async connection =>
+            {
+                using var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE position = ANY($1) AND joined_by = $2", connection) { CommandTimeout = _commandTimeout };
+                delete.With(positions.ToArray()).With(joiner);
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask ReleaseAsync(Guid joiner, IReadOnlyList<long>? positions, CancellationToken cancellationToken = default)
@@ -169,20 +184,23 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var release = new NpgsqlCommand(
-                $"UPDATE {_table} SET joined_by = NULL WHERE joined_by = $1" + (positions is null ? string.Empty : " AND position = ANY($2)"),
-                connection) { CommandTimeout = _commandTimeout };
-            release.With(joiner);
-            if (positions is not null)
+        await PostgresConnectionLoss.RunAsync(
+            _dataSource,
+            repeatable: true,
+            async connection =>
             {
-                release.With(positions.ToArray());
-            }
+                using var release = new NpgsqlCommand(
+                    $"UPDATE {_table} SET joined_by = NULL WHERE joined_by = $1" + (positions is null ? string.Empty : " AND position = ANY($2)"),
+                    connection) { CommandTimeout = _commandTimeout };
+                release.With(joiner);
+                if (positions is not null)
+                {
+                    release.With(positions.ToArray());
+                }
 
-            await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+                await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static QueuedFeedback ReadPair(NpgsqlDataReader reader)

@@ -22,22 +22,25 @@ internal sealed partial class PostgresPredictionLog
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var find = new NpgsqlCommand($"SELECT {ReadColumns} FROM {_quotedSchema}.predictions p WHERE p.id = $1 LIMIT 1", connection)
+        return await PostgresConnectionLoss.RunAsync<PredictionRecord?>(
+            _dataSource,
+            repeatable: true,
+            async connection =>
             {
-                CommandTimeout = _commandTimeout,
-            };
-            find.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = predictionId.ToGuid() });
-            NpgsqlDataReader reader = await find.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                    ? await ReadRecordAsync(reader, null, cancellationToken).ConfigureAwait(false)
-                    : (PredictionRecord?)null;
-            }
-        }
+                using var find = new NpgsqlCommand($"SELECT {ReadColumns} FROM {_quotedSchema}.predictions p WHERE p.id = $1 LIMIT 1", connection)
+                {
+                    CommandTimeout = _commandTimeout,
+                };
+                find.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = predictionId.ToGuid() });
+                NpgsqlDataReader reader = await find.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                        ? await ReadRecordAsync(reader, null, cancellationToken).ConfigureAwait(false)
+                        : (PredictionRecord?)null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -131,28 +134,33 @@ internal sealed partial class PostgresPredictionLog
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var insert = new NpgsqlCommand(
-                // predicted_at from the log (NULL when the prediction is not there yet): retention keeps the feedback as
-                // long as its prediction, so first-wins holds for as long as the prediction can be found.
-                $"INSERT INTO {_quotedSchema}.feedback (prediction_id, actual_kind, actual_number, actual_label, received_at, replica_id, predicted_at) " +
-                $"VALUES ($1, $2, $3, $4, $5, $6, (SELECT p.predicted_at FROM {_quotedSchema}.predictions p WHERE p.id = $1 LIMIT 1)) " +
-                "ON CONFLICT (prediction_id) DO NOTHING",
-                connection)
+        // Repeatable: after a lost connection nothing was stored, or (the answer lost after the commit) the second
+        // attempt finds the row and answers false, what the client's own resend would get. First-wins holds either way.
+        return await PostgresConnectionLoss.RunAsync<bool>(
+            _dataSource,
+            repeatable: true,
+            async connection =>
             {
-                CommandTimeout = _commandTimeout,
-            };
-            double number = feedback.Actual.Number;
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = feedback.PredictionId.ToGuid() });
-            insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)feedback.Actual.Kind });
-            insert.Parameters.Add(new NpgsqlParameter { Value = double.IsNaN(number) ? DBNull.Value : number, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)PostgresText.Clean(feedback.Actual.Label) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = feedback.ReceivedAt.UtcDateTime });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicaId });
-            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
+                using var insert = new NpgsqlCommand(
+                    // predicted_at from the log (NULL when the prediction is not there yet): retention keeps the feedback as
+                    // long as its prediction, so first-wins holds for as long as the prediction can be found.
+                    $"INSERT INTO {_quotedSchema}.feedback (prediction_id, actual_kind, actual_number, actual_label, received_at, replica_id, predicted_at) " +
+                    $"VALUES ($1, $2, $3, $4, $5, $6, (SELECT p.predicted_at FROM {_quotedSchema}.predictions p WHERE p.id = $1 LIMIT 1)) " +
+                    "ON CONFLICT (prediction_id) DO NOTHING",
+                    connection)
+                {
+                    CommandTimeout = _commandTimeout,
+                };
+                double number = feedback.Actual.Number;
+                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = feedback.PredictionId.ToGuid() });
+                insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)feedback.Actual.Kind });
+                insert.Parameters.Add(new NpgsqlParameter { Value = double.IsNaN(number) ? DBNull.Value : number, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+                insert.Parameters.Add(new NpgsqlParameter { Value = (object?)PostgresText.Clean(feedback.Actual.Label) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = feedback.ReceivedAt.UtcDateTime });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicaId });
+                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the 13 prediction columns of <see cref="ReadColumns"/> in order (the reader is sequential).</summary>

@@ -29,88 +29,93 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
     /// </summary>
     internal async Task<(int From, int To)> MigrateAsync(int targetVersion, CancellationToken cancellationToken = default)
     {
-        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+        // Repeatable: one transaction; a lost connection rolled it back, and after a lost commit answer the second
+        // attempt finds the migrations applied.
+        return await PostgresConnectionLoss.RunAsync<(int From, int To)>(
+            dataSource,
+            repeatable: true,
+            async connection =>
             {
-                using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction))
+                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLockClassId });
-                    lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
-                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                // Under the lock: nobody else creates the schema or the version table concurrently. The schema is created
-                // only when missing, so a role without CREATE on the database can use a schema an administrator made.
-                using (var create = new NpgsqlCommand(
-                    $"""
-                    DO $do$ BEGIN
-                      IF NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = {PostgresSql.QuoteLiteral(schema)}) THEN
-                        CREATE SCHEMA {_quotedSchema};
-                      END IF;
-                    END $do$;
-                    CREATE TABLE IF NOT EXISTS {_quotedSchema}.mlops_schema_version (
-                      version    integer PRIMARY KEY,
-                      name       text NOT NULL,
-                      checksum   text NOT NULL,
-                      applied_at timestamptz NOT NULL DEFAULT now(),
-                      applied_by text NOT NULL DEFAULT current_user
-                    );
-                    """,
-                    connection,
-                    transaction))
-                {
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                HashSet<int> applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                int current = applied.Count == 0 ? 0 : applied.Max();
-                int latest = PostgresMigration.LatestVersion;
-                if (current > latest)
-                {
-                    throw UnsupportedSchema(current, latest);
-                }
-
-                bool migrated = false;
-                foreach (PostgresMigration migration in PostgresMigration.All)
-                {
-                    // Set-based, not "above the highest": a migration whose number was skipped by an earlier build (a gap)
-                    // is applied when it lands.
-                    if (applied.Contains(migration.Version) || migration.Version > targetVersion)
+                    using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction))
                     {
-                        continue;
+                        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLockClassId });
+                        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+                        await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    migrated = true;
-
-                    using (var script = new NpgsqlCommand(migration.ScriptFor(_quotedSchema), connection, transaction))
+                    // Under the lock: nobody else creates the schema or the version table concurrently. The schema is created
+                    // only when missing, so a role without CREATE on the database can use a schema an administrator made.
+                    using (var create = new NpgsqlCommand(
+                        $"""
+                        DO $do$ BEGIN
+                          IF NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = {PostgresSql.QuoteLiteral(schema)}) THEN
+                            CREATE SCHEMA {_quotedSchema};
+                          END IF;
+                        END $do$;
+                        CREATE TABLE IF NOT EXISTS {_quotedSchema}.mlops_schema_version (
+                          version    integer PRIMARY KEY,
+                          name       text NOT NULL,
+                          checksum   text NOT NULL,
+                          applied_at timestamptz NOT NULL DEFAULT now(),
+                          applied_by text NOT NULL DEFAULT current_user
+                        );
+                        """,
+                        connection,
+                        transaction))
                     {
-                        await script.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    using (var record = new NpgsqlCommand(
-                        $"INSERT INTO {_quotedSchema}.mlops_schema_version (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
+                    HashSet<int> applied = await ReadAppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    int current = applied.Count == 0 ? 0 : applied.Max();
+                    int latest = PostgresMigration.LatestVersion;
+                    if (current > latest)
                     {
-                        record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
-                        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
-                        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
-                        await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        throw UnsupportedSchema(current, latest);
                     }
 
-                    Log.MigrationApplied(logger, schema, migration.Version, migration.Name);
-                }
+                    bool migrated = false;
+                    foreach (PostgresMigration migration in PostgresMigration.All)
+                    {
+                        // Set-based, not "above the highest": a migration whose number was skipped by an earlier build (a gap)
+                        // is applied when it lands.
+                        if (applied.Contains(migration.Version) || migration.Version > targetVersion)
+                        {
+                            continue;
+                        }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (!migrated)
-                {
-                    Log.SchemaUpToDate(logger, schema, current);
-                }
+                        migrated = true;
 
-                return (current, Math.Max(current, targetVersion));
-            }
-        }
+                        using (var script = new NpgsqlCommand(migration.ScriptFor(_quotedSchema), connection, transaction))
+                        {
+                            await script.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        using (var record = new NpgsqlCommand(
+                            $"INSERT INTO {_quotedSchema}.mlops_schema_version (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
+                        {
+                            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+                            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
+                            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
+                            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        Log.MigrationApplied(logger, schema, migration.Version, migration.Name);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (!migrated)
+                    {
+                        Log.SchemaUpToDate(logger, schema, current);
+                    }
+
+                    return (current, Math.Max(current, targetVersion));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <see cref="PrepareAsync"/> once; a failed or cancelled attempt is retried by the next call.</summary>
@@ -167,28 +172,31 @@ internal sealed class PostgresSchemaMigrator(NpgsqlDataSource dataSource, string
     /// <exception cref="UnsupportedRegistrySchemaException">The schema is missing, older or newer.</exception>
     public async Task VerifyAsync(CancellationToken cancellationToken = default)
     {
-        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _quotedSchema + ".mlops_schema_version" });
-            bool hasTable = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            HashSet<int> applied = hasTable ? await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false) : [];
-            int current = applied.Count == 0 ? 0 : applied.Max();
-            int latest = PostgresMigration.LatestVersion;
-            if (current > latest)
+        await PostgresConnectionLoss.RunAsync(
+            dataSource,
+            repeatable: true,
+            async connection =>
             {
-                throw UnsupportedSchema(current, latest);
-            }
+                using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+                exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _quotedSchema + ".mlops_schema_version" });
+                bool hasTable = (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                HashSet<int> applied = hasTable ? await ReadAppliedAsync(connection, null, cancellationToken).ConfigureAwait(false) : [];
+                int current = applied.Count == 0 ? 0 : applied.Max();
+                int latest = PostgresMigration.LatestVersion;
+                if (current > latest)
+                {
+                    throw UnsupportedSchema(current, latest);
+                }
 
-            if (PostgresMigration.All.Any(m => !applied.Contains(m.Version)))
-            {
-                throw new UnsupportedRegistrySchemaException(
-                    $"The PostgreSQL registry schema '{schema}' is at version {current} but this version of MLOps needs version {latest}, " +
-                    $"and automatic migration is off ({nameof(PostgresRegistryOptions)}.{nameof(PostgresRegistryOptions.MigrateOnStart)} = false). " +
-                    "Start one instance with migration on, or apply the scripts of MLOps.Registry's Postgres/Migrations folder.");
-            }
-        }
+                if (PostgresMigration.All.Any(m => !applied.Contains(m.Version)))
+                {
+                    throw new UnsupportedRegistrySchemaException(
+                        $"The PostgreSQL registry schema '{schema}' is at version {current} but this version of MLOps needs version {latest}, " +
+                        $"and automatic migration is off ({nameof(PostgresRegistryOptions)}.{nameof(PostgresRegistryOptions.MigrateOnStart)} = false). " +
+                        "Start one instance with migration on, or apply the scripts of MLOps.Registry's Postgres/Migrations folder.");
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HashSet<int>> ReadAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
