@@ -126,6 +126,16 @@ public sealed class PostgresRestartTests
         Assert.Equal(0, await drift.DeleteExpiredAsync(TimeSpan.FromDays(1)));
         await postgres.RestartAsync();
         Assert.Empty(await maintenance.RunMaintenanceAsync());
+        await postgres.RestartAsync();
+        int streamed = 0;
+        await foreach (LoggedPrediction row in provider.GetRequiredService<IPredictionLogReader>().ReadAsync(House, prediction.Timestamp.AddMinutes(-1), prediction.Timestamp.AddMinutes(1)))
+        {
+            Assert.Equal(prediction.PredictionId, row.Prediction.PredictionId);
+            Assert.Equal(40, row.Actual!.Value.Number);
+            streamed++;
+        }
+
+        Assert.Equal(1, streamed);   // the batch jobs' streaming read: its cursor is opened again on a fresh connection
 
         // A claim is not repeated (a claim committed before its answer was lost would not match a second time).
         await postgres.RestartAsync();

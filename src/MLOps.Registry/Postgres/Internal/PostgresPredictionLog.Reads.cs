@@ -63,31 +63,11 @@ internal sealed partial class PostgresPredictionLog
         }
 
         await _prepare(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        (NpgsqlConnection connection, NpgsqlTransaction transaction) = await OpenCursorAsync(model, from, to, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
-                {
-                    await readOnly.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                using (var declare = new NpgsqlCommand(
-                    $"DECLARE mlops_prediction_read NO SCROLL CURSOR FOR " +
-                    $"SELECT {ReadColumns}, f.actual_kind, f.actual_number, f.actual_label " +
-                    $"FROM {_quotedSchema}.predictions p LEFT JOIN {_quotedSchema}.feedback f ON f.prediction_id = p.id " +
-                    "WHERE p.model = $1 AND p.predicted_at >= $2 AND p.predicted_at < $3 ORDER BY p.predicted_at",
-                    connection,
-                    transaction))
-                {
-                    declare.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.Value });
-                    declare.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
-                    declare.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
-                    await declare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
                 int pageSize = ReadPageSize;
                 using var fetch = new NpgsqlCommand($"FETCH FORWARD {pageSize} FROM mlops_prediction_read", connection, transaction)
                 {
@@ -116,6 +96,59 @@ internal sealed partial class PostgresPredictionLog
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the read's connection, its read-only REPEATABLE READ transaction and its cursor. Nothing is read yet, so a
+    /// stale pooled connection (PostgreSQL restarted since it was pooled) clears the pool and all of it is done once more
+    /// on a fresh connection; a failure while rows are streamed is thrown to the job (it cannot be resumed unseen).
+    /// </summary>
+    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> OpenCursorAsync(
+        ModelName model, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            NpgsqlConnection? connection = null;
+            try
+            {
+                connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+                using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+                {
+                    await readOnly.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                using (var declare = new NpgsqlCommand(
+                    $"DECLARE mlops_prediction_read NO SCROLL CURSOR FOR " +
+                    $"SELECT {ReadColumns}, f.actual_kind, f.actual_number, f.actual_label " +
+                    $"FROM {_quotedSchema}.predictions p LEFT JOIN {_quotedSchema}.feedback f ON f.prediction_id = p.id " +
+                    "WHERE p.model = $1 AND p.predicted_at >= $2 AND p.predicted_at < $3 ORDER BY p.predicted_at",
+                    connection,
+                    transaction))
+                {
+                    declare.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.Value });
+                    declare.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+                    declare.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+                    await declare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return (connection, transaction);
+            }
+            catch (Exception ex) when (connection is not null || PostgresConnectionLoss.IsConnectionLost(ex))
+            {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (PostgresConnectionLoss.Forget(_dataSource, ex) && attempt == 0 && !cancellationToken.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                throw;
             }
         }
     }
