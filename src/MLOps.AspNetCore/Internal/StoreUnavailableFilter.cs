@@ -40,7 +40,7 @@ internal sealed class StoreUnavailableFilter : IEndpointFilter
             return Results.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Store unavailable",
-                detail: $"The store behind this endpoint cannot be reached; nothing was changed by this request. Retry after the time in the Retry-After header. ({ex.Message})",
+                detail: $"The store behind this endpoint cannot be reached; the request did not complete. Send it again after the time in the Retry-After header. ({ex.Message})",
                 extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier });
         }
     }

@@ -65,6 +65,83 @@ public sealed class PostgresFleetFeedbackQueueTests
     }
 
     [Fact]
+    public async Task TryEnqueueAsync_FeedbackStoredButNeverQueued_QueuesTheStoredFeedbackOnceEvenAfterItsWindowIsPublished()
+    {
+        // Migration 0012: the pair of a stored feedback is queued by the first call for it, with the feedback that won
+        // (its value, its time), whatever the caller passes; never again, also once the row left the queue.
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+        await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 1);   // migrated
+        PredictionRecord label = Prediction(double.NaN, double.NaN, "cat", null);
+        PredictionRecord number = Prediction(4, double.NaN, null, null);
+        await StoreFeedbackAsync(schema, label.PredictionId, kind: 3, number: null, labelText: "dog", At.AddMinutes(1));
+        await StoreFeedbackAsync(schema, number.PredictionId, kind: 1, number: 4.5, labelText: null, At.AddMinutes(2));
+
+        Assert.True(await queue.TryEnqueueAsync(label, Feedback(label, GroundTruth.FromLabel("bird"))));
+        Assert.True(await queue.TryEnqueueAsync(number, Feedback(number, GroundTruth.FromNumber(99))));
+        Assert.False(await queue.TryEnqueueAsync(number, Feedback(number, GroundTruth.FromNumber(99))));
+
+        IReadOnlyList<QueuedFeedback> read = await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10);
+        Assert.Equal(
+            [new FeedbackRecord(label.PredictionId, GroundTruth.FromLabel("dog"), At.AddMinutes(1)), new FeedbackRecord(number.PredictionId, GroundTruth.FromNumber(4.5), At.AddMinutes(2))],
+            read.Select(q => q.Feedback));
+
+        var term = Guid.NewGuid();
+        await queue.ClaimAsync(term, read);
+        Assert.True(await queue.TryPublishAsync(term, Guid.NewGuid(), Window(2, "3"), [.. read.Select(q => q.Position)]));
+        Assert.False(await queue.TryEnqueueAsync(number, Feedback(number, GroundTruth.FromNumber(99))));   // published: not queued again
+        Assert.Empty(await queue.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
+    }
+
+    [Fact]
+    public async Task TryEnqueueAsync_StoredFeedbackFromManyReplicasAtOnce_QueuedExactlyOnce()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        PredictionRecord prediction = Prediction(3, double.NaN, null, null);
+        await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 1);
+        await StoreFeedbackAsync(schema, prediction.PredictionId, kind: 1, number: 7, labelText: null, At);
+        var sources = new List<NpgsqlDataSource>();
+        try
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                sources.Add(NpgsqlDataSource.Create(schema.ConnectionString));
+            }
+
+            bool[] results = await Task.WhenAll(sources.Select((source, i) =>
+                Queue(schema, source).TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(i))).AsTask()));
+
+            Assert.Equal(1, results.Count(r => r));
+            QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
+            Assert.Equal(7, queued.Feedback.Actual.Number);
+        }
+        finally
+        {
+            foreach (NpgsqlDataSource source in sources)
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Migration0012_FeedbackStoredBeforeIt_CountsAsQueuedAndIsNotQueuedAgain()
+    {
+        await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
+        var migrator = new PostgresSchemaMigrator(schema.DataSource, schema.Name, NullLogger.Instance);
+        await migrator.MigrateAsync(11);   // as the release before it left the database
+        PredictionRecord old = Prediction(1, double.NaN, null, null);
+        PredictionRecord fresh = Prediction(2, double.NaN, null, null);
+        await StoreFeedbackAsync(schema, old.PredictionId, kind: 1, number: 1, labelText: null, At);
+        await migrator.MigrateAsync();
+        await StoreFeedbackAsync(schema, fresh.PredictionId, kind: 1, number: 2, labelText: null, At);
+        PostgresFleetFeedbackQueue queue = Queue(schema, schema.DataSource);
+
+        Assert.False(await queue.TryEnqueueAsync(old, Feedback(old, GroundTruth.FromNumber(1))));   // it may have been joined already
+        Assert.True(await queue.TryEnqueueAsync(fresh, Feedback(fresh, GroundTruth.FromNumber(2))));
+    }
+
+    [Fact]
     public async Task ClaimAsync_TwoLeadersRaceForTheSameRows_EachRowGoesToExactlyOne()
     {
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
@@ -228,6 +305,14 @@ public sealed class PostgresFleetFeedbackQueueTests
              "undefinedMetrics":{"r2":"all actual values are equal"},
              "segments":[{"segment":"north","count":{{count}},"metrics":{"rmse":{{rmse}} },"undefinedMetrics":{ } }],"segmentRatios":{ } }
             """));
+
+    /// <summary>Stores feedback as the prediction log's feedback table holds it (first one wins), without queuing its pair.</summary>
+    private static Task StoreFeedbackAsync(TestSchema schema, PredictionId id, short kind, double? number, string? labelText, DateTimeOffset receivedAt) =>
+        schema.ExecuteAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"INSERT INTO __schema__.feedback (prediction_id, actual_kind, actual_number, actual_label, received_at, replica_id) VALUES " +
+            $"('{id.ToGuid()}', {kind}, {(number is { } n ? n.ToString("R", CultureInfo.InvariantCulture) : "NULL")}, " +
+            $"{(labelText is null ? "NULL" : "'" + labelText + "'")}, '{receivedAt.UtcDateTime:O}', 'test')"));
 
     private static PostgresFleetFeedbackQueue Queue(TestSchema schema, NpgsqlDataSource source) =>
         new(source, new PostgresRegistryOptions { ConnectionString = schema.ConnectionString, Schema = schema.Name }, NullLogger.Instance);

@@ -17,8 +17,10 @@ namespace MLOps.Monitoring.Quality.Feedback;
 public interface IFleetFeedbackQueue
 {
     /// <summary>
-    /// Queues one labelled prediction unless the prediction is already queued: the first one wins, exactly once, even
-    /// when replicas race.
+    /// Queues one labelled prediction unless the prediction was ever queued (also when its window was since published):
+    /// the first one wins, exactly once, even when replicas race. The receiving replica calls it after every
+    /// <see cref="IFeedbackLog.TryAppendAsync"/>, a repeat included, so a store that keeps the feedback should queue the
+    /// feedback it kept (the one that won) the first time it is asked, and nothing after that.
     /// </summary>
     /// <param name="prediction">The prediction the feedback is for, as the receiving replica found it.</param>
     /// <param name="feedback">The feedback.</param>

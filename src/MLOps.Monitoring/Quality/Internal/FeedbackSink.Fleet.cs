@@ -53,11 +53,18 @@ internal sealed partial class FeedbackSink
                 stored.Segment);
 
             // The durable feedback log decides first (first wins across replicas); the queue's own uniqueness makes the
-            // join exactly once even without one.
+            // join exactly once even without one. The pair is offered to the queue after a repeat too: if the first
+            // attempt stored its feedback and stopped there (its replica killed, or the database failing in between),
+            // the repeat queues the pair left behind, once, with the feedback that won (the answer stays Duplicate).
             try
             {
-                claimed = (_feedbackLog is null || await _feedbackLog.TryAppendAsync(feedback, cancellationToken).ConfigureAwait(false))
-                    && await queue.TryEnqueueAsync(prediction, feedback, cancellationToken).ConfigureAwait(false);
+                bool first = _feedbackLog is null || await _feedbackLog.TryAppendAsync(feedback, cancellationToken).ConfigureAwait(false);
+                bool queued = await queue.TryEnqueueAsync(prediction, feedback, cancellationToken).ConfigureAwait(false);
+                claimed = _feedbackLog is null ? queued : first;
+                if (!first && queued)
+                {
+                    Log.FleetFeedbackCompleted(_logger, id);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

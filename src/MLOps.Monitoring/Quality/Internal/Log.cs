@@ -68,4 +68,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 365, EventName = "FleetWindowsRefreshFailed", Level = LogLevel.Warning,
         Message = "Reading the fleet's published quality windows failed; the last ones read are served until the store answers again.")]
     public static partial void FleetWindowsRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 366, EventName = "FleetFeedbackCompleted", Level = LogLevel.Information,
+        Message = "Feedback for prediction {PredictionId} was on record but its pair was never queued (an earlier attempt stopped halfway); this repeat queued it, with the feedback that won.")]
+    public static partial void FleetFeedbackCompleted(ILogger logger, PredictionId predictionId);
 }

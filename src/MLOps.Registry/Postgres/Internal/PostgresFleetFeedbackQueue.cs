@@ -37,15 +37,33 @@ internal sealed partial class PostgresFleetFeedbackQueue : IFleetFeedbackQueue
         string schema = PostgresSql.QuoteIdentifier(registry.Schema);
         _table = schema + ".quality_queue";
         _windows = schema + ".quality_windows";
-        _insertSql = $"INSERT INTO {_table} (prediction_id, model, version, variant, predicted_at, predicted_value, score, predicted_label, segment, " +
-            "actual_kind, actual_number, actual_label, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) " +
-            "ON CONFLICT (prediction_id) DO NOTHING";
+        // One statement, so one transaction: the prediction's stored feedback (the one that won) is marked queued, and the
+        // pair is inserted only if this statement marked it, with that feedback's ground truth and time. A prediction with
+        // no stored feedback (a queue used without the feedback table) is queued with the given ground truth. Concurrent
+        // calls for one prediction: the row lock on the feedback makes the second see it marked, and insert nothing.
+        _insertSql =
+            $"""
+            WITH mark AS (
+              UPDATE {schema}.feedback SET queued = true WHERE prediction_id = $1 AND NOT queued
+              RETURNING actual_kind, actual_number, actual_label, received_at)
+            INSERT INTO {_table} (prediction_id, model, version, variant, predicted_at, predicted_value, score, predicted_label, segment,
+              actual_kind, actual_number, actual_label, received_at)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
+              COALESCE(m.actual_kind, $10),
+              CASE WHEN m.actual_kind IS NULL THEN $11 ELSE COALESCE(m.actual_number, 'NaN'::double precision) END,
+              CASE WHEN m.actual_kind IS NULL THEN $12 ELSE m.actual_label END,
+              COALESCE(m.received_at, $13)
+            FROM (SELECT 1) AS one LEFT JOIN mark AS m ON true
+            WHERE EXISTS (SELECT FROM mark) OR NOT EXISTS (SELECT FROM {schema}.feedback WHERE prediction_id = $1)
+            ON CONFLICT (prediction_id) DO NOTHING
+            """;
     }
 
     public async ValueTask<bool> TryEnqueueAsync(PredictionRecord prediction, FeedbackRecord feedback, CancellationToken cancellationToken = default)
     {
         await _prepare(cancellationToken).ConfigureAwait(false);
-        // Repeatable: ON CONFLICT DO NOTHING; a second attempt after a commit whose answer was lost answers false.
+        // Repeatable: the feedback's mark and ON CONFLICT DO NOTHING; a second attempt after a commit whose answer was lost
+        // answers false.
         return await PostgresConnectionLoss.RunAsync<bool>(
             _dataSource,
             repeatable: true,

@@ -91,6 +91,26 @@ public sealed class FleetFeedbackTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordAsync_FeedbackStoredButThePairNeverQueued_ARepeatOnAnyReplicaQueuesItOnceWithTheValueThatWon()
+    {
+        // Regression: the two claim writes (feedback, then the queue) were not retried as one. A failure between them
+        // left feedback on record that no window counted, and every resend was answered Duplicate and queued nothing.
+        PredictionId id = _replicas[0].PredictValue(3);
+        await _replicas[0].Writer.DrainAsync();
+        _store.FailEnqueues = 1;
+        await Assert.ThrowsAsync<FeedbackStoreUnavailableException>(() => _replicas[1].Sink.RecordAsync(id, GroundTruth.FromNumber(3)).AsTask());
+        Assert.Empty(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
+
+        FeedbackResult repeat = await _replicas[2].Sink.RecordAsync(id, GroundTruth.FromNumber(5));   // another replica, another value
+        FeedbackResult again = await _replicas[1].Sink.RecordAsync(id, GroundTruth.FromNumber(3));
+
+        Assert.Equal(FeedbackOutcome.Duplicate, repeat.Outcome);   // feedback was on record: the first attempt's
+        Assert.Equal(FeedbackOutcome.Duplicate, again.Outcome);
+        QueuedFeedback queued = Assert.Single(await _store.ReadAsync(Guid.NewGuid(), includeOtherJoiners: true, 10));
+        Assert.Equal(3, queued.Feedback.Actual.Number);   // the value that won, not the repeat's
+    }
+
+    [Fact]
     public async Task RecordAsync_IdKnownNowhere_UnknownPredictionAfterTheBoundedWait()
     {
         QualityHarness replica = _replicas[1];

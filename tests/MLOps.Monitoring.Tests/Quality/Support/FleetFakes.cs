@@ -120,16 +120,27 @@ public sealed class InMemoryFleetStore : IPredictionLog, IFeedbackLog, IFleetFee
     public ValueTask<bool> TryAppendAsync(FeedbackRecord feedback, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_feedback.TryAdd(feedback.PredictionId, feedback));
 
+    /// <summary>Gets or sets how many of the next <see cref="TryEnqueueAsync"/> calls fail before they change anything (the database failing between the two claim writes).</summary>
+    public int FailEnqueues { get; set; }
+
+    /// <summary>Queues the pair once ever, with the stored feedback when there is one (the one that won), as the PostgreSQL queue does.</summary>
     public ValueTask<bool> TryEnqueueAsync(PredictionRecord prediction, FeedbackRecord feedback, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
+            if (FailEnqueues > 0)
+            {
+                FailEnqueues--;
+                return ValueTask.FromException<bool>(new IOException("The fleet's database went away before the pair was queued."));
+            }
+
             if (!_queued.Add(prediction.PredictionId))
             {
                 return ValueTask.FromResult(false);
             }
 
-            _queue.Add(++_next, new QueuedFeedback(_next, prediction, feedback));
+            FeedbackRecord won = _feedback.TryGetValue(prediction.PredictionId, out FeedbackRecord stored) ? stored : feedback;
+            _queue.Add(++_next, new QueuedFeedback(_next, prediction, won));
             return ValueTask.FromResult(true);
         }
     }
