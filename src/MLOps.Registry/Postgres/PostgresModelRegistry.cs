@@ -309,25 +309,13 @@ public sealed partial class PostgresModelRegistry : ModelRegistry, IDisposable, 
     /// </summary>
     private async Task<T> ReadCoreAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    return await read(connection).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                if (PostgresConnectionLoss.Forget(_dataSource, ex) && attempt == 0)
-                {
-                    continue;
-                }
-
-                throw StorageFailure(ex);
-            }
+            return await PostgresConnectionLoss.RunAsync(_dataSource, repeatable: true, read, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw StorageFailure(ex);
         }
     }
 

@@ -40,28 +40,11 @@ public sealed class PostgresFleetFeedbackQueueTests
         await using TestSchema schema = await PostgresTestServer.CreateSchemaAsync();
         PredictionRecord prediction = Prediction(3, double.NaN, null, null);
         await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 1);   // migrated once, before the race
-        var sources = new List<NpgsqlDataSource>();
-        try
-        {
-            for (int i = 0; i < 6; i++)
-            {
-                sources.Add(NpgsqlDataSource.Create(schema.ConnectionString));
-            }
+        bool[] results = await EnqueueFromSixReplicasAtOnceAsync(schema, prediction);
 
-            bool[] results = await Task.WhenAll(sources.Select((source, i) =>
-                Queue(schema, source).TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(i))).AsTask()));
-
-            Assert.Equal(1, results.Count(r => r));
-            QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
-            Assert.Equal(Array.IndexOf(results, true), (int)queued.Feedback.Actual.Number);
-        }
-        finally
-        {
-            foreach (NpgsqlDataSource source in sources)
-            {
-                await source.DisposeAsync();
-            }
-        }
+        Assert.Equal(1, results.Count(r => r));
+        QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
+        Assert.Equal(Array.IndexOf(results, true), (int)queued.Feedback.Actual.Number);
     }
 
     [Fact]
@@ -100,28 +83,11 @@ public sealed class PostgresFleetFeedbackQueueTests
         PredictionRecord prediction = Prediction(3, double.NaN, null, null);
         await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 1);
         await StoreFeedbackAsync(schema, prediction.PredictionId, kind: 1, number: 7, labelText: null, At);
-        var sources = new List<NpgsqlDataSource>();
-        try
-        {
-            for (int i = 0; i < 6; i++)
-            {
-                sources.Add(NpgsqlDataSource.Create(schema.ConnectionString));
-            }
+        bool[] results = await EnqueueFromSixReplicasAtOnceAsync(schema, prediction);
 
-            bool[] results = await Task.WhenAll(sources.Select((source, i) =>
-                Queue(schema, source).TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(i))).AsTask()));
-
-            Assert.Equal(1, results.Count(r => r));
-            QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
-            Assert.Equal(7, queued.Feedback.Actual.Number);
-        }
-        finally
-        {
-            foreach (NpgsqlDataSource source in sources)
-            {
-                await source.DisposeAsync();
-            }
-        }
+        Assert.Equal(1, results.Count(r => r));
+        QueuedFeedback queued = Assert.Single(await Queue(schema, schema.DataSource).ReadAsync(Guid.NewGuid(), includeOtherJoiners: false, 10));
+        Assert.Equal(7, queued.Feedback.Actual.Number);
     }
 
     [Fact]
@@ -305,6 +271,29 @@ public sealed class PostgresFleetFeedbackQueueTests
              "undefinedMetrics":{"r2":"all actual values are equal"},
              "segments":[{"segment":"north","count":{{count}},"metrics":{"rmse":{{rmse}} },"undefinedMetrics":{ } }],"segmentRatios":{ } }
             """));
+
+    /// <summary>Six replicas (a data source each) queue the prediction at once, replica i with ground truth i.</summary>
+    private static async Task<bool[]> EnqueueFromSixReplicasAtOnceAsync(TestSchema schema, PredictionRecord prediction)
+    {
+        var sources = new List<NpgsqlDataSource>();
+        try
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                sources.Add(NpgsqlDataSource.Create(schema.ConnectionString));
+            }
+
+            return await Task.WhenAll(sources.Select((source, i) =>
+                Queue(schema, source).TryEnqueueAsync(prediction, Feedback(prediction, GroundTruth.FromNumber(i))).AsTask()));
+        }
+        finally
+        {
+            foreach (NpgsqlDataSource source in sources)
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>Stores feedback as the prediction log's feedback table holds it (first one wins), without queuing its pair.</summary>
     private static Task StoreFeedbackAsync(TestSchema schema, PredictionId id, short kind, double? number, string? labelText, DateTimeOffset receivedAt) =>

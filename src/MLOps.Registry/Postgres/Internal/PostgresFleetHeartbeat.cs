@@ -69,52 +69,47 @@ internal sealed class PostgresFleetHeartbeat : BackgroundService, IFleetView
     /// <summary>Gets how many heartbeats were written.</summary>
     internal long Beats => Interlocked.Read(ref _beats);
 
-    public Task<IReadOnlyList<FleetReplica>> GetReplicasAsync(CancellationToken cancellationToken = default) =>
-        ReadReplicasAsync(retry: true, cancellationToken);
-
     /// <summary>Reads the live replicas; a stale pooled connection (PostgreSQL restarted) clears the pool and the read runs once more.</summary>
-    private async Task<IReadOnlyList<FleetReplica>> ReadReplicasAsync(bool retry, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FleetReplica>> GetReplicasAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             await _prepare(cancellationToken).ConfigureAwait(false);
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                using var read = new NpgsqlCommand(
-                    $"SELECT replica_id, host, process_id, started_at, last_seen, is_leader, models::text FROM {_table} " +
-                    "WHERE last_seen >= now() - $1 ORDER BY started_at, replica_id",
-                    connection);
-                read.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = _expiry });
-                var replicas = new List<FleetReplica>();
-                NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+            return await PostgresConnectionLoss.RunAsync<IReadOnlyList<FleetReplica>>(
+                _dataSource,
+                repeatable: true,
+                async connection =>
                 {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    using var read = new NpgsqlCommand(
+                        $"SELECT replica_id, host, process_id, started_at, last_seen, is_leader, models::text FROM {_table} " +
+                        "WHERE last_seen >= now() - $1 ORDER BY started_at, replica_id",
+                        connection);
+                    read.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = _expiry });
+                    var replicas = new List<FleetReplica>();
+                    NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
                     {
-                        replicas.Add(new FleetReplica
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            ReplicaId = reader.GetString(0),
-                            Host = reader.GetString(1),
-                            ProcessId = reader.GetInt32(2),
-                            StartedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                            LastSeenAt = reader.GetFieldValue<DateTimeOffset>(4),
-                            IsLeader = reader.GetBoolean(5),
-                            Models = ReadModels(reader.GetString(6)),
-                        });
+                            replicas.Add(new FleetReplica
+                            {
+                                ReplicaId = reader.GetString(0),
+                                Host = reader.GetString(1),
+                                ProcessId = reader.GetInt32(2),
+                                StartedAt = reader.GetFieldValue<DateTimeOffset>(3),
+                                LastSeenAt = reader.GetFieldValue<DateTimeOffset>(4),
+                                IsLeader = reader.GetBoolean(5),
+                                Models = ReadModels(reader.GetString(6)),
+                            });
+                        }
                     }
-                }
 
-                return replicas;
-            }
+                    return replicas;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
         {
-            if (PostgresConnectionLoss.Forget(_dataSource, ex) && retry)
-            {
-                return await ReadReplicasAsync(retry: false, cancellationToken).ConfigureAwait(false);
-            }
-
             throw new ModelRegistryException(
                 RegistryErrorCode.Storage,
                 $"The fleet view could not be read from {PostgresModelRegistry.DescribeServer(_dataSource)}: {ex.Message}",
